@@ -1,0 +1,116 @@
+// Money and points: integer fen inside, yuan (≤ 2 decimals) at the edges; points in integer 1/10,000.
+// The one rounding rule (SPEC §1): half away from zero, applied where the policy applies a ratio.
+
+/** Largest money value accepted at the edge (SPEC §1: above 10^10 yuan is rejected). */
+export const MAX_YUAN = 1e10
+export const FEN_PER_YUAN = 100
+/** Ratios are held as integer parts per million so that ratio × fen is exact integer arithmetic. */
+export const PPM = 1_000_000
+/** DIP points are integer 1/10,000 points. */
+export const POINTS_SCALE = 10_000
+/** DIP scores are carried to 1e-6 (the catalogue's precision). */
+export const SCORE_SCALE = 1_000_000
+
+/** Integer division of n by d (d > 0), rounding half away from zero. Exact for safe integers; BigInt beyond. */
+export function divRoundHalfAway(n: number, d: number): number {
+  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d)) {
+    return Number(divRoundHalfAwayBig(BigInt(n), BigInt(d)))
+  }
+  if (d <= 0) throw new RangeError(`divRoundHalfAway: divisor must be positive, got ${d}`)
+  const sign = n < 0 ? -1 : 1
+  const a = Math.abs(n)
+  let q = Math.floor(a / d)
+  let r = a - q * d
+  // floating division of two safe integers can be off by one near 2^53: correct it
+  if (r < 0) { q -= 1; r += d } else if (r >= d) { q += 1; r -= d }
+  if (2 * r >= d) q += 1
+  return sign * q
+}
+
+export function divRoundHalfAwayBig(n: bigint, d: bigint): bigint {
+  if (d <= 0n) throw new RangeError('divRoundHalfAwayBig: divisor must be positive')
+  const neg = n < 0n
+  const a = neg ? -n : n
+  let q = a / d
+  const r = a - q * d
+  if (2n * r >= d) q += 1n
+  return neg ? -q : q
+}
+
+/** A policy ratio (fraction such as 0.85) as integer parts per million. */
+export function ratioToPpm(ratio: number): number {
+  return Math.round(ratio * PPM)
+}
+
+/** fen × ratio, rounded half away from zero to the fen — the only rounding of a ratio applied to money. */
+export function mulRatioFen(fen: number, ratio: number): number {
+  return mulPpmFen(fen, ratioToPpm(ratio))
+}
+
+/** fen × ppm / 1e6, rounded half away from zero. */
+export function mulPpmFen(fen: number, ppm: number): number {
+  const p = fen * ppm
+  if (Number.isSafeInteger(p)) return divRoundHalfAway(p, PPM)
+  return Number(divRoundHalfAwayBig(BigInt(fen) * BigInt(ppm), BigInt(PPM)))
+}
+
+/** Yuan from a trusted source (policy file, CSV already validated) to fen, rounded to the fen. */
+export function yuanToFen(yuan: number): number {
+  return Math.round(yuan * FEN_PER_YUAN)
+}
+
+/** fen → yuan as a JSON number (SPEC §1: yuan with at most 2 decimals). */
+export function fenToYuan(fen: number): number {
+  return fen / FEN_PER_YUAN
+}
+
+export type YuanParse = { ok: true; fen: number } | { ok: false; problem: 'not_a_number' | 'too_many_decimals' | 'negative' | 'too_large' }
+
+/**
+ * Parse a money value from untrusted input (a claim, a request). Accepts a JSON number with at most two decimals,
+ * not above MAX_YUAN; negative only when allowNegative.
+ */
+export function parseYuan(x: unknown, allowNegative = false): YuanParse {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return { ok: false, problem: 'not_a_number' }
+  if (Math.abs(x) > MAX_YUAN) return { ok: false, problem: 'too_large' }
+  if (x < 0 && !allowNegative) return { ok: false, problem: 'negative' }
+  const fen = Math.round(x * FEN_PER_YUAN)
+  // tolerance well below half a fen, above binary representation error of a 2-decimal number
+  if (Math.abs(x * FEN_PER_YUAN - fen) > 1e-6 * Math.max(1, Math.abs(x))) return { ok: false, problem: 'too_many_decimals' }
+  return { ok: true, fen }
+}
+
+/** A score with 6 decimals (576.444152) as integer 1e-6 units. */
+export function scoreToMicro(score: number): number {
+  return Math.round(score * SCORE_SCALE)
+}
+
+/** Integer 1/10,000 points → a JSON number with 4 decimals. */
+export function pointsToJson(points1e4: number): number {
+  return points1e4 / POINTS_SCALE
+}
+
+/**
+ * Split `totalFen` into parts proportional to `weights` so that the parts sum exactly to the total
+ * (largest-remainder method; ties broken by lower index). Weights are non-negative integers (or bigints).
+ */
+export function allocateLargestRemainder(totalFen: bigint, weights: readonly bigint[]): bigint[] {
+  const sum = weights.reduce((a, b) => a + b, 0n)
+  if (weights.length === 0) return []
+  if (sum === 0n) {
+    const out = weights.map(() => 0n)
+    if (totalFen !== 0n) throw new RangeError('allocateLargestRemainder: cannot allocate a non-zero total over zero weights')
+    return out
+  }
+  const neg = totalFen < 0n
+  const total = neg ? -totalFen : totalFen
+  const base = weights.map((w) => (total * w) / sum)
+  const rem = weights.map((w, i) => ({ i, r: total * w - (base[i] as bigint) * sum }))
+  let left = total - base.reduce((a, b) => a + b, 0n)
+  rem.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1))
+  for (let k = 0; left > 0n; k++, left--) {
+    const idx = (rem[k % rem.length] as { i: number }).i
+    base[idx] = (base[idx] as bigint) + 1n
+  }
+  return neg ? base.map((b) => -b) : base
+}

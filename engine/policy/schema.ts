@@ -1,0 +1,147 @@
+// The policy file's JSON Schema (SPEC §4, §9), written with typebox so the TypeScript type follows the schema.
+// Unknown keys are errors (additionalProperties: false everywhere); ranges are checked; validate.ts names the path.
+import Type from 'typebox'
+
+const Ratio = Type.Number({ minimum: 0, maximum: 1 })
+const Yuan = Type.Number({ minimum: 0, maximum: 1e10 })
+const strict = { additionalProperties: false } as const
+
+/** A value per hospital level "1", "2", "3". */
+const ByLevel = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Object({ '1': t, '2': t, '3': t }, strict)
+
+const BasicInsutype = Type.Object({
+  /** 起付线 per hospital level. */
+  deductible_yuan: ByLevel(Yuan),
+  /** Deductible factor for the 1st, 2nd, … admission of the year; the last applies to every later one. */
+  nth_admission_deductible_factor: Type.Array(Type.Number({ minimum: 0, maximum: 10 }), { minItems: 1 }),
+  /** 报销比例 by person kind × level. */
+  ratio: Type.Object({
+    in_service: Type.Optional(ByLevel(Ratio)),
+    retired: Type.Optional(ByLevel(Ratio)),
+    resident: Type.Optional(ByLevel(Ratio)),
+  }, strict),
+  /** 封顶线 of the basic fund per year. */
+  annual_cap_yuan: Yuan,
+}, strict)
+
+const OutpatientRule = Type.Object({
+  /** Outpatient deductible per year (accumulated over the year's visits), by level. */
+  deductible_yuan: ByLevel(Yuan),
+  ratio: Type.Object({
+    in_service: Type.Optional(ByLevel(Ratio)),
+    retired: Type.Optional(ByLevel(Ratio)),
+    resident: Type.Optional(ByLevel(Ratio)),
+  }, strict),
+  annual_cap_yuan: Yuan,
+}, strict)
+
+const OutpatientMedType = Type.Object({
+  '310': Type.Optional(OutpatientRule),
+  '390': Type.Optional(OutpatientRule),
+}, strict)
+
+const SeriousIllness = Type.Object({
+  fund_pay_type: Type.String({ pattern: '^[0-9]{6}$' }),
+  deductible_yuan: Yuan,
+  tiers: Type.Array(Type.Object({ above_yuan: Yuan, ratio: Ratio }, strict), { minItems: 1 }),
+  annual_cap_yuan: Yuan,
+  /** seed 004: 脱贫人口 大病 deductible −50 %, ratio +5 points, no cap. */
+  poverty: Type.Optional(Type.Object({
+    deductible_factor: Type.Number({ minimum: 0, maximum: 1 }),
+    ratio_add: Type.Number({ minimum: 0, maximum: 1 }),
+    no_cap: Type.Boolean(),
+  }, strict)),
+}, strict)
+
+const Dip = Type.Object({
+  scale: Type.Number({ exclusiveMinimum: 0, maximum: 100000 }),
+  region_avg_cost_yuan: Type.Number({ exclusiveMinimum: 0, maximum: 1e8 }),
+  /** Cases a group needs to be core when scores are derived from history (SPEC §2). */
+  min_cases: Type.Integer({ minimum: 1, maximum: 100000 }),
+  low: Type.Number({ minimum: 0, maximum: 1 }),
+  high: Type.Number({ minimum: 1, maximum: 100 }),
+  review: Type.Number({ minimum: 1, maximum: 1000 }),
+  /** Whether a cost exactly at low × avg (high × avg, review × avg) is already outside the normal band. */
+  bounds_inclusive: Type.Boolean(),
+  /** 特例单议 candidates per hospital per month, in ‰ of its discharges. */
+  review_quota_permille: Type.Number({ minimum: 0, maximum: 1000 }),
+  hospital_coefficients: Type.Boolean(),
+  /** 中蒙医 bonus coefficient on the tcm_groups at tcm hospitals (seed 001). */
+  tcm_bonus: Type.Number({ minimum: 0, maximum: 10 }),
+  tcm_groups: Type.Array(Type.String({ minLength: 1 })),
+  /** 基层病种: same score at every level, no hospital coefficient. */
+  primary_groups: Type.Array(Type.String({ minLength: 1 })),
+  /** Per-diem (床日) groups: group code → points per day. */
+  per_diem_points: Type.Record(Type.String({ minLength: 1 }), Type.Number({ minimum: 0, maximum: 1e6 })),
+  /** Readmission (same 3-char category) within this many days is flagged (split admission, 分解住院). */
+  readmission_days: Type.Integer({ minimum: 0, maximum: 365 }),
+  /** Procedures with these prefixes do not count for grouping (e.g. routine diagnostics). */
+  ignored_procedure_prefixes: Type.Array(Type.String({ minLength: 1 })),
+  /** 低标入院: cost below this fraction of the group's average … */
+  low_standard_cost_ratio: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0.3 })),
+  /** … with a stay of at most this many days. */
+  low_standard_max_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 3 })),
+  /** Stay beyond this multiple of the group's average days is flagged. */
+  long_stay_multiple: Type.Optional(Type.Number({ minimum: 1, maximum: 100, default: 3 })),
+}, strict)
+
+const MonthEnd = Type.Object({
+  /** 预结算比例: share of the payable paid now; the rest is withheld as quality deposit. */
+  presettle_ratio: Ratio,
+  /** The pool's actual reimbursement ratio (实际报销比例) used for the point value. */
+  reimbursement_ratio: Type.Object({ '310': Type.Number({ exclusiveMinimum: 0, maximum: 1 }), '390': Type.Number({ exclusiveMinimum: 0, maximum: 1 }) }, strict),
+}, strict)
+
+/** 年度清算 (seed 001, 004): 结余留用 and 合理超支分担 bands, quality deposit release, 周转金. */
+const AnnualClearing = Type.Object({
+  /** Surplus (fund paid less than the DIP amount) as a fraction of the DIP amount: bands of how much the hospital keeps. */
+  surplus_bands: Type.Array(Type.Object({ up_to_ratio: Type.Number({ minimum: 0, maximum: 10 }), keep_share: Ratio }, strict)),
+  /** Overspend as a fraction of the DIP amount: bands of how much of it the fund shares. */
+  overspend_bands: Type.Array(Type.Object({ up_to_ratio: Type.Number({ minimum: 0, maximum: 10 }), fund_share: Ratio }, strict)),
+  /** Quality score (0–100) at or above which the withheld deposit is released in full. */
+  quality_release_min_score: Type.Number({ minimum: 0, maximum: 100 }),
+  /** Start-of-year 周转金 advance as months of the prior year's average monthly payout. */
+  turnover_advance_months: Type.Number({ minimum: 0, maximum: 12 }),
+}, strict)
+
+/** Fund pooling (seeds 000, 003): 调剂金 and the shortfall rule. */
+const FundPooling = Type.Object({
+  /** Share of each city's prior-year fund income paid into the 调剂金. */
+  adjustment_contribution_ratio: Ratio,
+  /** Distribution weights of the 调剂金 (should sum to 1). */
+  adjustment_weights: Type.Object({ insured: Ratio, collection_rate: Ratio, performance: Ratio }, strict),
+  /** 归集基金 sizing: months of payments per pool (Taizhou: 3 months 职工, 1 month 居民). */
+  reserve_months: Type.Object({ '310': Type.Number({ minimum: 0, maximum: 24 }), '390': Type.Number({ minimum: 0, maximum: 24 }) }, strict),
+  /** Shortfall beyond surplus: 归集基金 share while it lasts (rest local finance), e.g. 0.5 for 50/50. */
+  reserve_share_while_available: Ratio,
+  /** When the 归集基金 is exhausted: city share (rest local finance), e.g. 0.2 for 2:8. */
+  city_share_after_reserve: Ratio,
+}, strict)
+
+export const PolicySchema = Type.Object({
+  region: Type.String({ minLength: 1 }),
+  effective_from: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+  version: Type.Optional(Type.String()),
+  basic: Type.Object({ '310': BasicInsutype, '390': BasicInsutype }, strict),
+  catalogue: Type.Object({
+    /** 乙类 先行自付 proportion when the item gives none. */
+    default_selfpay_prop: Ratio,
+    /** seed 001: 甲类 diagnosis-and-treatment items above this unit price are fully in scope. */
+    jia_item_full_scope_above_yuan: Yuan,
+  }, strict),
+  outpatient: Type.Optional(Type.Object({ '11': Type.Optional(OutpatientMedType), '14': Type.Optional(OutpatientMedType) }, strict)),
+  serious_illness: Type.Object({ '310': SeriousIllness, '390': SeriousIllness }, strict),
+  assistance: Type.Object({
+    ratio: Ratio,
+    annual_cap_yuan: Yuan,
+  }, strict),
+  alliance: Type.Object({
+    merge_gap_days: Type.Integer({ minimum: 0, maximum: 365 }),
+    primary_uses_level2_catalogue: Type.Boolean(),
+    settle_as_one: Type.Boolean(),
+  }, strict),
+  dip: Dip,
+  month_end: MonthEnd,
+  annual_clearing: Type.Optional(AnnualClearing),
+  fund_pooling: Type.Optional(FundPooling),
+}, strict)

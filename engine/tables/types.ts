@@ -1,0 +1,104 @@
+// The lookup tables, as loaded into memory once per process/worker (SPEC §2). Built by grouper-data/build.ts,
+// loaded by engine/tables/load.ts. Codes are held upper-case (the lists mix `x` and `X`: match case-insensitively).
+
+import type { Policy } from '../policy/types.js'
+
+export type HospitalLevel = 1 | 2 | 3
+export type Insutype = '310' | '390'
+export type PsnKind = 'in_service' | 'retired' | 'resident'
+/** Procedure kind for composite grouping: 手术 / 治疗性操作 / 诊断性操作. */
+export type ProcedureKind = 'surgery' | 'therapeutic' | 'diagnostic'
+/** 甲类 01, 乙类 02, 丙类 03. */
+export type ChrgitmLv = '01' | '02' | '03'
+export type DipGroupKind = 'core' | 'composite' | 'primary' | 'per_diem'
+/** Composite (综合) group suffixes, highest rank first: 相关手术 > 治疗性操作 > 诊断性操作 > 保守治疗. */
+export type CompositeKind = 'SS' | 'ZLXCZ' | 'ZDXCZ' | 'BSZL'
+
+export interface CatalogueItem {
+  readonly code: string
+  readonly name: string
+  /** 101 西药, 102 中成药, 103 中药饮片/民族药, 201 诊疗项目, 301 医用耗材 (national list_type). */
+  readonly listType: string
+  readonly chrgitmLv: ChrgitmLv
+  /** 最高限价 per unit, fen; null = none. */
+  readonly priceCapFen: number | null
+  /** 乙类 先行自付 proportion as ppm; null = the policy's default. */
+  readonly selfpayPropPpm: number | null
+  /** Lowest hospital level allowed to bill it in scope; null = any. */
+  readonly minHospLv: HospitalLevel | null
+  /** 限定支付范围: the main diagnosis must start with this prefix (upper-case); null = none. */
+  readonly dxPrefix: string | null
+  /** 集采 (volume-based procurement) item. */
+  readonly vbp: boolean
+}
+
+export interface DipGroup {
+  readonly groupCode: string
+  readonly kind: DipGroupKind
+  /** Core: the 亚目 (e.g. `I63.9`); composite: the 3-character category (`E11`); upper-case. */
+  readonly mainDx: string
+  /** Upper-case procedure codes; empty for a dx-only (conservative) core group. */
+  readonly mainOp: string | null
+  readonly otherOps: readonly string[]
+  readonly avgCostFen: number
+  readonly cases: number
+  /** Average stay in days (float, as given). */
+  readonly avgIptDays: number
+  /** Score in 1e-6 units (576.444152 → 576444152). */
+  readonly scoreMicro: number
+  /** For composite groups: SS | ZLXCZ | ZDXCZ | BSZL; null otherwise. */
+  readonly compositeKind: CompositeKind | null
+}
+
+export interface Hospital {
+  readonly code: string
+  readonly name: string
+  readonly city: string
+  readonly level: HospitalLevel
+  /** 医共体 id; null when not in a county alliance. */
+  readonly allianceId: string | null
+  readonly allianceLead: boolean
+  /** Hospital-level DIP coefficient in 1e-6 units (1.05 → 1050000). */
+  readonly dipCoefficientMicro: number
+  /** 中蒙医 hospital (qualifies for the tcm bonus on the policy's tcm groups). */
+  readonly tcm: boolean
+}
+
+export interface Person {
+  readonly psnNo: string
+  readonly insutype: Insutype
+  readonly psnKind: PsnKind
+  /** 脱贫/低收入 population (seed 004 tilt on 大病保险). */
+  readonly poverty: boolean
+  /** Eligible for 医疗救助. */
+  readonly assistance: boolean
+  readonly city: string
+  /** Personal account (个人账户) balance at the start of the year, fen (0 when not given). */
+  readonly acctBalanceFen: number
+}
+
+export interface TablesMeta {
+  readonly builtAt: string
+  readonly policyVersion: string
+  readonly sourcesChecksum: string
+  readonly region: string
+}
+
+export interface Tables {
+  readonly meta: TablesMeta
+  /** Every diagnosis code, upper-case. */
+  readonly diagnoses: ReadonlySet<string>
+  /** Procedure code (upper-case) → kind. */
+  readonly procedures: ReadonlyMap<string, ProcedureKind>
+  readonly catalogue: ReadonlyMap<string, CatalogueItem>
+  /** Every DIP group by its group code (as written in the catalogue). */
+  readonly dipGroups: ReadonlyMap<string, DipGroup>
+  /** Core (and primary / per-diem) groups by their 亚目 main dx (upper-case). */
+  readonly dipGroupsByDx: ReadonlyMap<string, readonly DipGroup[]>
+  /** Composite groups by `<3-char category>:<CompositeKind>` (upper-case). */
+  readonly compositeGroups: ReadonlyMap<string, DipGroup>
+  readonly hospitals: ReadonlyMap<string, Hospital>
+  readonly persons: ReadonlyMap<string, Person>
+  /** The policy the tables were built with (a `--policy FILE` may override it at run time). */
+  readonly policy: Policy
+}
