@@ -1,0 +1,39 @@
+// A small seeded PRNG (mulberry32): the demo data and claims must be reproducible byte for byte.
+export class Prng {
+  private s: number
+  constructor(seed: number) {
+    this.s = seed >>> 0
+  }
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.s = (this.s + 0x6d2b79f5) >>> 0
+    let t = this.s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  /** Integer in [lo, hi]. */
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1))
+  }
+  pick<T>(xs: readonly T[]): T {
+    if (xs.length === 0) throw new RangeError('Prng.pick: empty list')
+    return xs[Math.floor(this.next() * xs.length)] as T
+  }
+  /** Log-normal multiplier with median 1. */
+  logNormal(sigma: number): number {
+    const u = Math.max(this.next(), 1e-12)
+    const v = this.next()
+    return Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v))
+  }
+}
+
+/** A stable 32-bit hash of a string (FNV-1a), for per-code deterministic values. */
+export function hash32(s: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
