@@ -28,6 +28,7 @@ export const REJECTIONS = {
   E_ALREADY_REVERSED: 'the settlement was already reversed',
   E_NOT_REVERSIBLE: 'a reversal cannot itself be reversed',
   E_FAILED: 'the claim could not be processed (worker failure); it was not recorded',
+  E_NO_BASIC_RATIO: 'the policy has no reimbursement ratio for this insutype, person kind and hospital level',
 } as const
 
 export const LINE_OUTCOMES = {

@@ -1,13 +1,77 @@
-// STUB — the adjudication helper replaces this file (issue 4).
-import type { AdjudicationContext, Outcome, ParseOutcome } from './types.js'
-import type { Tables } from '../tables/types.js'
+// Adjudicate one claim (SPEC §3): validate → the rules of pipeline.ts → DIP grouping (inpatient) → the Settlement,
+// with what it adds to the person's year (accum) and the stay later claims will see. Pure: a function of (body,
+// tables, policy, history); it records nothing. Outcomes are data; only a bug throws.
+import type { Claim } from '../claim.js'
+import { groupClaim } from '../grouping/index.js'
+import { reason } from '../reasons.js'
+import type { AccumDelta, Settlement } from '../result.js'
+import { inpatientRules, outpatientRules } from './pipeline.js'
+import type { AdjudicationContext, Outcome } from './types.js'
+import { validateClaim } from './validate.js'
+import { assert, startWorking, type Working } from './working.js'
 
-/** Validate and parse one claim body (SPEC §3 step 1). */
-export function parseClaim(_input: unknown, _tables: Tables): ParseOutcome {
-  throw new Error('parseClaim: not implemented yet')
-}
+export { parseClaim, validateClaim } from './validate.js'
+export { inpatientRules, outpatientRules } from './pipeline.js'
 
 /** Adjudicate one claim body against the history in ctx; pure, records nothing. */
-export function adjudicate(_input: unknown, _ctx: AdjudicationContext): Outcome {
-  throw new Error('adjudicate: not implemented yet')
+export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
+  const v = validateClaim(input, ctx.tables)
+  if (v.status === 'rejected') return v
+  const { claim } = v
+  if (ctx.history.stay(claim.psnNo, claim.mdtrtId) !== undefined) {
+    return { status: 'rejected', msgid: claim.msgid, reasons: [reason('E_MDTRT_SETTLED', 'mdtrt_id')] }
+  }
+
+  const w = startWorking(claim, ctx, v.hospital, v.person)
+  for (const rule of claim.inpatient ? inpatientRules : outpatientRules) {
+    const reasons = rule(w)
+    if (reasons !== undefined) return { status: 'rejected', msgid: claim.msgid, reasons }
+  }
+  assert(w.setlinfo !== null, 'split runs last')
+
+  const settlement: Settlement = {
+    claim,
+    setlinfo: w.setlinfo,
+    setldetail: w.setldetail,
+    lines: w.lines,
+    dip: claim.inpatient ? groupClaim(claim, ctx) : null,
+    accum: accumDelta(w),
+    stay: claim.inpatient ? stayOf(claim, w) : null,
+  }
+  return { status: 'ok', settlement }
+}
+
+/** What this claim adds to the person's year accumulators (a reversal subtracts it). */
+function accumDelta(w: Working): AccumDelta {
+  const inpatient = w.claim.inpatient
+  return {
+    // an alliance-merged stay is the same admission as the one it merges into
+    admissions: inpatient && w.episode?.merged === false ? 1 : 0,
+    hifp_paid_fen: inpatient ? w.hifpFen : 0,
+    serious_base_fen: w.seriousBaseAddFen,
+    serious_paid_fen: w.seriousFen,
+    maf_paid_fen: w.mafFen,
+    acct_paid_fen: w.acctFen,
+    op_dedc_fen: inpatient ? 0 : w.actPayDedcFen,
+    op_hifp_paid_fen: inpatient ? 0 : w.hifpFen,
+  }
+}
+
+function stayOf(claim: Claim, w: Working): NonNullable<Settlement['stay']> {
+  const e = w.episode
+  assert(e !== null, 'allianceEpisode ran for an inpatient claim')
+  return {
+    mdtrt_id: claim.mdtrtId,
+    psn_no: claim.psnNo,
+    fixmedins_code: claim.hospitalCode,
+    alliance_id: w.hospital.allianceId,
+    level: w.hospital.level,
+    begn_day: claim.begnDay,
+    end_day: claim.endDay,
+    episode_id: e.id,
+    episode_n: e.n,
+    episode_dedc_fen: e.priorDedcFen + w.actPayDedcFen,
+    dx_category: claim.mainDx.slice(0, 3),
+    year: claim.year,
+  }
 }

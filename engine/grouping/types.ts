@@ -40,4 +40,10 @@ export interface DipResult {
   readonly avg_cost_yuan: number
   readonly ungroupable_reason?: UngroupableReason
   readonly trace?: MatchTrace
+  /** The claim's total cost (medfee_sumamt) the deviation was measured on, yuan. */
+  readonly total_cost_yuan: number
+  /** Per-diem (床日) groups: the bed days paid (score is then the points per day). */
+  readonly per_diem_days?: number
+  /** Set by the 特例单议 quota (review-quota.ts) when a review candidate was demoted to 'high'. */
+  readonly review_quota_demoted?: boolean
 }

@@ -70,6 +70,8 @@ export type RecordOutcome =
   | { readonly status: 'replayed'; readonly result: AdjudicationResult }
   /** Same msgid, another body. */
   | { readonly status: 'conflict'; readonly reasons: readonly Reason[] }
+  /** Refused by the ledger itself (e.g. E_MDTRT_SETTLED: the visit already has a live settlement); nothing written. */
+  | { readonly status: 'rejected'; readonly reasons: readonly Reason[] }
 
 export interface LedgerDifference {
   readonly psn_no: string
@@ -89,6 +91,8 @@ export interface Ledger extends History {
   getSettlement(setlId: string): AdjudicationResult | undefined
   /** Run fn in one transaction (group commit: several settlements, one fsync). */
   transaction<T>(fn: () => T): T
+  /** Run fn on one consistent snapshot without taking the write lock (a dry run's history reads). */
+  snapshot?<T>(fn: () => T): T
   /** Recompute every accumulator from the settlements; empty when consistent. */
   verify(): LedgerDifference[]
   close(): void

@@ -93,7 +93,7 @@ const MonthEnd = Type.Object({
 }, strict)
 
 /** 年度清算 (seed 001, 004): 结余留用 and 合理超支分担 bands, quality deposit release, 周转金. */
-const AnnualClearing = Type.Object({
+export const AnnualClearing = Type.Object({
   /** Surplus (fund paid less than the DIP amount) as a fraction of the DIP amount: bands of how much the hospital keeps. */
   surplus_bands: Type.Array(Type.Object({ up_to_ratio: Type.Number({ minimum: 0, maximum: 10 }), keep_share: Ratio }, strict)),
   /** Overspend as a fraction of the DIP amount: bands of how much of it the fund shares. */
@@ -105,7 +105,7 @@ const AnnualClearing = Type.Object({
 }, strict)
 
 /** Fund pooling (seeds 000, 003): 调剂金 and the shortfall rule. */
-const FundPooling = Type.Object({
+export const FundPooling = Type.Object({
   /** Share of each city's prior-year fund income paid into the 调剂金. */
   adjustment_contribution_ratio: Ratio,
   /** Distribution weights of the 调剂金 (should sum to 1). */

@@ -30,6 +30,8 @@ export interface CatalogueItem {
   readonly dxPrefix: string | null
   /** 集采 (volume-based procurement) item. */
   readonly vbp: boolean
+  /** A typical unit price in fen (catalogue.csv `price_yuan`, for synthetic claims); null/absent when not given. */
+  readonly refPriceFen?: number | null
 }
 
 export interface DipGroup {

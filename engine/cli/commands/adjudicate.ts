@@ -1,7 +1,140 @@
-// STUB — replaced by the issue that builds `dipsettle adjudicate`.
+// `dipsettle adjudicate [--ledger FILE [--dry-run]] [--tables FILE] [--policy FILE]` (SPEC §8): one claim per input
+// line → one answer per line, in order. With --ledger, lines are group-committed in chunks (one transaction and one
+// fsync per chunk); a chunk's answers are written only after its transaction committed.
+import { existsSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import type { Readable, Writable } from 'node:stream'
 import type { Command } from 'commander'
+import { openLedger } from '../../ledger/sqlite.js'
+import type { SqliteLedger } from '../../ledger/sqlite.js'
+import { isFault, processBatch } from '../../ledger/settle.js'
+import type { SettleEnv } from '../../ledger/settle.js'
+import { reason } from '../../reasons.js'
+import { rejectionToResult } from '../../result.js'
+import type { AdjudicationResult } from '../../result.js'
+import { openContext } from '../context.js'
+import { JsonLineWriter, parseJsonLine } from '../jsonl.js'
 import { usageError } from '../usage.js'
+import { parseWorkers, runPoolCli } from '../../pool/cli.js'
+
+/**
+ * Turns one chunk of parsed bodies into their answers, in order, committed before it returns. The in-process one
+ * runs processBatch; the worker pool (`--workers N`) swaps in its own.
+ */
+export type ChunkProcessor = (bodies: readonly unknown[]) => readonly AdjudicationResult[] | Promise<readonly AdjudicationResult[]>
+
+export function inProcessChunks(env: SettleEnv): ChunkProcessor {
+  return (bodies) => processBatch(bodies, env)
+}
+
+export const DEFAULT_CHUNK_LINES = 100
+
+/**
+ * Non-empty input lines in chunks of at most `max`, without waiting for a chunk to fill: whatever has arrived is
+ * handed on, so a slow writer still gets each answer promptly and a fast pipe gets full chunks.
+ */
+export async function* readLineChunks(input: Readable, max: number): AsyncGenerator<string[]> {
+  const rl = createInterface({ input, crlfDelay: Infinity })
+  const buf: string[] = []
+  let done = false
+  let paused = false
+  let wake: (() => void) | undefined
+  rl.on('line', (line) => {
+    if (line.trim() !== '') buf.push(line)
+    if (!paused && buf.length >= max * 8) { paused = true; rl.pause() }
+    wake?.()
+  })
+  rl.on('close', () => { done = true; wake?.() })
+  for (;;) {
+    if (buf.length === 0) {
+      if (done) return
+      await new Promise<void>((resolve) => { wake = resolve })
+      wake = undefined
+      continue
+    }
+    const chunk = buf.splice(0, max)
+    if (paused && buf.length < max * 2) { paused = false; rl.resume() }
+    yield chunk
+  }
+}
+
+/**
+ * Read JSON lines, answer each through `processChunk`, write one line per input line in order. A line that is not
+ * JSON is answered E_BAD_JSON (field '') without reaching the processor. Returns the number of faults (E_FAILED).
+ */
+export async function runJsonLines(
+  processChunk: ChunkProcessor,
+  opts: { input?: Readable; output?: Writable; chunkLines?: number } = {},
+): Promise<number> {
+  const out = new JsonLineWriter(opts.output ?? process.stdout)
+  let faults = 0
+  for await (const lines of readLineChunks(opts.input ?? process.stdin, opts.chunkLines ?? DEFAULT_CHUNK_LINES)) {
+    const parsed = lines.map(parseJsonLine)
+    const bodies = parsed.filter((b) => b !== undefined)
+    const answers = bodies.length > 0 ? await processChunk(bodies) : []
+    let k = 0
+    for (const p of parsed) {
+      const r = p === undefined ? rejectionToResult('', [reason('E_BAD_JSON', '', 'the line is not valid JSON')]) : answers[k++]
+      if (r === undefined) throw new Error('chunk processor returned fewer answers than bodies')
+      if (isFault(r)) faults++
+      await out.write(r)
+    }
+    await out.flush()
+  }
+  await out.flush()
+  return faults
+}
+
+export function parseChunkLines(v: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) usageError(`--chunk must be an integer from 1 to 100000, got ${v}`)
+  return n
+}
 
 export function register(program: Command): void {
-  program.command('adjudicate').description('(not built yet)').allowUnknownOption().action(() => usageError('adjudicate: not built yet'))
+  program.command('adjudicate')
+    .description('one claim per JSON line on stdin → its settlement or rejection per line on stdout')
+    .option('--ledger <file>', 'record against this ledger (created when missing)')
+    .option('--dry-run', 'with --ledger: compute against its history, record nothing (2303 pre-settlement)')
+    .option('--tables <file>', 'lookup tables (default: the demo region)')
+    .option('--policy <file>', 'policy file (default: the one in the tables)')
+    .option('--chunk <lines>', 'lines per transaction (group commit)', parseChunkLines, DEFAULT_CHUNK_LINES)
+    .option('--workers [n]', 'adjudicate on N worker threads (alone: cores − 1); absent: in this thread')
+    .action(async (opts: { ledger?: string; dryRun?: boolean; tables?: string; policy?: string; chunk: number; workers?: string | true }, cmd: Command) => {
+      if (opts.dryRun === true && opts.ledger === undefined) usageError('--dry-run needs --ledger FILE')
+      if (opts.workers !== undefined) {
+        // the worker pool (engine/pool/): same answers, a person's claims in input order, people in parallel
+        const workers = parseWorkers(opts.workers)
+        if (workers === null) usageError(`--workers must be an integer from 1 to 256, got ${String(opts.workers)}`)
+        const summary = await runPoolCli({
+          workers, dryRun: opts.dryRun === true,
+          ...(opts.tables !== undefined ? { tablesFile: opts.tables } : {}),
+          ...(opts.policy !== undefined ? { policyFile: opts.policy } : {}),
+          ...(opts.ledger !== undefined ? { ledgerFile: opts.ledger } : {}),
+          ...(cmd.getOptionValueSource('chunk') === 'cli' ? { batchSize: opts.chunk } : {}),
+        })
+        if (summary.faults > 0) {
+          process.stderr.write(`dipsettle: ${summary.faults} line(s) could not be processed (E_FAILED)\n`)
+          process.exitCode = 1
+        }
+        return
+      }
+      const ctx = openContext(opts)
+      let ledger: SqliteLedger | undefined
+      if (opts.ledger !== undefined) {
+        // a dry run records nothing: it never creates the file, and reads an existing one read-only
+        if (opts.dryRun !== true) ledger = openLedger(opts.ledger)
+        else if (existsSync(opts.ledger)) ledger = openLedger(opts.ledger, { readonly: true })
+      }
+      try {
+        const env: SettleEnv = { tables: ctx.tables, policy: ctx.policy, dryRun: opts.dryRun === true, ...(ledger ? { ledger } : {}) }
+        const faults = await runJsonLines(inProcessChunks(env), { chunkLines: opts.chunk })
+        if (faults > 0) {
+          process.stderr.write(`dipsettle: ${faults} line(s) could not be processed (E_FAILED)\n`)
+          process.exitCode = 1
+        }
+      } finally {
+        ledger?.close()
+      }
+    })
 }

@@ -1,7 +1,32 @@
-// STUB — replaced by the issue that builds `dipsettle credentials`.
+// `dipsettle credentials add --ledger FILE (--hospital CODE | --admin) [--label TEXT]` — make a bearer token for the
+// HTTP service and print it once (stdout); only its sha256 is stored, in the ledger file's `credentials` table.
 import type { Command } from 'commander'
+import { openLedger } from '../../ledger/sqlite.js'
+import { CredentialStore } from '../../../server/auth/credentials.js'
 import { usageError } from '../usage.js'
 
 export function register(program: Command): void {
-  program.command('credentials').description('(not built yet)').allowUnknownOption().action(() => usageError('credentials: not built yet'))
+  const cmd = program.command('credentials').description('bearer credentials of the HTTP service')
+  cmd.command('add')
+    .description('make a credential for one hospital (sees only its own records) or the admin (runs month-end); prints the token once')
+    .requiredOption('--ledger <file>', 'the ledger file the service uses')
+    .option('--hospital <code>', 'fixmedins_code of the hospital (12 characters)')
+    .option('--admin', 'the bureau\'s admin credential', false)
+    .option('--label <text>', 'a note stored beside the hash (who it was given to)', '')
+    .action((opts: { ledger: string; hospital?: string; admin: boolean; label: string }) => {
+      if ((opts.hospital === undefined) === !opts.admin) usageError('credentials add: pass exactly one of --hospital CODE or --admin')
+      if (opts.hospital !== undefined && !/^[A-Za-z0-9]{12}$/.test(opts.hospital)) {
+        usageError(`credentials add: --hospital must be a 12-character fixmedins_code, got "${opts.hospital}"`)
+      }
+      const ledger = openLedger(opts.ledger)
+      try {
+        const store = new CredentialStore(ledger.db)
+        const issued = store.add(opts.hospital !== undefined ? { hospital: opts.hospital } : { admin: true }, opts.label)
+        process.stdout.write(issued.token + '\n')
+        const who = issued.principal.role === 'admin' ? 'admin' : `hospital ${issued.principal.hospital}`
+        process.stderr.write(`dipsettle: credential ${issued.principal.keyId} for ${who} stored (hash only); the token above is shown once\n`)
+      } finally {
+        ledger.close()
+      }
+    })
 }

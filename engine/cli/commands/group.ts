@@ -1,7 +1,39 @@
-// STUB — replaced by the issue that builds `dipsettle group`.
+// `dipsettle group [--tables FILE] [--policy FILE] [--trace]` (SPEC §8): one claim per JSON line on stdin → one line
+// `{ "msgid", "dip": {…} }` per claim, in order; a claim that fails validation answers
+// `{ "msgid", "status": "rejected", "reasons" }`. No ledger: grouping sees an empty history (no readmission flag).
 import type { Command } from 'commander'
-import { usageError } from '../usage.js'
+import { parseClaim } from '../../adjudicate/index.js'
+import { groupClaim } from '../../grouping/index.js'
+import { EMPTY_HISTORY } from '../../ledger/types.js'
+import { reason } from '../../reasons.js'
+import { openContext } from '../context.js'
+import { JsonLineWriter, parseJsonLine, readLines } from '../jsonl.js'
+
+interface GroupFlags { tables?: string; policy?: string; trace?: boolean }
 
 export function register(program: Command): void {
-  program.command('group').description('(not built yet)').allowUnknownOption().action(() => usageError('group: not built yet'))
+  program.command('group')
+    .description('DIP-group claims: JSON lines of claims on stdin → one { msgid, dip } line per claim')
+    .option('--tables <file>', 'lookup tables (default: the demo region\'s)')
+    .option('--policy <file>', 'policy file (default: the policy stored in the tables)')
+    .option('--trace', 'add the match trace: candidates, why each lost, the deciding rule')
+    .action(async (flags: GroupFlags) => {
+      const run = openContext(flags)
+      const ctx = { tables: run.tables, policy: run.policy, history: EMPTY_HISTORY }
+      const out = new JsonLineWriter()
+      for await (const line of readLines()) {
+        const body = parseJsonLine(line)
+        if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+          await out.write({ msgid: null, status: 'rejected', reasons: [reason('E_BAD_JSON', '')] })
+          continue
+        }
+        const parsed = parseClaim(body, run.tables)
+        if (parsed.status === 'rejected') {
+          await out.write({ msgid: parsed.msgid, status: 'rejected', reasons: parsed.reasons })
+          continue
+        }
+        await out.write({ msgid: parsed.claim.msgid, dip: groupClaim(parsed.claim, ctx, { trace: flags.trace === true }) })
+      }
+      await out.flush()
+    })
 }

@@ -1,7 +1,33 @@
-// STUB — replaced by the issue that builds `dipsettle ledger`.
+// `dipsettle ledger verify --ledger FILE` (SPEC §8): recompute every accumulator from the settlements and name each
+// difference (exit 1), or print ok (exit 0).
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
+import { openLedger } from '../../ledger/sqlite.js'
+import { formatDifference } from '../../ledger/verify.js'
 import { usageError } from '../usage.js'
 
 export function register(program: Command): void {
-  program.command('ledger').description('(not built yet)').allowUnknownOption().action(() => usageError('ledger: not built yet'))
+  const ledger = program.command('ledger').description('inspect the append-only ledger')
+  ledger.command('verify')
+    .description('recompute every accumulator from the settlements; exit 1 naming each difference')
+    .requiredOption('--ledger <file>', 'the ledger to check')
+    .option('--tables <file>', 'accepted for symmetry; the check needs only the ledger')
+    .action((opts: { ledger: string }) => {
+      if (!existsSync(opts.ledger)) usageError(`ledger ${opts.ledger} does not exist`)
+      const l = openLedger(opts.ledger, { readonly: true })
+      try {
+        const diffs = l.verify()
+        for (const d of diffs) process.stdout.write(formatDifference(d) + '\n')
+        if (diffs.length > 0) {
+          process.stdout.write(`${diffs.length} difference(s)\n`)
+          process.exitCode = 1
+          return
+        }
+        const n = l.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get() as number
+        const py = l.db.prepare('SELECT COUNT(*) FROM accumulators').pluck().get() as number
+        process.stdout.write(`ok: ${n} settlement rows, ${py} person-years agree\n`)
+      } finally {
+        l.close()
+      }
+    })
 }

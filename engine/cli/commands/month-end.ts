@@ -1,7 +1,61 @@
-// STUB — replaced by the issue that builds `dipsettle month-end`.
+// `dipsettle month-end --ledger FILE --month YYYY-MM --pool 310|390 --budget-yuan N [--close]` (SPEC §8, §9):
+// run the month's pre-settlement (a draft, or final with --close), write the feedback reports, and print the JSON
+// report as the last line of stdout. A closed month refuses: message on stderr, exit 1 (HTTP answers 409).
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import type { Command } from 'commander'
+import { parseYuan } from '../../money.js'
+import { openLedger } from '../../ledger/sqlite.js'
+import { settleMonth } from '../../settlement/month-end.js'
+import { writeMonthReports } from '../../settlement/report-files.js'
+import { openContext } from '../context.js'
 import { usageError } from '../usage.js'
 
+interface Opts {
+  ledger: string; month: string; pool: string; budgetYuan: string; close?: boolean; tables?: string; policy?: string
+  reportDir?: string; reports: boolean
+}
+
 export function register(program: Command): void {
-  program.command('month-end').description('(not built yet)').allowUnknownOption().action(() => usageError('month-end: not built yet'))
+  program.command('month-end')
+    .description('月度预结算: turn a pool\'s month of DIP points into payouts and feedback reports')
+    .requiredOption('--ledger <file>', 'the ledger holding the month\'s settlements (runs are recorded in it)')
+    .requiredOption('--month <YYYY-MM>', 'month of the discharges\' enddate')
+    .requiredOption('--pool <310|390>', '310 职工 or 390 居民')
+    .requiredOption('--budget-yuan <n>', 'the month\'s DIP fund budget in yuan (at most 2 decimals)')
+    .option('--close', 'make the run final; a closed month refuses every later run')
+    .option('--tables <file>', 'lookup tables (default: the demo region\'s)')
+    .option('--policy <file>', 'policy file (default: the one in the tables)')
+    .option('--report-dir <dir>', 'where to write the reports (default: <ledger dir>/reports/<month>-<pool>)')
+    .option('--no-reports', 'print the JSON report only, write no report files')
+    .addHelpText('after', `
+Exit status: 0 the run was recorded; 1 the month is closed (nothing changed) or a fault; 2 bad usage.
+Reports: month-end-<month>-<pool>.json, overview-<month>-<pool>.html (the bureau's view), hospitals/<code>-….{json,html}
+(each hospital's feedback with charts; echarts.min.js is copied beside them, no network needed).`)
+    .action((opts: Opts) => {
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) usageError(`--month must be YYYY-MM, got "${opts.month}"`)
+      if (opts.pool !== '310' && opts.pool !== '390') usageError(`--pool must be 310 or 390, got "${opts.pool}"`)
+      const budget = parseYuan(Number(opts.budgetYuan))
+      if (opts.budgetYuan.trim() === '' || !budget.ok) usageError(`--budget-yuan must be a non-negative amount of yuan with at most 2 decimals, got "${opts.budgetYuan}"`)
+      if (!existsSync(opts.ledger)) usageError(`ledger ${opts.ledger} does not exist`)
+      const ctx = openContext(opts)
+      const ledger = openLedger(opts.ledger)
+      try {
+        const out = settleMonth(ledger, ctx.tables, ctx.policy, { month: opts.month, pool: opts.pool, budgetFen: budget.fen, close: opts.close === true })
+        if (out.status === 'refused') {
+          process.stderr.write(`dipsettle: ${out.message}\n`)
+          process.exitCode = 1
+          return
+        }
+        if (out.status === 'invalid') usageError(`${out.field}: ${out.message}`)
+        if (opts.reports) {
+          const dir = resolve(opts.reportDir ?? join(dirname(resolve(opts.ledger)), 'reports', `${opts.month}-${opts.pool}`))
+          const w = writeMonthReports(ledger, ctx.tables, ctx.policy, { month: opts.month, pool: opts.pool, dir })
+          if (w) process.stderr.write(`reports: ${w.overview} (+ ${w.hospitals} hospital pages)\n`)
+        }
+        process.stdout.write(JSON.stringify(out.report) + '\n')
+      } finally {
+        ledger.close()
+      }
+    })
 }

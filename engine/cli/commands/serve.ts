@@ -1,7 +1,56 @@
-// STUB — replaced by the issue that builds `dipsettle serve`.
+// `dipsettle serve [--tables FILE --ledger FILE] [--policy FILE] [--port N] [--host ADDR] [--workers N]` — the real-time
+// HTTP service (SPEC §8, §9). With neither --tables nor --ledger it serves the embedded demo region on port 8080,
+// building what is missing and printing a demo hospital token, an admin token and a curl example once.
 import type { Command } from 'commander'
+import { prepareDemo, demoBanner } from '../../../server/demo.js'
+import { serve, workerConfig, type ServeConfig } from '../../../server/serve.js'
+import type { GroupCommitMode } from '../../../server/group-commit.js'
 import { usageError } from '../usage.js'
 
+interface ServeOpts {
+  tables?: string; ledger?: string; policy?: string; port: string; host: string; workers: string; groupCommit: string
+}
+
+function intOption(name: string, v: string, min: number, max: number): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < min || n > max) usageError(`serve: --${name} must be an integer from ${min} to ${max}, got "${v}"`)
+  return n
+}
+
+function groupCommitOption(v: string): GroupCommitMode {
+  if (v === 'immediate') return 'immediate'
+  if (v === 'off') return false
+  return intOption('group-commit', v, 1, 50)
+}
+
 export function register(program: Command): void {
-  program.command('serve').description('(not built yet)').allowUnknownOption().action(() => usageError('serve: not built yet'))
+  program.command('serve')
+    .description('serve the HTTP API (no flags: the demo region on port 8080)')
+    .option('--tables <file>', 'lookup tables (dipsettle data build)')
+    .option('--ledger <file>', 'ledger file (created when missing)')
+    .option('--policy <file>', 'policy file (default: the one stored in the tables)')
+    .option('--port <n>', 'TCP port', '8080')
+    .option('--host <addr>', 'address to listen on (loopback by default; expose deliberately)', '127.0.0.1')
+    .option('--workers <n>', 'processes sharing the port and the ledger file. Default 1: every write serialises on '
+      + 'the one SQLite ledger, and one process group-commits concurrent claims into one fsync; more processes add '
+      + 'CPU for adjudication but contend for the write lock', '1')
+    .option('--group-commit <mode>', '"immediate" (claims arriving in one event-loop turn share a transaction), a '
+      + 'window in ms (1–50), or "off"', 'immediate')
+    .action(async (opts: ServeOpts) => {
+      const inWorker = workerConfig()
+      if (inWorker) return serve(inWorker)
+      const port = intOption('port', opts.port, 0, 65535)
+      const workers = intOption('workers', opts.workers, 1, 64)
+      const groupCommit = groupCommitOption(opts.groupCommit)
+      let cfg: ServeConfig
+      if (opts.tables === undefined && opts.ledger === undefined) {
+        const demo = prepareDemo()
+        cfg = { tablesFile: demo.tablesFile, ledgerFile: demo.ledgerFile, policyFile: opts.policy, port, host: opts.host,
+          workers, groupCommit, banner: (url) => demoBanner(demo, url) }
+      } else {
+        if (opts.tables === undefined || opts.ledger === undefined) usageError('serve: pass both --tables FILE and --ledger FILE (or neither, for the demo)')
+        cfg = { tablesFile: opts.tables, ledgerFile: opts.ledger, policyFile: opts.policy, port, host: opts.host, workers, groupCommit }
+      }
+      await serve(cfg)
+    })
 }

@@ -1,7 +1,40 @@
-// STUB — replaced by the issue that builds `dipsettle start`.
+// `dipsettle start` — make the demo region ready: build its tables when missing or stale, then print what it holds.
+// (The HTTP server is launched after this summary once it exists.)
 import type { Command } from 'commander'
-import { usageError } from '../usage.js'
+import { buildTables, formatReport, SourceError, type BuildReport } from '../../../grouper-data/build.js'
+import { formatSummary, summarise } from '../../../grouper-data/summary.js'
+import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../../paths.js'
+import { loadTables } from '../../tables/load.js'
+import type { Tables } from '../../tables/types.js'
+
+export interface PreparedRegion {
+  readonly tablesFile: string
+  readonly build: BuildReport
+  readonly tables: Tables
+}
+
+/** Build the region's tables when missing/stale (a no-op when unchanged) and load them. Throws SourceError. */
+export function prepareRegion(sourcesDir = DEMO_SOURCES_DIR, tablesFile = DEMO_TABLES_FILE): PreparedRegion {
+  const build = buildTables({ sourcesDir, outFile: tablesFile })
+  return { tablesFile, build, tables: loadTables(tablesFile) }
+}
 
 export function register(program: Command): void {
-  program.command('start').description('(not built yet)').allowUnknownOption().action(() => usageError('start: not built yet'))
+  program.command('start')
+    .description('build the demo region when needed and print a summary of it')
+    .option('--sources <dir>', 'sources directory', DEMO_SOURCES_DIR)
+    .option('--tables <file>', 'tables file', DEMO_TABLES_FILE)
+    .action((opts: { sources: string; tables: string }) => {
+      let region: PreparedRegion
+      try {
+        region = prepareRegion(opts.sources, opts.tables)
+      } catch (e) {
+        if (!(e instanceof SourceError)) throw e
+        process.stderr.write(`dipsettle start: ${opts.sources}:\n${e.message}\n`)
+        process.exitCode = 1
+        return
+      }
+      process.stderr.write(formatReport(region.build))
+      process.stdout.write(formatSummary(summarise(region.tables)))
+    })
 }

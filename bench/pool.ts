@@ -1,0 +1,111 @@
+// Benchmark: bulk adjudication through the worker pool (engine/pool/). The same generated demo claims run with 1 and
+// 2 workers in one process, so the scaling ratio is measured on one input under one machine load. Also: the batch
+// size (10, 25, 50, 100 tried at 2 workers; the best is reported and used), the answer format (ready JSON-line bytes
+// vs a msgpack buffer decoded on the main thread), RSS per worker, and the same with a ledger (group commit per batch).
+// Reports pool_claims_per_s_1w, pool_claims_per_s_2w, pool_scaling_2w_vs_1w (SPEC §9 benchmark line).
+// Run alone after `npx tsc -p .`: `node dist/bench/pool.js [claims]`.
+import { Buffer } from 'node:buffer'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable, Writable } from 'node:stream'
+import { pathToFileURL } from 'node:url'
+import { generateDemoClaims } from '../engine/demo/claims.js'
+import { DEMO_TABLES_FILE } from '../engine/paths.js'
+import { AdjudicationPool } from '../engine/pool/index.js'
+import type { PoolOptions, ResultFormat } from '../engine/pool/index.js'
+import { loadTables } from '../engine/tables/load.js'
+
+export interface PoolBenchResult {
+  readonly pool_claims_per_s_1w: number
+  readonly pool_claims_per_s_2w: number
+  readonly pool_scaling_2w_vs_1w: number
+  readonly pool_best_batch_size: number
+  readonly pool_claims_per_s_by_batch: Record<string, number>
+  readonly pool_msgpack_vs_jsonl: number
+  readonly pool_ledger_claims_per_s_1w: number
+  readonly pool_ledger_claims_per_s_2w: number
+  readonly pool_worker_rss_mb: number
+}
+
+/** The input as the CLI would read it: JSON lines in 64 KB chunks. */
+export function demoInput(tablesFile: string, count: number, seed = 20261001): Buffer[] {
+  const tables = loadTables(tablesFile)
+  let text = ''
+  for (const c of generateDemoClaims(tables, { count, seed, outpatientShare: 0.2 })) text += JSON.stringify(c) + '\n'
+  const all = Buffer.from(text)
+  const chunks: Buffer[] = []
+  for (let i = 0; i < all.length; i += 65536) chunks.push(all.subarray(i, i + 65536))
+  return chunks
+}
+
+class Sink extends Writable {
+  bytes = 0
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.bytes += chunk.length
+    cb()
+  }
+}
+
+interface Measured { readonly claimsPerS: number; readonly rssPerWorkerMb: number }
+
+async function measure(input: Buffer[], opts: PoolOptions & { workers: number }): Promise<Measured> {
+  const rssBefore = process.memoryUsage().rss
+  const pool = new AdjudicationPool(opts)
+  try {
+    await pool.ready()
+    const rssReady = process.memoryUsage().rss
+    const t0 = process.hrtime.bigint()
+    const s = await pool.run(Readable.from(input), new Sink())
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+    return { claimsPerS: Math.round(s.lines / seconds), rssPerWorkerMb: Math.round((rssReady - rssBefore) / opts.workers / 1e5) / 10 }
+  } finally {
+    await pool.close()
+  }
+}
+
+export async function runPoolBench(opts: { claims?: number; tablesFile?: string; quick?: boolean } = {}): Promise<PoolBenchResult> {
+  const tablesFile = opts.tablesFile ?? DEMO_TABLES_FILE
+  const claims = opts.claims ?? (opts.quick === true ? 4000 : 20_000)
+  const input = demoInput(tablesFile, claims)
+  const base = { tablesFile }
+  // batch size by measurement, at 2 workers (the configuration it matters for)
+  const byBatch: Record<string, number> = {}
+  let best = 50
+  for (const batchSize of [10, 25, 50, 100]) {
+    byBatch[String(batchSize)] = (await measure(input, { ...base, workers: 2, batchSize })).claimsPerS
+    if ((byBatch[String(batchSize)] as number) > (byBatch[String(best)] ?? 0)) best = batchSize
+  }
+  const one = await measure(input, { ...base, workers: 1, batchSize: best })
+  const two = await measure(input, { ...base, workers: 2, batchSize: best })
+  const fmt = async (resultFormat: ResultFormat): Promise<number> => (await measure(input, { ...base, workers: 2, batchSize: best, resultFormat })).claimsPerS
+  const jsonl = await fmt('jsonl')
+  const msgpack = await fmt('msgpack')
+  // with a ledger: a fresh file per run, fewer claims (each batch is one fsync'd transaction)
+  const ledgerInput = input.slice(0, Math.max(1, Math.ceil(input.length / 4)))
+  const dir = mkdtempSync(join(tmpdir(), 'dipsettle-poolbench-'))
+  let l1 = 0, l2 = 0
+  try {
+    l1 = (await measure(ledgerInput, { ...base, workers: 1, batchSize: best, ledgerFile: join(dir, 'l1.sqlite') })).claimsPerS
+    l2 = (await measure(ledgerInput, { ...base, workers: 2, batchSize: best, ledgerFile: join(dir, 'l2.sqlite') })).claimsPerS
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return {
+    pool_claims_per_s_1w: one.claimsPerS,
+    pool_claims_per_s_2w: two.claimsPerS,
+    pool_scaling_2w_vs_1w: Math.round((two.claimsPerS / one.claimsPerS) * 100) / 100,
+    pool_best_batch_size: best,
+    pool_claims_per_s_by_batch: byBatch,
+    pool_msgpack_vs_jsonl: Math.round((msgpack / jsonl) * 100) / 100,
+    pool_ledger_claims_per_s_1w: l1,
+    pool_ledger_claims_per_s_2w: l2,
+    pool_worker_rss_mb: Math.max(one.rssPerWorkerMb, two.rssPerWorkerMb),
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const n = process.argv[2] !== undefined ? Number(process.argv[2]) : undefined
+  const r = await runPoolBench({ ...(n !== undefined ? { claims: n } : {}), quick: process.argv.includes('--quick') })
+  process.stdout.write(JSON.stringify(r) + '\n')
+}

@@ -1,0 +1,24 @@
+// SPEC §3 step 3, §9 — county alliance merging (医共体 单次住院, seed 001): a stay transferred (双向转诊) from a stay of
+// the same person at a hospital of the same alliance, starting at most policy.alliance.merge_gap_days after that
+// stay's enddate, is one admission with it: it keeps the episode's nth admission (no new admission counted) and the
+// deductible already charged in the episode is credited (deductible.ts).
+//
+// Choices: a referral_from that names no settled stay of this person (a transfer from outside the region, or a
+// history that does not hold it) settles as a normal admission — the transfer itself is legitimate, only the merge
+// needs the earlier stay. policy.alliance.settle_as_one = false switches merging off.
+import type { Working } from './working.js'
+
+export function allianceEpisode(w: Working): undefined {
+  const { claim, hospital, policy } = w
+  const from = claim.referralFrom !== null ? w.ctx.history.stay(claim.psnNo, claim.referralFrom) : undefined
+  const merges = from !== undefined
+    && policy.alliance.settle_as_one
+    && hospital.allianceId !== null
+    && from.alliance_id === hospital.allianceId
+    && claim.begnDay <= from.end_day + policy.alliance.merge_gap_days
+  w.episode = merges
+    ? { id: from.episode_id, n: from.episode_n, priorDedcFen: from.episode_dedc_fen, merged: true }
+    // n counts the person's settled, not reversed admissions of the enddate's year, this one included
+    : { id: claim.mdtrtId, n: w.year.admissions + 1, priorDedcFen: 0, merged: false }
+  return undefined
+}

@@ -1,0 +1,105 @@
+// The ledger's SQLite schema (SPEC §3 step 10). Read directly by month-end (settlement/), so column names are a
+// contract: add columns, never rename them.
+//
+// settlements        append-only; one row per settlement AND one per reversal (冲正). A reversal row carries the
+//                    original's claim, stay and DIP columns with every amount, accumulator delta and dip_points_1e4
+//                    negated, `kind = 'reversal'` and `reverses = <original setl_id>` (UNIQUE: reversed at most once).
+//                    `year`/`month` are the original's (of enddate), so sums by month or year net out.
+//                    A row is "live" when kind = 'settlement' and no row reverses it.
+// settlement_lines   append-only; one row per fee line of each settlement (negated for a reversal).
+// accumulators       the person's year totals (PersonYear), updated in the same transaction as the append.
+//
+// setl_id is 'S' + the 12-digit zero-padded seq (S000000000001): gap-free append order, sortable as text, assigned
+// inside the writing transaction (BEGIN IMMEDIATE), so several processes on one file never collide.
+import { SETLINFO_FIELDS } from '../result.js'
+
+/** PersonYear / AccumDelta fields, in column order. */
+export const ACCUM_FIELDS = [
+  'admissions', 'hifp_paid_fen', 'serious_base_fen', 'serious_paid_fen', 'maf_paid_fen', 'acct_paid_fen',
+  'op_dedc_fen', 'op_hifp_paid_fen',
+] as const
+export type AccumField = (typeof ACCUM_FIELDS)[number]
+
+/** The setlinfo columns of `settlements`: `<name>_fen`. */
+export const SETLINFO_COLUMNS = SETLINFO_FIELDS.map((f) => `${f}_fen` as const)
+
+export const STAY_COLUMNS = [
+  'alliance_id', 'level', 'episode_id', 'episode_n', 'episode_dedc_fen', 'dx_category', 'begn_day', 'end_day',
+] as const
+
+export const SCHEMA_VERSION = 1
+
+const int0 = (c: string): string => `${c} INTEGER NOT NULL DEFAULT 0`
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS settlements (
+  setl_id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  msgid TEXT NOT NULL UNIQUE,
+  body_hash TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('settlement', 'reversal')),
+  reverses TEXT UNIQUE REFERENCES settlements(setl_id),
+  fixmedins_code TEXT NOT NULL,
+  psn_no TEXT NOT NULL,
+  insutype TEXT NOT NULL,
+  mdtrt_id TEXT NOT NULL,
+  med_type TEXT NOT NULL,
+  inpatient INTEGER NOT NULL,
+  begndate TEXT NOT NULL,
+  enddate TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  month TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  ${SETLINFO_COLUMNS.map(int0).join(',\n  ')},
+  ${ACCUM_FIELDS.map(int0).join(',\n  ')},
+  dip_group_code TEXT,
+  dip_kind TEXT,
+  dip_points_1e4 INTEGER,
+  dip_deviation TEXT,
+  dip_flags TEXT,
+  alliance_id TEXT,
+  level INTEGER,
+  episode_id TEXT,
+  episode_n INTEGER,
+  episode_dedc_fen INTEGER,
+  dx_category TEXT,
+  begn_day INTEGER,
+  end_day INTEGER,
+  result_json TEXT NOT NULL,
+  CHECK ((kind = 'reversal') = (reverses IS NOT NULL))
+);
+CREATE INDEX IF NOT EXISTS settlements_psn_mdtrt ON settlements(psn_no, mdtrt_id);
+CREATE INDEX IF NOT EXISTS settlements_psn_end ON settlements(psn_no, end_day);
+CREATE INDEX IF NOT EXISTS settlements_month ON settlements(month, insutype, fixmedins_code);
+
+CREATE TABLE IF NOT EXISTS settlement_lines (
+  setl_id TEXT NOT NULL REFERENCES settlements(setl_id),
+  feedetl_sn TEXT NOT NULL,
+  code TEXT NOT NULL,
+  chrgitm_lv TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL,
+  fulamt_ownpay_amt_fen INTEGER NOT NULL,
+  overlmt_amt_fen INTEGER NOT NULL,
+  preselfpay_amt_fen INTEGER NOT NULL,
+  inscp_scp_amt_fen INTEGER NOT NULL,
+  reasons TEXT NOT NULL,
+  PRIMARY KEY (setl_id, feedetl_sn)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS accumulators (
+  psn_no TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  ${ACCUM_FIELDS.map(int0).join(',\n  ')},
+  PRIMARY KEY (psn_no, year)
+) WITHOUT ROWID;
+
+-- 只追加: corrections are new rows (reversals), never edits
+CREATE TRIGGER IF NOT EXISTS settlements_no_update BEFORE UPDATE ON settlements
+  BEGIN SELECT RAISE(ABORT, 'settlements are append-only: reverse instead of updating'); END;
+CREATE TRIGGER IF NOT EXISTS settlements_no_delete BEFORE DELETE ON settlements
+  BEGIN SELECT RAISE(ABORT, 'settlements are append-only: reverse instead of deleting'); END;
+CREATE TRIGGER IF NOT EXISTS settlement_lines_no_update BEFORE UPDATE ON settlement_lines
+  BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS settlement_lines_no_delete BEFORE DELETE ON settlement_lines
+  BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
+`

@@ -1,0 +1,142 @@
+// The one flow every entry point uses (CLI, HTTP, worker pool): a claim body in, its answer out, recorded or not.
+//
+//   no ledger            adjudicate against an empty history            → status 'computed'
+//   ledger + dry-run     adjudicate against the ledger's history         → status 'computed', nothing written (2303)
+//   ledger               in ONE write transaction (BEGIN IMMEDIATE):       → status 'settled' with setl_id (2304)
+//                          msgid seen? same body → the first answer; another body → E_MSGID_CONFLICT (HTTP 409)
+//                          adjudicate against the history, record the settlement and its accumulators
+// A rejection writes nothing. Outcomes are data: only a bug or a storage fault throws.
+import { createHash } from 'node:crypto'
+import Database from 'better-sqlite3'
+import { adjudicate as realAdjudicate } from '../adjudicate/index.js'
+import type { AdjudicationContext, Outcome } from '../adjudicate/types.js'
+import type { Policy } from '../policy/types.js'
+import { reason } from '../reasons.js'
+import type { Reason } from '../reasons.js'
+import { rejectionToResult, settlementToResult } from '../result.js'
+import type { AdjudicationResult } from '../result.js'
+import type { Tables } from '../tables/types.js'
+import { EMPTY_HISTORY } from './types.js'
+import type { Ledger, RecordOutcome } from './types.js'
+
+export interface SettleEnv {
+  readonly tables: Tables
+  readonly policy: Policy
+  readonly ledger?: Ledger
+  readonly dryRun?: boolean
+  /** The adjudicator; engine/adjudicate by default (ledger tests pass a small fake). */
+  readonly adjudicate?: (input: unknown, ctx: AdjudicationContext) => Outcome
+}
+
+export interface ReversalEnv {
+  readonly ledger: Ledger
+}
+
+/** JSON with object keys sorted at every level: the same body always hashes the same, whatever its key order. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null'
+  if (Array.isArray(v)) return '[' + v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',') + ']'
+  const obj = v as Record<string, unknown>
+  const parts: string[] = []
+  for (const k of Object.keys(obj).sort()) {
+    if (obj[k] === undefined) continue
+    parts.push(JSON.stringify(k) + ':' + canonicalJson(obj[k]))
+  }
+  return '{' + parts.join(',') + '}'
+}
+
+/** sha256 (hex) of the canonical JSON of a body: the msgid idempotency check compares these. */
+export function bodyHash(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex')
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x)
+}
+
+function fromRecord(msgid: string, r: RecordOutcome): AdjudicationResult {
+  return r.status === 'settled' || r.status === 'replayed' ? r.result : rejectionToResult(msgid, r.reasons)
+}
+
+/** Settle (or compute) one claim body. */
+export function processClaim(body: unknown, env: SettleEnv): AdjudicationResult {
+  if (!isObject(body)) return rejectionToResult('', [reason('E_BAD_JSON', '')])
+  const msgid = typeof body['msgid'] === 'string' ? body['msgid'] : ''
+  const adjudicate = env.adjudicate ?? realAdjudicate
+  const { ledger } = env
+  if (ledger === undefined || env.dryRun === true) {
+    const compute = (): Outcome => adjudicate(body, { tables: env.tables, policy: env.policy, history: ledger ?? EMPTY_HISTORY })
+    // a dry run reads the history on one snapshot, so a writer in another process cannot split it
+    const outcome = ledger?.snapshot ? ledger.snapshot(compute) : compute()
+    return outcome.status === 'ok' ? settlementToResult(outcome.settlement, 'computed') : rejectionToResult(outcome.msgid, outcome.reasons)
+  }
+  const hash = bodyHash(body)
+  // the msgid check, the history read and the append see one state of the file (BEGIN IMMEDIATE)
+  return ledger.transaction(() => {
+    if (msgid !== '') {
+      const prior = ledger.lookupMsgid(msgid)
+      if (prior !== undefined) {
+        return prior.bodyHash === hash ? prior.result
+          : rejectionToResult(msgid, [reason('E_MSGID_CONFLICT', 'msgid', `msgid ${msgid} was already used with another body`)])
+      }
+    }
+    const outcome = adjudicate(body, { tables: env.tables, policy: env.policy, history: ledger })
+    if (outcome.status === 'rejected') return rejectionToResult(outcome.msgid, outcome.reasons)
+    return fromRecord(msgid, ledger.record(outcome.settlement, hash))
+  })
+}
+
+/** Validate a reversal body `{ setl_id, msgid }` (msgid: the reversal's own idempotency key). */
+function reversalFields(body: unknown): { setlId: string; msgid: string } | { reasons: Reason[]; msgid: string } {
+  if (!isObject(body)) return { msgid: '', reasons: [reason('E_BAD_JSON', '')] }
+  const reasons: Reason[] = []
+  for (const f of ['setl_id', 'msgid'] as const) {
+    const v = body[f]
+    if (v === undefined || v === null || v === '') reasons.push(reason('E_FIELD_MISSING', f))
+    else if (typeof v !== 'string') reasons.push(reason('E_FIELD_TYPE', f, `${f} must be a string`))
+  }
+  const msgid = typeof body['msgid'] === 'string' ? body['msgid'] : ''
+  if (reasons.length > 0) return { msgid, reasons }
+  return { setlId: body['setl_id'] as string, msgid }
+}
+
+/** Reverse (撤销/冲正) one settlement: the negated record under a new setl_id, accumulators rolled back. */
+export function processReversal(body: unknown, env: ReversalEnv): AdjudicationResult {
+  const f = reversalFields(body)
+  if ('reasons' in f) return rejectionToResult(f.msgid, f.reasons)
+  const out = env.ledger.reverse(f.setlId, f.msgid, bodyHash(body))
+  return out.status === 'settled' || out.status === 'replayed' ? out.result : rejectionToResult(f.msgid, out.reasons)
+}
+
+/**
+ * Group commit: many bodies in ONE transaction (one fsync), answered in order. Each body runs in its own savepoint:
+ * a rejection or a bug in one claim (answered E_FAILED) never undoes the others; a storage fault aborts the batch.
+ */
+export function processBatch(bodies: readonly unknown[], env: SettleEnv): AdjudicationResult[] {
+  const { ledger } = env
+  if (ledger === undefined || env.dryRun === true) return bodies.map((b) => isolated(b, () => processClaim(b, env)))
+  return ledger.transaction(() => bodies.map((b) => isolated(b, () => processClaim(b, env))))
+}
+
+/** processReversal for many bodies in one transaction (see processBatch). */
+export function processReversals(bodies: readonly unknown[], env: ReversalEnv): AdjudicationResult[] {
+  return env.ledger.transaction(() => bodies.map((b) => isolated(b, () => env.ledger.transaction(() => processReversal(b, env)))))
+}
+
+function isolated(body: unknown, fn: () => AdjudicationResult): AdjudicationResult {
+  try {
+    return fn()
+  } catch (e) {
+    // a storage fault (disk full, I/O, busy) is not one claim's problem: let it abort the batch
+    if (e instanceof Database.SqliteError) throw e
+    const msgid = isObject(body) && typeof body['msgid'] === 'string' ? body['msgid'] : ''
+    return rejectionToResult(msgid, [reason('E_FAILED', '', `${REJECTION_FAILED}: ${(e as Error).message}`)])
+  }
+}
+
+const REJECTION_FAILED = 'the claim could not be processed; it was not recorded'
+
+/** True when an answer reports a fault (E_FAILED) rather than a rejection of the claim itself. */
+export function isFault(r: AdjudicationResult): boolean {
+  return r.status === 'rejected' && r.reasons.some((x) => x.code === 'E_FAILED')
+}

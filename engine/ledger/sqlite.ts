@@ -1,0 +1,297 @@
+// The SQLite ledger: an append-only file of settlements and reversals plus the person-year accumulators, one
+// transaction per append (or per group of appends). Schema and setl_id format: ledger/schema.ts.
+import Database from 'better-sqlite3'
+import type { Database as Db, Statement } from 'better-sqlite3'
+import { strict as assert } from 'node:assert'
+import { reason } from '../reasons.js'
+import type { Reason } from '../reasons.js'
+import { settlementToResult, SETLINFO_FIELDS } from '../result.js'
+import type { AdjudicationResult, Settlement } from '../result.js'
+import { ACCUM_FIELDS, SCHEMA_SQL, SCHEMA_VERSION, SETLINFO_COLUMNS, STAY_COLUMNS } from './schema.js'
+import type { Ledger, LedgerDifference, PersonYear, RecordOutcome, StayRecord } from './types.js'
+import { ZERO_YEAR } from './types.js'
+import { verifyLedgerDb } from './verify.js'
+
+export interface OpenLedgerOptions {
+  /** Open an existing ledger only (no schema creation); for read-only tools such as `ledger verify`. */
+  readonly readonly?: boolean
+  /** ms to wait for another process's write lock before failing with SQLITE_BUSY. */
+  readonly busyTimeoutMs?: number
+  /** Clock for recorded_at (tests pass a fixed one). */
+  readonly now?: () => Date
+}
+
+/** A settlements row as stored (the columns this module reads). */
+type Row = Record<string, string | number | null>
+
+type ReverseOutcome = RecordOutcome | { readonly status: 'rejected'; readonly reasons: readonly Reason[] }
+
+export function setlIdOf(seq: number): string {
+  return 'S' + String(seq).padStart(12, '0')
+}
+
+const SETTLEMENT_COLUMNS = [
+  'setl_id', 'seq', 'msgid', 'body_hash', 'kind', 'reverses', 'fixmedins_code', 'psn_no', 'insutype', 'mdtrt_id',
+  'med_type', 'inpatient', 'begndate', 'enddate', 'year', 'month', 'recorded_at', ...SETLINFO_COLUMNS, ...ACCUM_FIELDS,
+  'dip_group_code', 'dip_kind', 'dip_points_1e4', 'dip_deviation', 'dip_flags', ...STAY_COLUMNS, 'result_json',
+] as const
+
+const LINE_COLUMNS = [
+  'setl_id', 'feedetl_sn', 'code', 'chrgitm_lv', 'amount_fen', 'fulamt_ownpay_amt_fen', 'overlmt_amt_fen',
+  'preselfpay_amt_fen', 'inscp_scp_amt_fen', 'reasons',
+] as const
+
+const STAY_SELECT = `SELECT s.mdtrt_id, s.setl_id, s.psn_no, s.fixmedins_code, s.alliance_id, s.level, s.begn_day,
+  s.end_day, s.episode_id, s.episode_n, s.episode_dedc_fen, s.dx_category, s.year FROM settlements s`
+/** Live stays: settled inpatient stays that no reversal names. */
+const LIVE_STAY = `s.kind = 'settlement' AND s.episode_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id)`
+
+export class SqliteLedger implements Ledger {
+  /** The open database; month-end reads the schema of ledger/schema.ts through it. */
+  readonly db: Db
+  private readonly now: () => Date
+  private readonly st: {
+    insertSettlement: Statement; insertLine: Statement; addAccum: Statement; maxSeq: Statement; byMsgid: Statement
+    bySetlId: Statement; reversalOf: Statement; linesOf: Statement; personYear: Statement; stay: Statement
+    recentStays: Statement; liveMdtrt: Statement
+  }
+
+  constructor(readonly file: string, opts: OpenLedgerOptions = {}) {
+    this.now = opts.now ?? (() => new Date())
+    this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
+    this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`)
+    if (!opts.readonly) {
+      // WAL + FULL: a commit is durable once it returns (a settled claim must survive a power cut)
+      if (this.db.pragma('journal_mode', { simple: true }) !== 'wal') this.db.pragma('journal_mode = WAL')
+      this.db.pragma('synchronous = FULL')
+      this.db.pragma('foreign_keys = ON')
+      if (this.db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {
+        this.db.transaction(() => {
+          this.db.exec(SCHEMA_SQL)
+          this.db.pragma(`user_version = ${SCHEMA_VERSION}`)
+        }).immediate()
+      }
+    }
+    const db = this.db
+    this.st = {
+      insertSettlement: db.prepare(`INSERT INTO settlements (${SETTLEMENT_COLUMNS.join(', ')})
+        VALUES (${SETTLEMENT_COLUMNS.map((c) => '@' + c).join(', ')})`),
+      insertLine: db.prepare(`INSERT INTO settlement_lines (${LINE_COLUMNS.join(', ')})
+        VALUES (${LINE_COLUMNS.map((c) => '@' + c).join(', ')})`),
+      addAccum: db.prepare(`INSERT INTO accumulators (psn_no, year, ${ACCUM_FIELDS.join(', ')})
+        VALUES (@psn_no, @year, ${ACCUM_FIELDS.map((c) => '@' + c).join(', ')})
+        ON CONFLICT (psn_no, year) DO UPDATE SET ${ACCUM_FIELDS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`),
+      maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM settlements').pluck(),
+      byMsgid: db.prepare('SELECT body_hash, result_json FROM settlements WHERE msgid = ?'),
+      bySetlId: db.prepare('SELECT * FROM settlements WHERE setl_id = ?'),
+      reversalOf: db.prepare('SELECT setl_id FROM settlements WHERE reverses = ?').pluck(),
+      linesOf: db.prepare('SELECT * FROM settlement_lines WHERE setl_id = ? ORDER BY feedetl_sn'),
+      personYear: db.prepare(`SELECT ${ACCUM_FIELDS.join(', ')} FROM accumulators WHERE psn_no = ? AND year = ?`),
+      stay: db.prepare(`${STAY_SELECT} WHERE s.psn_no = ? AND s.mdtrt_id = ? AND ${LIVE_STAY} ORDER BY s.seq DESC LIMIT 1`),
+      recentStays: db.prepare(`${STAY_SELECT} WHERE s.psn_no = ? AND s.end_day >= ? AND ${LIVE_STAY}
+        ORDER BY s.end_day DESC, s.seq DESC`),
+      liveMdtrt: db.prepare(`SELECT s.setl_id FROM settlements s WHERE s.psn_no = ? AND s.mdtrt_id = ?
+        AND s.kind = 'settlement' AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id)`).pluck(),
+    }
+  }
+
+  // ---- History -------------------------------------------------------------------------------------------------
+
+  personYear(psnNo: string, year: number): PersonYear {
+    const row = this.st.personYear.get(psnNo, year) as PersonYear | undefined
+    return row ?? ZERO_YEAR
+  }
+
+  stay(psnNo: string, mdtrtId: string): StayRecord | undefined {
+    const row = this.st.stay.get(psnNo, mdtrtId) as StayRecord | undefined
+    return row
+  }
+
+  recentStays(psnNo: string, sinceDay: number): readonly StayRecord[] {
+    return this.st.recentStays.all(psnNo, sinceDay) as StayRecord[]
+  }
+
+  // ---- Ledger --------------------------------------------------------------------------------------------------
+
+  lookupMsgid(msgid: string): { readonly bodyHash: string; readonly result: AdjudicationResult } | undefined {
+    const row = this.st.byMsgid.get(msgid) as { body_hash: string; result_json: string } | undefined
+    return row === undefined ? undefined : { bodyHash: row.body_hash, result: JSON.parse(row.result_json) as AdjudicationResult }
+  }
+
+  /** The live (not reversed) settlement of this visit, if any. */
+  liveSettlementOf(psnNo: string, mdtrtId: string): string | undefined {
+    return this.st.liveMdtrt.get(psnNo, mdtrtId) as string | undefined
+  }
+
+  record(s: Settlement, bodyHash: string): RecordOutcome {
+    return this.transaction(() => {
+      const prior = this.replayOrConflict(s.claim.msgid, bodyHash)
+      if (prior !== undefined) return prior
+      const live = this.liveSettlementOf(s.claim.psnNo, s.claim.mdtrtId)
+      if (live !== undefined) {
+        return { status: 'rejected', reasons: [reason('E_MDTRT_SETTLED', 'mdtrt_id', `mdtrt_id ${s.claim.mdtrtId} is settled as ${live}: reverse it first`)] }
+      }
+      const seq = this.nextSeq()
+      const setlId = setlIdOf(seq)
+      const result = settlementToResult(s, 'settled', setlId)
+      this.st.insertSettlement.run(settlementRow(s, { seq, setlId, bodyHash, recordedAt: this.now().toISOString(), result }))
+      const amounts = new Map(s.claim.fees.map((f) => [f.feedetlSn, f] as const))
+      for (const l of s.lines) {
+        const fee = amounts.get(l.feedetl_sn)
+        assert(fee !== undefined, `line ${l.feedetl_sn} has no fee line in the claim`)
+        this.st.insertLine.run({
+          setl_id: setlId, feedetl_sn: l.feedetl_sn, code: fee.code, chrgitm_lv: l.chrgitm_lv, amount_fen: fee.amountFen,
+          fulamt_ownpay_amt_fen: l.fulamt_ownpay_amt_fen, overlmt_amt_fen: l.overlmt_amt_fen,
+          preselfpay_amt_fen: l.preselfpay_amt_fen, inscp_scp_amt_fen: l.inscp_scp_amt_fen, reasons: JSON.stringify(l.reasons),
+        })
+      }
+      this.st.addAccum.run({ psn_no: s.claim.psnNo, year: s.claim.year, ...s.accum })
+      return { status: 'settled', result }
+    })
+  }
+
+  reverse(setlId: string, msgid: string, bodyHash: string): ReverseOutcome {
+    return this.transaction((): ReverseOutcome => {
+      const prior = this.replayOrConflict(msgid, bodyHash)
+      if (prior !== undefined) return prior
+      const orig = this.st.bySetlId.get(setlId) as Row | undefined
+      if (orig === undefined) return { status: 'rejected', reasons: [reason('E_UNKNOWN_SETTLEMENT', 'setl_id')] }
+      if (orig['kind'] === 'reversal') return { status: 'rejected', reasons: [reason('E_NOT_REVERSIBLE', 'setl_id')] }
+      const by = this.st.reversalOf.get(setlId) as string | undefined
+      if (by !== undefined) {
+        return { status: 'rejected', reasons: [reason('E_ALREADY_REVERSED', 'setl_id', `the settlement was already reversed by ${by}`)] }
+      }
+      const seq = this.nextSeq()
+      const newId = setlIdOf(seq)
+      const result = negateResult(JSON.parse(String(orig['result_json'])) as AdjudicationResult, msgid, newId, setlId)
+      const row: Row = { ...orig }
+      for (const c of [...SETLINFO_COLUMNS, ...ACCUM_FIELDS, 'dip_points_1e4']) {
+        const v = orig[c] ?? null
+        row[c] = typeof v === 'number' ? -v : v
+      }
+      Object.assign(row, {
+        setl_id: newId, seq, msgid, body_hash: bodyHash, kind: 'reversal', reverses: setlId,
+        recorded_at: this.now().toISOString(), result_json: JSON.stringify(result),
+      })
+      this.st.insertSettlement.run(pick(row, SETTLEMENT_COLUMNS))
+      for (const l of this.st.linesOf.all(setlId) as Row[]) {
+        this.st.insertLine.run({
+          ...l, setl_id: newId, amount_fen: -num(l['amount_fen']), fulamt_ownpay_amt_fen: -num(l['fulamt_ownpay_amt_fen']),
+          overlmt_amt_fen: -num(l['overlmt_amt_fen']), preselfpay_amt_fen: -num(l['preselfpay_amt_fen']),
+          inscp_scp_amt_fen: -num(l['inscp_scp_amt_fen']),
+        })
+      }
+      const delta: Record<string, number | string> = { psn_no: String(orig['psn_no']), year: num(orig['year']) }
+      for (const f of ACCUM_FIELDS) delta[f] = -num(orig[f])
+      this.st.addAccum.run(delta)
+      return { status: 'settled', result }
+    })
+  }
+
+  getSettlement(setlId: string): AdjudicationResult | undefined {
+    const row = this.st.bySetlId.get(setlId) as Row | undefined
+    return row === undefined ? undefined : (JSON.parse(String(row['result_json'])) as AdjudicationResult)
+  }
+
+  /**
+   * Run fn in one write transaction (BEGIN IMMEDIATE: the history fn reads cannot change under it, even with other
+   * processes on the file). Nested calls become savepoints: an exception rolls back only the inner call.
+   */
+  transaction<T>(fn: () => T): T {
+    const tx = this.db.transaction(fn)
+    return this.db.inTransaction ? tx() : tx.immediate()
+  }
+
+  snapshot<T>(fn: () => T): T {
+    const tx = this.db.transaction(fn)
+    return this.db.inTransaction ? tx() : tx.deferred()
+  }
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction
+  }
+
+  verify(): LedgerDifference[] {
+    return verifyLedgerDb(this.db)
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  private nextSeq(): number {
+    return (this.st.maxSeq.get() as number) + 1
+  }
+
+  /** Same msgid seen before: the first answer (same body) or a conflict (another body). */
+  private replayOrConflict(msgid: string, bodyHash: string): RecordOutcome | undefined {
+    const prior = this.lookupMsgid(msgid)
+    if (prior === undefined) return undefined
+    if (prior.bodyHash === bodyHash) return { status: 'replayed', result: prior.result }
+    return { status: 'conflict', reasons: [reason('E_MSGID_CONFLICT', 'msgid', `msgid ${msgid} was already used with another body (${prior.result.setl_id ?? ''})`)] }
+  }
+}
+
+export function openLedger(file: string, opts?: OpenLedgerOptions): SqliteLedger {
+  return new SqliteLedger(file, opts)
+}
+
+function settlementRow(
+  s: Settlement,
+  x: { seq: number; setlId: string; bodyHash: string; recordedAt: string; result: AdjudicationResult },
+): Row {
+  const c = s.claim
+  const row: Row = {
+    setl_id: x.setlId, seq: x.seq, msgid: c.msgid, body_hash: x.bodyHash, kind: 'settlement', reverses: null,
+    fixmedins_code: c.hospitalCode, psn_no: c.psnNo, insutype: c.insutype, mdtrt_id: c.mdtrtId, med_type: c.medType,
+    inpatient: c.inpatient ? 1 : 0, begndate: c.begndate, enddate: c.enddate, year: c.year, month: c.month,
+    recorded_at: x.recordedAt,
+    dip_group_code: s.dip?.group_code ?? null, dip_kind: s.dip?.kind ?? null, dip_points_1e4: s.dip?.points_1e4 ?? null,
+    dip_deviation: s.dip?.deviation ?? null, dip_flags: s.dip ? JSON.stringify(s.dip.flags) : null,
+    alliance_id: s.stay?.alliance_id ?? null, level: s.stay?.level ?? null, episode_id: s.stay?.episode_id ?? null,
+    episode_n: s.stay?.episode_n ?? null, episode_dedc_fen: s.stay?.episode_dedc_fen ?? null,
+    dx_category: s.stay?.dx_category ?? null,
+    // begn_day / end_day are kept for every claim (outpatient too); a row is a stay when episode_id is set
+    begn_day: c.begnDay, end_day: c.endDay,
+    result_json: JSON.stringify(x.result),
+  }
+  for (const f of SETLINFO_FIELDS) row[`${f}_fen`] = s.setlinfo[`${f}_fen`]
+  for (const f of ACCUM_FIELDS) row[f] = s.accum[f]
+  return row
+}
+
+/** The reversal's answer: the original's amounts negated, under the reversal's own msgid and setl_id. */
+function negateResult(orig: AdjudicationResult, msgid: string, setlId: string, reverses: string): AdjudicationResult {
+  const neg = (y: number): number => (y === 0 ? 0 : -y)
+  const setlinfo = orig.setlinfo === undefined ? undefined
+    : Object.fromEntries(Object.entries(orig.setlinfo).map(([k, v]) => [k, neg(v)])) as NonNullable<AdjudicationResult['setlinfo']>
+  return {
+    ...orig,
+    msgid,
+    status: 'settled',
+    setl_id: setlId,
+    reverses,
+    ...(setlinfo !== undefined ? { setlinfo } : {}),
+    ...(orig.setldetail !== undefined ? { setldetail: orig.setldetail.map((d) => ({ ...d, fund_payamt: neg(d.fund_payamt) })) } : {}),
+    ...(orig.lines !== undefined ? {
+      lines: orig.lines.map((l) => ({
+        ...l, fulamt_ownpay_amt: neg(l.fulamt_ownpay_amt), overlmt_amt: neg(l.overlmt_amt),
+        preselfpay_amt: neg(l.preselfpay_amt), inscp_scp_amt: neg(l.inscp_scp_amt),
+      })),
+    } : {}),
+    ...(orig.dip ? { dip: { ...orig.dip, points: neg(orig.dip.points), points_1e4: neg(orig.dip.points_1e4) } } : {}),
+    reasons: [],
+  }
+}
+
+function pick(row: Row, cols: readonly string[]): Row {
+  const out: Row = {}
+  for (const c of cols) out[c] = row[c] ?? null
+  return out
+}
+
+function num(v: string | number | null | undefined): number {
+  assert(typeof v === 'number', `expected an integer column, got ${String(v)}`)
+  return v
+}

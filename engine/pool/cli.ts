@@ -1,0 +1,89 @@
+// `dipsettle adjudicate --workers [N]`: the pool behind the CLI, with a progress bar on stderr for long runs
+// (claims done, claims/s, ETA when stdin is a file of known size) that stays quiet when stderr is not a TTY.
+import { existsSync, fstatSync } from 'node:fs'
+import cliProgress from 'cli-progress'
+import { AdjudicationPool } from './pool.js'
+import type { PoolProgress, RunSummary } from './pool.js'
+import { defaultWorkers, MAX_WORKERS } from './options.js'
+import { DEMO_TABLES_FILE } from '../paths.js'
+import { loadPolicyFile } from '../policy/validate.js'
+import { usageError } from '../cli/usage.js'
+
+export interface PoolCliOptions {
+  readonly workers: number
+  /** Default: the demo region's tables. */
+  readonly tablesFile?: string
+  readonly policyFile?: string
+  readonly ledgerFile?: string
+  readonly dryRun: boolean
+  readonly batchSize?: number
+}
+
+/** `--workers` alone means the default (cores − 1, at least 1); `--workers N` that many. Null: not a count. */
+export function parseWorkers(v: string | true): number | null {
+  if (v === true) return defaultWorkers()
+  const n = Number(v)
+  return Number.isInteger(n) && n >= 1 && n <= MAX_WORKERS ? n : null
+}
+
+/** Runs stdin → stdout through the pool; resolves with the summary (faults > 0 → the caller exits 1). */
+export async function runPoolCli(o: PoolCliOptions): Promise<RunSummary> {
+  // the main thread never loads the tables (each worker does); it checks what a worker would fail on, up front
+  const tablesFile = o.tablesFile ?? DEMO_TABLES_FILE
+  if (!existsSync(tablesFile)) {
+    usageError(`tables file ${tablesFile} does not exist: run \`dipsettle data build\` (or pass --tables FILE)`)
+  }
+  if (o.policyFile !== undefined) loadPolicyFile(o.policyFile)
+  const pool = new AdjudicationPool({
+    workers: o.workers, tablesFile, policyFile: o.policyFile ?? null, ledgerFile: o.ledgerFile ?? null,
+    dryRun: o.dryRun, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+  })
+  const progress = progressReporter()
+  try {
+    // a worker that cannot start (tables unreadable) fails the command here, before any line is answered
+    await pool.ready()
+    return await pool.run(process.stdin, process.stdout, { onProgress: progress.update })
+  } finally {
+    progress.stop()
+    await pool.close()
+  }
+}
+
+interface Reporter {
+  readonly update: (p: PoolProgress) => void
+  readonly stop: () => void
+}
+
+const QUIET: Reporter = { update: () => {}, stop: () => {} }
+/** A run shorter than this shows no bar at all. */
+const SHOW_AFTER_MS = 1000
+
+function progressReporter(): Reporter {
+  if (!process.stderr.isTTY) return QUIET
+  let totalBytes = 0
+  try {
+    const st = fstatSync(0)
+    if (st.isFile()) totalBytes = st.size
+  } catch {
+    // no stdin to stat: no ETA
+  }
+  const started = Date.now()
+  let bar: cliProgress.SingleBar | null = null
+  const format = totalBytes > 0
+    ? 'adjudicate [{bar}] {percentage}% | {claims} claims | {rate} claims/s | ETA {eta_formatted}'
+    : 'adjudicate {claims} claims | {rate} claims/s'
+  return {
+    update: (p) => {
+      const ms = Date.now() - started
+      if (bar === null) {
+        if (ms < SHOW_AFTER_MS) return
+        bar = new cliProgress.SingleBar({ format, stream: process.stderr, hideCursor: true, etaBuffer: 50, fps: 5 },
+          cliProgress.Presets.shades_classic)
+        bar.start(totalBytes > 0 ? totalBytes : 1, 0, { claims: 0, rate: 0 })
+      }
+      const rate = Math.round(p.lines / (ms / 1000))
+      bar.update(totalBytes > 0 ? Math.min(p.bytesRead, totalBytes) : 0, { claims: p.lines, rate })
+    },
+    stop: () => { bar?.stop() },
+  }
+}

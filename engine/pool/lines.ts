@@ -1,0 +1,129 @@
+// Main-thread side of the pool: cut stdin bytes into lines and find each line's person without parsing JSON.
+// The main thread only routes; the worker does the real parse and validation (SPEC §3 step 1).
+import { Buffer } from 'node:buffer'
+
+const NL = 0x0a
+const CR = 0x0d
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const COLON = 0x3a
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === CR || b === NL
+}
+
+/** A line with only whitespace is skipped, as readLines (engine/cli/jsonl.ts) does: it gets no output line. */
+export function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isSpace(buf[i] as number)) return false
+  return true
+}
+
+/**
+ * Splits a byte stream into lines (LF or CRLF). Chunks come in whole; a line cut by a chunk boundary is carried.
+ * `onLine` gets a view of the line's bytes without its line ending; it must copy what it keeps beyond the chunk
+ * (the batcher copies into the batch buffer at seal time, and holds the chunk until then).
+ */
+export class LineSplitter {
+  private carry: Buffer | null = null
+
+  constructor(private readonly onLine: (line: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    let buf = chunk
+    if (this.carry !== null) {
+      buf = Buffer.concat([this.carry, chunk])
+      this.carry = null
+    }
+    let start = 0
+    for (;;) {
+      const nl = buf.indexOf(NL, start)
+      if (nl < 0) break
+      this.emit(buf, start, nl)
+      start = nl + 1
+    }
+    if (start < buf.length) this.carry = buf.subarray(start)
+  }
+
+  /** End of input: the last line may lack its newline. */
+  end(): void {
+    if (this.carry !== null) {
+      const c = this.carry
+      this.carry = null
+      this.emit(c, 0, c.length)
+    }
+  }
+
+  private emit(buf: Buffer, start: number, end: number): void {
+    let e = end
+    if (e > start && buf[e - 1] === CR) e--
+    if (isBlank(buf, start, e)) return
+    this.onLine(buf.subarray(start, e))
+  }
+}
+
+const PSN_KEY = Buffer.from('"psn_no"')
+const MSGID_KEY = Buffer.from('"msgid"')
+
+/**
+ * The raw bytes of the string value of a top-level-looking `"key": "…"` in a JSON line, or null. Not a JSON parser:
+ * it finds the first `"key"` followed by a colon and a string. Inside a JSON string a quote is always escaped, so
+ * `"psn_no":` can only match a key; a nested or duplicated key could fool it, which the worker detects (it compares
+ * the routed person with the parsed one) — see README "routing".
+ */
+export function findStringValue(line: Uint8Array, key: Uint8Array): Uint8Array | null {
+  const buf = Buffer.isBuffer(line) ? line : Buffer.from(line.buffer, line.byteOffset, line.byteLength)
+  let from = 0
+  for (;;) {
+    const k = buf.indexOf(key, from)
+    if (k < 0) return null
+    let i = k + key.length
+    while (i < buf.length && isSpace(buf[i] as number)) i++
+    if (buf[i] !== COLON) { from = k + 1; continue }
+    i++
+    while (i < buf.length && isSpace(buf[i] as number)) i++
+    if (buf[i] !== QUOTE) return null
+    const s = i
+    i++
+    while (i < buf.length) {
+      const b = buf[i] as number
+      if (b === BACKSLASH) { i += 2; continue }
+      if (b === QUOTE) return buf.subarray(s, i + 1)
+      i++
+    }
+    return null
+  }
+}
+
+/** The decoded string of a raw JSON string token (with its quotes); null when it is not valid. */
+function decodeToken(token: Uint8Array): string | null {
+  const t = Buffer.from(token.buffer, token.byteOffset, token.byteLength)
+  if (t.indexOf(BACKSLASH) < 0) return t.toString('utf8', 1, t.length - 1)
+  try {
+    const v = JSON.parse(t.toString('utf8')) as unknown
+    return typeof v === 'string' ? v : null
+  } catch {
+    return null
+  }
+}
+
+/** The person a line belongs to as the router sees it ('' when not found: such a line is rejected anyway). */
+export function routedPsnNo(line: Uint8Array): string {
+  const tok = findStringValue(line, PSN_KEY)
+  return tok === null ? '' : decodeToken(tok) ?? ''
+}
+
+/** The msgid as far as a byte scan finds it (for the E_FAILED answer of a batch no worker could process). */
+export function scannedMsgid(line: Uint8Array): string {
+  const tok = findStringValue(line, MSGID_KEY)
+  return tok === null ? '' : decodeToken(tok) ?? ''
+}
+
+/** FNV-1a over the UTF-16 code units of the person id: cheap, stable across runs and threads. */
+export function personHash(psnNo: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < psnNo.length; i++) {
+    h ^= psnNo.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}

@@ -1,0 +1,310 @@
+// The adjudication pool (main thread): stream JSON lines in, route each to its person's lane, hand batches of raw
+// bytes to piscina workers, write the answers out in input order. See README.md for the design and its reasons.
+import { Buffer } from 'node:buffer'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Readable, Writable } from 'node:stream'
+import { once } from 'node:events'
+import { Piscina } from 'piscina'
+import { Unpackr } from 'msgpackr'
+import { openLedger } from '../ledger/sqlite.js'
+import { fromRoot } from '../paths.js'
+import { rejectionToResult } from '../result.js'
+import { reason } from '../reasons.js'
+import { faultFromEnv } from './fault.js'
+import { LineSplitter, personHash, routedPsnNo, scannedMsgid } from './lines.js'
+import { fillOptions, type FilledPoolOptions, type PoolOptions } from './options.js'
+import type { BatchAnswer, BatchTask, WorkerConfig } from './protocol.js'
+
+export interface PoolProgress {
+  /** Answer lines written so far. */
+  readonly lines: number
+  /** Input bytes consumed so far (for an ETA against a known input size). */
+  readonly bytesRead: number
+}
+
+export interface RunSummary {
+  readonly lines: number
+  readonly settled: number
+  readonly computed: number
+  readonly rejected: number
+  /** Answers E_FAILED (engine fault or a batch no worker could finish): the CLI exits 1 when any. */
+  readonly faults: number
+  /** Batches whose worker died and that a second attempt answered. */
+  readonly retriedBatches: number
+  /** Batches that failed twice: their claims were answered E_FAILED. */
+  readonly failedBatches: number
+}
+
+export interface RunOptions {
+  /** Called after each write of answers (at most once per output flush). */
+  readonly onProgress?: (p: PoolProgress) => void
+}
+
+interface Batch {
+  readonly lane: number
+  readonly seqs: number[]
+  readonly task: BatchTask
+  attempts: number
+}
+
+function defaultWorker(): { workerFile: string; execArgv: readonly string[] } {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const beside = join(here, 'worker.js')
+  if (existsSync(beside)) return { workerFile: beside, execArgv: [] }
+  // running from source (vitest, tsx): use the compiled worker when built, else the source through tsx
+  const built = fromRoot('dist', 'engine', 'pool', 'worker.js')
+  if (existsSync(built)) return { workerFile: built, execArgv: [] }
+  return { workerFile: join(here, 'worker.ts'), execArgv: ['--import', 'tsx'] }
+}
+
+const FLUSH_BYTES = 64 * 1024
+
+export class AdjudicationPool {
+  readonly options: FilledPoolOptions
+  private readonly piscina: Piscina<BatchTask, BatchAnswer>
+  private running = false
+
+  constructor(options: PoolOptions) {
+    const d = defaultWorker()
+    this.options = fillOptions(options, { ...d, fault: faultFromEnv() })
+    const o = this.options
+    // create the ledger (schema, WAL) once here, so that workers starting together never race to do it
+    if (o.ledgerFile !== null && !o.dryRun) openLedger(o.ledgerFile).close()
+    const workerData: WorkerConfig = {
+      tablesFile: o.tablesFile, policyFile: o.policyFile, ledgerFile: o.ledgerFile, dryRun: o.dryRun,
+      resultFormat: o.resultFormat, fault: o.fault,
+    }
+    this.piscina = new Piscina({
+      filename: o.workerFile,
+      minThreads: o.workers,
+      maxThreads: o.workers,
+      // workers load the tables once: never let an idle one go
+      idleTimeout: Number.MAX_SAFE_INTEGER,
+      execArgv: [...o.execArgv],
+      workerData,
+    })
+  }
+
+  /** Resolves when every worker has loaded its tables (one empty batch each). */
+  async ready(): Promise<void> {
+    const empty = (): BatchTask => ({ bytes: new SharedArrayBuffer(0), byteLength: 0, count: 0, batchNo: -1 })
+    await Promise.all(Array.from({ length: this.options.workers }, () => this.piscina.run(empty())))
+  }
+
+  /** Drain in-flight batches and stop the workers. */
+  async close(): Promise<void> {
+    await this.piscina.close()
+  }
+
+  /**
+   * Adjudicate every JSON line of `input`, writing one answer line per non-blank input line to `output`, in order.
+   * A person's claims run one after the other in input order (one lane per person); different people in parallel.
+   */
+  async run(input: Readable | AsyncIterable<Buffer | string>, output: Writable, runOptions: RunOptions = {}): Promise<RunSummary> {
+    if (this.running) throw new Error('AdjudicationPool.run: a run is already in progress on this pool')
+    this.running = true
+    try {
+      return await this.runInner(input, output, runOptions)
+    } finally {
+      this.running = false
+    }
+  }
+
+  private async runInner(input: Readable | AsyncIterable<Buffer | string>, output: Writable, ro: RunOptions): Promise<RunSummary> {
+    const o = this.options
+    const unpackr = o.resultFormat === 'msgpack' ? new Unpackr() : null
+    // lane state: the batch being filled (line views held until sealed), whether a batch of the lane is in flight
+    const building: Buffer[][] = Array.from({ length: o.lanes }, () => [])
+    const buildingSeqs: number[][] = Array.from({ length: o.lanes }, () => [])
+    const buildingBytes = new Array<number>(o.lanes).fill(0)
+    const laneBusy = new Array<boolean>(o.lanes).fill(false)
+    const ready: Batch[] = []
+    const answers = new Map<number, Buffer>()
+    let nextSeq = 0
+    let nextOut = 0
+    let inFlight = 0
+    let batchNo = 0
+    let bytesRead = 0
+    let settled = 0, computed = 0, rejected = 0, faults = 0, retriedBatches = 0, failedBatches = 0
+    // two batches per worker in flight: one running, one queued in piscina so a worker never waits for a hop
+    const maxInFlight = o.workers * 2
+    let wake: (() => void) | null = null
+    let fatal: unknown = null
+
+    const seal = (lane: number): void => {
+      const parts = building[lane] as Buffer[]
+      if (parts.length === 0) return
+      const byteLength = (buildingBytes[lane] as number) + parts.length - 1
+      const sab = new SharedArrayBuffer(byteLength)
+      const view = Buffer.from(sab)
+      let at = 0
+      for (let i = 0; i < parts.length; i++) {
+        if (i > 0) view[at++] = 0x0a
+        at += (parts[i] as Buffer).copy(view, at)
+      }
+      ready.push({ lane, seqs: buildingSeqs[lane] as number[], task: { bytes: sab, byteLength, count: parts.length, batchNo: batchNo++ }, attempts: 0 })
+      building[lane] = []
+      buildingSeqs[lane] = []
+      buildingBytes[lane] = 0
+    }
+
+    const splitter = new LineSplitter((line) => {
+      const lane = personHash(routedPsnNo(line)) % o.lanes
+      ;(building[lane] as Buffer[]).push(line)
+      ;(buildingSeqs[lane] as number[]).push(nextSeq++)
+      buildingBytes[lane] = (buildingBytes[lane] as number) + line.length
+      if ((building[lane] as Buffer[]).length >= o.batchSize) seal(lane)
+    })
+
+    const failedAnswer = (b: Batch): Buffer[] => {
+      const view = Buffer.from(b.task.bytes, 0, b.task.byteLength)
+      const out: Buffer[] = []
+      let s = 0
+      for (let i = 0; i < b.task.count; i++) {
+        let e = view.indexOf(0x0a, s)
+        if (e < 0) e = view.length
+        const msgid = scannedMsgid(view.subarray(s, e))
+        out.push(Buffer.from(JSON.stringify(rejectionToResult(msgid, [reason('E_FAILED', '')])) + '\n'))
+        s = e + 1
+      }
+      return out
+    }
+
+    const deliver = (b: Batch, lines: Buffer[]): void => {
+      for (let i = 0; i < b.seqs.length; i++) answers.set(b.seqs[i] as number, lines[i] as Buffer)
+    }
+
+    const splitAnswer = (b: Batch, a: BatchAnswer): Buffer[] => {
+      const bytes = Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength)
+      const lines: Buffer[] = []
+      if (unpackr !== null) {
+        const objs = unpackr.unpack(bytes) as unknown[]
+        for (const r of objs) lines.push(Buffer.from(JSON.stringify(r) + '\n'))
+      } else {
+        let s = 0
+        while (s < bytes.length) {
+          const e = bytes.indexOf(0x0a, s)
+          lines.push(bytes.subarray(s, e + 1))
+          s = e + 1
+        }
+      }
+      if (lines.length !== b.seqs.length) throw new Error(`pool: batch ${b.task.batchNo} answered ${lines.length} lines for ${b.seqs.length} claims`)
+      return lines
+    }
+
+    const dispatch = (b: Batch): void => {
+      b.attempts++
+      laneBusy[b.lane] = true
+      inFlight++
+      this.piscina.run(b.task).then(
+        (a) => {
+          try {
+            deliver(b, splitAnswer(b, a))
+            settled += a.settled; computed += a.computed; rejected += a.rejected; faults += a.faults
+            if (b.attempts > 1) retriedBatches++
+          } catch (e) {
+            fatal ??= e
+          }
+          finish(b)
+        },
+        () => {
+          // the worker died (piscina starts a new one): retry once, then answer E_FAILED — a claim that was in
+          // fact committed before the crash replays on the retry (msgid), so nothing is applied twice
+          if (b.attempts < 2) {
+            inFlight--
+            dispatch(b)
+            return
+          }
+          failedBatches++
+          rejected += b.seqs.length
+          faults += b.seqs.length
+          deliver(b, failedAnswer(b))
+          finish(b)
+        },
+      )
+    }
+
+    const finish = (b: Batch): void => {
+      inFlight--
+      laneBusy[b.lane] = false
+      pump()
+      const w = wake
+      wake = null
+      w?.()
+    }
+
+    // oldest sealed batch first, skipping lanes that already have one in flight (a person's order)
+    const pump = (): void => {
+      for (let i = 0; i < ready.length && inFlight < maxInFlight;) {
+        const b = ready[i] as Batch
+        if (laneBusy[b.lane]) { i++; continue }
+        ready.splice(i, 1)
+        dispatch(b)
+      }
+    }
+
+    const completion = (): Promise<void> => new Promise((r) => { wake = r })
+
+    let outParts: Buffer[] = []
+    let outBytes = 0
+    let written = 0
+    const flush = async (force: boolean): Promise<void> => {
+      for (;;) {
+        const line = answers.get(nextOut)
+        if (line === undefined) break
+        answers.delete(nextOut)
+        nextOut++
+        outParts.push(line)
+        outBytes += line.length
+        if (outBytes >= FLUSH_BYTES) await writeOut()
+      }
+      if (force || outBytes > 0) await writeOut()
+    }
+    const writeOut = async (): Promise<void> => {
+      if (outParts.length === 0) return
+      const chunk = outParts.length === 1 ? (outParts[0] as Buffer) : Buffer.concat(outParts, outBytes)
+      written += outParts.length
+      outParts = []
+      outBytes = 0
+      if (!output.write(chunk)) await once(output, 'drain')
+      ro.onProgress?.({ lines: written, bytesRead })
+    }
+
+    const check = (): void => {
+      if (fatal !== null) throw fatal
+    }
+
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      bytesRead += buf.length
+      splitter.push(buf)
+      pump()
+      await flush(false)
+      check()
+      // backpressure: stop reading while too many lines wait for their answer
+      while (nextSeq - nextOut > o.maxPendingLines) {
+        for (let l = 0; l < o.lanes; l++) seal(l)
+        pump()
+        if (inFlight === 0 && ready.length === 0) break
+        const c = completion()
+        if (inFlight > 0) await c
+        await flush(false)
+        check()
+      }
+    }
+    splitter.end()
+    for (let l = 0; l < o.lanes; l++) seal(l)
+    pump()
+    while (nextOut < nextSeq) {
+      if (inFlight === 0 && ready.length === 0 && !answers.has(nextOut)) throw new Error('pool: answers missing with no batch in flight')
+      if (!answers.has(nextOut)) await completion()
+      check()
+      await flush(false)
+    }
+    await flush(true)
+    check()
+    return { lines: nextOut, settled, computed, rejected, faults, retriedBatches, failedBatches }
+  }
+}

@@ -1,0 +1,49 @@
+// What crosses the thread boundary between the pool (main thread) and a worker. Plain data only: errors thrown in a
+// piscina worker lose their class, so a worker answers every claim, rejections included, as result lines.
+
+/** Given once per worker (piscina workerData): the worker loads the tables itself and opens its own connection. */
+export interface WorkerConfig {
+  readonly tablesFile: string
+  /** A policy file overriding the one stored in the tables (--policy). */
+  readonly policyFile: string | null
+  /** With a ledger, each batch is adjudicated against it and recorded in one transaction (unless dryRun). */
+  readonly ledgerFile: string | null
+  readonly dryRun: boolean
+  readonly resultFormat: ResultFormat
+  /** Test-only fault injection (engine/pool/fault.ts); null in production. */
+  readonly fault: FaultSpec | null
+}
+
+/**
+ * 'jsonl': the worker answers with ready-to-print JSON-line bytes (the CLI writes them as they are);
+ * 'msgpack': one msgpackr buffer holding the array of result objects (for callers that want objects, e.g. HTTP).
+ */
+export type ResultFormat = 'jsonl' | 'msgpack'
+
+/** One batch: the raw bytes of `count` JSON lines separated by '\n', shared with the worker (not copied). */
+export interface BatchTask {
+  readonly bytes: SharedArrayBuffer
+  readonly byteLength: number
+  readonly count: number
+  /** Batch number in dispatch order, for the fault hook and diagnostics. */
+  readonly batchNo: number
+}
+
+export interface BatchAnswer {
+  /** jsonl: `count` lines, each ending '\n'; msgpack: an encoded array of `count` result objects. */
+  readonly bytes: Uint8Array
+  readonly settled: number
+  readonly computed: number
+  readonly rejected: number
+  /** Of the rejected: answers E_FAILED (a claim the engine could not process), which make the CLI exit 1. */
+  readonly faults: number
+}
+
+/** Crash the worker (process.exit inside the worker thread) when a batch holds this msgid. */
+export interface FaultSpec {
+  readonly exitOnMsgid: string
+  /** 'before': before the batch is processed; 'after': after it was processed (and committed), before answering. */
+  readonly when: 'before' | 'after'
+  /** When set, only the first worker to create this file crashes (a crash that a retry survives). */
+  readonly onceFile: string | null
+}

@@ -1,0 +1,205 @@
+// 年度清算 (SPEC §6; seed 001 周转金 年初预付 年底清算; seed 004 结余留用、合理超支分担):
+//   the year's point value = (the year's fund ÷ reimbursement ratio) ÷ the year's points, recomputed from the ledger;
+//   each hospital's DIP amount (largest remainder, sums to fund ÷ ratio) against its item-based cost:
+//     surplus   (DIP ≥ cost): the hospital keeps a band-wise share of the surplus   → due = item fund + kept
+//     overspend (DIP < cost): the fund shares a band-wise part of the overspend    → due = DIP fund share + shared
+//   bands are marginal, as fractions of the DIP amount (policy annual_clearing.surplus_bands / overspend_bands);
+//   the quality deposit withheld monthly is released at or above the policy's score, in proportion below it;
+//   balance = due − monthly payouts − the 周转金 advance − the deposit kept (negative: the hospital pays back).
+import { divRoundHalfAway, fenToYuan, mulRatioFen, pointsToJson, ratioToPpm, yuanToFen } from '../money.js'
+import type { Policy } from '../policy/types.js'
+import type { Tables } from '../tables/types.js'
+import { hasSettlementsTable, ledgerSeq, monthSums, reviewCandidates } from './discharges.js'
+import { settlementUnits } from './month-end.js'
+import { allocateDipAmounts, dipTotalFen, pointValue, pointValueString, pointValueYuan6 } from './point-value.js'
+import { ensureMonthEndSchema, specialCaseDecisions } from './runs.js'
+import { judgeCandidates } from './special-cases.js'
+import { dbOf, type LedgerDb, type Pool } from './types.js'
+
+export type ClearingPolicy = NonNullable<Policy['annual_clearing']>
+
+/** Σ over bands of (the part of `amountFen` inside the band) × its share; nothing beyond the last band. */
+export function bandShareFen(amountFen: number, baseFen: number, bands: readonly { up_to_ratio: number; share: number }[]): number {
+  let lower = 0
+  let out = 0
+  for (const b of bands) {
+    const upper = Math.max(lower, mulRatioFen(Math.max(0, baseFen), b.up_to_ratio))
+    const part = Math.min(amountFen, upper) - lower
+    if (part > 0) out += mulRatioFen(part, b.share)
+    lower = upper
+    if (amountFen <= upper) break
+  }
+  return out
+}
+
+export interface ClearingInput {
+  readonly code: string
+  readonly points1e4: bigint
+  readonly discharges: number
+  readonly medfeeFen: number
+  readonly hifpFen: number
+  /** Σ of the year's monthly payouts and withheld deposits (closed month-end runs). */
+  readonly payoutsFen: number
+  readonly withheldFen: number
+  /** Start-of-year 周转金 advance. */
+  readonly advanceFen: number
+  /** Quality score 0–100 (协议考核). */
+  readonly qualityScore: number
+}
+
+export interface ClearingLine {
+  readonly fixmedins_code: string
+  readonly points: number
+  readonly discharges: number
+  readonly dip_amount_yuan: number
+  readonly item_fund_yuan: number
+  readonly patient_paid_yuan: number
+  /** DIP amount − patient paid: the fund's share under DIP. */
+  readonly dip_fund_yuan: number
+  readonly surplus_yuan: number
+  readonly surplus_kept_yuan: number
+  readonly overspend_yuan: number
+  readonly overspend_shared_yuan: number
+  /** What the fund owes the hospital for the year. */
+  readonly fund_due_yuan: number
+  readonly monthly_payouts_yuan: number
+  readonly turnover_advance_yuan: number
+  readonly withheld_yuan: number
+  readonly quality_score: number
+  readonly deposit_released_yuan: number
+  readonly deposit_kept_yuan: number
+  /** fund due − payouts − advance − deposit kept: > 0 the fund pays, < 0 the hospital pays back. */
+  readonly balance_yuan: number
+}
+
+/** One hospital's clearing given its DIP amount (the allocation is done by the caller). */
+export function clearHospital(h: ClearingInput, dipFen: number, cp: ClearingPolicy): ClearingLine & { readonly balanceFen: number } {
+  const patientFen = h.medfeeFen - h.hifpFen
+  const dipFundFen = dipFen - patientFen
+  const surplus = Math.max(0, dipFen - h.medfeeFen)
+  const overspend = Math.max(0, h.medfeeFen - dipFen)
+  const kept = bandShareFen(surplus, dipFen, cp.surplus_bands.map((b) => ({ up_to_ratio: b.up_to_ratio, share: b.keep_share })))
+  const shared = bandShareFen(overspend, dipFen, cp.overspend_bands.map((b) => ({ up_to_ratio: b.up_to_ratio, share: b.fund_share })))
+  // 结余留用: the fund pays the items plus the kept surplus; 合理超支分担: the DIP share plus its part of the overspend
+  const dueFen = surplus > 0 ? h.hifpFen + kept : dipFundFen + shared
+  const min = cp.quality_release_min_score
+  const releaseShare = min <= 0 || h.qualityScore >= min ? 1 : Math.max(0, h.qualityScore) / min
+  const released = mulRatioFen(h.withheldFen, releaseShare)
+  const keptDeposit = h.withheldFen - released
+  const balanceFen = dueFen - h.payoutsFen - h.advanceFen - keptDeposit
+  return {
+    fixmedins_code: h.code, points: pointsToJson(Number(h.points1e4)), discharges: h.discharges,
+    dip_amount_yuan: fenToYuan(dipFen), item_fund_yuan: fenToYuan(h.hifpFen), patient_paid_yuan: fenToYuan(patientFen),
+    dip_fund_yuan: fenToYuan(dipFundFen), surplus_yuan: fenToYuan(surplus), surplus_kept_yuan: fenToYuan(kept),
+    overspend_yuan: fenToYuan(overspend), overspend_shared_yuan: fenToYuan(shared), fund_due_yuan: fenToYuan(dueFen),
+    monthly_payouts_yuan: fenToYuan(h.payoutsFen), turnover_advance_yuan: fenToYuan(h.advanceFen),
+    withheld_yuan: fenToYuan(h.withheldFen), quality_score: h.qualityScore, deposit_released_yuan: fenToYuan(released),
+    deposit_kept_yuan: fenToYuan(keptDeposit), balance_yuan: fenToYuan(balanceFen), balanceFen,
+  }
+}
+
+export interface ClearingReport {
+  readonly year: number
+  readonly pool: Pool
+  readonly fund_yuan: number
+  readonly reimbursement_ratio: number
+  readonly total_points: number
+  readonly point_value_yuan: number
+  readonly point_value_exact: string
+  readonly dip_total_yuan: number
+  readonly hospitals: readonly ClearingLine[]
+  /** Σ balance: what the fund still pays out (+) or recovers (−) in total. */
+  readonly balance_total_yuan: number
+  readonly closed_months: readonly string[]
+}
+
+export interface HospitalClearingFacts {
+  readonly fixmedins_code: string
+  readonly quality_score?: number
+  readonly turnover_advance_yuan?: number
+}
+
+export type ClearingOutcome =
+  | { readonly status: 'ok'; readonly report: ClearingReport }
+  | { readonly status: 'invalid'; readonly field: string; readonly message: string }
+
+/**
+ * Clear a pool's year from the ledger: points recomputed month by month as the ledger stands (every reversal netted,
+ * 特例单议 as decided), payouts and deposits from the year's closed month-end runs, the 周转金 advance from `facts`
+ * or else `turnover_advance_months` × the prior year's average monthly payout.
+ */
+export function clearYear(
+  ledger: LedgerDb, tables: Tables, policy: Policy,
+  q: { year: number; pool: Pool; fundFen: number; facts?: readonly HospitalClearingFacts[] },
+): ClearingOutcome {
+  const cp = policy.annual_clearing
+  if (!cp) return { status: 'invalid', field: 'policy.annual_clearing', message: 'the policy has no annual_clearing section' }
+  if (!Number.isInteger(q.year) || q.year < 1900 || q.year > 9999) return { status: 'invalid', field: 'year', message: 'year must be YYYY' }
+  if (!Number.isSafeInteger(q.fundFen) || q.fundFen < 0) return { status: 'invalid', field: 'fund_yuan', message: 'fund must be a non-negative amount of yuan' }
+  const db = dbOf(ledger)
+  if (!hasSettlementsTable(db)) return { status: 'invalid', field: 'ledger', message: 'the ledger has no settlements table' }
+  ensureMonthEndSchema(db)
+  const unitOf = settlementUnits(tables, policy)
+  const seq = ledgerSeq(db)
+  const decisions = specialCaseDecisions(db)
+  type Acc = { points1e4: bigint; discharges: number; medfeeFen: number; hifpFen: number; payoutsFen: number; withheldFen: number; priorPayoutsFen: number }
+  const units = new Map<string, Acc>()
+  const acc = (code: string): Acc => {
+    const u = unitOf(code)
+    let a = units.get(u)
+    if (!a) { a = { points1e4: 0n, discharges: 0, medfeeFen: 0, hifpFen: 0, payoutsFen: 0, withheldFen: 0, priorPayoutsFen: 0 }; units.set(u, a) }
+    return a
+  }
+  for (let m = 1; m <= 12; m++) {
+    const month = `${q.year}-${String(m).padStart(2, '0')}`
+    const sums = monthSums(db, month, q.pool, seq)
+    for (const s of sums) {
+      const a = acc(s.code)
+      a.points1e4 += BigInt(s.points1e4); a.discharges += s.discharges; a.medfeeFen += s.medfeeFen; a.hifpFen += s.hifpFen
+    }
+    const judged = judgeCandidates(reviewCandidates(db, month, q.pool, seq), new Map(sums.map((s) => [s.code, s.discharges])), decisions, policy)
+    for (const j of judged) acc(j.candidate.code).points1e4 += BigInt(j.paidPoints1e4 - j.candidate.points1e4)
+  }
+  const paid = db.prepare(`SELECT h.fixmedins_code AS code, substr(h.month, 1, 4) AS y, SUM(h.payout_fen) AS payout, SUM(h.withheld_fen) AS withheld
+      FROM month_end_hospitals h JOIN month_end_runs r ON r.month = h.month AND r.pool = h.pool
+     WHERE h.pool = ? AND r.status = 'closed' AND (h.month LIKE ? OR h.month LIKE ?) GROUP BY h.fixmedins_code, y`)
+    .all(q.pool, `${q.year}-%`, `${q.year - 1}-%`) as { code: string; y: string; payout: number; withheld: number }[]
+  for (const p of paid) {
+    const a = acc(p.code)
+    if (Number(p.y) === q.year) { a.payoutsFen += p.payout; a.withheldFen += p.withheld } else a.priorPayoutsFen += p.payout
+  }
+  const closedMonths = (db.prepare("SELECT month FROM month_end_runs WHERE pool = ? AND status = 'closed' AND month LIKE ? ORDER BY month")
+    .all(q.pool, `${q.year}-%`) as { month: string }[]).map((r) => r.month)
+
+  const facts = new Map((q.facts ?? []).map((f) => [unitOf(f.fixmedins_code), f]))
+  const codes = [...units.keys()].sort()
+  const ratio = policy.month_end.reimbursement_ratio[q.pool]
+  const ratioPpm = ratioToPpm(ratio)
+  const totalPoints = codes.reduce((s, c) => s + (units.get(c) as Acc).points1e4, 0n)
+  const dipTotal = dipTotalFen(q.fundFen, ratioPpm)
+  const pv = pointValue(q.fundFen, ratioPpm, totalPoints)
+  const amounts = allocateDipAmounts(dipTotal, codes.map((c) => (units.get(c) as Acc).points1e4))
+  let balance = 0
+  const hospitals = codes.map((code, i) => {
+    const a = units.get(code) as Acc
+    const f = facts.get(code)
+    // 周转金: months × the prior year's average monthly payout unless the bureau states the advance it paid
+    const advanceFen = f?.turnover_advance_yuan !== undefined ? yuanToFen(f.turnover_advance_yuan)
+      : mulRatioFen(divRoundHalfAway(a.priorPayoutsFen, 12), cp.turnover_advance_months)
+    const line = clearHospital({
+      code, points1e4: a.points1e4, discharges: a.discharges, medfeeFen: a.medfeeFen, hifpFen: a.hifpFen,
+      payoutsFen: a.payoutsFen, withheldFen: a.withheldFen, advanceFen, qualityScore: f?.quality_score ?? 100,
+    }, amounts[i] ?? 0, cp)
+    balance += line.balanceFen
+    const { balanceFen: _omit, ...rest } = line
+    return rest
+  })
+  return {
+    status: 'ok',
+    report: {
+      year: q.year, pool: q.pool, fund_yuan: fenToYuan(q.fundFen), reimbursement_ratio: ratio,
+      total_points: pointsToJson(Number(totalPoints)), point_value_yuan: pointValueYuan6(pv), point_value_exact: pointValueString(pv),
+      dip_total_yuan: fenToYuan(dipTotal), hospitals, balance_total_yuan: fenToYuan(balance), closed_months: closedMonths,
+    },
+  }
+}

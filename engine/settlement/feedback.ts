@@ -1,0 +1,251 @@
+// 月度反馈 (seed 001: 按月向医疗机构反馈预结算分值及相关数据): what each hospital gets after a month-end run —
+// its points by group, case mix, deviation cases, monitoring flags, DIP amount against the item-based total
+// (gain or loss), and its trend over the year's runs; and the bureau's overview of every hospital.
+// Built from the stored run (what was decided) and the ledger rows the run saw (seq ≤ the run's ledger_seq).
+import type { Database } from 'better-sqlite3'
+import { fenToYuan, pointsToJson } from '../money.js'
+import type { Policy } from '../policy/types.js'
+import type { Tables } from '../tables/types.js'
+import { settlementUnits } from './month-end.js'
+import { parsePointValue, pointsToFen, pointValueYuan6, type PointValue } from './point-value.js'
+import { getRun, runsOfYear, type HospitalRow, type RunRow } from './runs.js'
+import { dbOf, type LedgerDb, type MonthEndHospital, type MonthEndReport, type Pool } from './types.js'
+
+/** Cases listed one by one in a report (deviation and flag lists); counts are always complete. */
+export const LISTED_CASES_MAX = 500
+
+export interface FeedbackCase {
+  readonly setl_id: string
+  readonly mdtrt_id: string
+  readonly fixmedins_code: string
+  readonly enddate: string
+  readonly dip_group_code: string | null
+  readonly dip_kind: string | null
+  readonly deviation: string | null
+  readonly flags: readonly string[]
+  readonly points: number
+  readonly medfee_sumamt_yuan: number
+}
+
+export interface GroupLine {
+  readonly dip_group_code: string
+  readonly dip_kind: string
+  readonly cases: number
+  readonly points: number
+  readonly medfee_sumamt_yuan: number
+  readonly item_fund_yuan: number
+  /** Points × the month's point value. */
+  readonly dip_amount_yuan: number
+  /** DIP amount − item-based total (medfee): what DIP gained (+) or lost (−) on this group. */
+  readonly gain_yuan: number
+}
+
+export interface TrendPoint {
+  readonly month: string
+  readonly status: 'draft' | 'closed'
+  readonly point_value_yuan: number
+  readonly points: number
+  readonly discharges: number
+  readonly dip_amount_yuan: number
+  readonly item_total_yuan: number
+  readonly payout_yuan: number
+  readonly gain_yuan: number
+}
+
+export interface HospitalFeedback {
+  readonly kind: 'hospital_feedback'
+  readonly month: string
+  readonly pool: Pool
+  readonly status: 'draft' | 'closed'
+  readonly fixmedins_code: string
+  readonly name: string
+  readonly city: string
+  readonly level: number | null
+  /** The code the hospital settles under (its alliance lead when settled as one). */
+  readonly settled_as: string
+  readonly point_value_yuan: number
+  readonly settlement: MonthEndHospital | null
+  /** Case mix index: average points per discharge ÷ the policy's scale. */
+  readonly cmi: number
+  readonly case_mix: readonly { readonly kind: string; readonly cases: number; readonly points: number }[]
+  readonly groups: readonly GroupLine[]
+  readonly deviation_counts: Readonly<Record<string, number>>
+  readonly deviation_cases: readonly FeedbackCase[]
+  readonly flag_counts: Readonly<Record<string, number>>
+  readonly flagged_cases: readonly FeedbackCase[]
+  readonly special_cases: MonthEndReport['special_cases']
+  readonly trend: readonly TrendPoint[]
+  readonly generated_at: string
+}
+
+interface CaseRow {
+  setl_id: string; mdtrt_id: string; fixmedins_code: string; enddate: string; dip_group_code: string | null
+  dip_kind: string | null; dip_deviation: string | null; dip_flags: string | null; points1e4: number
+  medfee: number; hifp: number
+}
+
+function liveCases(db: Database, run: RunRow, codes: readonly string[]): CaseRow[] {
+  if (codes.length === 0) return []
+  return db.prepare(`
+    SELECT s.setl_id, s.mdtrt_id, s.fixmedins_code, s.enddate, s.dip_group_code, s.dip_kind, s.dip_deviation, s.dip_flags,
+           COALESCE(s.dip_points_1e4, 0) AS points1e4, s.medfee_sumamt_fen AS medfee, s.hifp_pay_fen AS hifp
+      FROM settlements s
+     WHERE s.month = ? AND s.insutype = ? AND s.inpatient = 1 AND s.kind = 'settlement' AND s.seq <= ?
+       AND s.fixmedins_code IN (${codes.map(() => '?').join(', ')})
+       AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id AND r.seq <= ?)
+     ORDER BY s.seq`).all(run.month, run.pool, run.ledger_seq, ...codes, run.ledger_seq) as CaseRow[]
+}
+
+function flagsOf(c: CaseRow): string[] {
+  if (!c.dip_flags) return []
+  try {
+    const f = JSON.parse(c.dip_flags) as unknown
+    return Array.isArray(f) ? f.map(String) : []
+  } catch {
+    return []
+  }
+}
+
+function toCase(c: CaseRow): FeedbackCase {
+  return {
+    setl_id: c.setl_id, mdtrt_id: c.mdtrt_id, fixmedins_code: c.fixmedins_code, enddate: c.enddate,
+    dip_group_code: c.dip_group_code, dip_kind: c.dip_kind, deviation: c.dip_deviation, flags: flagsOf(c),
+    points: pointsToJson(c.points1e4), medfee_sumamt_yuan: fenToYuan(c.medfee),
+  }
+}
+
+function trendOf(db: Database, year: number, pool: Pool, unit: string): TrendPoint[] {
+  const out: TrendPoint[] = []
+  const rows = db.prepare('SELECT * FROM month_end_hospitals WHERE pool = ? AND fixmedins_code = ? AND month LIKE ?')
+    .all(pool, unit, `${year}-%`) as HospitalRow[]
+  const byMonth = new Map(rows.map((r) => [(r as HospitalRow & { month: string }).month, r]))
+  for (const run of runsOfYear(db, year, pool)) {
+    const h = byMonth.get(run.month)
+    if (!h) continue
+    out.push({
+      month: run.month, status: run.status, point_value_yuan: pointValueYuan6(parsePointValue(run.point_value)),
+      points: pointsToJson(h.points_1e4), discharges: h.discharges, dip_amount_yuan: fenToYuan(h.dip_amount_fen),
+      item_total_yuan: fenToYuan(h.item_fund_fen + h.patient_paid_fen), payout_yuan: fenToYuan(h.payout_fen),
+      gain_yuan: fenToYuan(h.dip_amount_fen - h.item_fund_fen - h.patient_paid_fen),
+    })
+  }
+  return out
+}
+
+/**
+ * One hospital's feedback report for a month-end run; undefined when the month has no run for that pool.
+ * An alliance member asking gets the report of the unit it settled in (its lead), with its own cases.
+ */
+export function hospitalReport(
+  ledger: LedgerDb, tables: Tables, policy: Policy, q: { month: string; pool: Pool; code: string; now?: Date },
+): HospitalFeedback | undefined {
+  const db = dbOf(ledger)
+  const run = getRun(db, q.month, q.pool)
+  if (!run) return undefined
+  const report = JSON.parse(run.report_json) as MonthEndReport
+  const unitOf = settlementUnits(tables, policy)
+  const unit = unitOf(q.code)
+  const settlement = report.hospitals.find((h) => h.fixmedins_code === unit) ?? null
+  const codes = settlement && settlement.members.length > 0 && unit === q.code ? [...settlement.members] : [q.code]
+  const pv: PointValue | null = parsePointValue(run.point_value)
+  const cases = liveCases(db, run, codes)
+
+  const groups = new Map<string, { kind: string; cases: number; points: number; medfee: number; hifp: number }>()
+  const mix = new Map<string, { cases: number; points: number }>()
+  const devCounts: Record<string, number> = {}
+  const flagCounts: Record<string, number> = {}
+  const devCases: FeedbackCase[] = []
+  const flagged: FeedbackCase[] = []
+  let points = 0
+  for (const c of cases) {
+    const code = c.dip_group_code ?? '(ungroupable)'
+    const g = groups.get(code) ?? { kind: c.dip_kind ?? 'ungroupable', cases: 0, points: 0, medfee: 0, hifp: 0 }
+    g.cases += 1; g.points += c.points1e4; g.medfee += c.medfee; g.hifp += c.hifp
+    groups.set(code, g)
+    const m = mix.get(g.kind) ?? { cases: 0, points: 0 }
+    m.cases += 1; m.points += c.points1e4
+    mix.set(g.kind, m)
+    points += c.points1e4
+    const dev = c.dip_deviation ?? 'normal'
+    devCounts[dev] = (devCounts[dev] ?? 0) + 1
+    if (dev !== 'normal' && devCases.length < LISTED_CASES_MAX) devCases.push(toCase(c))
+    const fl = flagsOf(c)
+    for (const f of fl) flagCounts[f] = (flagCounts[f] ?? 0) + 1
+    if (fl.length > 0 && flagged.length < LISTED_CASES_MAX) flagged.push(toCase(c))
+  }
+  const groupLines: GroupLine[] = [...groups].map(([code, g]) => {
+    const dip = pointsToFen(g.points, pv)
+    return {
+      dip_group_code: code, dip_kind: g.kind, cases: g.cases, points: pointsToJson(g.points),
+      medfee_sumamt_yuan: fenToYuan(g.medfee), item_fund_yuan: fenToYuan(g.hifp), dip_amount_yuan: fenToYuan(dip),
+      gain_yuan: fenToYuan(dip - g.medfee),
+    }
+  }).sort((a, b) => b.points - a.points || (a.dip_group_code < b.dip_group_code ? -1 : 1))
+  const h = tables.hospitals.get(q.code)
+  const scale = policy.dip.scale
+  return {
+    kind: 'hospital_feedback', month: q.month, pool: q.pool, status: run.status, fixmedins_code: q.code,
+    name: h?.name ?? settlement?.name ?? '', city: h?.city ?? '', level: h?.level ?? null, settled_as: unit,
+    point_value_yuan: pointValueYuan6(pv), settlement,
+    cmi: cases.length > 0 ? Math.round(points / cases.length / scale) / 10_000 : 0,
+    case_mix: [...mix].map(([kind, m]) => ({ kind, cases: m.cases, points: pointsToJson(m.points) })).sort((a, b) => b.cases - a.cases),
+    groups: groupLines,
+    deviation_counts: devCounts, deviation_cases: devCases, flag_counts: flagCounts, flagged_cases: flagged,
+    special_cases: report.special_cases.filter((s) => codes.includes(s.fixmedins_code)),
+    trend: trendOf(db, Number(q.month.slice(0, 4)), q.pool, unit),
+    generated_at: (q.now ?? new Date()).toISOString(),
+  }
+}
+
+export interface RegionOverview {
+  readonly kind: 'region_overview'
+  readonly month: string
+  readonly pool: Pool
+  readonly status: 'draft' | 'closed'
+  readonly point_value_yuan: number
+  readonly total_points: number
+  readonly dip_total_yuan: number
+  readonly discharges: number
+  readonly hospitals: readonly {
+    readonly fixmedins_code: string; readonly name: string; readonly city: string; readonly level: number | null
+    readonly points: number; readonly discharges: number; readonly dip_amount_yuan: number; readonly item_total_yuan: number
+    readonly gain_yuan: number; readonly payout_yuan: number; readonly withheld_yuan: number
+  }[]
+  readonly cities: readonly { readonly city: string; readonly points: number; readonly dip_amount_yuan: number; readonly gain_yuan: number }[]
+  readonly trend: readonly { readonly month: string; readonly status: string; readonly point_value_yuan: number; readonly total_points: number; readonly dip_total_yuan: number }[]
+  readonly special_cases: MonthEndReport['special_cases']
+}
+
+/** The bureau's view of a month-end run: every hospital, by city, and the point value over the year. */
+export function regionOverview(ledger: LedgerDb, tables: Tables, q: { month: string; pool: Pool }): RegionOverview | undefined {
+  const db = dbOf(ledger)
+  const run = getRun(db, q.month, q.pool)
+  if (!run) return undefined
+  const report = JSON.parse(run.report_json) as MonthEndReport
+  const hospitals = report.hospitals.map((h) => {
+    const t = tables.hospitals.get(h.fixmedins_code)
+    const itemFen = Math.round(h.item_fund_yuan * 100) + Math.round(h.patient_paid_yuan * 100)
+    return {
+      fixmedins_code: h.fixmedins_code, name: h.name, city: t?.city ?? '', level: t?.level ?? null, points: h.points,
+      discharges: h.discharges, dip_amount_yuan: h.dip_amount_yuan, item_total_yuan: fenToYuan(itemFen),
+      gain_yuan: h.gain_yuan, payout_yuan: h.payout_yuan, withheld_yuan: h.withheld_yuan,
+    }
+  })
+  const cities = new Map<string, { points: number; dip: number; gain: number }>()
+  for (const h of hospitals) {
+    const c = cities.get(h.city) ?? { points: 0, dip: 0, gain: 0 }
+    c.points += Math.round(h.points * 10_000); c.dip += Math.round(h.dip_amount_yuan * 100); c.gain += Math.round(h.gain_yuan * 100)
+    cities.set(h.city, c)
+  }
+  return {
+    kind: 'region_overview', month: q.month, pool: q.pool, status: run.status, point_value_yuan: report.point_value_yuan,
+    total_points: report.total_points, dip_total_yuan: report.dip_total_yuan, discharges: report.discharges, hospitals,
+    cities: [...cities].map(([city, c]) => ({ city, points: pointsToJson(c.points), dip_amount_yuan: fenToYuan(c.dip), gain_yuan: fenToYuan(c.gain) }))
+      .sort((a, b) => b.points - a.points),
+    trend: runsOfYear(db, Number(q.month.slice(0, 4)), q.pool).map((r) => ({
+      month: r.month, status: r.status, point_value_yuan: pointValueYuan6(parsePointValue(r.point_value)),
+      total_points: pointsToJson(r.total_points_1e4), dip_total_yuan: fenToYuan(r.dip_total_fen),
+    })),
+    special_cases: report.special_cases,
+  }
+}

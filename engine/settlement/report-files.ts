@@ -1,0 +1,43 @@
+// Writes a month-end run's reports into a directory: the run's JSON, the region overview and one feedback page per
+// settlement unit (JSON + HTML), with one copy of echarts.min.js beside the pages (viewable offline).
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Policy } from '../policy/types.js'
+import type { Tables } from '../tables/types.js'
+import { hospitalReport, regionOverview } from './feedback.js'
+import { echartsFile, renderHospitalReportHtml, renderRegionOverviewHtml } from './report-html.js'
+import { storedReport } from './runs.js'
+import { dbOf, type LedgerDb, type Pool } from './types.js'
+
+export interface WrittenReports {
+  readonly dir: string
+  readonly report: string
+  readonly overview: string
+  readonly hospitals: number
+}
+
+/** `<dir>/month-end-<month>-<pool>.json`, `overview-<month>-<pool>.html`, `hospitals/<code>-<month>-<pool>.{json,html}`. */
+export function writeMonthReports(ledger: LedgerDb, tables: Tables, policy: Policy, q: { month: string; pool: Pool; dir: string }): WrittenReports | undefined {
+  const db = dbOf(ledger)
+  const report = storedReport(db, q.month, q.pool)
+  const overview = regionOverview(db, tables, q)
+  if (!report || !overview) return undefined
+  const hdir = join(q.dir, 'hospitals')
+  mkdirSync(hdir, { recursive: true })
+  copyFileSync(echartsFile(), join(q.dir, 'echarts.min.js'))
+  const tag = `${q.month}-${q.pool}`
+  const reportFile = join(q.dir, `month-end-${tag}.json`)
+  writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n')
+  const overviewFile = join(q.dir, `overview-${tag}.html`)
+  writeFileSync(join(q.dir, `overview-${tag}.json`), JSON.stringify(overview, null, 2) + '\n')
+  writeFileSync(overviewFile, renderRegionOverviewHtml(overview, {
+    echarts: { src: 'echarts.min.js' }, hospitalHref: (code) => `hospitals/${code}-${tag}.html`,
+  }))
+  for (const h of report.hospitals) {
+    const fb = hospitalReport(db, tables, policy, { month: q.month, pool: q.pool, code: h.fixmedins_code })
+    if (!fb) continue
+    writeFileSync(join(hdir, `${h.fixmedins_code}-${tag}.json`), JSON.stringify(fb, null, 2) + '\n')
+    writeFileSync(join(hdir, `${h.fixmedins_code}-${tag}.html`), renderHospitalReportHtml(fb, { echarts: { src: '../echarts.min.js' } }))
+  }
+  return { dir: q.dir, report: reportFile, overview: overviewFile, hospitals: report.hospitals.length }
+}

@@ -1,0 +1,60 @@
+// 特例单议 (SPEC §5, seed 001 特殊病例专家评议): a hospital may put at most the policy's ‰ of its month's discharges to
+// expert review; within that quota an approved case is paid at cost-based points, a case not yet decided is paid as
+// grouped and listed as pending, a rejected one stays as grouped; candidates beyond the quota are paid as grouped.
+import { divRoundHalfAwayBig, PPM } from '../money.js'
+import type { Policy } from '../policy/types.js'
+import type { ReviewCandidate } from './discharges.js'
+import type { SpecialCaseStatus } from './types.js'
+
+export interface JudgedCase {
+  readonly candidate: ReviewCandidate
+  readonly status: SpecialCaseStatus
+  readonly paidPoints1e4: number
+}
+
+/** How many candidates a hospital with `discharges` discharges may submit this month: ⌊discharges × ‰ / 1000⌋. */
+export function reviewQuota(discharges: number, permille: number): number {
+  // permille may have decimals (0.5 ‰): compare in ppm of a discharge to stay exact
+  return Number((BigInt(Math.max(0, discharges)) * BigInt(Math.round(permille * 1000))) / 1_000_000n)
+}
+
+/**
+ * Cost-based points of an approved case: the score a group whose average cost were this case's cost would have,
+ * cost ÷ region average cost × scale (no deviation factor, no coefficient: the case is paid at its cost).
+ * points_1e4 = medfee_fen/100 ÷ (avg_micro/1e6) × scale × 1e4 = medfee_fen × scale_ppm × 100 ÷ avg_micro.
+ */
+export function costBasedPoints1e4(medfeeFen: number, policy: Policy): number {
+  const avgMicro = BigInt(Math.round(policy.dip.region_avg_cost_yuan * 1_000_000))
+  const scalePpm = BigInt(Math.round(policy.dip.scale * PPM))
+  return Number(divRoundHalfAwayBig(BigInt(medfeeFen) * scalePpm * 100n, avgMicro))
+}
+
+/**
+ * Judge the month's candidates of every hospital. Within a hospital the quota goes to the costliest cases first
+ * (the farthest from their group are the ones review exists for); ties by setl_id.
+ */
+export function judgeCandidates(
+  candidates: readonly ReviewCandidate[],
+  dischargesByHospital: ReadonlyMap<string, number>,
+  decisions: ReadonlyMap<string, 'approved' | 'rejected'>,
+  policy: Policy,
+): JudgedCase[] {
+  const byHospital = new Map<string, ReviewCandidate[]>()
+  for (const c of candidates) {
+    const list = byHospital.get(c.code) ?? []
+    list.push(c)
+    byHospital.set(c.code, list)
+  }
+  const out: JudgedCase[] = []
+  for (const [code, list] of [...byHospital].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const quota = reviewQuota(dischargesByHospital.get(code) ?? 0, policy.dip.review_quota_permille)
+    list.sort((a, b) => (b.medfeeFen - a.medfeeFen) || (a.setlId < b.setlId ? -1 : 1))
+    list.forEach((c, i) => {
+      if (i >= quota) { out.push({ candidate: c, status: 'over_quota', paidPoints1e4: c.points1e4 }); return }
+      const d = decisions.get(c.setlId)
+      if (d === 'approved') out.push({ candidate: c, status: 'approved', paidPoints1e4: costBasedPoints1e4(c.medfeeFen, policy) })
+      else out.push({ candidate: c, status: d === 'rejected' ? 'rejected' : 'pending', paidPoints1e4: c.points1e4 })
+    })
+  }
+  return out
+}

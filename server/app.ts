@@ -1,0 +1,174 @@
+// Builds the HTTP service (SPEC §8, §9): one fastify app over loaded tables, a policy and a ledger. Routes live in
+// routes/ (one concern per file), schemas in schemas/, the error catalogue in errors.ts; this file only assembles.
+// Follow a claim: routes/settlements.ts → group-commit.ts → engine/ledger/settle.ts processBatch → the ledger row.
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Ajv } from 'ajv'
+import type Database from 'better-sqlite3'
+import { parseYuan } from '../engine/money.js'
+import { processBatch, processClaim, processReversal } from '../engine/ledger/settle.js'
+import type { Ledger } from '../engine/ledger/types.js'
+import type { Policy } from '../engine/policy/types.js'
+import type { Tables } from '../engine/tables/types.js'
+import { CredentialStore, type CredentialVerifier } from './auth/credentials.js'
+import type { ServerDeps } from './deps.js'
+import type { MonthEndPort, SettleEnv, SettlementEngine } from './engine-port.js'
+import { HttpError, fromAjvError } from './errors.js'
+import { monthEndPort } from './month-end-port.js'
+import { GroupCommitter, type GroupCommitMode } from './group-commit.js'
+import { registerAuth } from './plugins/auth.js'
+import { registerBatchParsers } from './plugins/body-parsers.js'
+import { registerDrain } from './plugins/drain.js'
+import { ServiceMetrics, registerMetrics } from './plugins/metrics.js'
+import { batchRoutes } from './routes/batches.js'
+import { monthEndRoutes } from './routes/month-end.js'
+import { opsRoutes } from './routes/ops.js'
+import { personRoutes } from './routes/persons.js'
+import { settlementRoutes } from './routes/settlements.js'
+import type { AdjudicationResult } from '../engine/result.js'
+
+export interface AppOptions {
+  readonly tables: Tables
+  readonly policy: Policy
+  readonly ledger: Ledger
+  /** Who a bearer token is; default: the `credentials` table of the ledger file (ledger.db). */
+  readonly credentials?: CredentialVerifier
+  /** The settle/reverse/batch entry points; default: engine/ledger/settle.ts. */
+  readonly engine?: SettlementEngine
+  /** Month-end runs and reports; default: engine/settlement/month-end.ts over ledger.db. */
+  readonly monthEnd?: MonthEndPort
+  /** Batch settlement; default: processBatch inline (the worker pool may take it over). */
+  readonly runBatch?: (bodies: readonly unknown[], env: SettleEnv) => Promise<AdjudicationResult[]>
+  /** 'immediate' (default): claims parsed in one event-loop turn share a transaction; ms: a window; false: one each. */
+  readonly groupCommit?: GroupCommitMode
+  /** Body limit of the single-claim routes, bytes (default 1 MiB; a claim is ~7 KB). */
+  readonly bodyLimit?: number
+  /** Body limit of /v1/batches, bytes (default 64 MiB). */
+  readonly batchBodyLimit?: number
+  /** fastify logger options (default off). */
+  readonly logger?: boolean | { level: string }
+  /** Also export the process metrics (CPU, memory, event-loop lag). */
+  readonly processMetrics?: boolean
+  /** Close the ledger when the app closes (serve owns it; tests usually keep theirs). */
+  readonly closeLedger?: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Real-time claims queued for the next group commit or being committed. */
+    readonly pendingClaims: number
+  }
+}
+
+export type App = FastifyInstance
+
+/** `x-yuan`: a money field, checked by the one money parser (≤ 2 decimals, not negative, ≤ 10^10 yuan). */
+function addYuanKeyword(ajv: Ajv): Ajv {
+  ajv.addKeyword({ keyword: 'x-yuan', type: 'number', schemaType: 'boolean', errors: false, validate: (_s: boolean, data: number) => parseYuan(data).ok })
+  return ajv
+}
+
+const defaultEngine: SettlementEngine = { processClaim, processReversal, processBatch }
+
+function ledgerDb(ledger: Ledger): Database.Database | undefined {
+  const db = (ledger as { db?: unknown }).db
+  return typeof db === 'object' && db !== null ? (db as Database.Database) : undefined
+}
+
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const db = ledgerDb(opts.ledger)
+  const credentials = opts.credentials ?? (db ? new CredentialStore(db) : undefined)
+  if (credentials === undefined) throw new TypeError('buildApp: pass `credentials`, or a ledger with a `db` (SqliteLedger)')
+  const engine = opts.engine ?? defaultEngine
+  const monthEnd = opts.monthEnd ?? (db ? monthEndPort(db, opts.tables, opts.policy) : undefined)
+  const env: SettleEnv = { tables: opts.tables, policy: opts.policy, ledger: opts.ledger }
+  const metrics = new ServiceMetrics(opts.processMetrics ?? false)
+  const committer = new GroupCommitter(
+    (body) => engine.processClaim(body, env),
+    (bodies) => engine.processBatch(bodies, env),
+    opts.groupCommit ?? 'immediate',
+    (n, s) => metrics.countCommit(n, s),
+  )
+  const runBatch = opts.runBatch
+    ? (bodies: readonly unknown[]) => opts.runBatch!(bodies, env)
+    : async (bodies: readonly unknown[]) => {
+      const t0 = process.hrtime.bigint()
+      const out = engine.processBatch(bodies, env)
+      metrics.countCommit(bodies.length, Number(process.hrtime.bigint() - t0) / 1e9)
+      return out
+    }
+  const deps: ServerDeps = {
+    tables: opts.tables, policy: opts.policy, ledger: opts.ledger, env, engine, committer, metrics, monthEnd, runBatch,
+    batchBodyLimit: opts.batchBodyLimit ?? 64 * 1024 * 1024,
+  }
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    // while closing, the drain hook answers 503 with the catalogue's body (fastify's own 503 has another shape)
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    ajv: {
+      // bodies are checked as sent: no type coercion ("12.5" is not a number), no silent dropping of unknown keys
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: true, strict: false },
+      plugins: [addYuanKeyword],
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  registerDrain(app)
+  registerMetrics(app, metrics)
+  registerAuth(app, credentials)
+  registerBatchParsers(app)
+
+  app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
+    const e = toHttpError(err)
+    if (e.status >= 500 && e.code !== 'E_SHUTTING_DOWN') req.log.error({ err }, 'request failed')
+    if (e.code === 'E_SHUTTING_DOWN') reply.header('connection', 'close')
+    return reply.code(e.status).send(e.body())
+  })
+  app.setNotFoundHandler((req, reply) => {
+    const e = new HttpError('E_NOT_FOUND', 'url', `no route ${req.method} ${req.url.split('?')[0]}`)
+    return reply.code(404).send(e.body())
+  })
+
+  // every request's end: the ledger is closed only after the last queued claim is settled and answered
+  app.addHook('preClose', async () => { committer.flush() })
+  app.addHook('onClose', async () => {
+    committer.flush()
+    if (opts.closeLedger) opts.ledger.close()
+  })
+  app.decorate('pendingClaims', { getter: () => committer.pending })
+
+  await app.register(opsRoutes, { deps })
+  await app.register(settlementRoutes, { deps })
+  await app.register(personRoutes, { deps })
+  await app.register(batchRoutes, { deps })
+  await app.register(monthEndRoutes, { deps })
+  return app
+}
+
+/** Any thrown thing → the catalogue's error (never a stack trace in the answer). */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err
+  const e = err as FastifyError & { validationContext?: string }
+  if (Array.isArray(e.validation) && e.validation.length > 0) {
+    const ctx = e.validationContext
+    const prefix = ctx === 'querystring' ? 'query.' : ctx === 'params' ? 'params.' : ctx === 'headers' ? 'headers.' : ''
+    return fromAjvError(e.validation[0] as never, prefix)
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return new HttpError('E_BODY_TOO_LARGE')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return new HttpError('E_UNSUPPORTED_MEDIA_TYPE', 'content-type')
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY': return new HttpError('E_BAD_JSON', '', 'the body is not a JSON object')
+    default:
+      break
+  }
+  if (err instanceof SyntaxError) return new HttpError('E_BAD_JSON', '', 'the body is not a JSON object')
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500
+  if (status === 413) return new HttpError('E_BODY_TOO_LARGE')
+  if (status === 503) return new HttpError('E_SHUTTING_DOWN')
+  if (status >= 400 && status < 500) return new HttpError('E_BAD_REQUEST', '', 'the request is malformed')
+  return new HttpError('E_INTERNAL')
+}
+

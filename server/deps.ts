@@ -1,0 +1,22 @@
+// What every route is built with (buildApp assembles it once).
+import type { Ledger } from '../engine/ledger/types.js'
+import type { Policy } from '../engine/policy/types.js'
+import type { Tables } from '../engine/tables/types.js'
+import type { AdjudicationResult } from '../engine/result.js'
+import type { MonthEndPort, SettleEnv, SettlementEngine } from './engine-port.js'
+import type { GroupCommitter } from './group-commit.js'
+import type { ServiceMetrics } from './plugins/metrics.js'
+
+export interface ServerDeps {
+  readonly tables: Tables
+  readonly policy: Policy
+  readonly ledger: Ledger
+  readonly env: SettleEnv
+  readonly engine: SettlementEngine
+  readonly committer: GroupCommitter
+  readonly metrics: ServiceMetrics
+  readonly monthEnd: MonthEndPort | undefined
+  /** Settle a batch (inline processBatch by default; the pool may take it over). */
+  readonly runBatch: (bodies: readonly unknown[]) => Promise<AdjudicationResult[]>
+  readonly batchBodyLimit: number
+}

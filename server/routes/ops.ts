@@ -1,0 +1,32 @@
+// Liveness, Prometheus metrics and the home page: open to anyone (no record is shown).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { ServerDeps } from '../deps.js'
+import { homePage } from './home-page.js'
+
+const Health = Type.Object({ status: Type.String(), region: Type.String(), policy_version: Type.String(), pending: Type.Integer() })
+
+export const opsRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async (app, { deps }) => {
+  app.get('/healthz', {
+    schema: {
+      response: { 200: Health, 503: Health },
+    },
+  }, async (_req, reply) => {
+    const body = {
+      status: app.draining ? 'draining' : 'ok', region: deps.tables.meta.region,
+      policy_version: deps.tables.meta.policyVersion, pending: deps.committer.pending,
+    }
+    if (app.draining) reply.code(503).header('connection', 'close')
+    return body
+  })
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.type(deps.metrics.registry.contentType)
+    return deps.metrics.registry.metrics()
+  })
+
+  app.get('/', async (_req, reply) => {
+    const runs = deps.monthEnd?.listRuns() ?? []
+    return reply.type('text/html; charset=utf-8').send(homePage(deps.tables.meta.region, runs))
+  })
+}

@@ -1,0 +1,38 @@
+// A person's year totals (national 5206): what the funds have paid and what is left under the annual caps.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { fenToYuan, yuanToFen } from '../../engine/money.js'
+import type { ServerDeps } from '../deps.js'
+import { HttpError } from '../errors.js'
+import { errorResponses } from '../schemas/common.js'
+
+const N = Type.Number()
+export const Accumulators = Type.Object({
+  psn_no: Type.String(), year: Type.Integer(), insutype: Type.String(),
+  admissions: Type.Integer(), hifp_paid: N, hifp_cap_left: N, serious_base: N, serious_paid: N, maf_paid: N,
+  acct_paid: N, op_dedc: N, op_hifp_paid: N,
+})
+
+export const personRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async (app, { deps }) => {
+  app.get('/v1/persons/:psn_no/accumulators', {
+    config: { auth: 'any' },
+    schema: {
+      params: Type.Object({ psn_no: Type.String({ minLength: 1, maxLength: 64 }) }),
+      querystring: Type.Object({ year: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })) }, { additionalProperties: false }),
+      response: { 200: Accumulators, ...errorResponses },
+    },
+  }, async (req) => {
+    const person = deps.tables.persons.get(req.params.psn_no)
+    if (person === undefined) throw new HttpError('E_UNKNOWN_PERSON', 'psn_no')
+    const year = req.query.year !== undefined ? Number(req.query.year) : new Date().getUTCFullYear()
+    const y = deps.ledger.personYear(person.psnNo, year)
+    const capFen = yuanToFen(deps.policy.basic[person.insutype].annual_cap_yuan)
+    return {
+      psn_no: person.psnNo, year, insutype: person.insutype, admissions: y.admissions,
+      hifp_paid: fenToYuan(y.hifp_paid_fen), hifp_cap_left: fenToYuan(Math.max(0, capFen - y.hifp_paid_fen)),
+      serious_base: fenToYuan(y.serious_base_fen), serious_paid: fenToYuan(y.serious_paid_fen),
+      maf_paid: fenToYuan(y.maf_paid_fen), acct_paid: fenToYuan(y.acct_paid_fen), op_dedc: fenToYuan(y.op_dedc_fen),
+      op_hifp_paid: fenToYuan(y.op_hifp_paid_fen),
+    }
+  })
+}

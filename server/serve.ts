@@ -1,0 +1,90 @@
+// `dipsettle serve`: one process, or N (node:cluster) sharing the port and the one ledger file. Each process loads the
+// tables itself; the ledger is SQLite in WAL mode with a busy timeout, and every write is BEGIN IMMEDIATE, so writes
+// stay serialised and durable across processes, and a msgid sent to two processes at once settles once (the ledger's
+// transaction + UNIQUE msgid).
+import cluster from 'node:cluster'
+import { openLedger } from '../engine/ledger/sqlite.js'
+import { loadPolicyFile } from '../engine/policy/validate.js'
+import { loadTables } from '../engine/tables/load.js'
+import { buildApp } from './app.js'
+import type { GroupCommitMode } from './group-commit.js'
+import { SHUTDOWN_MESSAGE, listen, onSignals } from './server.js'
+
+export interface ServeConfig {
+  readonly tablesFile: string
+  readonly ledgerFile: string
+  readonly policyFile?: string
+  readonly port: number
+  readonly host: string
+  readonly workers: number
+  readonly groupCommit: GroupCommitMode
+  /** Printed once by the primary when listening (the demo's tokens and curl example). */
+  readonly banner?: (url: string) => string
+}
+
+const CONFIG_ENV = 'DIPSETTLE_SERVE_CONFIG'
+
+/** Serve until SIGTERM / SIGINT; resolves when stopped. */
+export async function serve(cfg: ServeConfig): Promise<void> {
+  if (cfg.workers > 1 && cluster.isPrimary) return servePrimary(cfg)
+  const url = await serveOne(cfg)
+  if (cluster.isPrimary && cfg.banner) process.stdout.write(cfg.banner(url))
+  else if (cluster.isPrimary) process.stderr.write(`dipsettle: serving ${url}\n`)
+}
+
+/** A worker (or the only process): load, build, listen, drain on signals. Resolves with the URL once listening. */
+async function serveOne(cfg: ServeConfig): Promise<string> {
+  const tables = loadTables(cfg.tablesFile)
+  const policy = cfg.policyFile !== undefined ? loadPolicyFile(cfg.policyFile) : tables.policy
+  const ledger = openLedger(cfg.ledgerFile)
+  const app = await buildApp({
+    tables, policy, ledger, closeLedger: true, groupCommit: cfg.groupCommit, processMetrics: true,
+    logger: { level: 'warn' },
+  })
+  const l = await listen(app, { port: cfg.port, host: cfg.host })
+  onSignals(l, (err) => {
+    if (err) process.stderr.write(`dipsettle: shutdown failed: ${String(err)}\n`)
+    process.exit(err ? 1 : 0)
+  }, { worker: !cluster.isPrimary })
+  return l.url
+}
+
+/** The primary forks the workers (which re-run this command with the config in their environment). */
+async function servePrimary(cfg: ServeConfig): Promise<void> {
+  const { banner: _b, ...plain } = cfg
+  const env = { [CONFIG_ENV]: JSON.stringify(plain) }
+  let stopping = false
+  let listening = 0
+  const started = new Promise<void>((resolve) => {
+    cluster.on('listening', () => { if (++listening === cfg.workers) resolve() })
+  })
+  for (let i = 0; i < cfg.workers; i++) cluster.fork(env)
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return
+    // a crashed worker is replaced: the others keep serving meanwhile
+    process.stderr.write(`dipsettle: worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`)
+    cluster.fork(env)
+  })
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    process.stderr.write(`dipsettle: ${signal}: draining ${cfg.workers} workers\n`)
+    for (const w of Object.values(cluster.workers ?? {})) w?.send(SHUTDOWN_MESSAGE)
+    const done = () => { if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0) }
+    cluster.on('exit', done)
+    done()
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+  await started
+  const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host
+  const url = `http://${host}:${cfg.port}`
+  process.stdout.write(cfg.banner ? cfg.banner(url) : `dipsettle: serving ${url} with ${cfg.workers} workers\n`)
+}
+
+/** In a forked worker: the config the primary passed, or undefined in the primary. */
+export function workerConfig(): ServeConfig | undefined {
+  if (cluster.isPrimary) return undefined
+  const raw = process.env[CONFIG_ENV]
+  return raw === undefined ? undefined : (JSON.parse(raw) as ServeConfig)
+}
