@@ -95,8 +95,8 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
   const tablesFile = opts.tablesFile ?? DEMO_TABLES_FILE
   if (tablesFile === DEMO_TABLES_FILE && !existsSync(tablesFile)) buildTables({ sourcesDir: DEMO_SOURCES_DIR, outFile: tablesFile })
   const tables = loadTables(tablesFile)
-  // inpatient claims of ~40 lines: the ~7 KB claim of SPEC §10's real-time load
-  const claims = [...generateDemoClaims(tables, { count: 2000, seed: 7, linesPerClaim: [36, 44], referralShare: 0 })]
+  // inpatient claims of ~90 lines: the ~7 KB claim of SPEC §10's real-time load
+  const claims = [...generateDemoClaims(tables, { count: 2000, seed: 7, linesPerClaim: [85, 95], referralShare: 0 })]
     .filter((c) => c.med_type === '21')
   const p: Prepared = { claims, tokens: new Map() }
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-bench-http-'))

@@ -14,10 +14,11 @@ import { validatePolicy } from '../engine/policy/validate.js'
 import type { Policy } from '../engine/policy/types.js'
 import type { CompositeKind, DipGroupKind, ProcedureKind } from '../engine/tables/types.js'
 import { fromRoot } from '../engine/paths.js'
+import { PACKED_COLUMNS, packRows } from '../engine/tables/packed.js'
 import { PPM, SCORE_SCALE, FEN_PER_YUAN, MAX_YUAN } from '../engine/money.js'
 
 /** Bumped when the table layout or a derivation changes, so that an unchanged sources dir still rebuilds. */
-export const BUILDER_VERSION = '1'
+export const BUILDER_VERSION = '2'
 export const SCHEMA_FILE = fromRoot('grouper-data', 'schema.sql')
 export const MAX_ERRORS = 50
 export const OVERRIDES_FILE = 'procedure-kind-overrides.csv'
@@ -637,6 +638,12 @@ export function buildTables(opts: BuildOptions): BuildReport {
         for (const h of hosp.rows) iH.run(h.code, h.name, h.city, h.level, h.allianceId, h.lead ? 1 : 0, h.coefMicro, h.tcm ? 1 : 0)
         const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?)')
         for (const x of psn) iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen)
+        // the loader's packed copy, read back from the rows just written so that both forms hold the same values
+        const iPacked = db.prepare('INSERT INTO packed (name, json) VALUES (?, ?)')
+        for (const [table, cols] of Object.entries(PACKED_COLUMNS)) {
+          const rows = db.prepare(`SELECT ${cols.join(', ')} FROM ${table}`).raw(true).all() as unknown[][]
+          iPacked.run(table, packRows(rows, cols.length))
+        }
       })
       write()
     } finally {

@@ -77,3 +77,10 @@ CREATE TABLE persons (
   city             TEXT NOT NULL,
   acct_balance_fen INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- The loader's fast path: each table above as one JSON text of columns (engine/tables/packed.ts), written from the
+-- rows of the SQL tables in the same transaction.
+CREATE TABLE packed (
+  name TEXT PRIMARY KEY,
+  json TEXT NOT NULL
+) WITHOUT ROWID;

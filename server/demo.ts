@@ -29,11 +29,19 @@ function stamp(d: Date): string {
   return d.toISOString().replace(/[-T:]/g, '').slice(0, 14)
 }
 
-export function prepareDemo(now = new Date()): DemoSetup {
+export interface DemoPaths {
+  readonly sourcesDir?: string
+  readonly tablesFile?: string
+  readonly ledgerFile?: string
+}
+
+export function prepareDemo(paths: DemoPaths = {}, now = new Date()): DemoSetup {
+  const tablesFile = paths.tablesFile ?? DEMO_TABLES_FILE
+  const ledgerFile = paths.ledgerFile ?? DEMO_LEDGER_FILE
   mkdirSync(DEMO_VAR_DIR, { recursive: true })
-  buildTables({ sourcesDir: DEMO_SOURCES_DIR, outFile: DEMO_TABLES_FILE })
-  const tables = loadTables(DEMO_TABLES_FILE)
-  const ledger = openLedger(DEMO_LEDGER_FILE)
+  buildTables({ sourcesDir: paths.sourcesDir ?? DEMO_SOURCES_DIR, outFile: tablesFile })
+  const tables = loadTables(tablesFile)
+  const ledger = openLedger(ledgerFile)
   try {
     // the first inpatient demo claim that settles against this ledger, made fresh (new msgid and visit) per start
     const ts = stamp(now)
@@ -56,7 +64,7 @@ export function prepareDemo(now = new Date()): DemoSetup {
     const hospitalToken = store.add({ hospital: example.fixmedins_code }, DEMO_LABEL).token
     const adminToken = store.add({ admin: true }, DEMO_LABEL).token
     return {
-      tablesFile: DEMO_TABLES_FILE, ledgerFile: DEMO_LEDGER_FILE, hospital: example.fixmedins_code, hospitalToken,
+      tablesFile, ledgerFile, hospital: example.fixmedins_code, hospitalToken,
       adminToken, exampleFile, example,
     }
   } finally {

@@ -9,14 +9,14 @@ export function faultFromEnv(env: NodeJS.ProcessEnv = process.env): FaultSpec | 
   const raw = env[FAULT_ENV]
   if (raw === undefined || raw === '') return null
   const v = JSON.parse(raw) as Partial<FaultSpec>
-  if (typeof v.exitOnMsgid !== 'string' || (v.when !== 'before' && v.when !== 'after')) {
-    throw new TypeError(`${FAULT_ENV} must be JSON {"exitOnMsgid": string, "when": "before"|"after", "onceFile"?: path}`)
+  if (typeof v.exitOnMsgid !== 'string' || (v.when !== 'before' && v.when !== 'during' && v.when !== 'after')) {
+    throw new TypeError(`${FAULT_ENV} must be JSON {"exitOnMsgid": string, "when": "before"|"during"|"after", "onceFile"?: path}`)
   }
   return { exitOnMsgid: v.exitOnMsgid, when: v.when, onceFile: v.onceFile ?? null }
 }
 
-/** Inside a worker: exit the thread now if the fault applies to this batch at this point. */
-export function maybeCrash(fault: FaultSpec | null, when: FaultSpec['when'], batch: Buffer): void {
+/** Inside a worker: exit the thread now if the fault applies to this batch (or claim) at this point. */
+export function maybeCrash(fault: FaultSpec | null, when: FaultSpec['when'], batch: Buffer | string): void {
   if (fault === null || fault.when !== when) return
   if (batch.indexOf(fault.exitOnMsgid) < 0) return
   if (fault.onceFile !== null) {

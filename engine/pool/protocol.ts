@@ -42,8 +42,12 @@ export interface BatchAnswer {
 /** Crash the worker (process.exit inside the worker thread) when a batch holds this msgid. */
 export interface FaultSpec {
   readonly exitOnMsgid: string
-  /** 'before': before the batch is processed; 'after': after it was processed (and committed), before answering. */
-  readonly when: 'before' | 'after'
+  /**
+   * 'before': before the batch is processed; 'during': when that claim is reached, inside the batch's open ledger
+   * transaction (earlier claims of the batch recorded, not committed); 'after': after the batch committed, before
+   * answering.
+   */
+  readonly when: 'before' | 'during' | 'after'
   /** When set, only the first worker to create this file crashes (a crash that a retry survives). */
   readonly onceFile: string | null
 }

@@ -5,6 +5,8 @@ import { Buffer } from 'node:buffer'
 import { existsSync } from 'node:fs'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { Packr } from 'msgpackr'
+import { adjudicate } from '../adjudicate/index.js'
+import type { AdjudicationContext, Outcome } from '../adjudicate/types.js'
 import { loadTables } from '../tables/load.js'
 import { loadPolicyFile } from '../policy/validate.js'
 import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
@@ -24,7 +26,17 @@ if (config.ledgerFile !== null) {
   if (!config.dryRun) ledger = openLedger(config.ledgerFile)
   else if (existsSync(config.ledgerFile)) ledger = openLedger(config.ledgerFile, { readonly: true })
 }
-const env: SettleEnv = { tables, policy, dryRun: config.dryRun, ...(ledger ? { ledger } : {}) }
+const fault = config.fault
+const env: SettleEnv = {
+  tables, policy, dryRun: config.dryRun, ...(ledger ? { ledger } : {}),
+  // test-only: die on one claim inside the batch's open transaction
+  ...(fault?.when === 'during' ? {
+    adjudicate: (input: unknown, ctx: AdjudicationContext): Outcome => {
+      if (isObject(input) && input['msgid'] === fault.exitOnMsgid) maybeCrash(fault, 'during', fault.exitOnMsgid)
+      return adjudicate(input, ctx)
+    },
+  } : {}),
+}
 const packr = config.resultFormat === 'msgpack' ? new Packr() : null
 const encoder = new TextEncoder()
 
@@ -45,7 +57,7 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 export function answerBatch(task: BatchTask): BatchAnswer {
   const view = Buffer.from(task.bytes, 0, task.byteLength)
-  maybeCrash(config.fault, 'before', view)
+  maybeCrash(fault, 'before', view)
   // slot i: the body to process, or the answer already decided for line i
   const bodies: unknown[] = []
   const fixed: (AdjudicationResult | null)[] = []
@@ -79,7 +91,7 @@ export function answerBatch(task: BatchTask): BatchAnswer {
     else { rejected++; if (isFault(r)) faults++ }
     results.push(r)
   }
-  maybeCrash(config.fault, 'after', view)
+  maybeCrash(fault, 'after', view)
   let bytes: Uint8Array
   if (packr !== null) {
     // a fresh buffer (not msgpackr's reused one), moved to the main thread

@@ -56,12 +56,13 @@ table{border-collapse:collapse;background:#fff;font-size:13px;width:100%}th,td{b
 th{background:#f1f5f9}td.l,th.l{text-align:left}.status{display:inline-block;padding:1px 8px;border-radius:10px;background:#e0e7ff;font-size:12px}
 `
 
-function page(title: string, body: string, charts: readonly Chart[], opts: HtmlOptions): string {
+function page(title: string, head: string, charts: readonly Chart[], details: string, opts: HtmlOptions): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
-<body>${body}
+<body>${head}
 <div class="charts">${charts.map((c) => `<div class="chart" id="${attr(c.id)}" role="img" aria-label="${attr(c.title)}"></div>`).join('')}</div>
+${details}
 ${echartsTag(opts)}
 <script>
 (function(){var charts=${scriptJson(charts)};
@@ -150,7 +151,8 @@ ${kpi('应拨付', yuan(s?.payable_yuan ?? 0), tone(s?.payable_yuan ?? 0))}
 ${kpi('预拨付', yuan(s?.payout_yuan ?? 0))}
 ${kpi('质量保证金', yuan(s?.withheld_yuan ?? 0))}
 ${s?.adjustment ? kpi('结算后冲正调整', yuan(s.adjustment.dip_amount_yuan), tone(s.adjustment.dip_amount_yuan)) : ''}
-</div>
+</div>`
+  const details = `
 <h2>病种明细 (${r.groups.length} 组)</h2>
 <table><tr><th class="l">病种</th><th class="l">类型</th><th>病例</th><th>分值</th><th>按项目费用</th><th>DIP 金额</th><th>盈亏</th></tr>
 ${r.groups.slice(0, 50).map((g) => `<tr><td class="l">${esc(g.dip_group_code)}</td><td class="l">${esc(g.dip_kind)}</td><td>${g.cases}</td><td>${num(g.points)}</td><td>${yuan(g.medfee_sumamt_yuan)}</td><td>${yuan(g.dip_amount_yuan)}</td><td>${yuan(g.gain_yuan)}</td></tr>`).join('\n')}
@@ -163,7 +165,7 @@ ${caseTable(r.flagged_cases.slice(0, 50))}
 <table><tr><th class="l">setl_id</th><th class="l">病种</th><th>费用</th><th class="l">状态</th><th>分组分值</th><th>结算分值</th></tr>
 ${r.special_cases.map((c) => `<tr><td class="l">${esc(c.setl_id)}</td><td class="l">${esc(c.dip_group_code ?? '')}</td><td>${yuan(c.medfee_sumamt_yuan)}</td><td class="l">${esc(c.status)}</td><td>${num(c.grouped_points)}</td><td>${num(c.paid_points)}</td></tr>`).join('\n')}
 </table>`
-  return page(title, body, charts, opts)
+  return page(title, body, charts, details, opts)
 }
 
 function caseTable(cases: HospitalFeedback['deviation_cases']): string {
@@ -220,10 +222,11 @@ ${kpi('总分值', num(r.total_points))}
 ${kpi('出院人次', String(r.discharges))}
 ${kpi('DIP 总额', yuan(r.dip_total_yuan))}
 ${kpi('特例单议', String(r.special_cases.length))}
-</div>
+</div>`
+  const details = `
 <h2>医疗机构</h2>
 <table><tr><th class="l">机构</th><th class="l">名称</th><th class="l">盟市</th><th>级别</th><th>出院</th><th>分值</th><th>DIP 金额</th><th>按项目费用</th><th>盈亏</th><th>预拨付</th><th>保证金</th></tr>
 ${r.hospitals.map((h) => `<tr><td class="l">${href ? `<a href="${attr(href(h.fixmedins_code))}">${esc(h.fixmedins_code)}</a>` : esc(h.fixmedins_code)}</td><td class="l">${esc(h.name)}</td><td class="l">${esc(h.city)}</td><td>${h.level ?? '-'}</td><td>${h.discharges}</td><td>${num(h.points)}</td><td>${yuan(h.dip_amount_yuan)}</td><td>${yuan(h.item_total_yuan)}</td><td>${yuan(h.gain_yuan)}</td><td>${yuan(h.payout_yuan)}</td><td>${yuan(h.withheld_yuan)}</td></tr>`).join('\n')}
 </table>`
-  return page(title, body, charts, opts)
+  return page(title, body, charts, details, opts)
 }

@@ -1,7 +1,125 @@
-// STUB — replaced by the issue that builds `dipsettle demo`.
+// `dipsettle demo [--claims N] [--month YYYY-MM] [--out DIR]` (SPEC §8): a synthetic month of the demo region's
+// claims through the real path (processClaim into a fresh ledger in DIR), then month-end for both pools, a
+// per-hospital table on stdout and the reports' paths. The last stdout line is a JSON summary.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
+import { generateDemoClaims } from '../../demo/claims.js'
+import { openLedger } from '../../ledger/sqlite.js'
+import { processBatch } from '../../ledger/settle.js'
+import { fenToYuan, parseYuan } from '../../money.js'
+import { DEMO_VAR_DIR } from '../../paths.js'
+import { loadPolicyFile } from '../../policy/validate.js'
+import { settleMonth } from '../../settlement/month-end.js'
+import { writeMonthReports } from '../../settlement/report-files.js'
+import type { MonthEndReport, Pool } from '../../settlement/types.js'
+import { loadTables } from '../../tables/load.js'
 import { usageError } from '../usage.js'
+import { prepareRegion } from './start.js'
+
+const MARKER = '.dipsettle-demo'
+const BATCH = 500
+
+interface Opts {
+  claims: string; month: string; out: string; tables?: string; policy?: string; seed: string; close?: boolean
+  budgetYuan310?: string; budgetYuan390?: string; top: string
+}
+
+function pad(s: string, n: number, right = false): string {
+  const w = [...s].reduce((a, ch) => a + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)
+  const fill = ' '.repeat(Math.max(0, n - w))
+  return right ? fill + s : s + fill
+}
+
+function money(n: number): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+}
+
+function table(r: MonthEndReport, top: number): string {
+  const rows = [...r.hospitals].sort((a, b) => b.points - a.points).slice(0, top)
+  const head = `${pad('hospital', 14)}${pad('name', 26)}${pad('disch', 7, true)}${pad('points', 14, true)}${pad('DIP yuan', 16, true)}${pad('item yuan', 16, true)}${pad('gain', 14, true)}${pad('payout', 16, true)}\n`
+  return head + rows.map((h) => pad(h.fixmedins_code, 14) + pad(h.name.slice(0, 12), 26) + pad(String(h.discharges), 7, true)
+    + pad(h.points.toFixed(4), 14, true) + pad(money(h.dip_amount_yuan), 16, true)
+    + pad(money(h.item_fund_yuan + h.patient_paid_yuan), 16, true) + pad(money(h.gain_yuan), 14, true)
+    + pad(money(h.payout_yuan), 16, true)).join('\n') + '\n'
+    + (r.hospitals.length > rows.length ? `… ${r.hospitals.length - rows.length} more in the reports\n` : '')
+}
 
 export function register(program: Command): void {
-  program.command('demo').description('(not built yet)').allowUnknownOption().action(() => usageError('demo: not built yet'))
+  program.command('demo')
+    .description('a synthetic month of demo claims through the real path, then month-end for both pools with reports')
+    .option('--claims <n>', 'number of claims', '2000')
+    .option('--month <YYYY-MM>', 'month of the discharges', '2026-10')
+    .option('--out <dir>', 'output directory (a fresh ledger.sqlite and reports/)', join(DEMO_VAR_DIR, 'run'))
+    .option('--tables <file>', 'lookup tables (default: the demo region, built when missing)')
+    .option('--policy <file>', 'policy file (default: the one in the tables)')
+    .option('--seed <n>', 'generator seed', '20261001')
+    .option('--budget-yuan-310 <n>', 'month budget of 职工 (default: what the basic fund paid item by item)')
+    .option('--budget-yuan-390 <n>', 'month budget of 居民 (default: what the basic fund paid item by item)')
+    .option('--close', 'close the month (final runs)')
+    .option('--top <n>', 'hospitals listed per pool', '15')
+    .action((opts: Opts) => {
+      const count = Number(opts.claims)
+      if (!Number.isInteger(count) || count < 1 || count > 10_000_000) usageError(`--claims must be a whole number 1–10,000,000, got "${opts.claims}"`)
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) usageError(`--month must be YYYY-MM, got "${opts.month}"`)
+      const out = resolve(opts.out)
+      const ledgerFile = join(out, 'ledger.sqlite')
+      if (existsSync(ledgerFile) && !existsSync(join(out, MARKER))) {
+        usageError(`${ledgerFile} exists and was not made by \`dipsettle demo\`: pass another --out`)
+      }
+      mkdirSync(out, { recursive: true })
+      for (const f of ['ledger.sqlite', 'ledger.sqlite-wal', 'ledger.sqlite-shm']) rmSync(join(out, f), { force: true })
+      writeFileSync(join(out, MARKER), 'made by dipsettle demo; its ledger is replaced on every run\n')
+
+      const tables = opts.tables !== undefined ? loadTables(opts.tables) : prepareRegion().tables
+      const policy = opts.policy !== undefined ? loadPolicyFile(opts.policy) : tables.policy
+      const ledger = openLedger(ledgerFile)
+      try {
+        const t0 = Date.now()
+        let batch: unknown[] = []
+        const counts = { settled: 0, rejected: 0 }
+        const flush = (): void => {
+          for (const r of processBatch(batch, { tables, policy, ledger })) counts[r.status === 'settled' ? 'settled' : 'rejected'] += 1
+          batch = []
+        }
+        for (const c of generateDemoClaims(tables, { count, month: opts.month, seed: Number(opts.seed), outpatientShare: 0.1, referralShare: 0.05 })) {
+          batch.push(c)
+          if (batch.length >= BATCH) flush()
+        }
+        flush()
+        process.stdout.write(`${count} claims: ${counts.settled} settled, ${counts.rejected} rejected in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`)
+
+        const summary: Record<string, unknown> = { month: opts.month, ledger: ledgerFile, claims: count, ...counts, pools: {} }
+        for (const pool of ['310', '390'] as const satisfies readonly Pool[]) {
+          const given = pool === '310' ? opts.budgetYuan310 : opts.budgetYuan390
+          let budgetFen: number
+          if (given !== undefined) {
+            const p = parseYuan(Number(given))
+            if (!p.ok) usageError(`--budget-yuan-${pool} must be yuan with at most 2 decimals`)
+            budgetFen = p.fen
+          } else {
+            // the demo's budget: what the basic fund paid item by item for the month's discharges of the pool
+            budgetFen = ledger.db.prepare('SELECT COALESCE(SUM(hifp_pay_fen), 0) FROM settlements WHERE month = ? AND insutype = ? AND inpatient = 1')
+              .pluck().get(opts.month, pool) as number
+          }
+          const o = settleMonth(ledger, tables, policy, { month: opts.month, pool, budgetFen, close: opts.close === true })
+          if (o.status !== 'ok') { process.stderr.write(`month-end ${pool}: ${o.message}\n`); process.exitCode = 1; continue }
+          const dir = join(out, 'reports', `${opts.month}-${pool}`)
+          const w = writeMonthReports(ledger, tables, policy, { month: opts.month, pool, dir })
+          const r = o.report
+          process.stdout.write(`\n== month-end ${r.month} pool ${pool} (${pool === '310' ? '职工' : '居民'}) ${r.status}: budget ${money(r.budget_yuan)} ÷ ${r.reimbursement_ratio}`
+            + ` = ${money(r.dip_total_yuan)} yuan over ${r.total_points.toFixed(4)} points → ${r.point_value_yuan.toFixed(6)} yuan/point,`
+            + ` ${r.discharges} discharges, ${r.hospitals.length} hospitals, ${r.special_cases.length} 特例单议 candidates\n`)
+          process.stdout.write(table(r, Number(opts.top) || 15))
+          if (w) process.stdout.write(`reports: ${w.overview}\n         ${join(dir, 'hospitals')}/ (${w.hospitals} pages)\n`)
+          ;(summary.pools as Record<string, unknown>)[pool] = {
+            budget_yuan: fenToYuan(budgetFen), point_value_yuan: r.point_value_yuan, total_points: r.total_points,
+            hospitals: r.hospitals.length, overview: w?.overview ?? null,
+          }
+        }
+        process.stdout.write(JSON.stringify(summary) + '\n')
+      } finally {
+        ledger.close()
+      }
+    })
 }

@@ -1,11 +1,14 @@
 // `dipsettle start` — make the demo region ready: build its tables when missing or stale, then print what it holds.
-// (The HTTP server is launched after this summary once it exists.)
+// Then it serves the HTTP API on the demo region (as `dipsettle serve` with no flags) unless --no-serve.
 import type { Command } from 'commander'
 import { buildTables, formatReport, SourceError, type BuildReport } from '../../../grouper-data/build.js'
 import { formatSummary, summarise } from '../../../grouper-data/summary.js'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../../paths.js'
 import { loadTables } from '../../tables/load.js'
 import type { Tables } from '../../tables/types.js'
+import { demoBanner, prepareDemo } from '../../../server/demo.js'
+import { serve } from '../../../server/serve.js'
+import { usageError } from '../usage.js'
 
 export interface PreparedRegion {
   readonly tablesFile: string
@@ -24,7 +27,9 @@ export function register(program: Command): void {
     .description('build the demo region when needed and print a summary of it')
     .option('--sources <dir>', 'sources directory', DEMO_SOURCES_DIR)
     .option('--tables <file>', 'tables file', DEMO_TABLES_FILE)
-    .action((opts: { sources: string; tables: string }) => {
+    .option('--port <n>', 'port of the HTTP API', '8080')
+    .option('--no-serve', 'only build and summarise, do not serve')
+    .action(async (opts: { sources: string; tables: string; port: string; serve: boolean }) => {
       let region: PreparedRegion
       try {
         region = prepareRegion(opts.sources, opts.tables)
@@ -36,5 +41,11 @@ export function register(program: Command): void {
       }
       process.stderr.write(formatReport(region.build))
       process.stdout.write(formatSummary(summarise(region.tables)))
+      if (!opts.serve) return
+      const port = Number(opts.port)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) usageError(`start: --port must be a port number, got "${opts.port}"`)
+      const demo = prepareDemo({ sourcesDir: opts.sources, tablesFile: opts.tables })
+      await serve({ tablesFile: demo.tablesFile, ledgerFile: demo.ledgerFile, port, host: '127.0.0.1', workers: 1,
+        groupCommit: 'immediate', banner: (url) => demoBanner(demo, url) })
     })
 }

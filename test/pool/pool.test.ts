@@ -1,0 +1,205 @@
+// The worker pool answers exactly what the single-threaded path answers, in input order, whatever the number of
+// workers: a person's claims run one after the other (one lane per person), different people in parallel.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runJsonLines, inProcessChunks } from '../../engine/cli/commands/adjudicate.js'
+import { openLedger } from '../../engine/ledger/sqlite.js'
+import { AdjudicationPool } from '../../engine/pool/index.js'
+import type { PoolOptions, RunSummary } from '../../engine/pool/index.js'
+import type { Person } from '../../engine/tables/types.js'
+import { chunked, Collect, demoLines, demoTables, requireBuilt, tablesFile, withoutSetlId } from './helpers.js'
+
+let dir: string
+let busyLines: string[]
+
+beforeAll(() => {
+  requireBuilt()
+  dir = mkdtempSync(join(tmpdir(), 'dipsettle-pool-'))
+  // 3,000 demo claims squeezed onto 40 people (each keeps its insutype), so that every person has dozens of claims
+  // whose deductibles, caps and 大病 tiers depend on the ones before: a wrong order would change the amounts
+  const t = demoTables()
+  const byType = new Map<string, Person[]>()
+  for (const p of [...t.persons.values()].sort((a, b) => (a.psnNo < b.psnNo ? -1 : 1))) {
+    const l = byType.get(p.insutype) ?? []
+    if (l.length < 20) l.push(p)
+    byType.set(p.insutype, l)
+  }
+  busyLines = demoLines({ count: 3000, seed: 7, outpatientShare: 0.2, referralShare: 0.1 }).map((line) => {
+    const c = JSON.parse(line) as { psn_no: string; insutype: string }
+    const few = byType.get(c.insutype) as Person[]
+    let h = 0
+    for (const ch of c.psn_no) h = (h * 31 + ch.charCodeAt(0)) >>> 0
+    c.psn_no = (few[h % few.length] as Person).psnNo
+    return JSON.stringify(c)
+  })
+})
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function viaPool(input: string, opts: Omit<PoolOptions, 'tablesFile'>): Promise<{ out: string; summary: RunSummary }> {
+  const pool = new AdjudicationPool({ tablesFile: tablesFile(), ...opts })
+  try {
+    const out = new Collect()
+    const summary = await pool.run(chunked(input), out)
+    return { out: out.text(), summary }
+  } finally {
+    await pool.close()
+  }
+}
+
+/** The single-threaded path of `dipsettle adjudicate` (engine/cli/commands/adjudicate.ts). */
+async function inThisThread(input: string, ledgerFile?: string): Promise<string> {
+  const t = demoTables()
+  const ledger = ledgerFile !== undefined ? openLedger(ledgerFile) : undefined
+  try {
+    const out = new Collect()
+    await runJsonLines(inProcessChunks({ tables: t, policy: t.policy, ...(ledger ? { ledger } : {}) }), { input: chunked(input), output: out })
+    return out.text()
+  } finally {
+    ledger?.close()
+  }
+}
+
+function settledRows(file: string): { rows: number; msgids: number; problems: number } {
+  const l = openLedger(file, { readonly: true })
+  try {
+    return {
+      rows: l.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get() as number,
+      msgids: l.db.prepare('SELECT COUNT(DISTINCT msgid) FROM settlements').pluck().get() as number,
+      problems: l.verify().length,
+    }
+  } finally {
+    l.close()
+  }
+}
+
+function statuses(out: string): Record<string, number> {
+  const n: Record<string, number> = {}
+  for (const l of out.trim().split('\n')) {
+    const s = (JSON.parse(l) as { status: string }).status
+    n[s] = (n[s] ?? 0) + 1
+  }
+  return n
+}
+
+describe('the pool gives the single-threaded answers, in input order', () => {
+  it('without a ledger: 1 and 2 workers print the same bytes as the in-thread path', async () => {
+    const input = busyLines.join('\n') + '\n'
+    const base = await inThisThread(input)
+    const one = await viaPool(input, { workers: 1 })
+    const two = await viaPool(input, { workers: 2, batchSize: 25 })
+    expect(one.summary.lines).toBe(3000)
+    expect(one.out).toBe(base)
+    expect(two.out).toBe(base)
+    expect(two.summary.computed + two.summary.rejected).toBe(3000)
+  })
+
+  it('with a ledger: 1 and 2 workers record the same settlements as the in-thread path (setl_id aside)', async () => {
+    const input = busyLines.join('\n') + '\n'
+    const base = await inThisThread(input, join(dir, 'l0.sqlite'))
+    const one = await viaPool(input, { workers: 1, ledgerFile: join(dir, 'l1.sqlite') })
+    const two = await viaPool(input, { workers: 2, ledgerFile: join(dir, 'l2.sqlite') })
+    expect(withoutSetlId(one.out)).toBe(withoutSetlId(base))
+    expect(withoutSetlId(two.out)).toBe(withoutSetlId(base))
+    // most claims settle; the order-dependent ones are what this test is about
+    const settled = statuses(base)['settled'] ?? 0
+    expect(settled).toBeGreaterThan(2000)
+    expect(two.summary.settled).toBe(settled)
+    for (const f of ['l0', 'l1', 'l2']) expect(settledRows(join(dir, `${f}.sqlite`))).toEqual({ rows: settled, msgids: settled, problems: 0 })
+  })
+
+  it('a msgpack answer format decodes to the same lines', async () => {
+    const input = busyLines.slice(0, 300).join('\n') + '\n'
+    const a = await viaPool(input, { workers: 2, resultFormat: 'jsonl' })
+    const b = await viaPool(input, { workers: 2, resultFormat: 'msgpack' })
+    expect(b.out).toBe(a.out)
+  })
+})
+
+describe('bad lines are answered in place and the rest continues', () => {
+  it('not-JSON and non-object lines are E_BAD_JSON at their own position; blank lines get no answer', async () => {
+    const good = busyLines.slice(0, 200)
+    const withBad = [...good.slice(0, 50), 'not json at all', '[1,2,3]', '', '   ', good[50]!.slice(0, 100), ...good.slice(50)]
+    const clean = (await viaPool(good.join('\n') + '\n', { workers: 2 })).out.trim().split('\n')
+    const { out, summary } = await viaPool(withBad.join('\r\n'), { workers: 2, batchSize: 10 })
+    const lines = out.trim().split('\n')
+    expect(summary.lines).toBe(203) // 200 claims + 3 bad lines; the 2 blank lines are skipped
+    expect(lines.slice(0, 50)).toEqual(clean.slice(0, 50))
+    for (const i of [50, 51, 52]) {
+      const r = JSON.parse(lines[i]!) as { status: string; reasons: { code: string }[] }
+      expect(r.status).toBe('rejected')
+      expect(r.reasons[0]?.code).toBe('E_BAD_JSON')
+    }
+    expect(lines.slice(53)).toEqual(clean.slice(50))
+  })
+})
+
+describe('a worker that dies loses nothing and applies nothing twice', () => {
+  it('a crash after a batch committed: the batch is retried, replays its first answers, and the ledger holds each claim once', async () => {
+    const input = busyLines.slice(0, 1000).join('\n') + '\n'
+    const victim = (JSON.parse(busyLines[437]!) as { msgid: string }).msgid
+    const clean = await viaPool(input, { workers: 2, ledgerFile: join(dir, 'c0.sqlite') })
+    const crashed = await viaPool(input, {
+      workers: 2, ledgerFile: join(dir, 'c1.sqlite'),
+      fault: { exitOnMsgid: victim, when: 'after', onceFile: join(dir, 'crashed-once') },
+    })
+    expect(crashed.summary.retriedBatches).toBe(1)
+    expect(crashed.summary.failedBatches).toBe(0)
+    expect(withoutSetlId(crashed.out)).toBe(withoutSetlId(clean.out))
+    const settled = crashed.summary.settled
+    expect(settledRows(join(dir, 'c1.sqlite'))).toEqual({ rows: settled, msgids: settled, problems: 0 })
+  })
+
+  it('a crash inside the batch\'s open transaction: nothing of it was committed, the retry records it once', async () => {
+    const input = busyLines.slice(0, 1000).join('\n') + '\n'
+    const victim = (JSON.parse(busyLines[612]!) as { msgid: string }).msgid
+    const clean = await viaPool(input, { workers: 2, ledgerFile: join(dir, 'd0.sqlite') })
+    const crashed = await viaPool(input, {
+      workers: 2, ledgerFile: join(dir, 'd1.sqlite'),
+      fault: { exitOnMsgid: victim, when: 'during', onceFile: join(dir, 'crashed-during') },
+    })
+    expect(crashed.summary.retriedBatches).toBe(1)
+    expect(withoutSetlId(crashed.out)).toBe(withoutSetlId(clean.out))
+    const settled = crashed.summary.settled
+    expect(settledRows(join(dir, 'd1.sqlite'))).toEqual({ rows: settled, msgids: settled, problems: 0 })
+  })
+
+  it('a batch that kills its worker twice is answered E_FAILED, is not recorded, and every other claim is', async () => {
+    const input = busyLines.slice(0, 600).join('\n') + '\n'
+    const victim = (JSON.parse(busyLines[300]!) as { msgid: string }).msgid
+    const ledgerFile = join(dir, 'f1.sqlite')
+    const { out, summary } = await viaPool(input, {
+      workers: 2, batchSize: 20, ledgerFile, fault: { exitOnMsgid: victim, when: 'before', onceFile: null },
+    })
+    expect(summary.failedBatches).toBe(1)
+    const answers = out.trim().split('\n').map((l) => JSON.parse(l) as { msgid: string; status: string; reasons: { code: string }[] })
+    expect(answers).toHaveLength(600)
+    const failed = answers.filter((a) => a.reasons.some((r) => r.code === 'E_FAILED'))
+    expect(failed.length).toBe(summary.faults)
+    expect(failed.length).toBeGreaterThan(0)
+    expect(failed.length).toBeLessThanOrEqual(20) // one batch
+    expect(answers[300]?.reasons[0]?.code).toBe('E_FAILED')
+    const l = openLedger(ledgerFile, { readonly: true })
+    try {
+      const has = l.db.prepare('SELECT COUNT(*) FROM settlements WHERE msgid = ?').pluck()
+      for (const a of failed) expect(has.get(a.msgid)).toBe(0)
+      expect(l.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(summary.settled)
+      expect(l.verify()).toEqual([])
+    } finally {
+      l.close()
+    }
+  })
+})
+
+describe('options are checked before any worker starts', () => {
+  it('names what to pass', () => {
+    expect(() => new AdjudicationPool({ tablesFile: tablesFile(), workers: 0 })).toThrow(/options.workers must be an integer from 1/)
+    expect(() => new AdjudicationPool({ tablesFile: join(dir, 'nope.sqlite') })).toThrow(/options.tablesFile: .* does not exist/)
+    expect(() => new AdjudicationPool({ tablesFile: tablesFile(), dryRun: true })).toThrow(/dryRun needs options.ledgerFile/)
+    expect(() => new AdjudicationPool({ tablesFile: tablesFile(), batchSize: 2.5 })).toThrow(/options.batchSize must be an integer/)
+  })
+})
