@@ -49,16 +49,25 @@ class Sink extends Writable {
 
 interface Measured { readonly claimsPerS: number; readonly rssPerWorkerMb: number }
 
-async function measure(input: Buffer[], opts: PoolOptions & { workers: number }): Promise<Measured> {
+/**
+ * One pool: start it (tables loaded in every worker), warm it up on the first chunks (JIT), then time `reps` runs of
+ * the whole input and keep the best (the box is shared: the best run is the least disturbed one).
+ */
+async function measure(input: Buffer[], opts: PoolOptions & { workers: number }, reps = 1): Promise<Measured> {
   const rssBefore = process.memoryUsage().rss
   const pool = new AdjudicationPool(opts)
   try {
     await pool.ready()
     const rssReady = process.memoryUsage().rss
-    const t0 = process.hrtime.bigint()
-    const s = await pool.run(Readable.from(input), new Sink())
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9
-    return { claimsPerS: Math.round(s.lines / seconds), rssPerWorkerMb: Math.round((rssReady - rssBefore) / opts.workers / 1e5) / 10 }
+    if (opts.ledgerFile == null) await pool.run(Readable.from(input.slice(0, 8)), new Sink())
+    let best = 0
+    for (let r = 0; r < reps; r++) {
+      const t0 = process.hrtime.bigint()
+      const s = await pool.run(Readable.from(input), new Sink())
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+      best = Math.max(best, Math.round(s.lines / seconds))
+    }
+    return { claimsPerS: best, rssPerWorkerMb: Math.round((rssReady - rssBefore) / opts.workers / 1e5) / 10 }
   } finally {
     await pool.close()
   }
@@ -73,12 +82,12 @@ export async function runPoolBench(opts: { claims?: number; tablesFile?: string;
   const byBatch: Record<string, number> = {}
   let best = 50
   for (const batchSize of [10, 25, 50, 100]) {
-    byBatch[String(batchSize)] = (await measure(input, { ...base, workers: 2, batchSize })).claimsPerS
+    byBatch[String(batchSize)] = (await measure(input, { ...base, workers: 2, batchSize }, 2)).claimsPerS
     if ((byBatch[String(batchSize)] as number) > (byBatch[String(best)] ?? 0)) best = batchSize
   }
-  const one = await measure(input, { ...base, workers: 1, batchSize: best })
-  const two = await measure(input, { ...base, workers: 2, batchSize: best })
-  const fmt = async (resultFormat: ResultFormat): Promise<number> => (await measure(input, { ...base, workers: 2, batchSize: best, resultFormat })).claimsPerS
+  const one = await measure(input, { ...base, workers: 1, batchSize: best }, 3)
+  const two = await measure(input, { ...base, workers: 2, batchSize: best }, 3)
+  const fmt = async (resultFormat: ResultFormat): Promise<number> => (await measure(input, { ...base, workers: 2, batchSize: best, resultFormat }, 2)).claimsPerS
   const jsonl = await fmt('jsonl')
   const msgpack = await fmt('msgpack')
   // with a ledger: a fresh file per run, fewer claims (each batch is one fsync'd transaction)
@@ -105,7 +114,8 @@ export async function runPoolBench(opts: { claims?: number; tablesFile?: string;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const n = process.argv[2] !== undefined ? Number(process.argv[2]) : undefined
+  const arg = process.argv.slice(2).find((a) => /^\d+$/.test(a))
+  const n = arg !== undefined ? Number(arg) : undefined
   const r = await runPoolBench({ ...(n !== undefined ? { claims: n } : {}), quick: process.argv.includes('--quick') })
   process.stdout.write(JSON.stringify(r) + '\n')
 }

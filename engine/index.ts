@@ -14,3 +14,5 @@ export type { History, Ledger, LedgerDifference, PersonYear, SettleEnv } from '.
 export type { ClaimInput } from './claim.js'
 export type { AdjudicationResult, Settlement } from './result.js'
 export type { Reason } from './reasons.js'
+export { settleMonth } from './settlement/index.js'
+export type { MonthEndOutcome, MonthEndReport } from './settlement/index.js'

@@ -157,7 +157,7 @@ export function clearYear(
       const a = acc(s.code)
       a.points1e4 += BigInt(s.points1e4); a.discharges += s.discharges; a.medfeeFen += s.medfeeFen; a.hifpFen += s.hifpFen
     }
-    const judged = judgeCandidates(reviewCandidates(db, month, q.pool, seq), new Map(sums.map((s) => [s.code, s.discharges])), decisions, policy)
+    const judged = judgeCandidates(reviewCandidates(db, month, q.pool, seq), new Map(sums.map((s) => [s.code, s.discharges])), decisions, policy, (g) => tables.dipGroups.get(g)?.avgCostFen)
     for (const j of judged) acc(j.candidate.code).points1e4 += BigInt(j.paidPoints1e4 - j.candidate.points1e4)
   }
   const paid = db.prepare(`SELECT h.fixmedins_code AS code, substr(h.month, 1, 4) AS y, SUM(h.payout_fen) AS payout, SUM(h.withheld_fen) AS withheld

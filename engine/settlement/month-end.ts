@@ -97,6 +97,7 @@ export function settleMonth(ledger: LedgerDb, tables: Tables, policy: Policy, op
     new Map(sums.map((s) => [s.code, s.discharges])),
     specialCaseDecisions(db),
     policy,
+    (g) => tables.dipGroups.get(g)?.avgCostFen,
   )
   for (const j of judged) {
     const t = unit(j.candidate.code)

@@ -1,6 +1,7 @@
 // 特例单议 (SPEC §5, seed 001 特殊病例专家评议): a hospital may put at most the policy's ‰ of its month's discharges to
 // expert review; within that quota an approved case is paid at cost-based points, a case not yet decided is paid as
 // grouped and listed as pending, a rejected one stays as grouped; candidates beyond the quota are paid as grouped.
+import { reviewQuota } from '../grouping/review-quota.js'
 import { divRoundHalfAwayBig, PPM } from '../money.js'
 import type { Policy } from '../policy/types.js'
 import type { ReviewCandidate } from './discharges.js'
@@ -12,11 +13,8 @@ export interface JudgedCase {
   readonly paidPoints1e4: number
 }
 
-/** How many candidates a hospital with `discharges` discharges may submit this month: ⌊discharges × ‰ / 1000⌋. */
-export function reviewQuota(discharges: number, permille: number): number {
-  // permille may have decimals (0.5 ‰): compare in ppm of a discharge to stay exact
-  return Number((BigInt(Math.max(0, discharges)) * BigInt(Math.round(permille * 1000))) / 1_000_000n)
-}
+/** How many candidates a hospital may submit this month: the DIP rule's ⌊discharges × ‰ / 1000⌋ (no minimum). */
+export { reviewQuota }
 
 /**
  * Cost-based points of an approved case: the score a group whose average cost were this case's cost would have,
@@ -30,15 +28,24 @@ export function costBasedPoints1e4(medfeeFen: number, policy: Policy): number {
 }
 
 /**
- * Judge the month's candidates of every hospital. Within a hospital the quota goes to the costliest cases first
- * (the farthest from their group are the ones review exists for); ties by setl_id.
+ * Judge the month's candidates of every hospital. Within a hospital the quota goes first to the highest cost ratio
+ * (cost ÷ group average, as engine/grouping/review-quota.ts orders them), then the higher cost, then setl_id.
  */
 export function judgeCandidates(
   candidates: readonly ReviewCandidate[],
   dischargesByHospital: ReadonlyMap<string, number>,
   decisions: ReadonlyMap<string, 'approved' | 'rejected'>,
   policy: Policy,
+  groupAvgCostFen: (groupCode: string) => number | undefined = () => undefined,
 ): JudgedCase[] {
+  const avg = (c: ReviewCandidate): bigint => BigInt(Math.max(1, (c.groupCode !== null ? groupAvgCostFen(c.groupCode) : undefined) ?? 1))
+  // c1/a1 > c2/a2 ⇔ c1·a2 > c2·a1; an unknown group average counts as 1 fen (orders by cost alone among them)
+  const byRatio = (x: ReviewCandidate, y: ReviewCandidate): number => {
+    const l = BigInt(x.medfeeFen) * avg(y)
+    const r = BigInt(y.medfeeFen) * avg(x)
+    if (l !== r) return l > r ? -1 : 1
+    return (y.medfeeFen - x.medfeeFen) || (x.setlId < y.setlId ? -1 : 1)
+  }
   const byHospital = new Map<string, ReviewCandidate[]>()
   for (const c of candidates) {
     const list = byHospital.get(c.code) ?? []
@@ -48,7 +55,7 @@ export function judgeCandidates(
   const out: JudgedCase[] = []
   for (const [code, list] of [...byHospital].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const quota = reviewQuota(dischargesByHospital.get(code) ?? 0, policy.dip.review_quota_permille)
-    list.sort((a, b) => (b.medfeeFen - a.medfeeFen) || (a.setlId < b.setlId ? -1 : 1))
+    list.sort(byRatio)
     list.forEach((c, i) => {
       if (i >= quota) { out.push({ candidate: c, status: 'over_quota', paidPoints1e4: c.points1e4 }); return }
       const d = decisions.get(c.setlId)

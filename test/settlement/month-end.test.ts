@@ -256,6 +256,21 @@ describe('month-end alliances and special cases', () => {
     expect(byCode(r, H1).special_cases).toEqual({ approved: 1, pending: 1, over_quota: 1, rejected: 0 })
   })
 
+  it('特例单议 quota goes to the highest cost ratio first, not the highest cost', () => {
+    const policy = testPolicy()
+    const group = (code: string, avgYuan: number) => [code, { groupCode: code, kind: 'core', mainDx: code, mainOp: null, otherOps: [],
+      avgCostFen: fen(avgYuan), cases: 100, avgIptDays: 7, scoreMicro: 1_000_000_000, compositeKind: null }] as const
+    const tables = { ...testTables(policy), dipGroups: new Map([group('A00.0', 10_000), group('B00.0', 30_000)]) }
+    const l = new TestLedger(':memory:')
+    // 200 discharges → quota ⌊200 × 5 ‰⌋ = 1
+    for (let i = 0; i < 198; i++) l.discharge({ code: H1, enddate: '2026-10-01', points: 1, medfeeYuan: 100, hifpYuan: 50 })
+    // A: 80,000 ÷ 10,000 = 8 × its average; B: 200,000 ÷ 30,000 = 6.67 × — A takes the one place
+    const a = l.discharge({ code: H1, enddate: '2026-10-02', points: 3000, medfeeYuan: 80_000, hifpYuan: 60_000, deviation: 'review', group: 'A00.0' })
+    const b = l.discharge({ code: H1, enddate: '2026-10-02', points: 5000, medfeeYuan: 200_000, hifpYuan: 150_000, deviation: 'review', group: 'B00.0' })
+    const r = ok(settleMonth(l, tables as typeof tables & ReturnType<typeof testTables>, policy, { month: '2026-10', pool: '390', budgetFen: fen(7_000), close: false }))
+    expect(Object.fromEntries(r.special_cases.map((c) => [c.setl_id, c.status]))).toEqual({ [a]: 'pending', [b]: 'over_quota' })
+  })
+
   it('rejects a malformed month as data', () => {
     const policy = testPolicy()
     const l = new TestLedger(':memory:')

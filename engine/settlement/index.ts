@@ -1,0 +1,12 @@
+// Month-end pre-settlement, feedback reports, annual clearing and fund pooling (SPEC §6, §7).
+export { settleMonth, settlementUnits } from './month-end.js'
+export type { LedgerDb, MonthEndHospital, MonthEndOptions, MonthEndOutcome, MonthEndReport, Pool, SpecialCase } from './types.js'
+export { storedReport, recordSpecialCaseDecision, ensureMonthEndSchema, MONTH_END_SCHEMA_SQL } from './runs.js'
+export { hospitalReport, regionOverview } from './feedback.js'
+export type { HospitalFeedback, RegionOverview } from './feedback.js'
+export { renderHospitalReportHtml, renderRegionOverviewHtml, echartsFile } from './report-html.js'
+export { writeMonthReports } from './report-files.js'
+export { clearYear, clearHospital, bandShareFen } from './annual-clearing.js'
+export type { ClearingReport, ClearingLine, HospitalClearingFacts } from './annual-clearing.js'
+export { poolFunds, adjustmentFund, coverShortfall, reserveRequirementFen } from './fund-pooling.js'
+export type { PoolingReport, PoolingCity, CityFacts } from './fund-pooling.js'
