@@ -84,6 +84,10 @@ function prepare(t: Tables): Prepared {
 /** A stable unit price for a catalogue item (fen): within its cap for most items, above it for a few. */
 export function demoPriceFen(item: CatalogueItem): number {
   const h = hash32(item.code)
+  // the catalogue's typical price when it has one, a few items billed above their cap
+  if (item.refPriceFen != null && item.refPriceFen > 0) {
+    return item.priceCapFen !== null && h % 20 === 0 ? Math.round(item.priceCapFen * 1.1) : item.refPriceFen
+  }
   if (item.priceCapFen !== null) {
     const overCap = h % 20 === 0
     const f = overCap ? 1.1 : 0.7 + ((h >>> 8) % 30) / 100
@@ -115,16 +119,26 @@ function msgidFor(hospital: string, day: number, seconds: number, seq: number): 
   return hospital + ts + pad(seq % 10_000, 4)
 }
 
-function feeLines(rng: Prng, p: Prepared, targetFen: number, nLines: number) {
+function feeLines(rng: Prng, p: Prepared, targetFen: number, maxLines: number) {
   const fees: ClaimInput['fees'] = []
+  // at least ~40 yuan a line on average, so a cheap stay does not get dozens of lines each above its share
+  const nLines = Math.max(2, Math.min(maxLines, Math.floor(targetFen / 4000)))
   let left = targetFen
-  for (let i = 0; i < nLines; i++) {
-    const r = rng.next()
-    const pool = r < 0.55 ? p.drugs : r < 0.85 ? p.items : p.consumables
-    if (pool.length === 0) continue
-    const item = rng.pick(pool)
-    const priceFen = demoPriceFen(item)
-    const share = i === nLines - 1 ? left : Math.round((left / (nLines - i)) * (0.4 + rng.next() * 1.2))
+  for (let i = 0; i < nLines && left > 0; i++) {
+    const share = i === nLines - 1 ? left : Math.max(1, Math.round((left / (nLines - i)) * (0.4 + rng.next() * 1.2)))
+    // pick an item whose unit price fits the line's share (a few tries, else the cheapest seen)
+    let item: CatalogueItem | undefined
+    let priceFen = Infinity
+    for (let t = 0; t < 8; t++) {
+      const r = rng.next()
+      const pool = r < 0.55 ? p.drugs : r < 0.85 ? p.items : p.consumables
+      if (pool.length === 0) continue
+      const cand = rng.pick(pool)
+      const cp = demoPriceFen(cand)
+      if (cp < priceFen) { item = cand; priceFen = cp }
+      if (cp <= share * 1.2) { item = cand; priceFen = cp; break }
+    }
+    if (item === undefined) continue
     const qty = Math.max(1, Math.min(500, Math.round(share / priceFen)))
     const amountFen = qty * priceFen
     left -= amountFen

@@ -148,10 +148,20 @@ export class AdjudicationPool {
       building[lane] = []
       buildingSeqs[lane] = []
       buildingBytes[lane] = 0
+      if (recording) (buildingPersons[lane] as Set<string>).clear()
     }
 
+    // a recording batch holds at most one claim per person (settle-split.ts adjudicates it outside the write lock)
+    const recording = o.ledgerFile !== null && !o.dryRun
+    const buildingPersons: Set<string>[] = Array.from({ length: o.lanes }, () => new Set())
     const splitter = new LineSplitter((line) => {
-      const lane = personHash(routedPsnNo(line)) % o.lanes
+      const psn = routedPsnNo(line)
+      const lane = personHash(psn) % o.lanes
+      if (recording) {
+        const persons = buildingPersons[lane] as Set<string>
+        if (persons.has(psn)) seal(lane)
+        persons.add(psn)
+      }
       ;(building[lane] as Buffer[]).push(line)
       ;(buildingSeqs[lane] as number[]).push(nextSeq++)
       buildingBytes[lane] = (buildingBytes[lane] as number) + line.length

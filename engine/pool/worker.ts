@@ -5,8 +5,6 @@ import { Buffer } from 'node:buffer'
 import { existsSync } from 'node:fs'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { Packr } from 'msgpackr'
-import { adjudicate } from '../adjudicate/index.js'
-import type { AdjudicationContext, Outcome } from '../adjudicate/types.js'
 import { loadTables } from '../tables/load.js'
 import { loadPolicyFile } from '../policy/validate.js'
 import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
@@ -15,6 +13,7 @@ import { reason } from '../reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
 import { maybeCrash } from './fault.js'
 import { routedPsnNo } from './lines.js'
+import { settleBatchSplit } from './settle-split.js'
 import type { BatchAnswer, BatchTask, WorkerConfig } from './protocol.js'
 
 const config = workerData as WorkerConfig
@@ -27,15 +26,18 @@ if (config.ledgerFile !== null) {
   else if (existsSync(config.ledgerFile)) ledger = openLedger(config.ledgerFile, { readonly: true })
 }
 const fault = config.fault
-const env: SettleEnv = {
-  tables, policy, dryRun: config.dryRun, ...(ledger ? { ledger } : {}),
-  // test-only: die on one claim inside the batch's open transaction
-  ...(fault?.when === 'during' ? {
-    adjudicate: (input: unknown, ctx: AdjudicationContext): Outcome => {
-      if (isObject(input) && input['msgid'] === fault.exitOnMsgid) maybeCrash(fault, 'during', fault.exitOnMsgid)
-      return adjudicate(input, ctx)
-    },
-  } : {}),
+const env: SettleEnv = { tables, policy, dryRun: config.dryRun, ...(ledger ? { ledger } : {}) }
+/** Recording runs adjudicate outside the write lock (settle-split.ts); the others are processBatch's pure path. */
+const recording = ledger !== undefined && !config.dryRun
+// test-only: die on one claim inside the batch's open write transaction (earlier claims recorded, not committed)
+const beforeRecord = fault?.when === 'during'
+  ? (msgid: string): void => { if (msgid === fault.exitOnMsgid) maybeCrash(fault, 'during', msgid) }
+  : undefined
+
+function answerBodies(bodies: readonly unknown[]): AdjudicationResult[] {
+  if (bodies.length === 0) return []
+  if (recording && ledger !== undefined) return settleBatchSplit(bodies, { ...env, ledger }, beforeRecord)
+  return processBatch(bodies, env)
 }
 const packr = config.resultFormat === 'msgpack' ? new Packr() : null
 const encoder = new TextEncoder()
@@ -79,7 +81,7 @@ export function answerBatch(task: BatchTask): BatchAnswer {
     }
     s = e + 1
   }
-  const answers = bodies.length > 0 ? processBatch(bodies, env) : []
+  const answers = answerBodies(bodies)
   const results: AdjudicationResult[] = []
   let k = 0
   let settled = 0, computed = 0, rejected = 0, faults = 0

@@ -39,6 +39,8 @@ export interface MonthStream {
   readonly chunks: AsyncIterable<string>
   /** Main-thread seconds spent generating so far (overlaps the workers' settling). */
   generateSeconds(): number
+  /** Claims generated so far, by kind (an alliance referral's second stay counts as inpatient). */
+  generated(): { readonly inpatient: number; readonly outpatient: number }
 }
 
 const CHUNK_CHARS = 64 * 1024
@@ -49,6 +51,8 @@ const CHUNK_CHARS = 64 * 1024
  */
 export function monthClaims(tables: Tables, o: { month: string; volume: MonthVolume; seed: number; seqOffset: number }): MonthStream {
   let genNs = 0n
+  let inpatient = 0
+  let outpatient = 0
   const share = o.volume.total === 0 ? 0 : o.volume.outpatient / o.volume.total
   async function* chunks(): AsyncGenerator<string> {
     const it = generateDemoClaims(tables, { count: o.volume.total, month: o.month, seed: o.seed, outpatientShare: share, msgidOffset: o.seqOffset })
@@ -59,6 +63,8 @@ export function monthClaims(tables: Tables, o: { month: string; volume: MonthVol
       while (buf.length < CHUNK_CHARS) {
         const n = it.next()
         if (n.done === true) { done = true; break }
+        if (n.value.med_type === '21') inpatient++
+        else outpatient++
         buf += JSON.stringify(n.value) + '\n'
       }
       genNs += process.hrtime.bigint() - t0
@@ -67,5 +73,5 @@ export function monthClaims(tables: Tables, o: { month: string; volume: MonthVol
       if (done) return
     }
   }
-  return { chunks: chunks(), generateSeconds: () => Number(genNs) / 1e9 }
+  return { chunks: chunks(), generateSeconds: () => Number(genNs) / 1e9, generated: () => ({ inpatient, outpatient }) }
 }

@@ -83,7 +83,7 @@ describe('a region other than the demo', () => {
         'ZA01BA0001,血塞通软胶囊,102,02,,0.1,,\nT110300001,床位费,201,01,40,,,\n',
     }, (p) => { p.region = '赤峰'; p.version = 'chifeng-2026' })
     const out = join(dir, 'tables.sqlite')
-    const r = dipsettle('start', '--sources', dir, '--tables', out)
+    const r = dipsettle('start', '--no-serve', '--sources', dir, '--tables', out)
     expect(r.stderr).toContain('built')
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('region 赤峰 (policy chifeng-2026)')

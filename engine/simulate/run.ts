@@ -1,0 +1,216 @@
+// The province simulation (issue 9): N insured, M months. Each month's discharges and outpatient visits go through
+// the real bulk path — the worker pool (engine/pool), each worker adjudicating against and recording into the one
+// SQLite ledger — then month-end runs and closes for both pools (engine/settlement/month-end.ts). At the end the
+// ledger's accumulators are recomputed from its rows (the same check as `dipsettle ledger verify`).
+// Every stage is timed on its own; the summary extrapolates the measured rate to SPEC §10's national scale.
+import { existsSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { openLedger } from '../ledger/sqlite.js'
+import { AdjudicationPool, defaultWorkers } from '../pool/index.js'
+import { settleMonth } from '../settlement/month-end.js'
+import type { Pool } from '../settlement/types.js'
+import { loadTables } from '../tables/load.js'
+import { extrapolate, type Extrapolation } from './extrapolate.js'
+import { buildProvince } from './province.js'
+import { addMonths, DEFAULT_RATES, monthClaims, monthVolume, type WorkloadRates } from './workload.js'
+
+export interface SimulateOptions {
+  readonly persons: number
+  readonly months: number
+  /** Output directory: sources/, tables.sqlite, ledger.sqlite (replaced on every run). */
+  readonly out: string
+  readonly workers?: number
+  /** First month, YYYY-MM (default 2026-01: the demo policy takes effect 2026-01-01). */
+  readonly startMonth?: string
+  readonly seed?: number
+  readonly hospitalSets?: number
+  readonly rates?: WorkloadRates
+  readonly batchSize?: number
+  /** Called with one line of progress per stage (the CLI prints them). */
+  readonly log?: (line: string) => void
+}
+
+export interface StageTime {
+  readonly stage: string
+  readonly seconds: number
+  /** Claims or rows the stage handled, when that makes sense. */
+  readonly items?: number
+}
+
+export interface MonthSummary {
+  readonly month: string
+  readonly inpatient: number
+  readonly outpatient: number
+  readonly claims: number
+  readonly settled: number
+  readonly rejected: number
+  readonly faults: number
+  /** Rejections by first reason code (e.g. E_PERSON_UNKNOWN): every rejection is accounted for. */
+  readonly rejected_by_code: Readonly<Record<string, number>>
+  readonly settle_s: number
+  readonly generate_s: number
+  readonly claims_per_s: number
+  /** Live settlement rows the ledger holds for the month after the run (settled claims). */
+  readonly ledger_rows: number
+  readonly month_end: readonly { pool: Pool; seconds: number; discharges: number; hospitals: number; point_value_yuan: number; budget_yuan: number }[]
+}
+
+export interface SimulationReport {
+  readonly persons: number
+  readonly hospitals: number
+  readonly months: number
+  readonly workers: number
+  readonly out: string
+  readonly ledger_file: string
+  readonly stages: readonly StageTime[]
+  readonly per_month: readonly MonthSummary[]
+  readonly totals: {
+    readonly claims: number
+    readonly settled: number
+    readonly rejected: number
+    readonly settle_s: number
+    readonly claims_per_s: number
+    readonly month_end_s: number
+    readonly discharges: number
+  }
+  readonly ledger: { readonly rows: number; readonly bytes: number; readonly bytes_per_row: number; readonly person_years: number }
+  readonly verify: { readonly differences: number; readonly seconds: number }
+  /** Straight-line extrapolations from this run's rates (labelled "extrapolated" wherever shown). */
+  readonly extrapolated: Extrapolation
+}
+
+/** Counts answers as they stream out of the pool; parses only the rejected ones (to tally their first reason). */
+class AnswerTally extends Writable {
+  readonly byCode: Record<string, number> = {}
+  private rest = ''
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    const text = this.rest + chunk.toString('utf8')
+    let s = 0
+    for (;;) {
+      const e = text.indexOf('\n', s)
+      if (e < 0) break
+      // the status field is near the start of each answer line (result.ts key order): no parse for the settled
+      const k = text.indexOf('"status":"', s)
+      if (k >= 0 && k < e && text.startsWith('rejected', k + 10)) {
+        const r = JSON.parse(text.slice(s, e)) as { reasons?: { code?: string }[] }
+        const code = r.reasons?.[0]?.code ?? 'E_UNKNOWN'
+        this.byCode[code] = (this.byCode[code] ?? 0) + 1
+      }
+      s = e + 1
+    }
+    this.rest = text.slice(s)
+    cb()
+  }
+}
+
+function seconds(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e9
+}
+
+function r3(x: number): number {
+  return Math.round(x * 1000) / 1000
+}
+
+function fileBytes(f: string): number {
+  return existsSync(f) ? statSync(f).size : 0
+}
+
+export async function runSimulation(o: SimulateOptions): Promise<SimulationReport> {
+  const log = o.log ?? (() => {})
+  const workers = o.workers ?? defaultWorkers()
+  const startMonth = o.startMonth ?? '2026-01'
+  const seed = o.seed ?? 20260101
+  const rates = o.rates ?? DEFAULT_RATES
+  const stages: StageTime[] = []
+  const stage = (name: string, t0: bigint, items?: number): number => {
+    const s = seconds(t0)
+    stages.push({ stage: name, seconds: r3(s), ...(items !== undefined ? { items } : {}) })
+    log(`${name.padEnd(40)} ${s.toFixed(2).padStart(9)} s${items !== undefined ? `  (${items.toLocaleString('en-US')})` : ''}`)
+    return s
+  }
+
+  let t = process.hrtime.bigint()
+  const province = buildProvince({ dir: o.out, persons: o.persons, ...(o.hospitalSets !== undefined ? { hospitalSets: o.hospitalSets } : {}), seed })
+  stage('build province (sources + tables)', t, province.persons)
+  t = process.hrtime.bigint()
+  const tables = loadTables(province.tablesFile)
+  const policy = tables.policy
+  stage('load tables (main thread)', t)
+
+  const ledgerFile = join(o.out, 'ledger.sqlite')
+  // a fresh ledger every run: the counts and the month-end closes are this run's alone
+  for (const f of [ledgerFile, `${ledgerFile}-wal`, `${ledgerFile}-shm`]) rmSync(f, { force: true })
+  t = process.hrtime.bigint()
+  const pool = new AdjudicationPool({ tablesFile: province.tablesFile, ledgerFile, workers, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}) })
+  const perMonth: MonthSummary[] = []
+  let verify = { differences: 0, seconds: 0 }
+  let ledgerInfo = { rows: 0, bytes: 0, bytes_per_row: 0, person_years: 0 }
+  try {
+    await pool.ready()
+    stage(`start ${workers} worker(s) (load tables)`, t)
+    const ledger = openLedger(ledgerFile)
+    try {
+      const monthRows = ledger.db.prepare(`SELECT COUNT(*) FROM settlements WHERE month = ? AND kind = 'settlement'`).pluck()
+      const budgetOf = ledger.db.prepare('SELECT COALESCE(SUM(hifp_pay_fen), 0) FROM settlements WHERE month = ? AND insutype = ? AND inpatient = 1').pluck()
+      let seqOffset = 0
+      for (let i = 0; i < o.months; i++) {
+        const month = addMonths(startMonth, i)
+        const volume = monthVolume(o.persons, rates)
+        const stream = monthClaims(tables, { month, volume, seed: seed + i, seqOffset })
+        seqOffset += volume.total
+        const tally = new AnswerTally()
+        t = process.hrtime.bigint()
+        const run = await pool.run(stream.chunks, tally)
+        const settleS = stage(`${month} settle (pool, ledger)`, t, run.lines)
+        const gen = stream.generated()
+        const monthEnd: MonthSummary['month_end'][number][] = []
+        for (const p of ['310', '390'] as const) {
+          // the simulated budget: what the basic fund paid item by item for the month's discharges of the pool
+          const budgetFen = budgetOf.get(month, p) as number
+          t = process.hrtime.bigint()
+          const me = settleMonth(ledger, tables, policy, { month, pool: p, budgetFen, close: true })
+          if (me.status !== 'ok') throw new Error(`simulate: month-end ${month} pool ${p}: ${me.message}`)
+          const s = stage(`${month} month-end ${p} (close)`, t, me.report.discharges)
+          monthEnd.push({ pool: p, seconds: r3(s), discharges: me.report.discharges, hospitals: me.report.hospitals.length,
+            point_value_yuan: me.report.point_value_yuan, budget_yuan: me.report.budget_yuan })
+        }
+        perMonth.push({
+          month, inpatient: gen.inpatient, outpatient: gen.outpatient, claims: run.lines, settled: run.settled,
+          rejected: run.rejected, faults: run.faults, rejected_by_code: tally.byCode, settle_s: r3(settleS),
+          generate_s: r3(stream.generateSeconds()), claims_per_s: Math.round(run.lines / settleS),
+          ledger_rows: monthRows.get(month) as number, month_end: monthEnd,
+        })
+      }
+      t = process.hrtime.bigint()
+      const diffs = ledger.verify()
+      verify = { differences: diffs.length, seconds: r3(stage('verify ledger (recompute accumulators)', t)) }
+      const rows = ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get() as number
+      const personYears = ledger.db.prepare('SELECT COUNT(*) FROM accumulators').pluck().get() as number
+      ledger.db.pragma('wal_checkpoint(TRUNCATE)')
+      const bytes = fileBytes(ledgerFile) + fileBytes(`${ledgerFile}-wal`)
+      ledgerInfo = { rows, bytes, bytes_per_row: rows > 0 ? Math.round(bytes / rows) : 0, person_years: personYears }
+    } finally {
+      ledger.close()
+    }
+  } finally {
+    await pool.close()
+  }
+
+  const claims = perMonth.reduce((a, m) => a + m.claims, 0)
+  const settleS = perMonth.reduce((a, m) => a + m.settle_s, 0)
+  const meS = perMonth.reduce((a, m) => a + m.month_end.reduce((b, x) => b + x.seconds, 0), 0)
+  const discharges = perMonth.reduce((a, m) => a + m.month_end.reduce((b, x) => b + x.discharges, 0), 0)
+  const claimsPerS = settleS > 0 ? claims / settleS : 0
+  return {
+    persons: province.persons, hospitals: province.hospitals, months: o.months, workers, out: o.out, ledger_file: ledgerFile,
+    stages, per_month: perMonth,
+    totals: {
+      claims, settled: perMonth.reduce((a, m) => a + m.settled, 0), rejected: perMonth.reduce((a, m) => a + m.rejected, 0),
+      settle_s: r3(settleS), claims_per_s: Math.round(claimsPerS), month_end_s: r3(meS), discharges,
+    },
+    ledger: ledgerInfo,
+    verify,
+    extrapolated: extrapolate(Math.max(claimsPerS, 1e-9), discharges > 0 ? { seconds: meS, discharges } : null),
+  }
+}
