@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable, Writable } from 'node:stream'
 import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { generateDemoClaims } from '../engine/demo/claims.js'
 import { DEMO_TABLES_FILE } from '../engine/paths.js'
 import { AdjudicationPool } from '../engine/pool/index.js'
@@ -26,6 +27,29 @@ export interface PoolBenchResult {
   readonly pool_ledger_claims_per_s_1w: number
   readonly pool_ledger_claims_per_s_2w: number
   readonly pool_worker_rss_mb: number
+  /**
+   * The box's own 2-thread scaling in this run: a pure CPU loop on 2 threads vs 1 (2.0 on an idle 2-core machine).
+   * The pool's ratio can only be judged against it when other work shares the cores.
+   */
+  readonly pool_box_scaling_2t_vs_1t: number
+}
+
+/** Pure CPU on n threads at once (no memory, no I/O): what the machine gives right now. */
+async function spinMs(threads: number, iterations: number): Promise<number> {
+  const code = `let x = 0; for (let i = 0; i < ${iterations}; i++) x = (x * 31 + i) | 0; require('node:worker_threads').parentPort.postMessage(x)`
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve, reject) => {
+    const w = new Worker(code, { eval: true })
+    w.once('message', () => { void w.terminate(); resolve() })
+    w.once('error', reject)
+  })))
+  return performance.now() - t0
+}
+
+async function boxScaling(): Promise<number> {
+  const one = await spinMs(1, 2e8)
+  const two = await spinMs(2, 2e8)
+  return Math.round(((2 * one) / two) * 100) / 100
 }
 
 /** The input as the CLI would read it: JSON lines in 64 KB chunks. */
@@ -87,6 +111,7 @@ export async function runPoolBench(opts: { claims?: number; tablesFile?: string;
   }
   const one = await measure(input, { ...base, workers: 1, batchSize: best }, 3)
   const two = await measure(input, { ...base, workers: 2, batchSize: best }, 3)
+  const box = await boxScaling()
   const fmt = async (resultFormat: ResultFormat): Promise<number> => (await measure(input, { ...base, workers: 2, batchSize: best, resultFormat }, 2)).claimsPerS
   const jsonl = await fmt('jsonl')
   const msgpack = await fmt('msgpack')
@@ -110,6 +135,7 @@ export async function runPoolBench(opts: { claims?: number; tablesFile?: string;
     pool_ledger_claims_per_s_1w: l1,
     pool_ledger_claims_per_s_2w: l2,
     pool_worker_rss_mb: Math.max(one.rssPerWorkerMb, two.rssPerWorkerMb),
+    pool_box_scaling_2t_vs_1t: box,
   }
 }
 

@@ -52,7 +52,7 @@ export class SqliteLedger implements Ledger {
   readonly db: Db
   private readonly now: () => Date
   private readonly st: {
-    insertSettlement: Statement; insertLine: Statement; addAccum: Statement; maxSeq: Statement; byMsgid: Statement
+    insertSettlement: Statement; insertLine: Statement; insertLines: Map<number, Statement>; addAccum: Statement; maxSeq: Statement; byMsgid: Statement
     bySetlId: Statement; reversalOf: Statement; linesOf: Statement; personYear: Statement; stay: Statement
     recentStays: Statement; liveMdtrt: Statement
   }
@@ -75,13 +75,15 @@ export class SqliteLedger implements Ledger {
     }
     const db = this.db
     this.st = {
+      // positional binds: an object of ~60 named parameters costs more to bind than the row is to write
       insertSettlement: db.prepare(`INSERT INTO settlements (${SETTLEMENT_COLUMNS.join(', ')})
-        VALUES (${SETTLEMENT_COLUMNS.map((c) => '@' + c).join(', ')})`),
+        VALUES (${SETTLEMENT_COLUMNS.map(() => '?').join(', ')})`),
       insertLine: db.prepare(`INSERT INTO settlement_lines (${LINE_COLUMNS.join(', ')})
         VALUES (${LINE_COLUMNS.map((c) => '@' + c).join(', ')})`),
       addAccum: db.prepare(`INSERT INTO accumulators (psn_no, year, ${ACCUM_FIELDS.join(', ')})
         VALUES (@psn_no, @year, ${ACCUM_FIELDS.map((c) => '@' + c).join(', ')})
         ON CONFLICT (psn_no, year) DO UPDATE SET ${ACCUM_FIELDS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`),
+      insertLines: new Map(),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM settlements').pluck(),
       byMsgid: db.prepare('SELECT body_hash, result_json FROM settlements WHERE msgid = ?'),
       bySetlId: db.prepare('SELECT * FROM settlements WHERE setl_id = ?'),
@@ -135,17 +137,8 @@ export class SqliteLedger implements Ledger {
       const seq = this.nextSeq()
       const setlId = setlIdOf(seq)
       const result = settlementToResult(s, 'settled', setlId)
-      this.st.insertSettlement.run(settlementRow(s, { seq, setlId, bodyHash, recordedAt: this.now().toISOString(), result }))
-      const amounts = new Map(s.claim.fees.map((f) => [f.feedetlSn, f] as const))
-      for (const l of s.lines) {
-        const fee = amounts.get(l.feedetl_sn)
-        assert(fee !== undefined, `line ${l.feedetl_sn} has no fee line in the claim`)
-        this.st.insertLine.run({
-          setl_id: setlId, feedetl_sn: l.feedetl_sn, code: fee.code, chrgitm_lv: l.chrgitm_lv, amount_fen: fee.amountFen,
-          fulamt_ownpay_amt_fen: l.fulamt_ownpay_amt_fen, overlmt_amt_fen: l.overlmt_amt_fen,
-          preselfpay_amt_fen: l.preselfpay_amt_fen, inscp_scp_amt_fen: l.inscp_scp_amt_fen, reasons: JSON.stringify(l.reasons),
-        })
-      }
+      this.st.insertSettlement.run(rowValues(settlementRow(s, { seq, setlId, bodyHash, recordedAt: this.now().toISOString(), result })))
+      this.insertLines(setlId, s)
       this.st.addAccum.run({ psn_no: s.claim.psnNo, year: s.claim.year, ...s.accum })
       return { status: 'settled', result }
     })
@@ -174,7 +167,7 @@ export class SqliteLedger implements Ledger {
         setl_id: newId, seq, msgid, body_hash: bodyHash, kind: 'reversal', reverses: setlId,
         recorded_at: this.now().toISOString(), result_json: JSON.stringify(result),
       })
-      this.st.insertSettlement.run(pick(row, SETTLEMENT_COLUMNS))
+      this.st.insertSettlement.run(rowValues(row))
       for (const l of this.st.linesOf.all(setlId) as Row[]) {
         this.st.insertLine.run({
           ...l, setl_id: newId, amount_fen: -num(l['amount_fen']), fulamt_ownpay_amt_fen: -num(l['fulamt_ownpay_amt_fen']),
@@ -218,6 +211,34 @@ export class SqliteLedger implements Ledger {
 
   close(): void {
     if (this.db.open) this.db.close()
+  }
+
+  /** The fee lines of a settlement, many rows per INSERT (one statement per chunk size, prepared once). */
+  private insertLines(setlId: string, s: Settlement): void {
+    const fees = s.claim.fees
+    const values: (string | number)[] = []
+    s.lines.forEach((l, i) => {
+      // lines are in the claim's fee order (adjudication keeps it): the fee line gives the code and amount
+      const fee = fees[i]
+      assert(fee !== undefined && fee.feedetlSn === l.feedetl_sn, `line ${l.feedetl_sn} is not fee line ${i} of the claim`)
+      values.push(setlId, l.feedetl_sn, fee.code, l.chrgitm_lv, fee.amountFen, l.fulamt_ownpay_amt_fen, l.overlmt_amt_fen,
+        l.preselfpay_amt_fen, l.inscp_scp_amt_fen, l.reasons.length === 0 ? '[]' : JSON.stringify(l.reasons))
+    })
+    const width = LINE_COLUMNS.length
+    for (let at = 0; at < s.lines.length; at += LINES_PER_INSERT) {
+      const n = Math.min(LINES_PER_INSERT, s.lines.length - at)
+      this.linesStatement(n).run(values.slice(at * width, (at + n) * width))
+    }
+  }
+
+  private linesStatement(n: number): Statement {
+    let st = this.st.insertLines.get(n)
+    if (st === undefined) {
+      const one = `(${LINE_COLUMNS.map(() => '?').join(', ')})`
+      st = this.db.prepare(`INSERT INTO settlement_lines (${LINE_COLUMNS.join(', ')}) VALUES ${Array(n).fill(one).join(', ')}`)
+      this.st.insertLines.set(n, st)
+    }
+    return st
   }
 
   private nextSeq(): number {
@@ -285,11 +306,13 @@ function negateResult(orig: AdjudicationResult, msgid: string, setlId: string, r
   }
 }
 
-function pick(row: Row, cols: readonly string[]): Row {
-  const out: Row = {}
-  for (const c of cols) out[c] = row[c] ?? null
-  return out
+/** A settlements row as positional values, in SETTLEMENT_COLUMNS order. */
+function rowValues(row: Row): (string | number | null)[] {
+  return SETTLEMENT_COLUMNS.map((c) => row[c] ?? null)
 }
+
+/** Fee lines per multi-row INSERT (10 columns each, far below SQLite's bound-parameter limit). */
+const LINES_PER_INSERT = 50
 
 function num(v: string | number | null | undefined): number {
   assert(typeof v === 'number', `expected an integer column, got ${String(v)}`)

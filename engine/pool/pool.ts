@@ -293,10 +293,12 @@ export class AdjudicationPool {
       pump()
       await flush(false)
       check()
-      // backpressure: stop reading while too many lines wait for their answer
+      // backpressure: stop reading while too many lines wait for their answer. Only the lane holding the oldest
+      // unanswered line is sealed early (everything after it waits on it); the others keep filling full batches.
       while (nextSeq - nextOut > o.maxPendingLines) {
-        for (let l = 0; l < o.lanes; l++) seal(l)
-        pump()
+        for (let l = 0; l < o.lanes; l++) {
+          if ((buildingSeqs[l] as number[])[0] === nextOut) { seal(l); pump(); break }
+        }
         if (inFlight === 0 && ready.length === 0) break
         const c = completion()
         if (inFlight > 0) await c
