@@ -6,17 +6,26 @@
 // Choices: a referral_from that names no settled stay of this person (a transfer from outside the region, or a
 // history that does not hold it) settles as a normal admission — the transfer itself is legitimate, only the merge
 // needs the earlier stay. policy.alliance.settle_as_one = false switches merging off.
+import type { Claim } from '../claim.js'
+import type { StayRecord } from '../ledger/types.js'
+import type { Policy } from '../policy/types.js'
 import type { Working } from './working.js'
+
+/**
+ * Does a stay beginning on `claim.begnDay` at a hospital of `allianceId` merge into the earlier stay `from` that its
+ * referral_from names? The one test of 医共体 merging: the deductible here and the 分解住院 flag (grouping/flags.ts).
+ */
+export function mergesInto(claim: Pick<Claim, 'begnDay'>, allianceId: string | null, from: StayRecord, policy: Policy): boolean {
+  return policy.alliance.settle_as_one
+    && allianceId !== null
+    && from.alliance_id === allianceId
+    && claim.begnDay <= from.end_day + policy.alliance.merge_gap_days
+}
 
 export function allianceEpisode(w: Working): undefined {
   const { claim, hospital, policy } = w
   const from = claim.referralFrom !== null ? w.ctx.history.stay(claim.psnNo, claim.referralFrom) : undefined
-  const merges = from !== undefined
-    && policy.alliance.settle_as_one
-    && hospital.allianceId !== null
-    && from.alliance_id === hospital.allianceId
-    && claim.begnDay <= from.end_day + policy.alliance.merge_gap_days
-  w.episode = merges
+  w.episode = from !== undefined && mergesInto(claim, hospital.allianceId, from, policy)
     ? { id: from.episode_id, n: from.episode_n, priorDedcFen: from.episode_dedc_fen, merged: true }
     // n counts the person's settled, not reversed admissions of the enddate's year, this one included
     : { id: claim.mdtrtId, n: w.year.admissions + 1, priorDedcFen: 0, merged: false }

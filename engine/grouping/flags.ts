@@ -4,13 +4,14 @@ import type { History, StayRecord } from '../ledger/types.js'
 import type { Policy } from '../policy/types.js'
 import type { Hospital } from '../tables/types.js'
 import { PPM, ratioToPpm } from '../money.js'
+import { mergesInto } from '../adjudicate/alliance.js'
 import { dipSetting } from './dip-settings.js'
 
 /**
  * 分解住院: a settled stay of the same person in the same 3-character category that ended at most
  * `dip.readmission_days` before this stay's begndate. A stay this one is alliance-merged with (医共体 双向转诊:
  * `referral_from` names it — or a stay of its episode —, the two hospitals share an alliance and the gap is within
- * `alliance.merge_gap_days`, SPEC §9) is one admission with it, not a readmission.
+ * `alliance.merge_gap_days`, under `alliance.settle_as_one`, SPEC §9) is one admission with it, not a readmission.
  */
 export function isReadmission(
   claim: Claim, category: string, hospital: Hospital | undefined, history: History, policy: Policy,
@@ -27,9 +28,8 @@ export function isReadmission(
 function mergedEpisodeOf(claim: Claim, hospital: Hospital | undefined, history: History, policy: Policy): string | null {
   if (claim.referralFrom === null || hospital === undefined || hospital.allianceId === null) return null
   const from: StayRecord | undefined = history.stay(claim.psnNo, claim.referralFrom)
-  if (from === undefined || from.alliance_id !== hospital.allianceId) return null
-  if (claim.begnDay - from.end_day > policy.alliance.merge_gap_days) return null
-  return from.episode_id
+  // the same test as the deductible's (policy.alliance.settle_as_one off → never merged, so a readmission)
+  return from !== undefined && mergesInto(claim, hospital.allianceId, from, policy) ? from.episode_id : null
 }
 
 /** 低标入院: cost below `low_standard_cost_ratio` × the group's average with a stay of at most `low_standard_max_days`. */

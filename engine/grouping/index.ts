@@ -122,7 +122,9 @@ function ungroupable(claim: Claim, why: UngroupableReason, flags: Set<DipFlagCod
   }
 }
 
+const FLAG_ORDER = Object.keys(DIP_FLAGS) as DipFlagCode[]
+
 /** Flags in the catalogue's order, so equal results serialise equally. */
 function ordered(flags: ReadonlySet<DipFlagCode>): DipFlagCode[] {
-  return (Object.keys(DIP_FLAGS) as DipFlagCode[]).filter((f) => flags.has(f))
+  return flags.size === 0 ? [] : FLAG_ORDER.filter((f) => flags.has(f))
 }

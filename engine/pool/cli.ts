@@ -39,11 +39,24 @@ export async function runPoolCli(o: PoolCliOptions): Promise<RunSummary> {
     dryRun: o.dryRun, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
   })
   const progress = progressReporter()
+  // SIGINT/SIGTERM: stop reading, let the batches in flight commit, print the answers in order, then exit (drain)
+  const stop = new AbortController()
+  const onSignal = (): void => stop.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
   try {
     // a worker that cannot start (tables unreadable) fails the command here, before any line is answered
     await pool.ready()
-    return await pool.run(process.stdin, process.stdout, { onProgress: progress.update })
+    const summary = await pool.run(process.stdin, process.stdout, { onProgress: progress.update, signal: stop.signal })
+    if (summary.interrupted) {
+      progress.stop()
+      process.stderr.write(`dipsettle: interrupted after ${summary.lines} answered line(s); ` +
+        'claims recorded but not printed replay their answer when the same input is run again\n')
+    }
+    return summary
   } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
     progress.stop()
     await pool.close()
   }

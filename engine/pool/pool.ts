@@ -35,11 +35,19 @@ export interface RunSummary {
   readonly retriedBatches: number
   /** Batches that failed twice: their claims were answered E_FAILED. */
   readonly failedBatches: number
+  /** True when the signal stopped the run before the end of the input. */
+  readonly interrupted: boolean
 }
 
 export interface RunOptions {
   /** Called after each write of answers (at most once per output flush). */
   readonly onProgress?: (p: PoolProgress) => void
+  /**
+   * Stop early (SIGINT/SIGTERM in the CLI): no more input is read and no new batch starts; the batches in flight
+   * finish (their transactions commit or roll back whole) and the answers up to the first unanswered line are
+   * written. A claim committed but not printed replays its answer when the input is run again (msgid).
+   */
+  readonly signal?: AbortSignal
 }
 
 interface Batch {
@@ -245,8 +253,20 @@ export class AdjudicationPool {
       w?.()
     }
 
+    let stopping = false
+    const stop = (): void => {
+      stopping = true
+      if (typeof (input as Readable).destroy === 'function') (input as Readable).destroy()
+      const w = wake
+      wake = null
+      w?.()
+    }
+    if (ro.signal?.aborted === true) stopping = true
+    ro.signal?.addEventListener('abort', stop, { once: true })
+
     // oldest sealed batch first, skipping lanes that already have one in flight (a person's order)
     const pump = (): void => {
+      if (stopping) return
       for (let i = 0; i < ready.length && inFlight < maxInFlight;) {
         const b = ready[i] as Batch
         if (laneBusy[b.lane]) { i++; continue }
@@ -286,25 +306,47 @@ export class AdjudicationPool {
       if (fatal !== null) throw fatal
     }
 
-    for await (const chunk of input as AsyncIterable<Buffer | string>) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-      bytesRead += buf.length
-      splitter.push(buf)
-      pump()
-      await flush(false)
-      check()
-      // backpressure: stop reading while too many lines wait for their answer. Only the lane holding the oldest
-      // unanswered line is sealed early (everything after it waits on it); the others keep filling full batches.
-      while (nextSeq - nextOut > o.maxPendingLines) {
-        for (let l = 0; l < o.lanes; l++) {
-          if ((buildingSeqs[l] as number[])[0] === nextOut) { seal(l); pump(); break }
-        }
-        if (inFlight === 0 && ready.length === 0) break
-        const c = completion()
-        if (inFlight > 0) await c
+    // read stdin chunk by chunk; a chunk's lines are routed before the next is read
+    const readAll = async (): Promise<void> => {
+      for await (const chunk of input as AsyncIterable<Buffer | string>) {
+        if (stopping) return
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+        bytesRead += buf.length
+        splitter.push(buf)
+        pump()
         await flush(false)
         check()
+        // backpressure: stop reading while too many lines wait for their answer. Only the lane holding the oldest
+        // unanswered line is sealed early (everything after it waits on it); the others keep filling full batches.
+        while (nextSeq - nextOut > o.maxPendingLines) {
+          for (let l = 0; l < o.lanes; l++) {
+            if ((buildingSeqs[l] as number[])[0] === nextOut) { seal(l); pump(); break }
+          }
+          if (stopping || (inFlight === 0 && ready.length === 0)) break
+          const c = completion()
+          if (inFlight > 0) await c
+          await flush(false)
+          check()
+        }
       }
+    }
+
+    try {
+      await readAll()
+    } catch (e) {
+      if (!stopping) throw e // a destroyed stdin ends the iteration with an error: expected when stopping
+    } finally {
+      ro.signal?.removeEventListener('abort', stop)
+    }
+    if (stopping) {
+      // drain: let the batches in flight finish, write what is answered in order, start nothing new
+      while (inFlight > 0) {
+        await completion()
+        await flush(false)
+      }
+      await flush(true)
+      check()
+      return { lines: nextOut, settled, computed, rejected, faults, retriedBatches, failedBatches, interrupted: true }
     }
     splitter.end()
     for (let l = 0; l < o.lanes; l++) seal(l)
@@ -317,6 +359,6 @@ export class AdjudicationPool {
     }
     await flush(true)
     check()
-    return { lines: nextOut, settled, computed, rejected, faults, retriedBatches, failedBatches }
+    return { lines: nextOut, settled, computed, rejected, faults, retriedBatches, failedBatches, interrupted: false }
   }
 }

@@ -6,7 +6,7 @@
 //   bands are marginal, as fractions of the DIP amount (policy annual_clearing.surplus_bands / overspend_bands);
 //   the quality deposit withheld monthly is released at or above the policy's score, in proportion below it;
 //   balance = due − monthly payouts − the 周转金 advance − the deposit kept (negative: the hospital pays back).
-import { divRoundHalfAway, fenToYuan, mulRatioFen, pointsToJson, ratioToPpm, yuanToFen } from '../money.js'
+import { divRoundHalfAwayBig, fenToYuan, mulRatioFen, PPM, pointsToJson, ratioToPpm, yuanToFen } from '../money.js'
 import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
 import { hasSettlementsTable, ledgerSeq, monthSums, reviewCandidates } from './discharges.js'
@@ -30,6 +30,13 @@ export function bandShareFen(amountFen: number, baseFen: number, bands: readonly
     if (amountFen <= upper) break
   }
   return out
+}
+
+const MONTHS_PER_YEAR = 12
+
+/** 周转金 (seed 001): `months` × the prior year's average monthly payout, rounded once (not the average, then × months). */
+export function turnoverAdvanceFen(priorYearPayoutsFen: number, months: number): number {
+  return Number(divRoundHalfAwayBig(BigInt(priorYearPayoutsFen) * BigInt(ratioToPpm(months)), BigInt(MONTHS_PER_YEAR * PPM)))
 }
 
 export interface ClearingInput {
@@ -83,8 +90,9 @@ export function clearHospital(h: ClearingInput, dipFen: number, cp: ClearingPoli
   // 结余留用: the fund pays the items plus the kept surplus; 合理超支分担: the DIP share plus its part of the overspend
   const dueFen = surplus > 0 ? h.hifpFen + kept : dipFundFen + shared
   const min = cp.quality_release_min_score
-  const releaseShare = min <= 0 || h.qualityScore >= min ? 1 : Math.max(0, h.qualityScore) / min
-  const released = mulRatioFen(h.withheldFen, releaseShare)
+  // withheld × score ÷ min as one exact division (scores to 1e-6), not via a ratio first rounded to ppm (SPEC §1)
+  const released = min <= 0 || h.qualityScore >= min ? h.withheldFen
+    : Number(divRoundHalfAwayBig(BigInt(h.withheldFen) * BigInt(ratioToPpm(Math.max(0, h.qualityScore))), BigInt(ratioToPpm(min))))
   const keptDeposit = h.withheldFen - released
   const balanceFen = dueFen - h.payoutsFen - h.advanceFen - keptDeposit
   return {
@@ -185,7 +193,7 @@ export function clearYear(
     const f = facts.get(code)
     // 周转金: months × the prior year's average monthly payout unless the bureau states the advance it paid
     const advanceFen = f?.turnover_advance_yuan !== undefined ? yuanToFen(f.turnover_advance_yuan)
-      : mulRatioFen(divRoundHalfAway(a.priorPayoutsFen, 12), cp.turnover_advance_months)
+      : turnoverAdvanceFen(a.priorPayoutsFen, cp.turnover_advance_months)
     const line = clearHospital({
       code, points1e4: a.points1e4, discharges: a.discharges, medfeeFen: a.medfeeFen, hifpFen: a.hifpFen,
       payoutsFen: a.payoutsFen, withheldFen: a.withheldFen, advanceFen, qualityScore: f?.quality_score ?? 100,

@@ -144,8 +144,6 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   t = process.hrtime.bigint()
   const pool = new AdjudicationPool({ tablesFile: province.tablesFile, ledgerFile, workers, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}) })
   const perMonth: MonthSummary[] = []
-  let verify = { differences: 0, seconds: 0 }
-  let ledgerInfo = { rows: 0, bytes: 0, bytes_per_row: 0, person_years: 0 }
   try {
     await pool.ready()
     stage(`start ${workers} worker(s) (load tables)`, t)
@@ -184,33 +182,38 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
       }
       t = process.hrtime.bigint()
       const diffs = ledger.verify()
-      verify = { differences: diffs.length, seconds: r3(stage('verify ledger (recompute accumulators)', t)) }
+      const verify = { differences: diffs.length, seconds: r3(stage('verify ledger (recompute accumulators)', t)) }
       const rows = ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get() as number
       const personYears = ledger.db.prepare('SELECT COUNT(*) FROM accumulators').pluck().get() as number
       ledger.db.pragma('wal_checkpoint(TRUNCATE)')
       const bytes = fileBytes(ledgerFile) + fileBytes(`${ledgerFile}-wal`)
-      ledgerInfo = { rows, bytes, bytes_per_row: rows > 0 ? Math.round(bytes / rows) : 0, person_years: personYears }
+      const ledgerInfo = { rows, bytes, bytes_per_row: rows > 0 ? Math.round(bytes / rows) : 0, person_years: personYears }
+      return summarise({ persons: province.persons, hospitals: province.hospitals, months: o.months, workers, out: o.out,
+        ledger_file: ledgerFile, stages, per_month: perMonth, ledger: ledgerInfo, verify })
     } finally {
       ledger.close()
     }
   } finally {
     await pool.close()
   }
+}
 
+type Measured = Omit<SimulationReport, 'totals' | 'extrapolated'>
+
+/** Totals over the months and what their rates mean at national scale. */
+function summarise(m: Measured): SimulationReport {
+  const perMonth = m.per_month
   const claims = perMonth.reduce((a, m) => a + m.claims, 0)
   const settleS = perMonth.reduce((a, m) => a + m.settle_s, 0)
   const meS = perMonth.reduce((a, m) => a + m.month_end.reduce((b, x) => b + x.seconds, 0), 0)
   const discharges = perMonth.reduce((a, m) => a + m.month_end.reduce((b, x) => b + x.discharges, 0), 0)
   const claimsPerS = settleS > 0 ? claims / settleS : 0
   return {
-    persons: province.persons, hospitals: province.hospitals, months: o.months, workers, out: o.out, ledger_file: ledgerFile,
-    stages, per_month: perMonth,
+    ...m,
     totals: {
       claims, settled: perMonth.reduce((a, m) => a + m.settled, 0), rejected: perMonth.reduce((a, m) => a + m.rejected, 0),
       settle_s: r3(settleS), claims_per_s: Math.round(claimsPerS), month_end_s: r3(meS), discharges,
     },
-    ledger: ledgerInfo,
-    verify,
     extrapolated: extrapolate(Math.max(claimsPerS, 1e-9), discharges > 0 ? { seconds: meS, discharges } : null),
   }
 }

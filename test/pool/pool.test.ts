@@ -195,6 +195,35 @@ describe('a worker that dies loses nothing and applies nothing twice', () => {
   })
 })
 
+describe('stopping early drains what is in flight', () => {
+  it('an aborted run prints an in-order prefix, commits whole batches only, and a re-run completes the rest once', async () => {
+    const input = busyLines.slice(0, 1500).join('\n') + '\n'
+    const ledgerFile = join(dir, 's1.sqlite')
+    const clean = await viaPool(input, { workers: 2, ledgerFile: join(dir, 's0.sqlite') })
+    const pool = new AdjudicationPool({ tablesFile: tablesFile(), workers: 2, batchSize: 10, ledgerFile, maxPendingLines: 100 })
+    let first: { out: string; summary: RunSummary }
+    try {
+      const stop = new AbortController()
+      const out = new Collect()
+      const summary = await pool.run(chunked(input, 4096), out, { signal: stop.signal, onProgress: () => stop.abort() })
+      first = { out: out.text(), summary }
+    } finally {
+      await pool.close()
+    }
+    expect(first.summary.interrupted).toBe(true)
+    expect(first.summary.lines).toBeLessThan(1500)
+    const cleanLines = withoutSetlId(clean.out).split('\n')
+    expect(withoutSetlId(first.out).split('\n').slice(0, first.summary.lines)).toEqual(cleanLines.slice(0, first.summary.lines))
+    const after = settledRows(ledgerFile)
+    expect(after.problems).toBe(0)
+    expect(after.rows).toBe(after.msgids)
+    // the same input again: what was recorded replays, the rest settles; together, the clean run's answers
+    const again = await viaPool(input, { workers: 2, ledgerFile })
+    expect(withoutSetlId(again.out)).toBe(withoutSetlId(clean.out))
+    expect(settledRows(ledgerFile)).toEqual(settledRows(join(dir, 's0.sqlite')))
+  })
+})
+
 describe('options are checked before any worker starts', () => {
   it('names what to pass', () => {
     expect(() => new AdjudicationPool({ tablesFile: tablesFile(), workers: 0 })).toThrow(/options.workers must be an integer from 1/)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bandShareFen, clearHospital, clearYear, type ClearingPolicy } from '../../engine/settlement/annual-clearing.js'
+import { bandShareFen, clearHospital, clearYear, turnoverAdvanceFen, type ClearingPolicy } from '../../engine/settlement/annual-clearing.js'
 import { settleMonth } from '../../engine/settlement/month-end.js'
 import { fen, testPolicy, testTables, TestLedger } from './fixtures.js'
 
@@ -63,6 +63,26 @@ describe('annual clearing bands (结余留用 / 合理超支分担)', () => {
     // score 80 below 90: released 4,000 × 80/90 (888,889 ppm) = 3,555.556 → 3,555.56; kept 444.44
     // balance = due 80,000 − 72,000 − 5,000 − 444.44 = 2,555.56
     expect(line).toMatchObject({ deposit_released_yuan: 3_555.56, deposit_kept_yuan: 444.44, balance_yuan: 2_555.56 })
+  })
+})
+
+describe('rounding of the deposit release and the 周转金 advance (SPEC §1: one rounding where the rule applies)', () => {
+  it('releases withheld × score ÷ min exactly, rounded once', () => {
+    const line = clearHospital({
+      code: 'H', points1e4: 10_000n, discharges: 1, medfeeFen: fen(100_000), hifpFen: fen(80_000),
+      payoutsFen: 0, withheldFen: fen(90_000), advanceFen: 0, qualityScore: 80,
+    }, fen(100_000), cp)
+    // 90,000 × 80 / 90 = 80,000.00 exactly; a ratio first rounded to 888,889 ppm would give 80,000.01
+    expect(line).toMatchObject({ deposit_released_yuan: 80_000, deposit_kept_yuan: 10_000 })
+  })
+
+  it('sizes the default 周转金 advance as months × prior-year payouts ÷ 12, rounded once', () => {
+    // 3 months of 0.90 yuan a year: 90 × 3 / 12 = 22.5 → 23 fen; rounding the monthly average first (7.5 → 8) gave 24
+    expect(turnoverAdvanceFen(90, 3)).toBe(23)
+    // 1 month of 1,000,000.00 yuan: 100,000,000 / 12 = 8,333,333.33 → 8,333,333 fen
+    expect(turnoverAdvanceFen(100_000_000, 1)).toBe(8_333_333)
+    // 1.5 months of 0.10 yuan: 10 × 1.5 / 12 = 1.25 → 1 fen
+    expect(turnoverAdvanceFen(10, 1.5)).toBe(1)
   })
 })
 

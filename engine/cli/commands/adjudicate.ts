@@ -113,10 +113,8 @@ export function register(program: Command): void {
           ...(opts.ledger !== undefined ? { ledgerFile: opts.ledger } : {}),
           ...(cmd.getOptionValueSource('chunk') === 'cli' ? { batchSize: opts.chunk } : {}),
         })
-        if (summary.faults > 0) {
-          process.stderr.write(`dipsettle: ${summary.faults} line(s) could not be processed (E_FAILED)\n`)
-          process.exitCode = 1
-        }
+        if (summary.faults > 0) process.stderr.write(`dipsettle: ${summary.faults} line(s) could not be processed (E_FAILED)\n`)
+        if (summary.faults > 0 || summary.interrupted) process.exitCode = 1
         return
       }
       const ctx = openContext(opts)
