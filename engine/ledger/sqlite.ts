@@ -36,11 +36,6 @@ const SETTLEMENT_COLUMNS = [
   'dip_group_code', 'dip_kind', 'dip_points_1e4', 'dip_deviation', 'dip_flags', ...STAY_COLUMNS, 'result_json',
 ] as const
 
-const LINE_COLUMNS = [
-  'setl_id', 'feedetl_sn', 'code', 'chrgitm_lv', 'amount_fen', 'fulamt_ownpay_amt_fen', 'overlmt_amt_fen',
-  'preselfpay_amt_fen', 'inscp_scp_amt_fen', 'reasons',
-] as const
-
 const STAY_SELECT = `SELECT s.mdtrt_id, s.setl_id, s.psn_no, s.fixmedins_code, s.alliance_id, s.level, s.begn_day,
   s.end_day, s.episode_id, s.episode_n, s.episode_dedc_fen, s.dx_category, s.year FROM settlements s`
 /** Live stays: settled inpatient stays that no reversal names. */
@@ -52,7 +47,7 @@ export class SqliteLedger implements Ledger {
   readonly db: Db
   private readonly now: () => Date
   private readonly st: {
-    insertSettlement: Statement; insertLine: Statement; insertLines: Map<number, Statement>; addAccum: Statement; maxSeq: Statement; byMsgid: Statement
+    insertSettlement: Statement; insertLineSet: Statement; addAccum: Statement; maxSeq: Statement; byMsgid: Statement
     bySetlId: Statement; reversalOf: Statement; linesOf: Statement; personYear: Statement; stay: Statement
     recentStays: Statement; liveMdtrt: Statement
   }
@@ -78,17 +73,15 @@ export class SqliteLedger implements Ledger {
       // positional binds: an object of ~60 named parameters costs more to bind than the row is to write
       insertSettlement: db.prepare(`INSERT INTO settlements (${SETTLEMENT_COLUMNS.join(', ')})
         VALUES (${SETTLEMENT_COLUMNS.map(() => '?').join(', ')})`),
-      insertLine: db.prepare(`INSERT INTO settlement_lines (${LINE_COLUMNS.join(', ')})
-        VALUES (${LINE_COLUMNS.map((c) => '@' + c).join(', ')})`),
+      insertLineSet: db.prepare('INSERT INTO settlement_line_sets (setl_id, lines) VALUES (?, ?)'),
       addAccum: db.prepare(`INSERT INTO accumulators (psn_no, year, ${ACCUM_FIELDS.join(', ')})
         VALUES (@psn_no, @year, ${ACCUM_FIELDS.map((c) => '@' + c).join(', ')})
         ON CONFLICT (psn_no, year) DO UPDATE SET ${ACCUM_FIELDS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`),
-      insertLines: new Map(),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM settlements').pluck(),
       byMsgid: db.prepare('SELECT body_hash, result_json FROM settlements WHERE msgid = ?'),
       bySetlId: db.prepare('SELECT * FROM settlements WHERE setl_id = ?'),
       reversalOf: db.prepare('SELECT setl_id FROM settlements WHERE reverses = ?').pluck(),
-      linesOf: db.prepare('SELECT * FROM settlement_lines WHERE setl_id = ? ORDER BY feedetl_sn'),
+      linesOf: db.prepare('SELECT lines FROM settlement_line_sets WHERE setl_id = ?').pluck(),
       personYear: db.prepare(`SELECT ${ACCUM_FIELDS.join(', ')} FROM accumulators WHERE psn_no = ? AND year = ?`),
       stay: db.prepare(`${STAY_SELECT} WHERE s.psn_no = ? AND s.mdtrt_id = ? AND ${LIVE_STAY} ORDER BY s.seq DESC LIMIT 1`),
       recentStays: db.prepare(`${STAY_SELECT} WHERE s.psn_no = ? AND s.end_day >= ? AND ${LIVE_STAY}
@@ -168,13 +161,8 @@ export class SqliteLedger implements Ledger {
         recorded_at: this.now().toISOString(), result_json: JSON.stringify(result),
       })
       this.st.insertSettlement.run(rowValues(row))
-      for (const l of this.st.linesOf.all(setlId) as Row[]) {
-        this.st.insertLine.run({
-          ...l, setl_id: newId, amount_fen: -num(l['amount_fen']), fulamt_ownpay_amt_fen: -num(l['fulamt_ownpay_amt_fen']),
-          overlmt_amt_fen: -num(l['overlmt_amt_fen']), preselfpay_amt_fen: -num(l['preselfpay_amt_fen']),
-          inscp_scp_amt_fen: -num(l['inscp_scp_amt_fen']),
-        })
-      }
+      const lines = this.st.linesOf.get(setlId) as string | undefined
+      if (lines !== undefined) this.st.insertLineSet.run(newId, JSON.stringify(negateLineTuples(JSON.parse(lines) as LineTuple[])))
       const delta: Record<string, number | string> = { psn_no: String(orig['psn_no']), year: num(orig['year']) }
       for (const f of ACCUM_FIELDS) delta[f] = -num(orig[f])
       this.st.addAccum.run(delta)
@@ -213,32 +201,17 @@ export class SqliteLedger implements Ledger {
     if (this.db.open) this.db.close()
   }
 
-  /** The fee lines of a settlement, many rows per INSERT (one statement per chunk size, prepared once). */
+  /** The fee lines of a settlement, one row (see schema.ts: settlement_line_sets). */
   private insertLines(setlId: string, s: Settlement): void {
     const fees = s.claim.fees
-    const values: (string | number)[] = []
-    s.lines.forEach((l, i) => {
+    const tuples: LineTuple[] = s.lines.map((l, i) => {
       // lines are in the claim's fee order (adjudication keeps it): the fee line gives the code and amount
       const fee = fees[i]
       assert(fee !== undefined && fee.feedetlSn === l.feedetl_sn, `line ${l.feedetl_sn} is not fee line ${i} of the claim`)
-      values.push(setlId, l.feedetl_sn, fee.code, l.chrgitm_lv, fee.amountFen, l.fulamt_ownpay_amt_fen, l.overlmt_amt_fen,
-        l.preselfpay_amt_fen, l.inscp_scp_amt_fen, l.reasons.length === 0 ? '[]' : JSON.stringify(l.reasons))
+      return [l.feedetl_sn, fee.code, l.chrgitm_lv, fee.amountFen, l.fulamt_ownpay_amt_fen, l.overlmt_amt_fen,
+        l.preselfpay_amt_fen, l.inscp_scp_amt_fen, l.reasons]
     })
-    const width = LINE_COLUMNS.length
-    for (let at = 0; at < s.lines.length; at += LINES_PER_INSERT) {
-      const n = Math.min(LINES_PER_INSERT, s.lines.length - at)
-      this.linesStatement(n).run(values.slice(at * width, (at + n) * width))
-    }
-  }
-
-  private linesStatement(n: number): Statement {
-    let st = this.st.insertLines.get(n)
-    if (st === undefined) {
-      const one = `(${LINE_COLUMNS.map(() => '?').join(', ')})`
-      st = this.db.prepare(`INSERT INTO settlement_lines (${LINE_COLUMNS.join(', ')}) VALUES ${Array(n).fill(one).join(', ')}`)
-      this.st.insertLines.set(n, st)
-    }
-    return st
+    this.st.insertLineSet.run(setlId, JSON.stringify(tuples))
   }
 
   private nextSeq(): number {
@@ -311,8 +284,14 @@ function rowValues(row: Row): (string | number | null)[] {
   return SETTLEMENT_COLUMNS.map((c) => row[c] ?? null)
 }
 
-/** Fee lines per multi-row INSERT (10 columns each, far below SQLite's bound-parameter limit). */
-const LINES_PER_INSERT = 50
+/** One fee line as stored: feedetl_sn, code, chrgitm_lv, then amount, fulamt_ownpay, overlmt, preselfpay, inscp_scp
+ * (fen), then the line reasons. */
+type LineTuple = [string, string, string, number, number, number, number, number, unknown]
+
+function negateLineTuples(lines: readonly LineTuple[]): LineTuple[] {
+  const neg = (x: number): number => (x === 0 ? 0 : -x)
+  return lines.map(([sn, code, lv, a, f, o, p, i, r]) => [sn, code, lv, neg(a), neg(f), neg(o), neg(p), neg(i), r])
+}
 
 function num(v: string | number | null | undefined): number {
   assert(typeof v === 'number', `expected an integer column, got ${String(v)}`)
