@@ -14,18 +14,8 @@ import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import { loadTables } from '../engine/tables/load.js'
 import type { DipGroup, Tables } from '../engine/tables/types.js'
 import { buildTables } from '../grouper-data/build.js'
+import { mulberry32 } from '../engine/demo/prng.js'
 
-/** mulberry32: every run adjudicates the same claims. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function pick<T>(rand: () => number, xs: readonly T[]): T {
   return xs[Math.floor(rand() * xs.length)] as T
@@ -33,7 +23,7 @@ function pick<T>(rand: () => number, xs: readonly T[]): T {
 
 /** Synthetic inpatient claim bodies (wire shape, yuan) over the tables: real dx/procedures of a DIP group, 5–30 fees. */
 export function syntheticClaimBodies(tables: Tables, n: number, seed = 20260910): ClaimInput[] {
-  const rand = prng(seed)
+  const rand = mulberry32(seed)
   const dxByPrefix = new Map<string, string>()
   for (const code of [...tables.diagnoses].sort()) {
     for (const key of [code.slice(0, 5), code.slice(0, 3)]) if (!dxByPrefix.has(key)) dxByPrefix.set(key, code)

@@ -1,24 +1,20 @@
 // HTTP benchmark: autocannon against the real listening service, POST /v1/settlements with ~7 KB demo claims (a fresh
 // msgid and visit per request: every request is a new settlement, recorded durably), against a bare fastify route
 // that only parses and echoes the same body, in one run. Also settles once with group commit off, to show what the
-// shared transaction buys. Run alone: `node dist/bench/http.js [--quick]` (last stdout line: one JSON object).
+// shared transaction buys. Each server runs in a worker thread (bench/http-server.ts) and autocannon on the main
+// thread, so the client's work is not counted as the server's. Run alone: `node dist/bench/http.js [--quick]` (last stdout line: one JSON object).
 import autocannon from 'autocannon'
-import Fastify from 'fastify'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { buildTables } from '../grouper-data/build.js'
-import type { ClaimInput } from '../engine/claim.js'
 import { generateDemoClaims } from '../engine/demo/claims.js'
-import { openLedger } from '../engine/ledger/sqlite.js'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import { loadTables } from '../engine/tables/load.js'
-import type { Tables } from '../engine/tables/types.js'
-import { buildApp } from '../server/app.js'
-import { CredentialStore } from '../server/auth/credentials.js'
 import type { GroupCommitMode } from '../server/group-commit.js'
-import { listen } from '../server/server.js'
+import type { HttpServerJob } from './http-server.js'
 
 export interface HttpBenchResult {
   readonly http_settle_rps: number
@@ -40,52 +36,63 @@ export interface HttpBenchOptions {
 }
 
 interface Prepared {
-  readonly claims: readonly ClaimInput[]
-  readonly tokens: ReadonlyMap<string, string>
+  /** Each claim as JSON with placeholders for msgid and mdtrt_id: a request is two string replaces, not a stringify. */
+  readonly templates: readonly { readonly hospital: string; readonly json: string }[]
+  readonly hospitals: readonly string[]
 }
 
+const MSGID = '"__MSGID__"'
+const MDTRT = '"__MDTRT__"'
+
 /** Claims of the demo month, re-keyed per request so that each is a new msgid and a new visit. */
-function requestFactory(p: Prepared) {
+function requestFactory(p: Prepared, tokens: Readonly<Record<string, string>>) {
   let n = 0
   return () => {
     n++
-    const c = p.claims[n % p.claims.length] as ClaimInput
+    const t = p.templates[n % p.templates.length]!
     const seq = String(n).padStart(18, '0').slice(-18)
-    const body = JSON.stringify({ ...c, msgid: c.fixmedins_code + seq, mdtrt_id: `B${n}` })
-    return { body, headers: { 'content-type': 'application/json', authorization: `Bearer ${p.tokens.get(c.fixmedins_code) as string}` } }
+    const body = t.json.replace(MSGID, `"${t.hospital}${seq}"`).replace(MDTRT, `"B${n}"`)
+    return { body, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[t.hospital] ?? ''}` } }
   }
 }
 
-async function settleRun(tables: Tables, p: Prepared, dir: string, mode: GroupCommitMode, o: { durationS: number; connections: number }) {
-  const ledger = openLedger(join(dir, `ledger-${String(mode)}.sqlite`))
-  const store = new CredentialStore(ledger.db)
-  const tokens = new Map<string, string>()
-  for (const code of new Set(p.claims.map((c) => c.fixmedins_code))) tokens.set(code, store.add({ hospital: code }).token)
-  const app = await buildApp({ tables, policy: tables.policy, ledger, groupCommit: mode, closeLedger: true })
-  const l = await listen(app, { port: 0, host: '127.0.0.1' })
-  const next = requestFactory({ ...p, tokens })
+/** Start the server under test in a worker thread; resolves with its port, its tokens and a stop function. */
+async function startServer(job: HttpServerJob): Promise<{ port: number; tokens: Record<string, string>; stop: () => Promise<void> }> {
+  const file = fileURLToPath(new URL('./http-server.js', import.meta.url))
+  const w = new Worker(file, { workerData: job })
+  const ready = await new Promise<{ port: number; tokens: Record<string, string> }>((resolve, reject) => {
+    w.once('message', resolve)
+    w.once('error', reject)
+    w.once('exit', (code) => reject(new Error(`http bench server exited (${code}) before listening`)))
+  })
+  return {
+    ...ready,
+    stop: () => new Promise<void>((resolve) => { w.once('exit', () => resolve()); w.postMessage('stop') }),
+  }
+}
+
+async function settleRun(tablesFile: string, p: Prepared, dir: string, mode: GroupCommitMode, o: { durationS: number; connections: number }) {
+  const server = await startServer({ kind: 'settle', tablesFile, ledgerFile: join(dir, `ledger-${String(mode)}.sqlite`), hospitals: p.hospitals, groupCommit: mode })
+  const next = requestFactory(p, server.tokens)
   try {
-    const r = await autocannon({
-      url: `${l.url}/v1/settlements`, connections: o.connections, duration: o.durationS,
+    return await autocannon({
+      url: `http://127.0.0.1:${server.port}/v1/settlements`, connections: o.connections, duration: o.durationS,
       requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...next() }) }],
     })
-    return r
   } finally {
-    await l.shutdown()
+    await server.stop()
   }
 }
 
 async function echoRun(body: string, o: { durationS: number; connections: number }) {
-  const app = Fastify({ bodyLimit: 1024 * 1024 })
-  app.post('/echo', async (req) => req.body)
-  const l = await listen(app as never, { port: 0, host: '127.0.0.1' })
+  const server = await startServer({ kind: 'echo' })
   try {
     return await autocannon({
-      url: `${l.url}/echo`, connections: o.connections, duration: o.durationS,
+      url: `http://127.0.0.1:${server.port}/echo`, connections: o.connections, duration: o.durationS,
       requests: [{ method: 'POST', body, headers: { 'content-type': 'application/json' } }],
     })
   } finally {
-    await app.close()
+    await server.stop()
   }
 }
 
@@ -98,13 +105,16 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
   // inpatient claims of ~90 lines: the ~7 KB claim of SPEC §10's real-time load
   const claims = [...generateDemoClaims(tables, { count: 2000, seed: 7, linesPerClaim: [85, 95], referralShare: 0 })]
     .filter((c) => c.med_type === '21')
-  const p: Prepared = { claims, tokens: new Map() }
+  const p: Prepared = {
+    templates: claims.map((c) => ({ hospital: c.fixmedins_code, json: JSON.stringify({ ...c, msgid: '__MSGID__', mdtrt_id: '__MDTRT__' }) })),
+    hospitals: [...new Set(claims.map((c) => c.fixmedins_code))],
+  }
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-bench-http-'))
   try {
     const o = { durationS, connections }
-    const settle = await settleRun(tables, p, dir, 'immediate', o)
-    const single = await settleRun(tables, p, dir, false, o)
-    const sample = requestFactory({ ...p, tokens: new Map([[claims[0]!.fixmedins_code, 'x']]) })().body
+    const settle = await settleRun(tablesFile, p, dir, 'immediate', o)
+    const single = await settleRun(tablesFile, p, dir, false, o)
+    const sample = requestFactory(p, {})().body
     const echo = await echoRun(sample, o)
     const r2 = (x: number) => Math.round(x * 100) / 100
     return {

@@ -13,6 +13,7 @@ import { loadPolicyFile } from '../engine/policy/validate.js'
 import type { Policy } from '../engine/policy/types.js'
 import { settleMonth } from '../engine/settlement/month-end.js'
 import type { Hospital, Tables } from '../engine/tables/types.js'
+import { mulberry32 } from '../engine/demo/prng.js'
 
 export interface MonthEndBenchResult {
   readonly month_end_1m_s: number
@@ -24,16 +25,6 @@ export interface MonthEndBenchResult {
 
 const MONTH = '2026-10'
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** 320 hospitals like the demo region's, every tenth in a two-member county alliance. */
 function benchTables(policy: Policy): Tables {
@@ -54,7 +45,7 @@ function benchTables(policy: Policy): Tables {
 export function fillLedger(db: Database.Database, tables: Tables, rows: number, seed = 20261031): void {
   db.exec(SCHEMA_SQL)
   const codes = [...tables.hospitals.keys()]
-  const rand = prng(seed)
+  const rand = mulberry32(seed)
   const cols = ['setl_id', 'seq', 'msgid', 'body_hash', 'kind', 'reverses', 'fixmedins_code', 'psn_no', 'insutype', 'mdtrt_id',
     'med_type', 'inpatient', 'begndate', 'enddate', 'year', 'month', 'recorded_at', 'medfee_sumamt_fen', 'hifp_pay_fen',
     'fund_pay_sumamt_fen', 'psn_part_amt_fen', 'psn_cash_pay_fen', 'dip_group_code', 'dip_kind', 'dip_points_1e4',

@@ -10,18 +10,8 @@ import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import { buildTables } from '../grouper-data/build.js'
 import { loadTables } from '../engine/tables/load.js'
 import type { DipGroup, Tables } from '../engine/tables/types.js'
+import { mulberry32 } from '../engine/demo/prng.js'
 
-/** A small deterministic PRNG (mulberry32) so every run regroups the same claims. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** First listed diagnosis code under each 亚目 / category prefix (what a hospital would actually code). */
 function listedCodes(tables: Tables): Map<string, string> {
@@ -33,7 +23,7 @@ function listedCodes(tables: Tables): Map<string, string> {
 }
 
 export function syntheticDischarges(tables: Tables, n: number, seed = 20260101): Claim[] {
-  const rand = prng(seed)
+  const rand = mulberry32(seed)
   const codes = listedCodes(tables)
   const groups = [...tables.dipGroups.values()]
   const procs = [...tables.procedures.keys()]

@@ -3,7 +3,7 @@ import type { Claim } from './claim.js'
 import type { DipResult } from './grouping/types.js'
 import type { LineReason, Reason } from './reasons.js'
 import type { ChrgitmLv } from './tables/types.js'
-import type { StayRecord } from './ledger/types.js'
+import type { PersonYear, StayRecord } from './ledger/types.js'
 import { fenToYuan } from './money.js'
 
 /** The national setlinfo fields, in fen. */
@@ -46,17 +46,8 @@ export interface LineResultFen {
   readonly reasons: readonly LineReason[]
 }
 
-/** What this settlement adds to the person's year accumulators (a reversal subtracts it). */
-export interface AccumDelta {
-  readonly admissions: number
-  readonly hifp_paid_fen: number
-  readonly serious_base_fen: number
-  readonly serious_paid_fen: number
-  readonly maf_paid_fen: number
-  readonly acct_paid_fen: number
-  readonly op_dedc_fen: number
-  readonly op_hifp_paid_fen: number
-}
+/** What this settlement adds to the person's year accumulators (a reversal subtracts it): the PersonYear fields. */
+export type AccumDelta = PersonYear
 
 /** A computed settlement, before the ledger gives it a setl_id. Immutable. */
 export interface Settlement {

@@ -9,22 +9,13 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { toCsv } from './csv-file.js'
 import { DEMO_SOURCES_DIR, fromRoot } from '../engine/paths.js'
+import { mulberry32 } from '../engine/demo/prng.js'
+export { mulberry32 }
 
 export const DEFAULT_SEED = 20260101
 /** The policy the demo region ships with (copied to <out>/policy.json). */
 export const DEMO_POLICY_FILE = fromRoot('grouper-data', 'policies', 'demo', '2026-01-01.json')
 
-/** mulberry32: a tiny 32-bit PRNG, good enough for synthetic data and identical on every platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 class Rng {
   readonly next: () => number

@@ -1,16 +1,23 @@
-// A small seeded PRNG (mulberry32): the demo data and claims must be reproducible byte for byte.
-export class Prng {
-  private s: number
-  constructor(seed: number) {
-    this.s = seed >>> 0
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0
-    let t = this.s
+// A small seeded PRNG (mulberry32): the demo data, the demo claims and the benchmarks' inputs must be reproducible
+// byte for byte, on every platform.
+
+/** mulberry32: uniform in [0, 1) from a 32-bit seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export class Prng {
+  /** Uniform in [0, 1). */
+  readonly next: () => number
+  constructor(seed: number) {
+    this.next = mulberry32(seed)
   }
   /** Integer in [lo, hi]. */
   int(lo: number, hi: number): number {
