@@ -73,8 +73,10 @@ export function processClaim(body: unknown, env: SettleEnv): AdjudicationResult 
     return outcome.status === 'ok' ? settlementToResult(outcome.settlement, 'computed') : rejectionToResult(outcome.msgid, outcome.reasons)
   }
   const hash = bodyHash(body)
-  // the msgid check, the history read and the append see one state of the file (BEGIN IMMEDIATE)
-  return ledger.transaction(() => {
+  // the msgid check, the history read and the append see one state of the file (BEGIN IMMEDIATE). Inside a batch's
+  // transaction no savepoint of its own: nothing is written before record(), whose writes are one savepoint
+  // (measured: a second savepoint per claim cost ~10 % of a batch)
+  return ledger.atomic(() => {
     if (msgid !== '') {
       const prior = ledger.lookupMsgid(msgid)
       if (prior !== undefined) {

@@ -184,6 +184,10 @@ export class SqliteLedger implements Ledger {
     return this.db.inTransaction ? tx() : tx.immediate()
   }
 
+  atomic<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.transaction(fn)
+  }
+
   snapshot<T>(fn: () => T): T {
     const tx = this.db.transaction(fn)
     return this.db.inTransaction ? tx() : tx.deferred()

@@ -89,8 +89,10 @@ export interface Ledger extends History {
   /** Append the negated settlement under a new setl_id and roll the accumulators back. */
   reverse(setlId: string, msgid: string, bodyHash: string): RecordOutcome | { readonly status: 'rejected'; readonly reasons: readonly Reason[] }
   getSettlement(setlId: string): AdjudicationResult | undefined
-  /** Run fn in one transaction (group commit: several settlements, one fsync). */
+  /** Run fn in one transaction (group commit: several settlements, one fsync); nested calls are savepoints. */
   transaction<T>(fn: () => T): T
+  /** Run fn in one write transaction when none is open, else inside the open one with no savepoint of its own. */
+  atomic<T>(fn: () => T): T
   /** Run fn on one consistent snapshot without taking the write lock (a dry run's history reads). */
   snapshot?<T>(fn: () => T): T
   /** Recompute every accumulator from the settlements; empty when consistent. */

@@ -62,7 +62,7 @@ function commit(p: Prepared, ledger: SqliteLedger, beforeRecord?: (msgid: string
   if (o.status === 'rejected') return rejectionToResult(o.msgid, o.reasons)
   // a savepoint per claim: an exception in one record rolls back only that claim
   try {
-    return fromRecord(p.msgid, ledger.transaction(() => ledger.record(o.settlement, p.hash)))
+    return fromRecord(p.msgid, ledger.record(o.settlement, p.hash))
   } catch (e) {
     if (e instanceof Database.SqliteError) throw e
     return rejectionToResult(p.msgid, [reason('E_FAILED', '', `${REJECTION_FAILED}: ${(e as Error).message}`)])

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
 import { hospitalReport, regionOverview } from './feedback.js'
-import { echartsFile, renderHospitalReportHtml, renderRegionOverviewHtml } from './report-html.js'
+import { echartsFile, renderHospitalReportHtml, renderNoUnitHtml, renderRegionOverviewHtml } from './report-html.js'
 import { storedReport } from './runs.js'
 import { dbOf, type LedgerDb, type Pool } from './types.js'
 
@@ -39,5 +39,17 @@ export function writeMonthReports(ledger: LedgerDb, tables: Tables, policy: Poli
     writeFileSync(join(hdir, `${h.fixmedins_code}-${tag}.json`), JSON.stringify(fb, null, 2) + '\n')
     writeFileSync(join(hdir, `${h.fixmedins_code}-${tag}.html`), renderHospitalReportHtml(fb, { echarts: { src: '../echarts.min.js' } }))
   }
-  return { dir: q.dir, report: reportFile, overview: overviewFile, hospitals: report.hospitals.length }
+  // every other hospital of the region gets its page too: where its figures are (its alliance lead) or that it had
+  // no discharge, so a hospital never finds its report missing
+  const leadOf = new Map<string, string>()
+  for (const h of report.hospitals) for (const m of h.members) if (m !== h.fixmedins_code) leadOf.set(m, h.fixmedins_code)
+  const units = new Set(report.hospitals.map((h) => h.fixmedins_code))
+  for (const hosp of tables.hospitals.values()) {
+    if (units.has(hosp.code)) continue
+    const page = { fixmedins_code: hosp.code, name: hosp.name, month: q.month, pool: q.pool, settles_under: leadOf.get(hosp.code) ?? null, discharges: 0 }
+    writeFileSync(join(hdir, `${hosp.code}-${tag}.json`), JSON.stringify(page, null, 2) + '\n')
+    const lead = page.settles_under
+    writeFileSync(join(hdir, `${hosp.code}-${tag}.html`), renderNoUnitHtml(page, lead === null ? undefined : `${lead}-${tag}.html`))
+  }
+  return { dir: q.dir, report: reportFile, overview: overviewFile, hospitals: tables.hospitals.size }
 }

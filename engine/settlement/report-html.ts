@@ -24,7 +24,7 @@ function echartsTag(opts: HtmlOptions): string {
   return `<script>${echartsSource.replace(/<\/script/gi, '<\\/script')}</script>`
 }
 
-function esc(s: unknown): string {
+export function esc(s: unknown): string {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 }
 const attr = esc
@@ -229,4 +229,17 @@ ${kpi('特例单议', String(r.special_cases.length))}
 ${r.hospitals.map((h) => `<tr><td class="l">${href ? `<a href="${attr(href(h.fixmedins_code))}">${esc(h.fixmedins_code)}</a>` : esc(h.fixmedins_code)}</td><td class="l">${esc(h.name)}</td><td class="l">${esc(h.city)}</td><td>${h.level ?? '-'}</td><td>${h.discharges}</td><td>${num(h.points)}</td><td>${yuan(h.dip_amount_yuan)}</td><td>${yuan(h.item_total_yuan)}</td><td>${yuan(h.gain_yuan)}</td><td>${yuan(h.payout_yuan)}</td><td>${yuan(h.withheld_yuan)}</td></tr>`).join('\n')}
 </table>`
   return page(title, body, charts, details, opts)
+}
+
+/** The page of a hospital that is not a settlement unit this month: settled under its alliance lead, or no discharges. */
+export function renderNoUnitHtml(r: { fixmedins_code: string; name: string; month: string; pool: string; settles_under: string | null }, leadHref?: string): string {
+  const why = r.settles_under !== null
+    ? `settles under its county-alliance lead (医共体牵头医院) <a href="${esc(leadHref ?? '')}">${esc(r.settles_under)}</a>: its discharges and points are in the lead's report`
+    : 'had no settled inpatient discharge of this pool in this month: nothing to pay or withhold'
+  return `<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>${esc(r.fixmedins_code)} — DIP 月度反馈 ${esc(r.month)} (${esc(r.pool)})</title>
+<style>body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#222}</style></head>
+<body><h1>${esc(r.name)} — DIP 月度反馈 ${esc(r.month)} (${esc(r.pool)})</h1>
+<p>${esc(r.fixmedins_code)} ${why}.</p></body></html>
+`
 }

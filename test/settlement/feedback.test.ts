@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { writeMonthReports } from '../../engine/settlement/report-files.js'
 import { hospitalReport, regionOverview } from '../../engine/settlement/feedback.js'
 import { settleMonth } from '../../engine/settlement/month-end.js'
 import { renderHospitalReportHtml, renderRegionOverviewHtml } from '../../engine/settlement/report-html.js'
@@ -75,5 +79,26 @@ describe('hospital feedback report (seed 001 月度反馈)', () => {
   it('answers undefined for a month without a run', () => {
     const { policy, tables, l } = setup()
     expect(hospitalReport(l, tables, policy, { month: '2026-11', pool: '390', code: H1 })).toBeUndefined()
+  })
+})
+
+describe('report files', () => {
+  it('write a page for every hospital of the region: units get their feedback, the others say why they have none', () => {
+    const { policy, tables, l } = setup()
+    const dir = mkdtempSync(join(tmpdir(), 'dipsettle-reports-'))
+    try {
+      const w = writeMonthReports(l, tables, policy, { month: '2026-10', pool: '390', dir })
+      expect(w?.hospitals).toBe(tables.hospitals.size)
+      for (const code of tables.hospitals.keys()) {
+        expect(existsSync(join(dir, 'hospitals', `${code}-2026-10-390.html`))).toBe(true)
+      }
+      // a hospital with no discharge this month: a page saying so, not a missing file
+      const quiet = [...tables.hospitals.keys()].find((c) => c !== H1 && c !== H2) as string
+      const page = JSON.parse(readFileSync(join(dir, 'hospitals', `${quiet}-2026-10-390.json`), 'utf8')) as { discharges: number }
+      expect(page.discharges).toBe(0)
+      expect(readFileSync(join(dir, 'hospitals', `${quiet}-2026-10-390.html`), 'utf8')).toContain('no settled inpatient discharge')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
