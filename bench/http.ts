@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { openLedger } from '../engine/ledger/sqlite.js'
+import { CredentialStore } from '../server/auth/credentials.js'
 import { buildTables } from '../grouper-data/build.js'
 import { generateDemoClaims } from '../engine/demo/claims.js'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
@@ -25,6 +29,10 @@ export interface HttpBenchResult {
   readonly http_group_commit_gain: number
   readonly http_claim_bytes: number
   readonly http_settle_non2xx: number
+  /** `dipsettle serve --workers 2` (node:cluster) on the same load: one process per core, one ledger file. */
+  readonly http_settle_rps_2proc: number
+  readonly http_settle_p99_ms_2proc: number
+  readonly http_settle_2proc_vs_1proc: number
 }
 
 export interface HttpBenchOptions {
@@ -84,6 +92,48 @@ async function settleRun(tablesFile: string, p: Prepared, dir: string, mode: Gro
   }
 }
 
+/** The settlement route served by `dipsettle serve --workers N` (node:cluster: N processes, one ledger file). */
+async function clusterSettleRun(tablesFile: string, p: Prepared, dir: string, workers: number, o: { durationS: number; connections: number }) {
+  const ledgerFile = join(dir, `ledger-cluster-${workers}.sqlite`)
+  const ledger = openLedger(ledgerFile)
+  const store = new CredentialStore(ledger.db)
+  const tokens: Record<string, string> = {}
+  for (const code of p.hospitals) tokens[code] = store.add({ hospital: code }).token
+  ledger.close()
+  const port = await freePort()
+  const main = fileURLToPath(new URL('../engine/cli/main.js', import.meta.url))
+  const child = spawn(process.execPath, [main, 'serve', '--tables', tablesFile, '--ledger', ledgerFile, '--port', String(port),
+    '--workers', String(workers)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onData = (b: Buffer) => { if (b.toString().includes('serving')) resolve() }
+      child.stdout.on('data', onData)
+      child.stderr.on('data', onData)
+      child.once('exit', (code) => reject(new Error(`dipsettle serve exited (${code}) before listening`)))
+    })
+    const next = requestFactory(p, tokens)
+    return await autocannon({
+      url: `http://127.0.0.1:${port}/v1/settlements`, connections: o.connections, duration: o.durationS,
+      requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...next() }) }],
+    })
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address()
+      srv.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0))
+    })
+  })
+}
+
 async function echoRun(body: string, o: { durationS: number; connections: number }) {
   const server = await startServer({ kind: 'echo' })
   try {
@@ -114,6 +164,7 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
     const o = { durationS, connections }
     const settle = await settleRun(tablesFile, p, dir, 'immediate', o)
     const single = await settleRun(tablesFile, p, dir, false, o)
+    const cluster2 = await clusterSettleRun(tablesFile, p, dir, 2, o)
     const sample = requestFactory(p, {})().body
     const echo = await echoRun(sample, o)
     const r2 = (x: number) => Math.round(x * 100) / 100
@@ -126,6 +177,9 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
       http_group_commit_gain: r2(settle.requests.average / single.requests.average),
       http_claim_bytes: Buffer.byteLength(sample),
       http_settle_non2xx: settle.non2xx + settle.errors,
+      http_settle_rps_2proc: r2(cluster2.requests.average),
+      http_settle_p99_ms_2proc: cluster2.latency.p99,
+      http_settle_2proc_vs_1proc: r2(cluster2.requests.average / settle.requests.average),
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
