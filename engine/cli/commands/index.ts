@@ -13,8 +13,9 @@ import { register as demo } from './demo.js'
 import { register as serve } from './serve.js'
 import { register as credentials } from './credentials.js'
 import { register as simulate } from './simulate.js'
+import { register as specialCase } from './special-case.js'
 
 export function registerCommands(program: Command): void {
   for (const r of [dataBuild, start, group, adjudicate, reverse, ledger, monthEnd, clearing, pooling, demo, serve,
-    credentials, simulate]) r(program)
+    credentials, simulate, specialCase]) r(program)
 }
