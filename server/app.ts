@@ -118,6 +118,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerDrain(app)
   registerMetrics(app, metrics)
   registerAuth(app, credentials)
+  // JSON routes take application/json only: fastify's default text/plain parser would hand a string to the schema
+  // (a 400 "body must be object") where the answer is 415
+  app.removeContentTypeParser('text/plain')
   registerBatchParsers(app)
 
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {

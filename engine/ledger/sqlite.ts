@@ -134,10 +134,12 @@ export class SqliteLedger implements Ledger {
     return this.st.liveMdtrt.get(psnNo, mdtrtId) as string | undefined
   }
 
-  record(s: Settlement, bodyHash: string): RecordOutcome {
+  record(s: Settlement, bodyHash: string, opts?: { readonly checkedMsgid?: string }): RecordOutcome {
     return this.transaction(() => {
-      const prior = this.replayOrConflict(s.claim.msgid, bodyHash)
-      if (prior !== undefined) return prior
+      if (opts?.checkedMsgid === undefined || opts.checkedMsgid !== s.claim.msgid) {
+        const prior = this.replayOrConflict(s.claim.msgid, bodyHash)
+        if (prior !== undefined) return prior
+      }
       const live = this.liveSettlementOf(s.claim.psnNo, s.claim.mdtrtId)
       if (live !== undefined) {
         return { status: 'rejected', reasons: [reason('E_MDTRT_SETTLED', 'mdtrt_id', `mdtrt_id ${s.claim.mdtrtId} is settled as ${live}: reverse it first`)] }

@@ -84,8 +84,13 @@ export interface LedgerDifference {
 export interface Ledger extends History {
   /** The first answer recorded for a msgid, with the hash of its body. */
   lookupMsgid(msgid: string): { readonly bodyHash: string; readonly result: AdjudicationResult } | undefined
-  /** Append a settlement and update the accumulators in one transaction; assigns setl_id. */
-  record(settlement: Settlement, bodyHash: string): RecordOutcome
+  /**
+   * Append a settlement and update the accumulators in one transaction; assigns setl_id. A msgid seen before is
+   * answered 'replayed' or 'conflict' — unless opts.checkedMsgid is the settlement's msgid: the caller looked it up
+   * itself in the same open transaction (processClaim and the pool do, before adjudicating). The UNIQUE msgid column
+   * still refuses a duplicate should a caller claim a check it did not make.
+   */
+  record(settlement: Settlement, bodyHash: string, opts?: { readonly checkedMsgid?: string }): RecordOutcome
   /** Append the negated settlement under a new setl_id and roll the accumulators back. */
   reverse(setlId: string, msgid: string, bodyHash: string): RecordOutcome | { readonly status: 'rejected'; readonly reasons: readonly Reason[] }
   getSettlement(setlId: string): AdjudicationResult | undefined

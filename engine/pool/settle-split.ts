@@ -3,8 +3,9 @@
 // processBatch (ledger/settle.ts) adjudicates inside its BEGIN IMMEDIATE transaction, so two workers on one ledger
 // take turns for the whole batch and two are slower than one. Here the batch is split in two phases:
 //   1. outside any write transaction: parse → adjudicate against the committed history, hash the body;
-//   2. one BEGIN IMMEDIATE transaction: per claim, exactly processClaim's steps — msgid seen? (the first answer, or
-//      E_MSGID_CONFLICT) — else record the settlement computed in phase 1 (or answer its rejection).
+//   2. one BEGIN IMMEDIATE transaction: per claim, processClaim's own recording steps (ledger/settle.ts settleOnce) —
+//      msgid seen? (the first answer, or E_MSGID_CONFLICT) — else record the settlement computed in phase 1 (or
+//      answer its rejection, or E_FAILED when its adjudication threw).
 // Phase 1 may run outside the lock because every history read is about one person, and the pool guarantees that
 // (a) all claims of a person go through one lane, one batch of the lane at a time, and (b) a recording batch holds
 // at most one claim per person (pool.ts cuts the batch before a person repeats). So nothing a phase-1 read saw can
@@ -12,23 +13,20 @@
 import Database from 'better-sqlite3'
 import { adjudicate as realAdjudicate } from '../adjudicate/index.js'
 import type { Outcome } from '../adjudicate/types.js'
-import { bodyHash, type SettleEnv } from '../ledger/settle.js'
+import { bodyHash, faultAnswer, settleOnce, type SettleEnv } from '../ledger/settle.js'
 import type { SqliteLedger } from '../ledger/sqlite.js'
-import type { RecordOutcome } from '../ledger/types.js'
 import { reason } from '../reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
 
 type Prepared =
   | { readonly kind: 'answer'; readonly result: AdjudicationResult }
   | { readonly kind: 'computed'; readonly msgid: string; readonly hash: string; readonly outcome: Outcome }
-  | { readonly kind: 'failed'; readonly msgid: string; readonly hash: string; readonly message: string }
+  /** The adjudication threw (a bug): re-thrown in phase 2 where processClaim would have thrown it. */
+  | { readonly kind: 'failed'; readonly msgid: string; readonly hash: string; readonly error: unknown }
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x)
 }
-
-/** The E_FAILED text of ledger/settle.ts `isolated` (a bug in one claim never undoes the others). */
-const REJECTION_FAILED = 'the claim could not be processed; it was not recorded'
 
 function prepare(body: unknown, env: SettleEnv & { ledger: SqliteLedger }): Prepared {
   if (!isObject(body)) return { kind: 'answer', result: rejectionToResult('', [reason('E_BAD_JSON', '')]) }
@@ -39,33 +37,22 @@ function prepare(body: unknown, env: SettleEnv & { ledger: SqliteLedger }): Prep
     return { kind: 'computed', msgid, hash, outcome }
   } catch (e) {
     if (e instanceof Database.SqliteError) throw e // a storage fault aborts the batch (the pool retries it)
-    return { kind: 'failed', msgid, hash, message: (e as Error).message }
+    return { kind: 'failed', msgid, hash, error: e }
   }
-}
-
-function fromRecord(msgid: string, r: RecordOutcome | { status: 'rejected'; reasons: AdjudicationResult['reasons'] }): AdjudicationResult {
-  return r.status === 'settled' || r.status === 'replayed' ? r.result : rejectionToResult(msgid, r.reasons)
 }
 
 function commit(p: Prepared, ledger: SqliteLedger, beforeRecord?: (msgid: string) => void): AdjudicationResult {
   if (p.kind === 'answer') return p.result
   beforeRecord?.(p.msgid)
-  if (p.msgid !== '') {
-    const prior = ledger.lookupMsgid(p.msgid)
-    if (prior !== undefined) {
-      return prior.bodyHash === p.hash ? prior.result
-        : rejectionToResult(p.msgid, [reason('E_MSGID_CONFLICT', 'msgid', `msgid ${p.msgid} was already used with another body`)])
-    }
-  }
-  if (p.kind === 'failed') return rejectionToResult(p.msgid, [reason('E_FAILED', '', `${REJECTION_FAILED}: ${p.message}`)])
-  const o = p.outcome
-  if (o.status === 'rejected') return rejectionToResult(o.msgid, o.reasons)
-  // a savepoint per claim: an exception in one record rolls back only that claim
+  // as processBatch's per-claim isolation: an exception in one claim (its adjudication's, or its record's, whose
+  // savepoint rolled back) answers E_FAILED for that claim only
   try {
-    return fromRecord(p.msgid, ledger.record(o.settlement, p.hash))
+    return settleOnce(ledger, p.msgid, p.hash, () => {
+      if (p.kind === 'failed') throw p.error
+      return p.outcome
+    })
   } catch (e) {
-    if (e instanceof Database.SqliteError) throw e
-    return rejectionToResult(p.msgid, [reason('E_FAILED', '', `${REJECTION_FAILED}: ${(e as Error).message}`)])
+    return faultAnswer(p.msgid, e)
   }
 }
 

@@ -1,14 +1,25 @@
 // Many claims in one request (msgpack or NDJSON), answers in the same order. Every claim must be the caller's: one of
 // another hospital refuses the whole batch (403) before anything is written. A msgid conflict inside a batch is that
-// item's rejection, not a 409 for the batch.
+// item's rejection, not a 409 for the batch. A claim the engine could not process (E_FAILED) keeps its place but not the
+// fault's own text: no internal message leaves the process.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { pack } from 'msgpackr'
 import { Type } from 'typebox'
+import type { AdjudicationResult } from '../../engine/result.js'
 import type { ServerDeps } from '../deps.js'
 import { requireHospital } from '../plugins/auth.js'
 import { Claim } from '../schemas/claim.js'
 import { errorResponses } from '../schemas/common.js'
 import { BatchResults, asWire } from '../schemas/result.js'
+import { foreignMsgid } from './settlements.js'
+
+const FAILED_MESSAGE = 'the claim could not be processed; it was not recorded'
+
+/** E_FAILED's message carries the exception text (fine on the CLI's stderr, not in an HTTP answer). */
+function redactFault(r: AdjudicationResult): AdjudicationResult {
+  if (r.status !== 'rejected' || !r.reasons.some((x) => x.code === 'E_FAILED')) return r
+  return { ...r, reasons: r.reasons.map((x) => (x.code === 'E_FAILED' ? { ...x, message: FAILED_MESSAGE } : x)) }
+}
 
 export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async (app, { deps }) => {
   app.post('/v1/batches', {
@@ -21,7 +32,12 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = asyn
     },
   }, async (req, reply) => {
     req.body.forEach((c, i) => requireHospital(req, c.fixmedins_code, `[${i}].fixmedins_code`))
-    const results = await deps.runBatch(req.body)
+    // a msgid of another hospital is answered before the ledger's msgid lookup (see foreignMsgid); the rest run
+    const early = req.body.map(foreignMsgid)
+    const toRun = req.body.filter((_, i) => early[i] === undefined)
+    const ran = toRun.length > 0 ? await deps.runBatch(toRun) : []
+    let k = 0
+    const results = early.map((e) => redactFault(e ?? (ran[k++] as AdjudicationResult)))
     for (const r of results) deps.metrics.countResult('batch', r)
     const accept = req.headers.accept ?? ''
     if (accept.includes('application/x-ndjson')) {

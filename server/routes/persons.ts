@@ -1,4 +1,7 @@
 // A person's year totals (national 5206): what the funds have paid and what is left under the annual caps.
+// Who may ask: any designated hospital's credential (and the admin), for any insured person of the region. A hospital
+// asks at admission, before it has any record of the patient, so "its own patients" cannot be told from the ledger;
+// the answer holds totals only (no other hospital's claims, codes or setl_ids). No credential: 401.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { fenToYuan, yuanToFen } from '../../engine/money.js'

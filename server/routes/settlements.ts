@@ -2,7 +2,8 @@
 // adjudicated inline in this process (no pool hop: the answer is due while the patient waits at the cashier).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { AdjudicationResult } from '../../engine/result.js'
+import { reason } from '../../engine/reasons.js'
+import { rejectionToResult, type AdjudicationResult } from '../../engine/result.js'
 import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
 import { requireHospital, requireOwnerOrAdmin } from '../plugins/auth.js'
@@ -20,6 +21,15 @@ export function errorOf(r: AdjudicationResult): HttpError | undefined {
   if (c) return new HttpError('E_MSGID_CONFLICT', 'msgid', c.message)
   if (r.reasons.some((x) => x.code === 'E_FAILED')) return new HttpError('E_INTERNAL')
   return undefined
+}
+
+/**
+ * A msgid must begin with the claim's own fixmedins_code (SPEC §1). Checked here, before the ledger's msgid lookup:
+ * otherwise a hospital could send another hospital's msgid and learn from the 409 that it was used (and when, as the
+ * msgid holds the time). Answered as the engine answers it for an unused msgid: a rejection, nothing written.
+ */
+export function foreignMsgid(c: { readonly msgid: string; readonly fixmedins_code: string }): AdjudicationResult | undefined {
+  return c.msgid.startsWith(c.fixmedins_code) ? undefined : rejectionToResult(c.msgid, [reason('E_MSGID_HOSPITAL', 'msgid')])
 }
 
 const response = { 200: ResultSchema, ...errorResponses }
@@ -45,7 +55,7 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
     schema: { body: Claim, response },
   }, async (req) => {
     requireHospital(req, req.body.fixmedins_code)
-    const r = await committer.submit(req.body)
+    const r = foreignMsgid(req.body) ?? await committer.submit(req.body)
     const error = errorOf(r)
     if (error) throw error
     metrics.countResult('settlement', r)
@@ -72,7 +82,8 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
   }, async (req) => {
     const original = ledger.getSettlement(req.params.setl_id)
     if (original === undefined) throw new HttpError('E_UNKNOWN_SETTLEMENT', 'setl_id')
-    const hospital = requireHospital(req, original.fixmedins_code, 'setl_id')
+    // a stored settlement always names its hospital; were it ever missing, refuse rather than let any hospital through
+    const hospital = requireHospital(req, original.fixmedins_code ?? '', 'setl_id')
     if (!req.body.msgid.startsWith(hospital)) throw new HttpError('E_MSGID_HOSPITAL', 'msgid')
     const r = engine.processReversal({ setl_id: req.params.setl_id, msgid: req.body.msgid }, { ledger })
     const error = errorOf(r)

@@ -20,6 +20,8 @@ let app: App
 let claim: ClaimInput
 let hospitalToken: string
 let adminToken: string
+let strangerToken: string
+const STRANGER = 'H99999999999'
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dipsettle-server-real-'))
@@ -31,6 +33,8 @@ beforeAll(async () => {
   const store = new CredentialStore(ledger.db)
   hospitalToken = store.add({ hospital: claim.fixmedins_code }).token
   adminToken = store.add({ admin: true }).token
+  // a credential whose hospital is not a designated hospital of the region
+  strangerToken = store.add({ hospital: STRANGER }).token
   app = await buildApp({ tables, policy: tables.policy, ledger, closeLedger: true })
 }, 60_000)
 
@@ -70,5 +74,21 @@ describe('the service over the real engine', () => {
     const again = await app.inject({ method: 'POST', url: `/v1/month-end/2026-10/${pool}`, headers: bearer(adminToken), payload: { budget_yuan: 100000 } })
     expect(again.statusCode).toBe(409)
     expect(again.json().code).toBe('E_MONTH_CLOSED')
+  })
+
+  it('an unknown hospital or person is a 200 rejection naming its reason; nothing written', async () => {
+    const rows = () => ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get() as number
+    const before = rows()
+    const seq = claim.msgid.slice(12)
+    const foreign = { ...claim, fixmedins_code: STRANGER, msgid: STRANGER + seq }
+    let res = await app.inject({ method: 'POST', url: '/v1/settlements', headers: bearer(strangerToken), payload: foreign })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({ status: 'rejected', reasons: [{ code: 'E_UNKNOWN_HOSPITAL', field: 'fixmedins_code' }] })
+    const nobody = { ...claim, psn_no: 'NOBODY', msgid: claim.msgid.slice(0, 26) + '9999' }
+    res = await app.inject({ method: 'POST', url: '/v1/settlements', headers: bearer(hospitalToken), payload: nobody })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().status).toBe('rejected')
+    expect(res.json().reasons).toContainEqual(expect.objectContaining({ code: 'E_UNKNOWN_PERSON', field: 'psn_no' }))
+    expect(rows()).toBe(before)
   })
 })

@@ -1,0 +1,66 @@
+// The pool's recording path (adjudicate outside the write lock, record in one transaction) answers and records what
+// processBatch does, claim for claim: new claims, a replayed msgid, a reused msgid with another body, a rejection, an
+// adjudication that throws, a body that is not an object. Fake adjudicator (test/ledger/fixtures.ts), real SQLite.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AdjudicationContext } from '../../engine/adjudicate/types.js'
+import { openLedger } from '../../engine/ledger/sqlite.js'
+import type { SqliteLedger } from '../../engine/ledger/sqlite.js'
+import { processBatch } from '../../engine/ledger/settle.js'
+import { settleBatchSplit } from '../../engine/pool/settle-split.js'
+import { env, fakeAdjudicate, mini, tempDir } from '../ledger/fixtures.js'
+
+let tmp: ReturnType<typeof tempDir>
+beforeEach(() => { tmp = tempDir() })
+afterEach(() => tmp.cleanup())
+
+const FIXED_NOW = (): Date => new Date('2026-02-01T08:00:00Z')
+
+/** An adjudicator with a bug on one claim (the pool and processBatch must both answer it E_FAILED). */
+function buggyOn(msgid: string) {
+  return (input: unknown, ctx: AdjudicationContext) => {
+    if ((input as { msgid: string }).msgid === msgid) throw new Error('bug in a rule')
+    return fakeAdjudicate(input, ctx)
+  }
+}
+
+function dump(l: SqliteLedger): unknown {
+  return {
+    settlements: l.db.prepare('SELECT * FROM settlements ORDER BY seq').all(),
+    lines: l.db.prepare('SELECT * FROM settlement_line_sets ORDER BY setl_id').all(),
+    accumulators: l.db.prepare('SELECT * FROM accumulators ORDER BY psn_no, year').all(),
+  }
+}
+
+describe('settleBatchSplit', () => {
+  it('gives processBatch\'s answers and rows for every kind of claim in a batch of distinct persons', () => {
+    // a first batch, so that the second can replay and conflict with it
+    const earlier = [mini(1, { psn_no: 'P1' }), mini(2, { psn_no: 'P2' })]
+    const batch: unknown[] = [
+      mini(3, { psn_no: 'P3' }), // new
+      mini(1, { psn_no: 'P1' }), // same msgid, same body: the first answer
+      mini(2, { psn_no: 'P2', total_fen: 1 }), // same msgid, another body: E_MSGID_CONFLICT
+      mini(4, { psn_no: 'P4', reject: true }), // rejected by the adjudicator
+      mini(5, { psn_no: 'P5' }), // the adjudicator throws: E_FAILED
+      [1, 2], // not an object: E_BAD_JSON
+      mini(6, { psn_no: 'P6', inpatient: false, total_fen: 5_000, inscope_fen: 5_000 }), // new, outpatient
+    ]
+    const run = (split: boolean): { answers: unknown; rows: unknown } => {
+      const l = openLedger(tmp.file(split ? 'split.sqlite' : 'inline.sqlite'), { now: FIXED_NOW })
+      try {
+        const e = { ...env(l), adjudicate: buggyOn(mini(5).msgid) }
+        processBatch(earlier, e)
+        const answers = split ? settleBatchSplit(batch, { ...e, ledger: l }) : processBatch(batch, e)
+        return { answers, rows: dump(l) }
+      } finally { l.close() }
+    }
+    const inline = run(false)
+    const split = run(true)
+    expect(split.answers).toStrictEqual(inline.answers)
+    expect(split.rows).toEqual(inline.rows)
+    const statuses = (inline.answers as { status: string; reasons: { code: string }[] }[]).map((a) => [a.status, a.reasons[0]?.code])
+    expect(statuses).toEqual([
+      ['settled', undefined], ['settled', undefined], ['rejected', 'E_MSGID_CONFLICT'], ['rejected', 'E_AMOUNT_MISMATCH'],
+      ['rejected', 'E_FAILED'], ['rejected', 'E_BAD_JSON'], ['settled', undefined],
+    ])
+  })
+})
