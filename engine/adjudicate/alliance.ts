@@ -15,9 +15,12 @@ import type { Working } from './working.js'
  * Does a stay beginning on `claim.begnDay` at a hospital of `allianceId` merge into the earlier stay `from` that its
  * referral_from names? The one test of 医共体 merging: the deductible here and the 分解住院 flag (grouping/flags.ts).
  */
-export function mergesInto(claim: Pick<Claim, 'begnDay'>, allianceId: string | null, from: StayRecord, policy: Policy): boolean {
+export function mergesInto(claim: Pick<Claim, 'begnDay' | 'mdtrtId'>, allianceId: string | null, from: StayRecord, policy: Policy): boolean {
   return policy.alliance.settle_as_one
     && allianceId !== null
+    // never into an episode this stay started itself (a reversed stay resubmitted with a referral from its own
+    // successor): it would be counted as no admission while its episode id says it is one
+    && from.episode_id !== claim.mdtrtId
     && from.alliance_id === allianceId
     && claim.begnDay <= from.end_day + policy.alliance.merge_gap_days
 }

@@ -92,6 +92,17 @@ describe('county alliance merging (医共体 单次住院, seed 001)', () => {
     expect(late.stay).toMatchObject({ episode_id: late.claim.mdtrtId, episode_n: 2 })
   })
 
+  it('a stay never merges into an episode it started itself (resubmitted after a reversal, referred from its successor)', () => {
+    // MA1 was reversed and is resubmitted naming MA2 as its origin; MA2's episode is MA1's own: no merge, a new
+    // admission (2nd of the year for a resident: factor 1 → level-1 deductible 200)
+    const successor = stay({ mdtrt_id: 'MA2', fixmedins_code: H.A2, episode_id: 'MA1', enddate: '2026-09-12', episode_dedc_fen: fen(500) })
+    const s = settle(referred({ mdtrt_id: 'MA1', fixmedins_code: H.A1, referral_from: 'MA2', begndate: '2026-09-12', enddate: '2026-09-14' }),
+      history({ admissions: 1 }, [successor]))
+    expect(s.accum.admissions).toBe(1)
+    expect(s.stay).toMatchObject({ episode_id: 'MA1', episode_n: 2 })
+    expect(s.setlinfo.act_pay_dedc_fen).toBe(fen(200))
+  })
+
   it('a referral from a hospital outside the alliance is a new admission', () => {
     const other = stay({ mdtrt_id: 'MX1', fixmedins_code: H.L3, enddate: '2026-09-04', episode_dedc_fen: fen(800) })
     const s = settle(referred({ referral_from: 'MX1' }), history({ admissions: 1 }, [other]))
