@@ -1,6 +1,9 @@
 // `dipsettle group` end to end: JSON lines in → one { msgid, dip } line per claim, in order; exit codes (SPEC §8).
 import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fromRoot } from '../../engine/paths.js'
 import { demoTablesFile, loadDemoTables } from '../fixtures/tables.js'
 
@@ -35,6 +38,26 @@ describe('dipsettle group', () => {
   it('--trace adds the match trace', () => {
     const p = run(['--tables', demoTablesFile(), '--trace'], body(3, 'J18.900', []) + '\n')
     expect(JSON.parse(p.stdout)).toMatchObject({ dip: { trace: { subcategory: 'J18.9', rule: 'core: the only fitting group' } } })
+  })
+
+  it('--ledger groups against the ledger\'s stays: a readmission within the window is flagged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dipsettle-group-'))
+    try {
+      const ledger = join(dir, 'ledger.sqlite')
+      // the first J18 stay (discharged 10-09) settles into the ledger
+      const settle = spawnSync(process.execPath, ['--import', 'tsx', fromRoot('engine', 'cli', 'main.ts'), 'adjudicate',
+        '--tables', demoTablesFile(), '--ledger', ledger], { input: body(10, 'J18.900', []) + '\n', encoding: 'utf8' })
+      expect(JSON.parse(settle.stdout)).toMatchObject({ status: 'settled' })
+      // the same person back with J18 from 10-12 (3 days later, window 15): flagged with the ledger, not without it
+      const again = JSON.stringify({ ...JSON.parse(body(11, 'J18.900', [])), begndate: '2026-10-12', enddate: '2026-10-20' }) + '\n'
+      const withLedger = JSON.parse(run(['--tables', demoTablesFile(), '--ledger', ledger], again).stdout) as { dip: { flags: string[] } }
+      expect(withLedger.dip.flags).toContain('F_READMISSION')
+      const without = JSON.parse(run(['--tables', demoTablesFile()], again).stdout) as { dip: { flags: string[] } }
+      expect(without.dip.flags).not.toContain('F_READMISSION')
+      expect(run(['--tables', demoTablesFile(), '--ledger', join(dir, 'missing.sqlite')], again).status).toBe(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('a missing tables file is bad usage: exit 2', () => {

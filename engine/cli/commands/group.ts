@@ -1,15 +1,19 @@
 // `dipsettle group [--tables FILE] [--policy FILE] [--trace]` (SPEC §8): one claim per JSON line on stdin → one line
 // `{ "msgid", "dip": {…} }` per claim, in order; a claim that fails validation answers
-// `{ "msgid", "status": "rejected", "reasons" }`. No ledger: grouping sees an empty history (no readmission flag).
+// `{ "msgid", "status": "rejected", "reasons" }`. Without --ledger grouping sees an empty history (no readmission
+// flag); with --ledger FILE (opened read-only) it sees the ledger's stays, as settlement would.
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { parseClaim } from '../../adjudicate/index.js'
 import { groupClaim } from '../../grouping/index.js'
+import { openLedger } from '../../ledger/sqlite.js'
 import { EMPTY_HISTORY } from '../../ledger/types.js'
 import { reason } from '../../reasons.js'
 import { openContext } from '../context.js'
 import { JsonLineWriter, parseJsonLine, readLines } from '../jsonl.js'
+import { usageError } from '../usage.js'
 
-interface GroupFlags { tables?: string; policy?: string; trace?: boolean }
+interface GroupFlags { tables?: string; policy?: string; trace?: boolean; ledger?: string }
 
 export function register(program: Command): void {
   program.command('group')
@@ -17,9 +21,12 @@ export function register(program: Command): void {
     .option('--tables <file>', 'lookup tables (default: the demo region\'s)')
     .option('--policy <file>', 'policy file (default: the policy stored in the tables)')
     .option('--trace', 'add the match trace: candidates, why each lost, the deciding rule')
+    .option('--ledger <file>', 'group against this ledger\'s history (readmission, alliance merging); read only')
     .action(async (flags: GroupFlags) => {
       const run = openContext(flags)
-      const ctx = { tables: run.tables, policy: run.policy, history: EMPTY_HISTORY }
+      if (flags.ledger !== undefined && !existsSync(flags.ledger)) usageError(`group: --ledger ${flags.ledger} does not exist`)
+      const ledger = flags.ledger !== undefined ? openLedger(flags.ledger, { readonly: true }) : undefined
+      const ctx = { tables: run.tables, policy: run.policy, history: ledger ?? EMPTY_HISTORY }
       const out = new JsonLineWriter()
       for await (const line of readLines()) {
         const body = parseJsonLine(line)
@@ -35,5 +42,6 @@ export function register(program: Command): void {
         await out.write({ msgid: parsed.claim.msgid, dip: groupClaim(parsed.claim, ctx, { trace: flags.trace === true }) })
       }
       await out.flush()
+      ledger?.close()
     })
 }
