@@ -6,32 +6,12 @@ import { EMPTY_HISTORY, type History, type StayRecord } from '../../engine/ledge
 import type { Policy } from '../../engine/policy/types.js'
 import type { CompositeKind, DipGroup, DipGroupKind, Hospital, ProcedureKind, Tables } from '../../engine/tables/types.js'
 import { scoreToMicro, yuanToFen } from '../../engine/money.js'
+import { specPolicyDoc } from '../fixtures/spec-policy.js'
 
 /** SPEC §9's demo policy (dip section: low 0.5, high 2, review 5, exclusive bounds, scale 1000). */
 export function testPolicy(dip: Partial<Policy['dip']> = {}): Policy {
-  return {
-    region: 'test', effective_from: '2026-01-01',
-    basic: {
-      '310': { deductible_yuan: { '1': 300, '2': 600, '3': 900 }, nth_admission_deductible_factor: [1, 0.5, 0],
-        ratio: { in_service: { '1': 0.95, '2': 0.9, '3': 0.85 }, retired: { '1': 0.97, '2': 0.92, '3': 0.88 } }, annual_cap_yuan: 300000 },
-      '390': { deductible_yuan: { '1': 200, '2': 500, '3': 800 }, nth_admission_deductible_factor: [1, 1, 1],
-        ratio: { resident: { '1': 0.9, '2': 0.8, '3': 0.7 } }, annual_cap_yuan: 200000 },
-    },
-    catalogue: { default_selfpay_prop: 0.1, jia_item_full_scope_above_yuan: 200 },
-    serious_illness: {
-      '310': { fund_pay_type: '330100', deductible_yuan: 20000, tiers: [{ above_yuan: 0, ratio: 0.8 }], annual_cap_yuan: 500000 },
-      '390': { fund_pay_type: '390200', deductible_yuan: 15000, tiers: [{ above_yuan: 0, ratio: 0.6 }], annual_cap_yuan: 400000 },
-    },
-    assistance: { ratio: 0.7, annual_cap_yuan: 100000 },
-    alliance: { merge_gap_days: 1, primary_uses_level2_catalogue: true, settle_as_one: true },
-    dip: {
-      scale: 1000, region_avg_cost_yuan: 5718.153489, min_cases: 15, low: 0.5, high: 2, review: 5, bounds_inclusive: false,
-      review_quota_permille: 5, hospital_coefficients: true, tcm_bonus: 1.1, tcm_groups: [], primary_groups: [],
-      per_diem_points: {}, readmission_days: 15, ignored_procedure_prefixes: [],
-      ...dip,
-    },
-    month_end: { presettle_ratio: 0.95, reimbursement_ratio: { '310': 0.85, '390': 0.7 } },
-  }
+  const doc = specPolicyDoc()
+  return { ...doc, region: 'test', dip: { ...doc.dip, ...dip } }
 }
 
 /** A DIP group from its code the way the catalogue writes it; score defaults to avg / 10,000 × 1000 (scale 1000). */
