@@ -55,7 +55,7 @@ export class SqliteLedger implements Ledger {
   }
   private readonly st: {
     insertSettlement: Statement; insertLineSet: Statement; addAccum: Statement; maxSeq: Statement; byMsgid: Statement
-    bySetlId: Statement; reversalOf: Statement; linesOf: Statement; personYear: Statement; stay: Statement
+    bySetlId: Statement; reversalOf: Statement; linesOf: Statement; personVersion: Statement; personYear: Statement; stay: Statement
     recentStays: Statement; liveMdtrt: Statement
   }
 
@@ -96,6 +96,7 @@ export class SqliteLedger implements Ledger {
       byMsgid: db.prepare('SELECT setl_id, body_hash, result_json FROM settlements WHERE msgid = ?'),
       bySetlId: db.prepare('SELECT * FROM settlements WHERE setl_id = ?'),
       reversalOf: db.prepare('SELECT setl_id FROM settlements WHERE reverses = ?').pluck(),
+      personVersion: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM settlements WHERE psn_no = ?').pluck(),
       linesOf: db.prepare('SELECT lines FROM settlement_line_sets WHERE setl_id = ?').pluck(),
       personYear: db.prepare(`SELECT ${ACCUM_FIELDS.join(', ')} FROM accumulators WHERE psn_no = ? AND year = ?`),
       stay: db.prepare(`${STAY_SELECT} WHERE s.psn_no = ? AND s.mdtrt_id = ? AND ${LIVE_STAY} ORDER BY s.seq DESC LIMIT 1`),
@@ -127,6 +128,14 @@ export class SqliteLedger implements Ledger {
   lookupMsgid(msgid: string): { readonly bodyHash: string; readonly result: AdjudicationResult } | undefined {
     const row = this.st.byMsgid.get(msgid) as { setl_id: string; body_hash: string; result_json: string } | undefined
     return row === undefined ? undefined : { bodyHash: row.body_hash, result: this.storedResult(row.setl_id, row.result_json) }
+  }
+
+  /**
+   * The person's history version: the seq of their latest settlement or reversal (0 when none). Whatever a claim's
+   * adjudication read about the person is unchanged while this is (the pool's optimistic check, pool/settle-split.ts).
+   */
+  personVersion(psnNo: string): number {
+    return this.st.personVersion.get(psnNo) as number
   }
 
   /** The live (not reversed) settlement of this visit, if any. */

@@ -8,8 +8,10 @@
 //      answer its rejection, or E_FAILED when its adjudication threw).
 // Phase 1 may run outside the lock because every history read is about one person, and the pool guarantees that
 // (a) all claims of a person go through one lane, one batch of the lane at a time, and (b) a recording batch holds
-// at most one claim per person (pool.ts cuts the batch before a person repeats). So nothing a phase-1 read saw can
-// change before phase 2 commits, and the answers are processClaim's, byte for byte (tested against it).
+// at most one claim per person (pool.ts cuts the batch before a person repeats). Another writer on the same ledger
+// file (the HTTP service, a second CLI run) may still settle a claim of that person in between: phase 2 compares the
+// person's history version (ledger.personVersion, the seq of their latest row) with the one phase 1 read and, when
+// it moved, adjudicates the claim again inside the lock. So the answers are processClaim's, byte for byte (tested).
 import Database from 'better-sqlite3'
 import { adjudicate as realAdjudicate } from '../adjudicate/index.js'
 import type { Outcome } from '../adjudicate/types.js'
@@ -18,11 +20,14 @@ import type { SqliteLedger } from '../ledger/sqlite.js'
 import { reason } from '../reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
 
+/** What phase 1 read: the claim, and the version of its person's history its adjudication saw. */
+interface Read { readonly body: Record<string, unknown>; readonly msgid: string; readonly hash: string; readonly psnNo: string; readonly version: number }
+
 type Prepared =
   | { readonly kind: 'answer'; readonly result: AdjudicationResult }
-  | { readonly kind: 'computed'; readonly msgid: string; readonly hash: string; readonly outcome: Outcome }
+  | (Read & { readonly kind: 'computed'; readonly outcome: Outcome })
   /** The adjudication threw (a bug): re-thrown in phase 2 where processClaim would have thrown it. */
-  | { readonly kind: 'failed'; readonly msgid: string; readonly hash: string; readonly error: unknown }
+  | (Read & { readonly kind: 'failed'; readonly error: unknown })
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x)
@@ -31,19 +36,30 @@ function isObject(x: unknown): x is Record<string, unknown> {
 function prepare(body: unknown, env: SettleEnv & { ledger: SqliteLedger }): Prepared {
   if (!isObject(body)) return { kind: 'answer', result: rejectionToResult('', [reason('E_BAD_JSON', '')]) }
   const msgid = typeof body['msgid'] === 'string' ? body['msgid'] : ''
-  const hash = bodyHash(body)
+  const psnNo = typeof body['psn_no'] === 'string' ? body['psn_no'] : ''
+  const read: Read = { body, msgid, hash: bodyHash(body), psnNo, version: env.ledger.personVersion(psnNo) }
+  return adjudicateRead(read, env)
+}
+
+function adjudicateRead(read: Read, env: SettleEnv & { ledger: SqliteLedger }): Prepared {
   try {
-    const outcome = (env.adjudicate ?? realAdjudicate)(body, { tables: env.tables, policy: env.policy, history: env.ledger })
-    return { kind: 'computed', msgid, hash, outcome }
+    const outcome = (env.adjudicate ?? realAdjudicate)(read.body, { tables: env.tables, policy: env.policy, history: env.ledger })
+    return { ...read, kind: 'computed', outcome }
   } catch (e) {
     if (e instanceof Database.SqliteError) throw e // a storage fault aborts the batch (the pool retries it)
-    return { kind: 'failed', msgid, hash, error: e }
+    return { ...read, kind: 'failed', error: e }
   }
 }
 
-function commit(p: Prepared, ledger: SqliteLedger, beforeRecord?: (msgid: string) => void): AdjudicationResult {
+function commit(prepared: Prepared, env: SettleEnv & { ledger: SqliteLedger }, beforeRecord?: (msgid: string) => void): AdjudicationResult {
+  if (prepared.kind === 'answer') return prepared.result
+  const ledger = env.ledger
+  beforeRecord?.(prepared.msgid)
+  // another writer settled a claim of this person since phase 1: what the adjudication read may be stale
+  const { body, msgid, hash, psnNo } = prepared
+  const version = ledger.personVersion(psnNo)
+  const p = version === prepared.version ? prepared : adjudicateRead({ body, msgid, hash, psnNo, version }, env)
   if (p.kind === 'answer') return p.result
-  beforeRecord?.(p.msgid)
   // as processBatch's per-claim isolation: an exception in one claim (its adjudication's, or its record's, whose
   // savepoint rolled back) answers E_FAILED for that claim only
   try {
@@ -63,5 +79,5 @@ export function settleBatchSplit(
   beforeRecord?: (msgid: string) => void,
 ): AdjudicationResult[] {
   const prepared = env.ledger.snapshot(() => bodies.map((b) => prepare(b, env)))
-  return env.ledger.transaction(() => prepared.map((p) => commit(p, env.ledger, beforeRecord)))
+  return env.ledger.transaction(() => prepared.map((p) => commit(p, env, beforeRecord)))
 }

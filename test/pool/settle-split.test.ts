@@ -5,7 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AdjudicationContext } from '../../engine/adjudicate/types.js'
 import { openLedger } from '../../engine/ledger/sqlite.js'
 import type { SqliteLedger } from '../../engine/ledger/sqlite.js'
-import { processBatch } from '../../engine/ledger/settle.js'
+import { processBatch, processClaim } from '../../engine/ledger/settle.js'
+import type { ClaimInput } from '../../engine/claim.js'
+import { generateDemoClaims } from '../../engine/demo/claims.js'
+import { loadDemoTables } from '../fixtures/tables.js'
 import { settleBatchSplit } from '../../engine/pool/settle-split.js'
 import { env, fakeAdjudicate, mini, tempDir } from '../ledger/fixtures.js'
 
@@ -62,5 +65,35 @@ describe('settleBatchSplit', () => {
       ['settled', undefined], ['settled', undefined], ['rejected', 'E_MSGID_CONFLICT'], ['rejected', 'E_AMOUNT_MISMATCH'],
       ['rejected', 'E_FAILED'], ['rejected', 'E_BAD_JSON'], ['settled', undefined],
     ])
+  })
+})
+
+describe('settleBatchSplit with another writer on the ledger', () => {
+  it('adjudicates a claim again when its person was settled by someone else between reading and recording', () => {
+    // the real adjudicator on the demo region: the same 职工 person's two stays. Sequentially the second is the 2nd
+    // admission of the year (deductible factor 0.5); the split path read its history before the first was written
+    // by "another process" (here: inside the transaction, just before the record), so it must notice and redo it.
+    const tables = loadDemoTables()
+    const worker = [...tables.persons.values()].find((p) => p.insutype === '310' && p.psnKind === 'in_service')!
+    const claims = [...generateDemoClaims(tables, { count: 400, seed: 3 })]
+      .filter((c) => c.med_type === '21' && c.insutype === '310' && c.referral_from === null).slice(0, 2)
+      .map((c, i) => ({ ...c, psn_no: worker.psnNo, mdtrt_id: `MV${i}`, msgid: c.msgid.slice(0, -4) + `99${i}0` }))
+    const [first, second] = claims as [ClaimInput, ClaimInput]
+    const e = (l: SqliteLedger) => ({ tables, policy: tables.policy, ledger: l })
+
+    const seqL = openLedger(tmp.file('sequential.sqlite'), { now: FIXED_NOW })
+    const expected = processBatch([first, second], e(seqL))
+    seqL.close()
+
+    const l = openLedger(tmp.file('split.sqlite'), { now: FIXED_NOW })
+    try {
+      let other: unknown
+      const answers = settleBatchSplit([second], e(l), () => { other = processClaim(first, e(l)) })
+      expect(other).toStrictEqual(expected[0])
+      expect(answers[0]).toStrictEqual(expected[1])
+      expect(l.verify()).toEqual([])
+    } finally {
+      l.close()
+    }
   })
 })
