@@ -7,6 +7,7 @@ import { openLedger } from '../engine/ledger/sqlite.js'
 import { loadPolicyFile } from '../engine/policy/validate.js'
 import { loadTables } from '../engine/tables/load.js'
 import { buildApp } from './app.js'
+import { startBatchPool } from './batch-pool.js'
 import type { GroupCommitMode } from './group-commit.js'
 import { SHUTDOWN_MESSAGE, listen, onSignals } from './server.js'
 
@@ -17,6 +18,8 @@ export interface ServeConfig {
   readonly port: number
   readonly host: string
   readonly workers: number
+  /** Worker threads for POST /v1/batches (engine/pool); 0 runs batches inline in the HTTP process. */
+  readonly batchWorkers?: number
   readonly groupCommit: GroupCommitMode
   /** Printed once by the primary when listening (the demo's tokens and curl example). */
   readonly banner?: (url: string) => string
@@ -37,10 +40,16 @@ async function serveOne(cfg: ServeConfig): Promise<string> {
   const tables = loadTables(cfg.tablesFile)
   const policy = cfg.policyFile !== undefined ? loadPolicyFile(cfg.policyFile) : tables.policy
   const ledger = openLedger(cfg.ledgerFile)
+  const batchPool = (cfg.batchWorkers ?? 0) > 0
+    ? await startBatchPool({ workers: cfg.batchWorkers ?? 1, tablesFile: cfg.tablesFile, ledgerFile: cfg.ledgerFile, ...(cfg.policyFile !== undefined ? { policyFile: cfg.policyFile } : {}) })
+    : undefined
   const app = await buildApp({
     tables, policy, ledger, closeLedger: true, groupCommit: cfg.groupCommit, processMetrics: true,
     logger: { level: 'warn' },
+    ...(batchPool ? { runBatch: (bodies: readonly unknown[]) => batchPool.run(bodies) } : {}),
   })
+  // the batches in flight finish (their transactions commit) before the workers stop
+  if (batchPool) app.addHook('onClose', async () => { await batchPool.close() })
   const l = await listen(app, { port: cfg.port, host: cfg.host })
   onSignals(l, (err) => {
     if (err) process.stderr.write(`dipsettle: shutdown failed: ${String(err)}\n`)

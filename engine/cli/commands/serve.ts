@@ -8,7 +8,7 @@ import type { GroupCommitMode } from '../../../server/group-commit.js'
 import { usageError } from '../usage.js'
 
 interface ServeOpts {
-  tables?: string; ledger?: string; policy?: string; port: string; host: string; workers: string; groupCommit: string
+  tables?: string; ledger?: string; policy?: string; port: string; host: string; workers: string; batchWorkers: string; groupCommit: string
 }
 
 function intOption(name: string, v: string, min: number, max: number): number {
@@ -34,6 +34,8 @@ export function register(program: Command): void {
     .option('--workers <n>', 'processes sharing the port and the ledger file. Default 1: every write serialises on '
       + 'the one SQLite ledger, and one process group-commits concurrent claims into one fsync; more processes add '
       + 'CPU for adjudication but contend for the write lock', '1')
+    .option('--batch-workers <n>', 'worker threads adjudicating POST /v1/batches off the event loop (engine/pool); '
+      + '0 runs batches inline', '1')
     .option('--group-commit <mode>', '"immediate" (claims arriving in one event-loop turn share a transaction), a '
       + 'window in ms (1–50), or "off"', 'immediate')
     .action(async (opts: ServeOpts) => {
@@ -41,15 +43,17 @@ export function register(program: Command): void {
       if (inWorker) return serve(inWorker)
       const port = intOption('port', opts.port, 0, 65535)
       const workers = intOption('workers', opts.workers, 1, 64)
+      const batchWorkers = intOption('batch-workers', opts.batchWorkers, 0, 64)
       const groupCommit = groupCommitOption(opts.groupCommit)
       let cfg: ServeConfig
       if (opts.tables === undefined && opts.ledger === undefined) {
         const demo = prepareDemo()
         cfg = { tablesFile: demo.tablesFile, ledgerFile: demo.ledgerFile, policyFile: opts.policy, port, host: opts.host,
-          workers, groupCommit, banner: (url) => demoBanner(demo, url) }
+          workers, batchWorkers, groupCommit, banner: (url) => demoBanner(demo, url) }
       } else {
         if (opts.tables === undefined || opts.ledger === undefined) usageError('serve: pass both --tables FILE and --ledger FILE (or neither, for the demo)')
-        cfg = { tablesFile: opts.tables, ledgerFile: opts.ledger, policyFile: opts.policy, port, host: opts.host, workers, groupCommit }
+        cfg = { tablesFile: opts.tables, ledgerFile: opts.ledger, policyFile: opts.policy, port, host: opts.host, workers,
+          batchWorkers, groupCommit }
       }
       await serve(cfg)
     })
