@@ -49,10 +49,6 @@ export class SqliteLedger implements Ledger {
   /** The open database; month-end reads the schema of ledger/schema.ts through it. */
   readonly db: Db
   private readonly now: () => Date
-  private readonly tx: {
-    beginImmediate: Statement; beginDeferred: Statement; commit: Statement; rollback: Statement
-    savepoint: Statement; release: Statement; rollbackTo: Statement
-  }
   private readonly st: {
     insertSettlement: Statement; insertLineSet: Statement; addAccum: Statement; maxSeq: Statement; byMsgid: Statement
     bySetlId: Statement; reversalOf: Statement; linesOf: Statement; personVersion: Statement; personYear: Statement; stay: Statement
@@ -78,12 +74,6 @@ export class SqliteLedger implements Ledger {
       }
     }
     const db = this.db
-    this.tx = {
-      beginImmediate: db.prepare('BEGIN IMMEDIATE'), beginDeferred: db.prepare('BEGIN DEFERRED'),
-      commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK'),
-      savepoint: db.prepare('SAVEPOINT ledger'), release: db.prepare('RELEASE ledger'),
-      rollbackTo: db.prepare('ROLLBACK TO ledger'),
-    }
     this.st = {
       // positional binds: an object of ~60 named parameters costs more to bind than the row is to write
       insertSettlement: db.prepare(`INSERT INTO settlements (${SETTLEMENT_COLUMNS.join(', ')})
@@ -221,25 +211,8 @@ export class SqliteLedger implements Ledger {
    * processes on the file). Nested calls become savepoints: an exception rolls back only the inner call.
    */
   transaction<T>(fn: () => T): T {
-    // hand-rolled on prepared statements: better-sqlite3's db.transaction(fn) builds a new wrapper per call, which
-    // measured ~25 % of a small settlement's append when called per claim
-    const tx = this.tx
-    if (this.db.inTransaction) {
-      tx.savepoint.run()
-      try {
-        const out = fn()
-        tx.release.run()
-        return out
-      } catch (e) {
-        // a failed statement may already have rolled the whole transaction back (e.g. SQLITE_FULL)
-        if (this.db.inTransaction) {
-          tx.rollbackTo.run()
-          tx.release.run()
-        }
-        throw e
-      }
-    }
-    return this.outer(tx.beginImmediate, fn)
+    const tx = this.db.transaction(fn)
+    return this.db.inTransaction ? tx() : tx.immediate()
   }
 
   atomic<T>(fn: () => T): T {
@@ -247,19 +220,8 @@ export class SqliteLedger implements Ledger {
   }
 
   snapshot<T>(fn: () => T): T {
-    return this.db.inTransaction ? fn() : this.outer(this.tx.beginDeferred, fn)
-  }
-
-  private outer<T>(begin: Statement, fn: () => T): T {
-    begin.run()
-    try {
-      const out = fn()
-      this.tx.commit.run()
-      return out
-    } catch (e) {
-      if (this.db.inTransaction) this.tx.rollback.run()
-      throw e
-    }
+    const tx = this.db.transaction(fn)
+    return this.db.inTransaction ? tx() : tx.deferred()
   }
 
   get inTransaction(): boolean {

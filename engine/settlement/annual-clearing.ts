@@ -14,7 +14,7 @@ import { settlementUnits } from './month-end.js'
 import { allocateDipAmounts, dipTotalFen, pointValue, pointValueString, pointValueYuan6 } from './point-value.js'
 import { ensureMonthEndSchema, specialCaseDecisions } from './runs.js'
 import { judgeCandidates } from './special-cases.js'
-import { dbOf, type LedgerDb, type Pool } from './types.js'
+import { dbOf, type LedgerDb, type MonthEndHospital, type Pool } from './types.js'
 
 export type ClearingPolicy = NonNullable<Policy['annual_clearing']>
 
@@ -54,13 +54,9 @@ export interface ClearingInput {
   readonly qualityScore: number
 }
 
-export interface ClearingLine {
-  readonly fixmedins_code: string
-  readonly points: number
-  readonly discharges: number
-  readonly dip_amount_yuan: number
-  readonly item_fund_yuan: number
-  readonly patient_paid_yuan: number
+/** A hospital's year: the month-end figures summed, then what clearing derives from them. */
+export interface ClearingLine extends Pick<MonthEndHospital,
+  'fixmedins_code' | 'points' | 'discharges' | 'dip_amount_yuan' | 'item_fund_yuan' | 'patient_paid_yuan'> {
   /** DIP amount − patient paid: the fund's share under DIP. */
   readonly dip_fund_yuan: number
   readonly surplus_yuan: number
