@@ -129,8 +129,17 @@ export function processReversal(body: unknown, env: ReversalEnv): AdjudicationRe
  */
 export function processBatch(bodies: readonly unknown[], env: SettleEnv): AdjudicationResult[] {
   const { ledger } = env
-  if (ledger === undefined || env.dryRun === true) return bodies.map((b) => isolated(b, () => processClaim(b, env)))
+  if (ledger === undefined || env.dryRun === true) return bodies.map((b) => computeClaim(b, env))
   return ledger.transaction(() => bodies.map((b) => isolated(b, () => processClaim(b, env))))
+}
+
+/**
+ * One claim that records nothing (no ledger, or a dry run), a fault answered E_FAILED like processBatch does: for
+ * callers that stream claims one at a time (the pool's workers), so that no batch of results stays alive.
+ */
+export function computeClaim(body: unknown, env: SettleEnv): AdjudicationResult {
+  if (env.ledger !== undefined && env.dryRun !== true) throw new Error('computeClaim records nothing: use processClaim or processBatch with a ledger')
+  return isolated(body, () => processClaim(body, env))
 }
 
 /** processReversal for many bodies in one transaction (see processBatch). */

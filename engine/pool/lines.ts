@@ -29,19 +29,26 @@ export class LineSplitter {
   constructor(private readonly onLine: (line: Buffer) => void) {}
 
   push(chunk: Buffer): void {
-    let buf = chunk
-    if (this.carry !== null) {
-      buf = Buffer.concat([this.carry, chunk])
-      this.carry = null
-    }
     let start = 0
-    for (;;) {
-      const nl = buf.indexOf(NL, start)
-      if (nl < 0) break
-      this.emit(buf, start, nl)
+    if (this.carry !== null) {
+      // only the line cut by the boundary is copied (carry + the chunk up to its first newline), not the whole chunk
+      const nl = chunk.indexOf(NL)
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, chunk])
+        return
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(0, nl)])
+      this.carry = null
+      this.emit(line, 0, line.length)
       start = nl + 1
     }
-    if (start < buf.length) this.carry = buf.subarray(start)
+    for (;;) {
+      const nl = chunk.indexOf(NL, start)
+      if (nl < 0) break
+      this.emit(chunk, start, nl)
+      start = nl + 1
+    }
+    if (start < chunk.length) this.carry = chunk.subarray(start)
   }
 
   /** End of input: the last line may lack its newline. */

@@ -14,6 +14,21 @@ describe('line splitting on the main thread', () => {
   it('cuts LF and CRLF lines, carries a line across chunks, skips blank lines and keeps a last line without newline', () => {
     expect(split(['{"a":1}\r\n  \n{"b"', ':2}\n\n{"c":3}'])).toEqual(['{"a":1}', '{"b":2}', '{"c":3}'])
   })
+  it('carries a line over several chunks, and a CRLF cut between chunks', () => {
+    expect(split(['{"a"', ':', '1}\r', '\n{"b":2}\n'])).toEqual(['{"a":1}', '{"b":2}'])
+    expect(split(['{"a":1}', '\n', '  ', '\n', '{"c":3}\n'])).toEqual(['{"a":1}', '{"c":3}'])
+  })
+  it('gives the same lines however the bytes are cut into chunks', () => {
+    const text = '{"a":1}\n{"b":"é"}\r\n\n  \n{"c":[1,2]}\n{"d":4}'
+    const bytes = Buffer.from(text)
+    for (let size = 1; size <= bytes.length; size++) {
+      const out: string[] = []
+      const s = new LineSplitter((l) => out.push(l.toString('utf8')))
+      for (let i = 0; i < bytes.length; i += size) s.push(bytes.subarray(i, i + size))
+      s.end()
+      expect(out, `chunks of ${size} bytes`).toEqual(['{"a":1}', '{"b":"é"}', '{"c":[1,2]}', '{"d":4}'])
+    }
+  })
 })
 
 describe('routing a line to its person without parsing JSON', () => {
