@@ -1,7 +1,8 @@
 // HTTP benchmark: autocannon against the real listening service, POST /v1/settlements with ~7 KB demo claims (a fresh
 // msgid and visit per request: every request is a new settlement, recorded durably), against a bare fastify route
-// that only parses and echoes the same body, in one run. Also settles once with group commit off, to show what the
-// shared transaction buys. Each server runs in a worker thread (bench/http-server.ts) and autocannon on the main
+// that only parses and echoes the same body, in one run. The service commits through its ledger writer thread (the
+// default); it also settles once with the commits on the event loop (`--group-commit immediate`), to show what the
+// writer thread buys, and once as 2 processes (node:cluster). Each server runs in a worker thread (bench/http-server.ts) and autocannon on the main
 // thread, so the client's work is not counted as the server's. Run alone: `node dist/bench/http.js [--quick]` (last stdout line: one JSON object).
 import autocannon from 'autocannon'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
@@ -25,8 +26,11 @@ export interface HttpBenchResult {
   readonly http_settle_p99_ms: number
   readonly http_echo_rps: number
   readonly http_settle_vs_echo: number
-  readonly http_settle_rps_no_group_commit: number
-  readonly http_group_commit_gain: number
+  /** The same load with commits on the event loop (group commit per event-loop turn, `--group-commit immediate`). */
+  readonly http_settle_rps_event_loop_commit: number
+  readonly http_settle_p99_ms_event_loop_commit: number
+  /** What the ledger writer thread buys: thread ÷ event-loop commit. */
+  readonly http_writer_thread_gain: number
   readonly http_claim_bytes: number
   readonly http_settle_non2xx: number
   /** `dipsettle serve --workers 2` (node:cluster) on the same load: one process per core, one ledger file. */
@@ -162,8 +166,8 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-bench-http-'))
   try {
     const o = { durationS, connections }
-    const settle = await settleRun(tablesFile, p, dir, 'immediate', o)
-    const single = await settleRun(tablesFile, p, dir, false, o)
+    const settle = await settleRun(tablesFile, p, dir, 'thread', o)
+    const loop = await settleRun(tablesFile, p, dir, 'immediate', o)
     const cluster2 = await clusterSettleRun(tablesFile, p, dir, 2, o)
     const sample = requestFactory(p, {})().body
     const echo = await echoRun(sample, o)
@@ -173,8 +177,9 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
       http_settle_p99_ms: settle.latency.p99,
       http_echo_rps: r2(echo.requests.average),
       http_settle_vs_echo: r2(settle.requests.average / echo.requests.average),
-      http_settle_rps_no_group_commit: r2(single.requests.average),
-      http_group_commit_gain: r2(settle.requests.average / single.requests.average),
+      http_settle_rps_event_loop_commit: r2(loop.requests.average),
+      http_settle_p99_ms_event_loop_commit: loop.latency.p99,
+      http_writer_thread_gain: r2(settle.requests.average / loop.requests.average),
       http_claim_bytes: Buffer.byteLength(sample),
       http_settle_non2xx: settle.non2xx + settle.errors,
       http_settle_rps_2proc: r2(cluster2.requests.average),

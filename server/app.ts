@@ -15,7 +15,10 @@ import type { ServerDeps } from './deps.js'
 import type { MonthEndPort, SettleEnv, SettlementEngine } from './engine-port.js'
 import { HttpError, fromAjvError } from './errors.js'
 import { monthEndPort } from './month-end-port.js'
-import { GroupCommitter, type GroupCommitMode } from './group-commit.js'
+import { GroupCommitter, type ClaimCommitter, type GroupCommitMode } from './group-commit.js'
+import { WriterCommitter } from './writer-commit.js'
+import { LedgerWriter } from '../engine/ledger/writer.js'
+import { SqliteLedger } from '../engine/ledger/sqlite.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerBatchParsers } from './plugins/body-parsers.js'
 import { registerDrain } from './plugins/drain.js'
@@ -39,7 +42,11 @@ export interface AppOptions {
   readonly monthEnd?: MonthEndPort
   /** Batch settlement; default: processBatch inline (the worker pool may take it over). */
   readonly runBatch?: (bodies: readonly unknown[], env: SettleEnv) => Promise<AdjudicationResult[]>
-  /** 'immediate' (default): claims parsed in one event-loop turn share a transaction; ms: a window; false: one each. */
+  /**
+   * 'thread': a ledger writer thread commits real-time claims (server/writer-commit.ts) — the default with the real
+   * engine and a ledger file; 'immediate' (the default otherwise): claims parsed in one event-loop turn share a
+   * transaction on the event loop; ms: a window; false: one transaction each.
+   */
   readonly groupCommit?: GroupCommitMode
   /** Body limit of the single-claim routes, bytes (default 1 MiB; a claim is ~7 KB). */
   readonly bodyLimit?: number
@@ -83,12 +90,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const monthEnd = opts.monthEnd ?? (db ? monthEndPort(db, opts.tables, opts.policy) : undefined)
   const env: SettleEnv = { tables: opts.tables, policy: opts.policy, ledger: opts.ledger }
   const metrics = new ServiceMetrics(opts.processMetrics ?? false)
-  const committer = new GroupCommitter(
-    (body) => engine.processClaim(body, env),
-    (bodies) => engine.processBatch(bodies, env),
-    opts.groupCommit ?? 'immediate',
-    (n, s) => metrics.countCommit(n, s),
-  )
+  const committer = await makeCommitter(opts, engine, env, metrics)
   const runBatch = opts.runBatch
     ? (bodies: readonly unknown[]) => opts.runBatch!(bodies, env)
     : async (bodies: readonly unknown[]) => {
@@ -135,9 +137,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   })
 
   // every request's end: the ledger is closed only after the last queued claim is settled and answered
-  app.addHook('preClose', async () => { committer.flush() })
+  app.addHook('preClose', async () => { await committer.drain() })
   app.addHook('onClose', async () => {
-    committer.flush()
+    await committer.drain()
+    await committer.close?.()
     if (opts.closeLedger) opts.ledger.close()
   })
   app.decorate('pendingClaims', { getter: () => committer.pending })
@@ -148,6 +151,31 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(batchRoutes, { deps })
   await app.register(monthEndRoutes, { deps })
   return app
+}
+
+/**
+ * The real-time claims' committer: the ledger writer thread when asked for, or by default when it applies (the real
+ * engine over a SqliteLedger file); else group commit on the event loop.
+ */
+async function makeCommitter(opts: AppOptions, engine: SettlementEngine, env: SettleEnv, metrics: ServiceMetrics): Promise<ClaimCommitter & { close?: () => Promise<void> }> {
+  const ledger = opts.ledger
+  const file = ledger instanceof SqliteLedger && ledger.file !== ':memory:' && ledger.file !== '' ? ledger.file : undefined
+  const threadable = file !== undefined && opts.engine === undefined
+  const mode = opts.groupCommit ?? (threadable ? 'thread' : 'immediate')
+  if (mode === 'thread') {
+    if (!threadable || !(ledger instanceof SqliteLedger)) {
+      throw new TypeError("buildApp: groupCommit 'thread' needs the real engine and a SqliteLedger on a file (not ':memory:')")
+    }
+    const writer = await LedgerWriter.start({ ledgerFile: ledger.file, onCommit: (n, s) => metrics.countCommit(n, s) })
+    const committer = new WriterCommitter({ tables: opts.tables, policy: opts.policy, ledger, writer })
+    return Object.assign(committer, { close: () => writer.close() })
+  }
+  return new GroupCommitter(
+    (body) => engine.processClaim(body, env),
+    (bodies) => engine.processBatch(bodies, env),
+    mode,
+    (n, s) => metrics.countCommit(n, s),
+  )
 }
 
 /** Any thrown thing → the catalogue's error (never a stack trace in the answer). */

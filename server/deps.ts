@@ -4,7 +4,7 @@ import type { Policy } from '../engine/policy/types.js'
 import type { Tables } from '../engine/tables/types.js'
 import type { AdjudicationResult } from '../engine/result.js'
 import type { MonthEndPort, SettleEnv, SettlementEngine } from './engine-port.js'
-import type { GroupCommitter } from './group-commit.js'
+import type { ClaimCommitter } from './group-commit.js'
 import type { ServiceMetrics } from './plugins/metrics.js'
 
 export interface ServerDeps {
@@ -13,7 +13,7 @@ export interface ServerDeps {
   readonly ledger: Ledger
   readonly env: SettleEnv
   readonly engine: SettlementEngine
-  readonly committer: GroupCommitter
+  readonly committer: ClaimCommitter
   readonly metrics: ServiceMetrics
   readonly monthEnd: MonthEndPort | undefined
   /** Settle a batch (inline processBatch by default; the pool may take it over). */

@@ -4,7 +4,22 @@
 // Order is arrival order, so two concurrent requests with one msgid settle once: the second replays the first.
 import type { AdjudicationResult } from '../engine/result.js'
 
-export type GroupCommitMode = 'immediate' | number | false
+/**
+ * 'thread' (default where it applies): the ledger writer thread commits (writer-commit.ts); 'immediate': claims parsed
+ * in one event-loop turn share a transaction on the event loop; a number: the same within that many ms; false: one
+ * transaction per claim.
+ */
+export type GroupCommitMode = 'thread' | 'immediate' | number | false
+
+/** How the settlement route hands a claim over to be settled and recorded. */
+export interface ClaimCommitter {
+  /** The claim's answer once it is recorded (or rejected); a storage fault rejects the promise. */
+  submit(body: unknown): Promise<AdjudicationResult>
+  /** Claims submitted and not yet answered. */
+  readonly pending: number
+  /** Resolves once every submitted claim is answered (shutdown). */
+  drain(): Promise<void>
+}
 
 interface Pending {
   readonly body: unknown
@@ -12,7 +27,7 @@ interface Pending {
   readonly reject: (e: unknown) => void
 }
 
-export class GroupCommitter {
+export class GroupCommitter implements ClaimCommitter {
   private queue: Pending[] = []
   private scheduled = false
   private inFlight = 0
@@ -20,7 +35,7 @@ export class GroupCommitter {
   constructor(
     private readonly settleOne: (body: unknown) => AdjudicationResult,
     private readonly settleMany: (bodies: readonly unknown[]) => AdjudicationResult[],
-    private readonly mode: GroupCommitMode,
+    private readonly mode: Exclude<GroupCommitMode, 'thread'>,
     private readonly onCommit: (claims: number, seconds: number) => void = () => {},
   ) {}
 
@@ -48,6 +63,11 @@ export class GroupCommitter {
   /** Claims queued and not yet answered. */
   get pending(): number {
     return this.queue.length + this.inFlight
+  }
+
+  drain(): Promise<void> {
+    this.flush()
+    return Promise.resolve()
   }
 
   /** Settle everything queued now (also called before the ledger closes). */

@@ -35,15 +35,38 @@ export interface ReversalEnv {
 /** JSON with object keys sorted at every level: the same body always hashes the same, whatever its key order. */
 export function canonicalJson(v: unknown): string {
   // a sorted deep copy then the native stringify: measured ~2x faster than building the string in JS
-  return JSON.stringify(sortedCopy(v)) ?? 'null'
+  return JSON.stringify(sortedCopy(v, new SortedKeys())) ?? 'null'
 }
 
-function sortedCopy(v: unknown): unknown {
+/**
+ * Object.keys(o) sorted, remembering the last key list seen: a claim's fee lines all have the same keys in the same
+ * order, so they are sorted once per claim, not once per line (measured: a fifth of canonicalJson's time).
+ */
+class SortedKeys {
+  private lastKeys: readonly string[] = []
+  private lastSorted: readonly string[] = []
+
+  of(o: object): readonly string[] {
+    const keys = Object.keys(o)
+    const last = this.lastKeys
+    if (keys.length === last.length && keys.length > 0) {
+      let same = true
+      for (let i = 0; i < keys.length; i++) if (keys[i] !== last[i]) { same = false; break }
+      if (same) return this.lastSorted
+    }
+    this.lastKeys = keys
+    this.lastSorted = keys.slice().sort()
+    return this.lastSorted
+  }
+}
+
+function sortedCopy(v: unknown, keys: SortedKeys): unknown {
   if (v === null || typeof v !== 'object') return v
-  if (Array.isArray(v)) return v.map((x: unknown) => (x === undefined ? null : sortedCopy(x)))
+  if (Array.isArray(v)) return v.map((x: unknown) => (x === undefined ? null : sortedCopy(x, keys)))
   const obj = v as Record<string, unknown>
-  const out: Record<string, unknown> = {}
-  for (const k of Object.keys(obj).sort()) out[k] = sortedCopy(obj[k])
+  // no prototype: a "__proto__" key of the body stays a key
+  const out = Object.create(null) as Record<string, unknown>
+  for (const k of keys.of(obj)) out[k] = sortedCopy(obj[k], keys)
   return out
 }
 
@@ -89,16 +112,22 @@ export function processClaim(body: unknown, env: SettleEnv): AdjudicationResult 
 export function settleOnce(ledger: Ledger, msgid: string, hash: string, outcome: () => Outcome): AdjudicationResult {
   if (msgid !== '') {
     const prior = ledger.lookupMsgid(msgid)
-    if (prior !== undefined) {
-      return prior.bodyHash === hash ? prior.result
-        : rejectionToResult(msgid, [reason('E_MSGID_CONFLICT', 'msgid', `msgid ${msgid} was already used with another body`)])
-    }
+    if (prior !== undefined) return priorAnswer(prior, msgid, hash)
   }
   const o = outcome()
   if (o.status === 'rejected') return rejectionToResult(o.msgid, o.reasons)
   // the msgid was looked up just above, in this transaction: record() need not look it up again (measured ~2 µs of
   // a ~40 µs append); record() still checks when the claim's msgid is not the one looked up
   return fromRecord(msgid, ledger.record(o.settlement, hash, msgid !== '' ? { checkedMsgid: msgid } : {}))
+}
+
+/** A msgid recorded before: its first answer when the body is the same, else E_MSGID_CONFLICT (HTTP 409). */
+export function priorAnswer(prior: { readonly bodyHash: string; readonly result: AdjudicationResult }, msgid: string, hash: string): AdjudicationResult {
+  return prior.bodyHash === hash ? prior.result : msgidConflict(msgid)
+}
+
+export function msgidConflict(msgid: string): AdjudicationResult {
+  return rejectionToResult(msgid, [reason('E_MSGID_CONFLICT', 'msgid', `msgid ${msgid} was already used with another body`)])
 }
 
 /** Validate a reversal body `{ setl_id, msgid }` (msgid: the reversal's own idempotency key). */

@@ -134,22 +134,37 @@ export class SqliteLedger implements Ledger {
   }
 
   record(s: Settlement, bodyHash: string, opts?: { readonly checkedMsgid?: string }): RecordOutcome {
-    return this.transaction(() => {
-      if (opts?.checkedMsgid === undefined || opts.checkedMsgid !== s.claim.msgid) {
-        const prior = this.replayOrConflict(s.claim.msgid, bodyHash)
+    const p = prepareRecord(s, bodyHash)
+    const out = this.append(p, opts)
+    return out.status === 'appended' ? { status: 'settled', result: { ...p.result, setl_id: out.setlId } } : out
+  }
+
+  /**
+   * Append a prepared settlement (prepareRecord): msgid check (unless opts.checkedMsgid is its msgid), the visit's
+   * live settlement check, then the row, its line set and the accumulators, in one transaction (a savepoint when one
+   * is open). The ledger writer thread (ledger/writer-thread.ts) calls this with settlements prepared elsewhere.
+   */
+  append(p: Omit<PreparedRecord, 'result'>, opts?: { readonly checkedMsgid?: string }): AppendOutcome {
+    return this.transaction((): AppendOutcome => {
+      if (opts?.checkedMsgid === undefined || opts.checkedMsgid !== p.msgid) {
+        const prior = this.replayOrConflict(p.msgid, p.bodyHash)
         if (prior !== undefined) return prior
       }
-      const live = this.liveSettlementOf(s.claim.psnNo, s.claim.mdtrtId)
+      const live = this.liveSettlementOf(p.psnNo, p.mdtrtId)
       if (live !== undefined) {
-        return { status: 'rejected', reasons: [reason('E_MDTRT_SETTLED', 'mdtrt_id', `mdtrt_id ${s.claim.mdtrtId} is settled as ${live}: reverse it first`)] }
+        return { status: 'rejected', reasons: [reason('E_MDTRT_SETTLED', 'mdtrt_id', `mdtrt_id ${p.mdtrtId} is settled as ${live}: reverse it first`)] }
       }
       const seq = this.nextSeq()
       const setlId = setlIdOf(seq)
-      const result = settlementToResult(s, 'settled', setlId)
-      this.st.insertSettlement.run(rowValues(settlementRow(s, { seq, setlId, bodyHash, recordedAt: this.now().toISOString(), result })))
-      this.insertLines(setlId, s)
-      this.st.addAccum.run({ psn_no: s.claim.psnNo, year: s.claim.year, ...s.accum })
-      return { status: 'settled', result }
+      const row = p.row.slice()
+      row[COL.seq] = seq
+      row[COL.setl_id] = setlId
+      row[COL.recorded_at] = this.now().toISOString()
+      row[COL.result_json] = JSON.stringify({ ...p.head, setl_id: setlId })
+      this.st.insertSettlement.run(row)
+      this.st.insertLineSet.run(setlId, p.linesJson)
+      this.st.addAccum.run({ psn_no: p.psnNo, year: p.year, ...p.accum })
+      return { status: 'appended', setlId }
     })
   }
 
@@ -236,25 +251,12 @@ export class SqliteLedger implements Ledger {
     if (this.db.open) this.db.close()
   }
 
-  /** The fee lines of a settlement, one row (see schema.ts: settlement_line_sets). */
-  private insertLines(setlId: string, s: Settlement): void {
-    const fees = s.claim.fees
-    const tuples: LineTuple[] = s.lines.map((l, i) => {
-      // lines are in the claim's fee order (adjudication keeps it): the fee line gives the code and amount
-      const fee = fees[i]
-      assert(fee !== undefined && fee.feedetlSn === l.feedetl_sn, `line ${l.feedetl_sn} is not fee line ${i} of the claim`)
-      return [l.feedetl_sn, fee.code, l.chrgitm_lv, fee.amountFen, l.fulamt_ownpay_amt_fen, l.overlmt_amt_fen,
-        l.preselfpay_amt_fen, l.inscp_scp_amt_fen, l.reasons.map((r) => r.code)]
-    })
-    this.st.insertLineSet.run(setlId, JSON.stringify(tuples))
-  }
-
   private nextSeq(): number {
     return (this.st.maxSeq.get() as number) + 1
   }
 
   /** Same msgid seen before: the first answer (same body) or a conflict (another body). */
-  private replayOrConflict(msgid: string, bodyHash: string): RecordOutcome | undefined {
+  private replayOrConflict(msgid: string, bodyHash: string): Exclude<RecordOutcome, { readonly status: 'settled' | 'rejected' }> | undefined {
     const prior = this.lookupMsgid(msgid)
     if (prior === undefined) return undefined
     if (prior.bodyHash === bodyHash) return { status: 'replayed', result: prior.result }
@@ -266,16 +268,67 @@ export function openLedger(file: string, opts?: OpenLedgerOptions): SqliteLedger
   return new SqliteLedger(file, opts)
 }
 
-function settlementRow(
-  s: Settlement,
-  x: { seq: number; setlId: string; bodyHash: string; recordedAt: string; result: AdjudicationResult },
-): Row {
+/**
+ * A settlement made ready to append without the database (any thread can prepare it): everything but seq, setl_id,
+ * recorded_at and result_json, which append() fills in. Plain data: it crosses to the ledger writer thread as it is.
+ */
+export interface PreparedRecord {
+  readonly msgid: string
+  readonly psnNo: string
+  readonly mdtrtId: string
+  readonly year: number
+  readonly bodyHash: string
+  /** The settlements row in SETTLEMENT_COLUMNS order (seq, setl_id, recorded_at, result_json: null). */
+  readonly row: readonly (string | number | null)[]
+  /** The settlement_line_sets row: the fee lines as JSON tuples. */
+  readonly linesJson: string
+  readonly accum: Settlement['accum']
+  /** The answer without its lines and with setl_id '' (its key is in place): result_json once setl_id is set. */
+  readonly head: AdjudicationResult
+  /** The whole answer, setl_id ''. Not sent to the writer thread (the caller keeps it). */
+  readonly result: AdjudicationResult
+}
+
+export type AppendOutcome =
+  | { readonly status: 'appended'; readonly setlId: string }
+  | Exclude<RecordOutcome, { readonly status: 'settled' }>
+
+const COL = {
+  seq: SETTLEMENT_COLUMNS.indexOf('seq'),
+  setl_id: SETTLEMENT_COLUMNS.indexOf('setl_id'),
+  recorded_at: SETTLEMENT_COLUMNS.indexOf('recorded_at'),
+  result_json: SETTLEMENT_COLUMNS.indexOf('result_json'),
+} as const
+
+export function prepareRecord(s: Settlement, bodyHash: string): PreparedRecord {
+  const result = settlementToResult(s, 'settled', '')
+  const { lines: _lines, ...head } = result
+  return {
+    msgid: s.claim.msgid, psnNo: s.claim.psnNo, mdtrtId: s.claim.mdtrtId, year: s.claim.year, bodyHash,
+    row: rowValues(settlementRow(s, bodyHash)), linesJson: lineSetJson(s), accum: s.accum, head, result,
+  }
+}
+
+/** The fee lines of a settlement as one row (see schema.ts: settlement_line_sets). */
+function lineSetJson(s: Settlement): string {
+  const fees = s.claim.fees
+  const tuples: LineTuple[] = s.lines.map((l, i) => {
+    // lines are in the claim's fee order (adjudication keeps it): the fee line gives the code and amount
+    const fee = fees[i]
+    assert(fee !== undefined && fee.feedetlSn === l.feedetl_sn, `line ${l.feedetl_sn} is not fee line ${i} of the claim`)
+    return [l.feedetl_sn, fee.code, l.chrgitm_lv, fee.amountFen, l.fulamt_ownpay_amt_fen, l.overlmt_amt_fen,
+      l.preselfpay_amt_fen, l.inscp_scp_amt_fen, l.reasons.map((r) => r.code)]
+  })
+  return JSON.stringify(tuples)
+}
+
+function settlementRow(s: Settlement, bodyHash: string): Row {
   const c = s.claim
   const row: Row = {
-    setl_id: x.setlId, seq: x.seq, msgid: c.msgid, body_hash: x.bodyHash, kind: 'settlement', reverses: null,
+    setl_id: null, seq: null, msgid: c.msgid, body_hash: bodyHash, kind: 'settlement', reverses: null,
     fixmedins_code: c.hospitalCode, psn_no: c.psnNo, insutype: c.insutype, mdtrt_id: c.mdtrtId, med_type: c.medType,
     inpatient: c.inpatient ? 1 : 0, begndate: c.begndate, enddate: c.enddate, year: c.year, month: c.month,
-    recorded_at: x.recordedAt,
+    recorded_at: null,
     dip_group_code: s.dip?.group_code ?? null, dip_kind: s.dip?.kind ?? null, dip_points_1e4: s.dip?.points_1e4 ?? null,
     dip_deviation: s.dip?.deviation ?? null, dip_flags: s.dip ? JSON.stringify(s.dip.flags) : null,
     alliance_id: s.stay?.alliance_id ?? null, level: s.stay?.level ?? null, episode_id: s.stay?.episode_id ?? null,
@@ -283,7 +336,7 @@ function settlementRow(
     dx_category: s.stay?.dx_category ?? null,
     // begn_day / end_day are kept for every claim (outpatient too); a row is a stay when episode_id is set
     begn_day: c.begnDay, end_day: c.endDay,
-    result_json: resultJsonWithoutLines(x.result),
+    result_json: null,
   }
   for (const f of SETLINFO_FIELDS) row[`${f}_fen`] = s.setlinfo[`${f}_fen`]
   for (const f of ACCUM_FIELDS) row[f] = s.accum[f]

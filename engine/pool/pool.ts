@@ -1,15 +1,12 @@
 // The adjudication pool (main thread): stream JSON lines in, route each to its person's lane, hand batches of raw
 // bytes to piscina workers, write the answers out in input order. See README.md for the design and its reasons.
 import { Buffer } from 'node:buffer'
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Readable, Writable } from 'node:stream'
 import { once } from 'node:events'
 import { Piscina } from 'piscina'
 import { Unpackr } from 'msgpackr'
 import { openLedger } from '../ledger/sqlite.js'
-import { fromRoot } from '../paths.js'
+import { workerFile } from '../worker-file.js'
 import { rejectionToResult } from '../result.js'
 import { reason } from '../reasons.js'
 import { faultFromEnv } from './fault.js'
@@ -57,16 +54,6 @@ interface Batch {
   attempts: number
 }
 
-function defaultWorker(): { workerFile: string; execArgv: readonly string[] } {
-  const here = dirname(fileURLToPath(import.meta.url))
-  const beside = join(here, 'worker.js')
-  if (existsSync(beside)) return { workerFile: beside, execArgv: [] }
-  // running from source (vitest, tsx): use the compiled worker when built, else the source through tsx
-  const built = fromRoot('dist', 'engine', 'pool', 'worker.js')
-  if (existsSync(built)) return { workerFile: built, execArgv: [] }
-  return { workerFile: join(here, 'worker.ts'), execArgv: ['--import', 'tsx'] }
-}
-
 const FLUSH_BYTES = 64 * 1024
 
 export class AdjudicationPool {
@@ -75,7 +62,7 @@ export class AdjudicationPool {
   private running = false
 
   constructor(options: PoolOptions) {
-    const d = defaultWorker()
+    const d = workerFile(import.meta.url, 'worker')
     this.options = fillOptions(options, { ...d, fault: faultFromEnv() })
     const o = this.options
     // create the ledger (schema, WAL) once here, so that workers starting together never race to do it

@@ -1,7 +1,8 @@
 // Bearer credentials: one per hospital (it sees and writes only its own records) and the bureau's admin (month-end).
 // Stored in a `credentials` table of the ledger file, hashed: a token is `dps_<key id>_<secret>`; the row holds the key
 // id in clear (to find the row) and sha256 of the whole token (random 32-byte secrets need no slow hash). The presented
-// token's hash is compared with crypto.timingSafeEqual.
+// token's hash is compared with crypto.timingSafeEqual. A row read is reused for up to a second (ROW_CACHE_MS): a
+// revocation by another process (or by `dipsettle credentials`) takes effect within that second.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type Database from 'better-sqlite3'
 
@@ -28,12 +29,19 @@ function sha256(s: string): Buffer {
 
 interface Row { key_id: string; token_sha256: Buffer; role: 'hospital' | 'admin'; hospital: string | null; revoked: number }
 
+/** How long a credential row read from the file is reused (a revocation takes effect within this time). */
+const ROW_CACHE_MS = 1000
+const ROW_CACHE_MAX = 10_000
+
 export class CredentialStore implements CredentialVerifier {
+  /** key id → the row as read, and when: every request is authenticated, and a row lookup costs a SQLite read. */
+  private readonly rows = new Map<string, { readonly row: Row | undefined; readonly at: number }>()
   private readonly byKey
   private readonly insert
   private readonly revokeLabel
 
-  constructor(private readonly db: Database.Database) {
+  /** `now` (ms, monotonic): the row cache's clock; tests pass their own. */
+  constructor(private readonly db: Database.Database, private readonly now: () => number = () => performance.now()) {
     db.exec(`CREATE TABLE IF NOT EXISTS credentials (
       key_id TEXT PRIMARY KEY,
       token_sha256 BLOB NOT NULL,
@@ -55,20 +63,32 @@ export class CredentialStore implements CredentialVerifier {
     const token = `dps_${keyId}_${randomBytes(32).toString('base64url')}`
     const hospital = 'hospital' in who ? who.hospital : null
     this.insert.run(keyId, sha256(token), hospital === null ? 'admin' : 'hospital', hospital, label, new Date().toISOString())
+    this.rows.delete(keyId)
     const principal: Principal = hospital === null ? { role: 'admin', keyId } : { role: 'hospital', hospital, keyId }
     return { token, principal }
   }
 
   /** Revoke every live credential with this label (the demo re-issues its tokens on each start). */
   revokeLabelled(label: string): number {
+    this.rows.clear()
     return this.revokeLabel.run(label).changes
+  }
+
+  private row(keyId: string): Row | undefined {
+    const now = this.now()
+    const hit = this.rows.get(keyId)
+    if (hit !== undefined && now - hit.at < ROW_CACHE_MS) return hit.row
+    const row = this.byKey.get(keyId)
+    if (this.rows.size >= ROW_CACHE_MAX) this.rows.clear()
+    this.rows.set(keyId, { row, at: now })
+    return row
   }
 
   verify(token: string): Principal | undefined {
     const m = TOKEN_RE.exec(token)
     if (!m) return undefined
     const keyId = m[1] as string
-    const row = this.byKey.get(keyId)
+    const row = this.row(keyId)
     const presented = sha256(token)
     // compare even when the row is missing, so a miss and a wrong secret take the same time
     const stored = row?.token_sha256 ?? Buffer.alloc(presented.length)

@@ -31,6 +31,10 @@ function withLedger<T>(fn: (l: ReturnType<typeof openLedger>) => T): T {
 describe('canonical body hash', () => {
   it('ignores key order at every level and keeps array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}')
+    // objects with the same keys one after the other (fee lines), in the same and in another order
+    expect(canonicalJson([{ b: 1, a: 2 }, { b: 3, a: 4 }, { a: 5, b: 6 }, { b: 7, c: 8 }]))
+      .toBe('[{"a":2,"b":1},{"a":4,"b":3},{"a":5,"b":6},{"b":7,"c":8}]')
+    expect(canonicalJson(JSON.parse('{"z":1,"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1},"z":1}')
     expect(bodyHash({ a: 1, b: 2 })).toBe(bodyHash({ b: 2, a: 1 }))
     expect(bodyHash({ a: [1, 2] })).not.toBe(bodyHash({ a: [2, 1] }))
   })

@@ -2,6 +2,9 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { CredentialStore } from '../../server/auth/credentials.js'
 
 describe('CredentialStore', () => {
@@ -25,5 +28,25 @@ describe('CredentialStore', () => {
     expect(store.verify(admin.token)).toMatchObject({ role: 'admin' })
     expect(store.revokeLabelled('demo')).toBe(1)
     expect(store.verify(admin.token)).toBeUndefined()
+  })
+
+  it('a revocation written by another connection takes effect once the cached row is a second old', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dipsettle-cred-'))
+    try {
+      let now = 0
+      const store = new CredentialStore(new Database(join(dir, 'l.sqlite')), () => now)
+      const { token } = store.add({ hospital: 'H15020300001' }, 'cashier 3')
+      expect(store.verify(token)).toBeDefined()
+      // another process (the credentials CLI) revokes it in the file
+      const other = new Database(join(dir, 'l.sqlite'))
+      other.prepare("UPDATE credentials SET revoked = 1 WHERE label = 'cashier 3'").run()
+      other.close()
+      now = 999
+      expect(store.verify(token)).toBeDefined()
+      now = 1001
+      expect(store.verify(token)).toBeUndefined()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -18,6 +18,7 @@ function intOption(name: string, v: string, min: number, max: number): number {
 }
 
 function groupCommitOption(v: string): GroupCommitMode {
+  if (v === 'thread') return 'thread'
   if (v === 'immediate') return 'immediate'
   if (v === 'off') return false
   return intOption('group-commit', v, 1, 50)
@@ -36,8 +37,9 @@ export function register(program: Command): void {
       + 'CPU for adjudication but contend for the write lock', '1')
     .option('--batch-workers <n>', 'worker threads adjudicating POST /v1/batches off the event loop (engine/pool); '
       + '0 runs batches inline', '1')
-    .option('--group-commit <mode>', '"immediate" (claims arriving in one event-loop turn share a transaction), a '
-      + 'window in ms (1–50), or "off"', 'immediate')
+    .option('--group-commit <mode>', '"thread" (a ledger writer thread commits whatever claims are queued in one '
+      + 'transaction while the event loop goes on adjudicating), "immediate" (claims arriving in one event-loop turn '
+      + 'share a transaction, committed on the event loop), a window in ms (1–50), or "off"', 'thread')
     .action(async (opts: ServeOpts) => {
       const inWorker = workerConfig()
       if (inWorker) return serve(inWorker)

@@ -1,0 +1,39 @@
+// What crosses between the ledger writer thread (writer-thread.ts) and its owner (writer.ts). Plain data only: a
+// prepared row, never a claim object; outcomes as data (an exception in the thread would lose its class).
+import type { Reason } from '../reasons.js'
+import type { AdjudicationResult } from '../result.js'
+import type { PreparedRecord } from './sqlite.js'
+
+export interface WriterConfig {
+  readonly ledgerFile: string
+  /** ms to wait for another process's write lock (busy_timeout). */
+  readonly busyTimeoutMs?: number
+}
+
+/** Append one prepared settlement, provided its person's history is still at `version` (ledger.personVersion). */
+export interface WriteRequest {
+  readonly id: number
+  /** The prepared record without its full answer (the owner keeps that). */
+  readonly record: Omit<PreparedRecord, 'result'>
+  readonly version: number
+}
+
+export type WriteOutcome =
+  | { readonly status: 'appended'; readonly setlId: string }
+  /** The msgid was recorded before (by this or another writer) with the same body: its answer. */
+  | { readonly status: 'replayed'; readonly result: AdjudicationResult }
+  | { readonly status: 'conflict' | 'rejected'; readonly reasons: readonly Reason[] }
+  /** Another writer settled or reversed a claim of this person since `version`: adjudicate again and resubmit. */
+  | { readonly status: 'stale' }
+  /** Could not be written (storage fault, or a bug): nothing of it is in the ledger. */
+  | { readonly status: 'failed'; readonly message: string }
+
+/** One message back per transaction: the answers of the requests it held, after it committed. */
+export interface WriteBatchAnswer {
+  readonly answers: readonly (WriteOutcome & { readonly id: number })[]
+  /** Seconds from BEGIN to the end of COMMIT (the fsync included). */
+  readonly commitSeconds: number
+}
+
+/** The owner asks the thread to finish what it holds, close the ledger and exit. */
+export const CLOSE = 'close'

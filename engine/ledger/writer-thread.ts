@@ -1,0 +1,95 @@
+// The ledger writer thread: the HTTP process's one writer. It takes prepared settlements (writer-protocol.ts) and
+// appends every request waiting in its queue in ONE transaction (group commit: one fsync for all of them), then
+// answers them together. The event loop that parses and adjudicates claims never waits for a commit.
+//
+// Per request, inside the transaction (a savepoint each, so one failure does not undo the others):
+//   msgid seen?      → the first answer (same body) or E_MSGID_CONFLICT — as processClaim's settleOnce
+//   person moved?    → 'stale' (another writer settled this person since the owner read the history)
+//   else             → append (row, line set, accumulators) → 'appended' with its setl_id
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+import { openLedger } from './sqlite.js'
+import { CLOSE, type WriteBatchAnswer, type WriteOutcome, type WriteRequest, type WriterConfig } from './writer-protocol.js'
+
+const config = workerData as WriterConfig
+if (parentPort === null) throw new Error('ledger writer: run me as a worker thread (engine/ledger/writer.ts)')
+const port = parentPort
+// SQLite's own busy handler sleeps 1, 2, 5, 10 … ms between tries for another process's write lock: this thread asks
+// without waiting and retries every BUSY_RETRY_MS itself, up to busyTimeoutMs (one process per core on one file)
+const busyTimeoutMs = config.busyTimeoutMs ?? 10_000
+const ledger = openLedger(config.ledgerFile, { busyTimeoutMs })
+ledger.db.pragma('busy_timeout = 0')
+const BUSY_RETRY_MS = 0.1
+const sleeper = new Int32Array(new SharedArrayBuffer(4))
+
+function isBusy(e: unknown): boolean {
+  return e instanceof Database.SqliteError && (e.code === 'SQLITE_BUSY' || e.code.startsWith('SQLITE_BUSY_'))
+}
+
+/** fn in one write transaction, waiting for another process's write lock in short sleeps (a busy fn is re-run whole). */
+function transactionWhenFree<T>(fn: () => T): T {
+  const deadline = performance.now() + busyTimeoutMs
+  for (;;) {
+    try {
+      return ledger.transaction(fn)
+    } catch (e) {
+      if (!isBusy(e) || performance.now() >= deadline) throw e
+      Atomics.wait(sleeper, 0, 0, BUSY_RETRY_MS)
+    }
+  }
+}
+
+function writeOne(r: WriteRequest): WriteOutcome {
+  return ledger.transaction((): WriteOutcome => {
+    const { msgid, psnNo } = r.record
+    const seen = ledger.lookupMsgid(msgid) !== undefined
+    if (!seen && ledger.personVersion(psnNo) !== r.version) return { status: 'stale' }
+    // a msgid seen before: append answers the replay or the conflict and writes nothing
+    return ledger.append(r.record, seen ? {} : { checkedMsgid: msgid })
+  })
+}
+
+/** One request in its own savepoint: a bug is that request's failure; a storage fault aborts the transaction. */
+function isolated(r: WriteRequest): WriteOutcome & { id: number } {
+  try {
+    return { id: r.id, ...writeOne(r) }
+  } catch (e) {
+    if (e instanceof Database.SqliteError) throw e
+    return { id: r.id, status: 'failed', message: (e as Error).message }
+  }
+}
+
+function writeBatch(batch: readonly WriteRequest[]): WriteBatchAnswer {
+  const t0 = process.hrtime.bigint()
+  let answers: (WriteOutcome & { id: number })[]
+  try {
+    answers = transactionWhenFree(() => batch.map(isolated))
+  } catch {
+    // the shared transaction failed (disk full, I/O, lock timeout): each alone, so that one cannot fail the rest
+    answers = batch.map((r) => {
+      try {
+        return transactionWhenFree(() => isolated(r))
+      } catch (e) {
+        return { id: r.id, status: 'failed', message: (e as Error).message }
+      }
+    })
+  }
+  return { answers, commitSeconds: Number(process.hrtime.bigint() - t0) / 1e9 }
+}
+
+port.on('message', (first: WriteRequest | typeof CLOSE) => {
+  // everything queued behind the first message joins its transaction
+  const batch: WriteRequest[] = []
+  let closing = false
+  for (let m: WriteRequest | typeof CLOSE | undefined = first; m !== undefined;) {
+    if (m === CLOSE) closing = true
+    else batch.push(m)
+    const next = receiveMessageOnPort(port)
+    m = next === undefined ? undefined : (next.message as WriteRequest | typeof CLOSE)
+  }
+  if (batch.length > 0) port.postMessage(writeBatch(batch))
+  if (closing) {
+    ledger.close()
+    port.close()
+  }
+})

@@ -1,0 +1,117 @@
+// Real-time settlements with the ledger writer thread (engine/ledger/writer.ts): the event loop adjudicates, the
+// writer thread appends and commits. A claim's way:
+//   1. wait for the person's previous claim still in flight (one claim per person at a time, in arrival order);
+//   2. against the committed ledger: msgid seen? → the first answer (same body) or E_MSGID_CONFLICT;
+//      else the person's history version, and the adjudication against that history;
+//   3. the prepared row goes to the writer thread, which checks the msgid and the version again inside its
+//      transaction (another process, or a reversal, may have written this person meanwhile: 'stale' → back to 2),
+//      appends, commits together with whatever else was queued, and answers;
+//   4. the answer leaves only after its commit.
+// While one group of claims is being committed, the event loop parses and adjudicates the next ones; in
+// GroupCommitter (group-commit.ts) the loop waited for every fsync.
+import { adjudicate as realAdjudicate } from '../engine/adjudicate/index.js'
+import type { AdjudicationContext, Outcome } from '../engine/adjudicate/types.js'
+import { bodyHash, faultAnswer, msgidConflict, priorAnswer } from '../engine/ledger/settle.js'
+import { prepareRecord, type SqliteLedger } from '../engine/ledger/sqlite.js'
+import type { LedgerWriter } from '../engine/ledger/writer.js'
+import type { Policy } from '../engine/policy/types.js'
+import { reason } from '../engine/reasons.js'
+import { rejectionToResult, type AdjudicationResult } from '../engine/result.js'
+import type { Tables } from '../engine/tables/types.js'
+import type { ClaimCommitter } from './group-commit.js'
+
+/** Re-adjudications after 'stale' before giving up with E_FAILED (another writer keeps changing this person). */
+const MAX_STALE_RETRIES = 8
+
+export interface WriterCommitterEnv {
+  readonly tables: Tables
+  readonly policy: Policy
+  /** This process's own connection: the reads of step 2 (never written through while the writer runs). */
+  readonly ledger: SqliteLedger
+  readonly writer: LedgerWriter
+  readonly adjudicate?: (input: unknown, ctx: AdjudicationContext) => Outcome
+}
+
+type Read =
+  | { readonly kind: 'answer'; readonly result: AdjudicationResult }
+  | { readonly kind: 'outcome'; readonly version: number; readonly outcome: Outcome }
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x)
+}
+
+export class WriterCommitter implements ClaimCommitter {
+  /** Per person: the settlement in flight (resolved when answered). */
+  private readonly persons = new Map<string, Promise<void>>()
+  private inFlight = 0
+  private drained: (() => void)[] = []
+
+  constructor(private readonly env: WriterCommitterEnv) {}
+
+  get pending(): number {
+    return this.inFlight
+  }
+
+  async submit(body: unknown): Promise<AdjudicationResult> {
+    if (!isObject(body)) return rejectionToResult('', [reason('E_BAD_JSON', '')])
+    const msgid = typeof body['msgid'] === 'string' ? body['msgid'] : ''
+    const psnNo = typeof body['psn_no'] === 'string' ? body['psn_no'] : ''
+    this.inFlight++
+    const before = this.persons.get(psnNo)
+    let release: () => void = () => {}
+    const mine = new Promise<void>((resolve) => { release = resolve })
+    this.persons.set(psnNo, mine)
+    try {
+      if (before !== undefined) await before
+      return await this.settle(body, msgid, psnNo)
+    } finally {
+      release()
+      if (this.persons.get(psnNo) === mine) this.persons.delete(psnNo)
+      if (--this.inFlight === 0) for (const d of this.drained.splice(0)) d()
+    }
+  }
+
+  /** Resolves when no claim is in flight. */
+  drain(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => { this.drained.push(resolve) })
+  }
+
+  private async settle(body: Record<string, unknown>, msgid: string, psnNo: string): Promise<AdjudicationResult> {
+    const hash = bodyHash(body)
+    for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
+      const read = this.read(body, msgid, psnNo, hash)
+      if (read.kind === 'answer') return read.result
+      const { outcome, version } = read
+      if (outcome.status === 'rejected') return rejectionToResult(outcome.msgid, outcome.reasons)
+      const prepared = prepareRecord(outcome.settlement, hash)
+      const w = await this.env.writer.submit(prepared, version)
+      switch (w.status) {
+        case 'appended': return { ...prepared.result, setl_id: w.setlId }
+        case 'replayed': return w.result
+        case 'conflict': return msgidConflict(msgid)
+        case 'rejected': return rejectionToResult(msgid, w.reasons)
+        case 'failed': return faultAnswer(msgid, new Error(w.message))
+        case 'stale': continue
+      }
+    }
+    return faultAnswer(msgid, new Error(`person ${psnNo} kept changing under ${MAX_STALE_RETRIES + 1} attempts`))
+  }
+
+  /**
+   * Step 2: the msgid's first answer, or the adjudication and the history version it saw. No read transaction is
+   * needed: the version is read before the history, so a write to this person after it (by another process) moves
+   * the version, and the writer thread answers 'stale'.
+   */
+  private read(body: Record<string, unknown>, msgid: string, psnNo: string, hash: string): Read {
+    const { ledger, tables, policy } = this.env
+    const adjudicate = this.env.adjudicate ?? realAdjudicate
+    const prior = msgid === '' ? undefined : ledger.lookupMsgid(msgid)
+    if (prior !== undefined) return { kind: 'answer', result: priorAnswer(prior, msgid, hash) }
+    const version = ledger.personVersion(psnNo)
+    try {
+      return { kind: 'outcome', version, outcome: adjudicate(body, { tables, policy, history: ledger }) }
+    } catch (e) {
+      return { kind: 'answer', result: faultAnswer(msgid, e) } // a storage fault is re-thrown: HTTP 500
+    }
+  }
+}
