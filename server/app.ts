@@ -1,6 +1,8 @@
 // Builds the HTTP service (SPEC §8, §9): one fastify app over loaded tables, a policy and a ledger. Routes live in
 // routes/ (one concern per file), schemas in schemas/, the error catalogue in errors.ts; this file only assembles.
-// Follow a claim: routes/settlements.ts → group-commit.ts → engine/ledger/settle.ts processBatch → the ledger row.
+// Follow a claim: routes/settlements.ts → writer-commit.ts (adjudicated here) → engine/ledger/writer.ts → the writer
+// thread (engine/ledger/writer-thread.ts) → the ledger row; with --group-commit immediate: group-commit.ts →
+// engine/ledger/settle.ts processBatch on the event loop.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Ajv } from 'ajv'

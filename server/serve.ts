@@ -1,7 +1,7 @@
 // `dipsettle serve`: one process, or N (node:cluster) sharing the port and the one ledger file. Each process loads the
-// tables itself; the ledger is SQLite in WAL mode with a busy timeout, and every write is BEGIN IMMEDIATE, so writes
-// stay serialised and durable across processes, and a msgid sent to two processes at once settles once (the ledger's
-// transaction + UNIQUE msgid).
+// tables itself; the ledger is SQLite in WAL mode, every write is BEGIN IMMEDIATE (each process's ledger writer
+// thread waits for the others' write lock in 0.1 ms steps, off the event loop), so writes stay serialised and durable
+// across processes, and a msgid sent to two processes at once settles once (the ledger's transaction + UNIQUE msgid).
 import cluster from 'node:cluster'
 import { openLedger } from '../engine/ledger/sqlite.js'
 import { loadPolicyFile } from '../engine/policy/validate.js'
