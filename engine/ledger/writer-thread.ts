@@ -26,8 +26,11 @@ function isBusy(e: unknown): boolean {
   return e instanceof Database.SqliteError && (e.code === 'SQLITE_BUSY' || e.code.startsWith('SQLITE_BUSY_'))
 }
 
-/** fn in one write transaction, waiting for another process's write lock in short sleeps (a busy fn is re-run whole). */
-function transactionWhenFree<T>(fn: () => T): T {
+/**
+ * fn in one write transaction, waiting for another process's write lock in short sleeps (a busy fn is re-run whole);
+ * `whileWaiting` runs at each sleep (the batch takes in the requests that arrive meanwhile).
+ */
+function transactionWhenFree<T>(fn: () => T, whileWaiting: () => void = () => {}): T {
   const deadline = performance.now() + busyTimeoutMs
   for (;;) {
     try {
@@ -35,6 +38,7 @@ function transactionWhenFree<T>(fn: () => T): T {
     } catch (e) {
       if (!isBusy(e) || performance.now() >= deadline) throw e
       Atomics.wait(sleeper, 0, 0, BUSY_RETRY_MS)
+      whileWaiting()
     }
   }
 }
@@ -59,11 +63,25 @@ function isolated(r: WriteRequest): WriteOutcome & { id: number } {
   }
 }
 
-function writeBatch(batch: readonly WriteRequest[]): WriteBatchAnswer {
+/** The requests queued on the port now, into `batch`; true when the owner asked to close. */
+function takeQueued(batch: WriteRequest[]): boolean {
+  let closing = false
+  for (let next = receiveMessageOnPort(port); next !== undefined; next = receiveMessageOnPort(port)) {
+    const m = next.message as WriteRequest | typeof CLOSE
+    if (m === CLOSE) closing = true
+    else batch.push(m)
+  }
+  return closing
+}
+
+/** Writes the batch in one transaction; while another process holds the write lock, later requests join it. */
+function writeBatch(batch: WriteRequest[]): { answer: WriteBatchAnswer; closing: boolean } {
   const t0 = process.hrtime.bigint()
+  let closing = false
+  const join = (): void => { if (takeQueued(batch)) closing = true }
   let answers: (WriteOutcome & { id: number })[]
   try {
-    answers = transactionWhenFree(() => batch.map(isolated))
+    answers = transactionWhenFree(() => batch.map(isolated), join)
   } catch {
     // the shared transaction failed (disk full, I/O, lock timeout): each alone, so that one cannot fail the rest
     answers = batch.map((r) => {
@@ -74,20 +92,18 @@ function writeBatch(batch: readonly WriteRequest[]): WriteBatchAnswer {
       }
     })
   }
-  return { answers, commitSeconds: Number(process.hrtime.bigint() - t0) / 1e9 }
+  return { answer: { answers, commitSeconds: Number(process.hrtime.bigint() - t0) / 1e9 }, closing }
 }
 
 port.on('message', (first: WriteRequest | typeof CLOSE) => {
   // everything queued behind the first message joins its transaction
-  const batch: WriteRequest[] = []
-  let closing = false
-  for (let m: WriteRequest | typeof CLOSE | undefined = first; m !== undefined;) {
-    if (m === CLOSE) closing = true
-    else batch.push(m)
-    const next = receiveMessageOnPort(port)
-    m = next === undefined ? undefined : (next.message as WriteRequest | typeof CLOSE)
+  const batch: WriteRequest[] = first === CLOSE ? [] : [first]
+  let closing = first === CLOSE || takeQueued(batch)
+  if (batch.length > 0) {
+    const w = writeBatch(batch)
+    port.postMessage(w.answer)
+    closing ||= w.closing
   }
-  if (batch.length > 0) port.postMessage(writeBatch(batch))
   if (closing) {
     ledger.close()
     port.close()
