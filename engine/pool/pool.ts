@@ -5,7 +5,9 @@ import type { Readable, Writable } from 'node:stream'
 import { once } from 'node:events'
 import { Piscina } from 'piscina'
 import { Unpackr } from 'msgpackr'
-import { openLedger } from '../ledger/sqlite.js'
+import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
+import { bodyHash, priorAnswer } from '../ledger/settle.js'
+import type { AdjudicationResult } from '../result.js'
 import { workerFile } from '../worker-file.js'
 import { rejectionToResult } from '../result.js'
 import { reason } from '../reasons.js'
@@ -100,14 +102,16 @@ export class AdjudicationPool {
   async run(input: Readable | AsyncIterable<Buffer | string>, output: Writable, runOptions: RunOptions = {}): Promise<RunSummary> {
     if (this.running) throw new Error('AdjudicationPool.run: a run is already in progress on this pool')
     this.running = true
+    const opened: { ledger: SqliteLedger | null } = { ledger: null }
     try {
-      return await this.runInner(input, output, runOptions)
+      return await this.runInner(input, output, runOptions, opened)
     } finally {
+      opened.ledger?.close()
       this.running = false
     }
   }
 
-  private async runInner(input: Readable | AsyncIterable<Buffer | string>, output: Writable, ro: RunOptions): Promise<RunSummary> {
+  private async runInner(input: Readable | AsyncIterable<Buffer | string>, output: Writable, ro: RunOptions, opened: { ledger: SqliteLedger | null }): Promise<RunSummary> {
     const o = this.options
     const unpackr = o.resultFormat === 'msgpack' ? new Unpackr() : null
     // lane state: the batch being filled (line views held until sealed), whether a batch of the lane is in flight
@@ -163,18 +167,28 @@ export class AdjudicationPool {
       if ((building[lane] as Buffer[]).length >= o.batchSize) seal(lane)
     })
 
-    const failedAnswer = (b: Batch): Buffer[] => {
+    // a batch no worker could finish: each claim is answered from the ledger when an attempt recorded it before
+    // dying (the worker crashed after its commit), else E_FAILED (nothing of it recorded)
+    let recorded: SqliteLedger | null = null
+    const failedAnswer = (b: Batch): { lines: Buffer[]; recovered: number; recoveredSettled: number } => {
       const view = Buffer.from(b.task.bytes, 0, b.task.byteLength)
-      const out: Buffer[] = []
+      const lines: Buffer[] = []
+      let recovered = 0
+      let recoveredSettled = 0
       let s = 0
       for (let i = 0; i < b.task.count; i++) {
         let e = view.indexOf(0x0a, s)
         if (e < 0) e = view.length
-        const msgid = scannedMsgid(view.subarray(s, e))
-        out.push(Buffer.from(JSON.stringify(rejectionToResult(msgid, [reason('E_FAILED', '')])) + '\n'))
+        const line = view.subarray(s, e)
+        const msgid = scannedMsgid(line)
+        if (recording && o.ledgerFile !== null && recorded === null) opened.ledger = recorded = openLedger(o.ledgerFile, { readonly: true })
+        const found = recorded === null ? undefined : recordedAnswer(recorded, line, msgid)
+        if (found !== undefined) recovered++
+        if (found?.status === 'settled') recoveredSettled++
+        lines.push(Buffer.from(JSON.stringify(found ?? rejectionToResult(msgid, [reason('E_FAILED', '')])) + '\n'))
         s = e + 1
       }
-      return out
+      return { lines, recovered, recoveredSettled }
     }
 
     const deliver = (b: Batch, lines: Buffer[]): void => {
@@ -215,17 +229,19 @@ export class AdjudicationPool {
           finish(b)
         },
         () => {
-          // the worker died (piscina starts a new one): retry once, then answer E_FAILED — a claim that was in
-          // fact committed before the crash replays on the retry (msgid), so nothing is applied twice
+          // the worker died (piscina starts a new one): retry once, then answer from the ledger or E_FAILED — a
+          // claim that was in fact committed before the crash replays on the retry (msgid), so nothing is applied twice
           if (b.attempts < 2) {
             inFlight--
             dispatch(b)
             return
           }
           failedBatches++
-          rejected += b.seqs.length
-          faults += b.seqs.length
-          deliver(b, failedAnswer(b))
+          const f = failedAnswer(b)
+          settled += f.recoveredSettled
+          rejected += b.seqs.length - f.recoveredSettled
+          faults += b.seqs.length - f.recovered
+          deliver(b, f.lines)
           finish(b)
         },
       )
@@ -348,4 +364,22 @@ export class AdjudicationPool {
     check()
     return { lines: nextOut, settled, computed, rejected, faults, retriedBatches, failedBatches, interrupted: false }
   }
+}
+
+/**
+ * The answer the ledger holds for a claim line whose batch failed: its msgid's first answer (or E_MSGID_CONFLICT),
+ * as a retry would have replayed it; undefined when the msgid is not recorded or the line is not a JSON object.
+ */
+function recordedAnswer(ledger: SqliteLedger, line: Buffer, msgid: string): AdjudicationResult | undefined {
+  if (msgid === '') return undefined
+  const prior = ledger.lookupMsgid(msgid)
+  if (prior === undefined) return undefined
+  let body: unknown
+  try {
+    body = JSON.parse(line.toString('utf8'))
+  } catch {
+    return undefined
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined
+  return priorAnswer(prior, msgid, bodyHash(body))
 }

@@ -168,6 +168,22 @@ describe('a worker that dies loses nothing and applies nothing twice', () => {
     expect(settledRows(join(dir, 'd1.sqlite'))).toEqual({ rows: settled, msgids: settled, problems: 0 })
   })
 
+  it('a batch whose worker dies after committing, twice: its claims are answered as recorded, not E_FAILED', async () => {
+    const input = busyLines.slice(0, 600).join('\n') + '\n'
+    const victim = (JSON.parse(busyLines[300]!) as { msgid: string }).msgid
+    const clean = await viaPool(input, { workers: 2, batchSize: 20, ledgerFile: join(dir, 'g0.sqlite') })
+    const ledgerFile = join(dir, 'g1.sqlite')
+    const crashed = await viaPool(input, {
+      workers: 2, batchSize: 20, ledgerFile, fault: { exitOnMsgid: victim, when: 'after', onceFile: null },
+    })
+    expect(crashed.summary.failedBatches).toBe(1)
+    expect(crashed.summary.faults).toBe(0)
+    expect(crashed.summary.settled).toBe(clean.summary.settled)
+    expect(withoutSetlId(crashed.out)).toBe(withoutSetlId(clean.out))
+    const settled = crashed.summary.settled
+    expect(settledRows(ledgerFile)).toEqual({ rows: settled, msgids: settled, problems: 0 })
+  })
+
   it('a batch that kills its worker twice is answered E_FAILED, is not recorded, and every other claim is', async () => {
     const input = busyLines.slice(0, 600).join('\n') + '\n'
     const victim = (JSON.parse(busyLines[300]!) as { msgid: string }).msgid
