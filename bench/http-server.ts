@@ -10,9 +10,12 @@ import { buildApp } from '../server/app.js'
 import { CredentialStore } from '../server/auth/credentials.js'
 import type { GroupCommitMode } from '../server/group-commit.js'
 import { listen } from '../server/server.js'
+import { startPoolDispatch } from './pool-dispatch.js'
 
 export type HttpServerJob =
-  | { readonly kind: 'settle'; readonly tablesFile: string; readonly ledgerFile: string; readonly hospitals: readonly string[]; readonly groupCommit: GroupCommitMode }
+  | { readonly kind: 'settle'; readonly tablesFile: string; readonly ledgerFile: string; readonly hospitals: readonly string[]; readonly groupCommit: GroupCommitMode
+    /** Instead of inline adjudication: gather claims ~1 ms and dispatch them to a pool of this many workers. */
+    readonly poolDispatchWorkers?: number }
   | { readonly kind: 'echo' }
 
 async function main(job: HttpServerJob): Promise<void> {
@@ -32,7 +35,10 @@ async function main(job: HttpServerJob): Promise<void> {
   const store = new CredentialStore(ledger.db)
   const tokens: Record<string, string> = {}
   for (const code of job.hospitals) tokens[code] = store.add({ hospital: code }).token
-  const app = await buildApp({ tables, policy: tables.policy, ledger, groupCommit: job.groupCommit, closeLedger: true })
+  const committer = job.poolDispatchWorkers !== undefined
+    ? await startPoolDispatch({ workers: job.poolDispatchWorkers, tablesFile: job.tablesFile, ledgerFile: job.ledgerFile })
+    : undefined
+  const app = await buildApp({ tables, policy: tables.policy, ledger, groupCommit: job.groupCommit, closeLedger: true, ...(committer ? { committer } : {}) })
   const l = await listen(app, { port: 0, host: '127.0.0.1' })
   port.postMessage({ port: l.port, tokens })
   port.once('message', () => { void l.shutdown().then(() => process.exit(0)) })

@@ -2,7 +2,8 @@
 // msgid and visit per request: every request is a new settlement, recorded durably), against a bare fastify route
 // that only parses and echoes the same body, in one run. The service commits through its ledger writer thread (the
 // default); it also settles once with the commits on the event loop (`--group-commit immediate`), to show what the
-// writer thread buys, and once as 2 processes (node:cluster). Each server runs in a worker thread (bench/http-server.ts) and autocannon on the main
+// writer thread buys; once with claims gathered ~1 ms and dispatched to a 2-worker pool instead of adjudicated inline
+// (bench/pool-dispatch.ts); and once as 2 processes (node:cluster). Each server runs in a worker thread (bench/http-server.ts) and autocannon on the main
 // thread, so the client's work is not counted as the server's. Run alone: `node dist/bench/http.js [--quick]` (last stdout line: one JSON object).
 import autocannon from 'autocannon'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
@@ -31,6 +32,13 @@ export interface HttpBenchResult {
   readonly http_settle_p99_ms_event_loop_commit: number
   /** What the ledger writer thread buys: thread ÷ event-loop commit. */
   readonly http_writer_thread_gain: number
+  /**
+   * The alternative to inline adjudication: claims gathered ~1 ms and dispatched to a 2-worker pool as one batch
+   * (bench/pool-dispatch.ts). `http_inline_vs_pool_dispatch` > 1: inline is the faster, and the service uses it.
+   */
+  readonly http_settle_rps_pool_dispatch: number
+  readonly http_settle_p99_ms_pool_dispatch: number
+  readonly http_inline_vs_pool_dispatch: number
   readonly http_claim_bytes: number
   readonly http_settle_non2xx: number
   /** `dipsettle serve --workers 2` (node:cluster) on the same load: one process per core, one ledger file. */
@@ -83,8 +91,12 @@ async function startServer(job: HttpServerJob): Promise<{ port: number; tokens: 
   }
 }
 
-async function settleRun(tablesFile: string, p: Prepared, dir: string, mode: GroupCommitMode, o: { durationS: number; connections: number }) {
-  const server = await startServer({ kind: 'settle', tablesFile, ledgerFile: join(dir, `ledger-${String(mode)}.sqlite`), hospitals: p.hospitals, groupCommit: mode })
+async function settleRun(tablesFile: string, p: Prepared, dir: string, mode: GroupCommitMode, o: { durationS: number; connections: number; poolDispatchWorkers?: number }) {
+  const name = o.poolDispatchWorkers !== undefined ? `pool-${o.poolDispatchWorkers}` : String(mode)
+  const server = await startServer({
+    kind: 'settle', tablesFile, ledgerFile: join(dir, `ledger-${name}.sqlite`), hospitals: p.hospitals, groupCommit: mode,
+    ...(o.poolDispatchWorkers !== undefined ? { poolDispatchWorkers: o.poolDispatchWorkers } : {}),
+  })
   const next = requestFactory(p, server.tokens)
   try {
     return await autocannon({
@@ -168,6 +180,7 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
     const o = { durationS, connections }
     const settle = await settleRun(tablesFile, p, dir, 'thread', o)
     const loop = await settleRun(tablesFile, p, dir, 'immediate', o)
+    const pooled = await settleRun(tablesFile, p, dir, 'immediate', { ...o, poolDispatchWorkers: 2 })
     const cluster2 = await clusterSettleRun(tablesFile, p, dir, 2, o)
     const sample = requestFactory(p, {})().body
     const echo = await echoRun(sample, o)
@@ -180,6 +193,9 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
       http_settle_rps_event_loop_commit: r2(loop.requests.average),
       http_settle_p99_ms_event_loop_commit: loop.latency.p99,
       http_writer_thread_gain: r2(settle.requests.average / loop.requests.average),
+      http_settle_rps_pool_dispatch: r2(pooled.requests.average),
+      http_settle_p99_ms_pool_dispatch: pooled.latency.p99,
+      http_inline_vs_pool_dispatch: r2(settle.requests.average / pooled.requests.average),
       http_claim_bytes: Buffer.byteLength(sample),
       http_settle_non2xx: settle.non2xx + settle.errors,
       http_settle_rps_2proc: r2(cluster2.requests.average),

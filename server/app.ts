@@ -50,6 +50,8 @@ export interface AppOptions {
    * transaction on the event loop; ms: a window; false: one transaction each.
    */
   readonly groupCommit?: GroupCommitMode
+  /** Hands real-time claims over to be settled; default: by groupCommit. (The benchmark passes a pool dispatcher.) */
+  readonly committer?: ClaimCommitter & { close?: () => Promise<void> }
   /** Body limit of the single-claim routes, bytes (default 1 MiB; a claim is ~7 KB). */
   readonly bodyLimit?: number
   /** Body limit of /v1/batches, bytes (default 64 MiB). */
@@ -160,6 +162,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
  * engine over a SqliteLedger file); else group commit on the event loop.
  */
 async function makeCommitter(opts: AppOptions, engine: SettlementEngine, env: SettleEnv, metrics: ServiceMetrics): Promise<ClaimCommitter & { close?: () => Promise<void> }> {
+  if (opts.committer !== undefined) return opts.committer
   const ledger = opts.ledger
   const file = ledger instanceof SqliteLedger && ledger.file !== ':memory:' && ledger.file !== '' ? ledger.file : undefined
   const threadable = file !== undefined && opts.engine === undefined
