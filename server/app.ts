@@ -19,6 +19,7 @@ import { HttpError, fromAjvError } from './errors.js'
 import { monthEndPort } from './month-end-port.js'
 import { GroupCommitter, type ClaimCommitter, type GroupCommitMode } from './group-commit.js'
 import { WriterCommitter } from './writer-commit.js'
+import { clusterMetricsClient } from './cluster-metrics.js'
 import { LedgerWriter } from '../engine/ledger/writer.js'
 import { SqliteLedger } from '../engine/ledger/sqlite.js'
 import { registerAuth } from './plugins/auth.js'
@@ -60,6 +61,8 @@ export interface AppOptions {
   readonly logger?: boolean | { level: string }
   /** Also export the process metrics (CPU, memory, event-loop lag). */
   readonly processMetrics?: boolean
+  /** A node:cluster worker: GET /metrics answers the sum over every process (server/cluster-metrics.ts). */
+  readonly clusterMetrics?: boolean
   /** Close the ledger when the app closes (serve owns it; tests usually keep theirs). */
   readonly closeLedger?: boolean
 }
@@ -106,6 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const deps: ServerDeps = {
     tables: opts.tables, policy: opts.policy, ledger: opts.ledger, env, engine, committer, metrics, monthEnd, runBatch,
     batchBodyLimit: opts.batchBodyLimit ?? 64 * 1024 * 1024,
+    metricsText: opts.clusterMetrics === true ? clusterMetricsClient(metrics.registry) : () => metrics.registry.metrics(),
   }
 
   const app = Fastify({

@@ -19,4 +19,6 @@ export interface ServerDeps {
   /** Settle a batch (inline processBatch by default; the pool may take it over). */
   readonly runBatch: (bodies: readonly unknown[]) => Promise<AdjudicationResult[]>
   readonly batchBodyLimit: number
+  /** GET /metrics: this process's registry, or under node:cluster the sum over every process. */
+  readonly metricsText: () => Promise<string>
 }

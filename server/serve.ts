@@ -7,6 +7,7 @@ import { openLedger } from '../engine/ledger/sqlite.js'
 import { loadPolicyFile } from '../engine/policy/validate.js'
 import { loadTables } from '../engine/tables/load.js'
 import { buildApp } from './app.js'
+import { serveClusterMetrics } from './cluster-metrics.js'
 import { startBatchPool } from './batch-pool.js'
 import type { GroupCommitMode } from './group-commit.js'
 import { SHUTDOWN_MESSAGE, listen, onSignals } from './server.js'
@@ -45,6 +46,7 @@ async function serveOne(cfg: ServeConfig): Promise<string> {
     : undefined
   const app = await buildApp({
     tables, policy, ledger, closeLedger: true, groupCommit: cfg.groupCommit, processMetrics: true,
+    clusterMetrics: !cluster.isPrimary,
     logger: { level: 'warn' },
     ...(batchPool ? { runBatch: (bodies: readonly unknown[]) => batchPool.run(bodies) } : {}),
   })
@@ -67,6 +69,7 @@ async function servePrimary(cfg: ServeConfig): Promise<void> {
   const started = new Promise<void>((resolve) => {
     cluster.on('listening', () => { if (++listening === cfg.workers) resolve() })
   })
+  serveClusterMetrics()
   for (let i = 0; i < cfg.workers; i++) cluster.fork(env)
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return

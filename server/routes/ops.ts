@@ -22,7 +22,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async 
 
   app.get('/metrics', async (_req, reply) => {
     reply.type(deps.metrics.registry.contentType)
-    return deps.metrics.registry.metrics()
+    return deps.metricsText()
   })
 
   app.get('/', async (_req, reply) => {
