@@ -15,7 +15,9 @@ import { startPoolDispatch } from './pool-dispatch.js'
 export type HttpServerJob =
   | { readonly kind: 'settle'; readonly tablesFile: string; readonly ledgerFile: string; readonly hospitals: readonly string[]; readonly groupCommit: GroupCommitMode
     /** Instead of inline adjudication: gather claims ~1 ms and dispatch them to a pool of this many workers. */
-    readonly poolDispatchWorkers?: number }
+    readonly poolDispatchWorkers?: number
+    /** Adjudicator threads (`serve --adjudicators N`): the event loop only speaks HTTP. */
+    readonly adjudicatorThreads?: number }
   | { readonly kind: 'echo' }
 
 async function main(job: HttpServerJob): Promise<void> {
@@ -38,7 +40,10 @@ async function main(job: HttpServerJob): Promise<void> {
   const committer = job.poolDispatchWorkers !== undefined
     ? await startPoolDispatch({ workers: job.poolDispatchWorkers, tablesFile: job.tablesFile, ledgerFile: job.ledgerFile })
     : undefined
-  const app = await buildApp({ tables, policy: tables.policy, ledger, groupCommit: job.groupCommit, closeLedger: true, ...(committer ? { committer } : {}) })
+  const app = await buildApp({
+    tables, policy: tables.policy, ledger, groupCommit: job.groupCommit, closeLedger: true, ...(committer ? { committer } : {}),
+    ...(job.adjudicatorThreads !== undefined ? { adjudicators: { threads: job.adjudicatorThreads, tablesFile: job.tablesFile } } : {}),
+  })
   const l = await listen(app, { port: 0, host: '127.0.0.1' })
   port.postMessage({ port: l.port, tokens })
   port.once('message', () => { void l.shutdown().then(() => process.exit(0)) })

@@ -39,6 +39,10 @@ export interface HttpBenchResult {
   readonly http_settle_rps_pool_dispatch: number
   readonly http_settle_p99_ms_pool_dispatch: number
   readonly http_inline_vs_pool_dispatch: number
+  /** `serve --adjudicators 2`: two threads parse, validate and adjudicate; the event loop only speaks HTTP. */
+  readonly http_settle_rps_adjudicator_threads: number
+  readonly http_settle_p99_ms_adjudicator_threads: number
+  readonly http_adjudicator_threads_vs_inline: number
   readonly http_claim_bytes: number
   readonly http_settle_non2xx: number
   /** `dipsettle serve --workers 2` (node:cluster) on the same load: one process per core, one ledger file. */
@@ -91,11 +95,14 @@ async function startServer(job: HttpServerJob): Promise<{ port: number; tokens: 
   }
 }
 
-async function settleRun(tablesFile: string, p: Prepared, dir: string, mode: GroupCommitMode, o: { durationS: number; connections: number; poolDispatchWorkers?: number }) {
-  const name = o.poolDispatchWorkers !== undefined ? `pool-${o.poolDispatchWorkers}` : String(mode)
+async function settleRun(tablesFile: string, p: Prepared, dir: string, mode: GroupCommitMode,
+  o: { durationS: number; connections: number; poolDispatchWorkers?: number; adjudicatorThreads?: number }) {
+  const name = o.poolDispatchWorkers !== undefined ? `pool-${o.poolDispatchWorkers}`
+    : o.adjudicatorThreads !== undefined ? `adj-${o.adjudicatorThreads}` : String(mode)
   const server = await startServer({
     kind: 'settle', tablesFile, ledgerFile: join(dir, `ledger-${name}.sqlite`), hospitals: p.hospitals, groupCommit: mode,
     ...(o.poolDispatchWorkers !== undefined ? { poolDispatchWorkers: o.poolDispatchWorkers } : {}),
+    ...(o.adjudicatorThreads !== undefined ? { adjudicatorThreads: o.adjudicatorThreads } : {}),
   })
   const next = requestFactory(p, server.tokens)
   try {
@@ -181,6 +188,7 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
     const settle = await settleRun(tablesFile, p, dir, 'thread', o)
     const loop = await settleRun(tablesFile, p, dir, 'immediate', o)
     const pooled = await settleRun(tablesFile, p, dir, 'immediate', { ...o, poolDispatchWorkers: 2 })
+    const threads = await settleRun(tablesFile, p, dir, 'thread', { ...o, adjudicatorThreads: 2 })
     const cluster2 = await clusterSettleRun(tablesFile, p, dir, 2, o)
     const sample = requestFactory(p, {})().body
     const echo = await echoRun(sample, o)
@@ -196,8 +204,12 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
       http_settle_rps_pool_dispatch: r2(pooled.requests.average),
       http_settle_p99_ms_pool_dispatch: pooled.latency.p99,
       http_inline_vs_pool_dispatch: r2(settle.requests.average / pooled.requests.average),
+      http_settle_rps_adjudicator_threads: r2(threads.requests.average),
+      http_settle_p99_ms_adjudicator_threads: threads.latency.p99,
+      http_adjudicator_threads_vs_inline: r2(threads.requests.average / settle.requests.average),
       http_claim_bytes: Buffer.byteLength(sample),
-      http_settle_non2xx: settle.non2xx + settle.errors,
+      http_settle_non2xx: settle.non2xx + settle.errors + loop.non2xx + loop.errors + pooled.non2xx + pooled.errors
+        + threads.non2xx + threads.errors,
       http_settle_rps_2proc: r2(cluster2.requests.average),
       http_settle_p99_ms_2proc: cluster2.latency.p99,
       http_settle_2proc_vs_1proc: r2(cluster2.requests.average / settle.requests.average),

@@ -5,9 +5,8 @@
 // engine/ledger/settle.ts processBatch on the event loop.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Ajv } from 'ajv'
 import type Database from 'better-sqlite3'
-import { parseYuan } from '../engine/money.js'
+import { AJV_OPTIONS, addYuanKeyword } from './ajv.js'
 import { processBatch, processClaim, processReversal } from '../engine/ledger/settle.js'
 import type { Ledger } from '../engine/ledger/types.js'
 import type { Policy } from '../engine/policy/types.js'
@@ -20,6 +19,7 @@ import { monthEndPort } from './month-end-port.js'
 import { GroupCommitter, type ClaimCommitter, type GroupCommitMode } from './group-commit.js'
 import { WriterCommitter } from './writer-commit.js'
 import { clusterMetricsClient } from './cluster-metrics.js'
+import { Adjudicators } from './adjudicators.js'
 import { LedgerWriter } from '../engine/ledger/writer.js'
 import { SqliteLedger } from '../engine/ledger/sqlite.js'
 import { registerAuth } from './plugins/auth.js'
@@ -51,6 +51,12 @@ export interface AppOptions {
    * transaction on the event loop; ms: a window; false: one transaction each.
    */
   readonly groupCommit?: GroupCommitMode
+  /**
+   * Adjudicator threads for POST /v1/settlements (server/adjudicators.ts): the event loop only speaks HTTP; the
+   * threads parse, validate and adjudicate; the ledger writer thread records. Needs groupCommit 'thread' (the default
+   * with a ledger file). Omitted or 0 threads: claims are adjudicated inline on the event loop.
+   */
+  readonly adjudicators?: { readonly threads: number; readonly tablesFile: string; readonly policyFile?: string }
   /** Hands real-time claims over to be settled; default: by groupCommit. (The benchmark passes a pool dispatcher.) */
   readonly committer?: ClaimCommitter & { close?: () => Promise<void> }
   /** Body limit of the single-claim routes, bytes (default 1 MiB; a claim is ~7 KB). */
@@ -76,12 +82,6 @@ declare module 'fastify' {
 
 export type App = FastifyInstance
 
-/** `x-yuan`: a money field, checked by the one money parser (≤ 2 decimals, not negative, ≤ 10^10 yuan). */
-function addYuanKeyword(ajv: Ajv): Ajv {
-  ajv.addKeyword({ keyword: 'x-yuan', type: 'number', schemaType: 'boolean', errors: false, validate: (_s: boolean, data: number) => parseYuan(data).ok })
-  return ajv
-}
-
 const defaultEngine: SettlementEngine = { processClaim, processReversal, processBatch }
 
 function ledgerDb(ledger: Ledger): Database.Database | undefined {
@@ -97,7 +97,17 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const monthEnd = opts.monthEnd ?? (db ? monthEndPort(db, opts.tables, opts.policy) : undefined)
   const env: SettleEnv = { tables: opts.tables, policy: opts.policy, ledger: opts.ledger }
   const metrics = new ServiceMetrics(opts.processMetrics ?? false)
-  const committer = await makeCommitter(opts, engine, env, metrics)
+  const { committer, writer } = await makeCommitter(opts, engine, env, metrics)
+  let adjudicators: Adjudicators | undefined
+  if (opts.adjudicators !== undefined && opts.adjudicators.threads > 0) {
+    if (writer === undefined || !(opts.ledger instanceof SqliteLedger)) {
+      throw new TypeError("buildApp: adjudicators need groupCommit 'thread' (the real engine and a SqliteLedger on a file)")
+    }
+    adjudicators = await Adjudicators.start({
+      threads: opts.adjudicators.threads, tablesFile: opts.adjudicators.tablesFile, policyFile: opts.adjudicators.policyFile ?? null,
+      ledgerFile: opts.ledger.file, writer,
+    })
+  }
   const runBatch = opts.runBatch
     ? (bodies: readonly unknown[]) => opts.runBatch!(bodies, env)
     : async (bodies: readonly unknown[]) => {
@@ -107,7 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       return out
     }
   const deps: ServerDeps = {
-    tables: opts.tables, policy: opts.policy, ledger: opts.ledger, env, engine, committer, metrics, monthEnd, runBatch,
+    tables: opts.tables, policy: opts.policy, ledger: opts.ledger, env, engine, committer, adjudicators, metrics, monthEnd, runBatch,
     batchBodyLimit: opts.batchBodyLimit ?? 64 * 1024 * 1024,
     metricsText: opts.clusterMetrics === true ? clusterMetricsClient(metrics.registry) : () => metrics.registry.metrics(),
   }
@@ -120,7 +130,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     forceCloseConnections: 'idle',
     ajv: {
       // bodies are checked as sent: no type coercion ("12.5" is not a number), no silent dropping of unknown keys
-      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: true, strict: false },
+      customOptions: { ...AJV_OPTIONS },
       plugins: [addYuanKeyword],
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -145,13 +155,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   })
 
   // every request's end: the ledger is closed only after the last queued claim is settled and answered
-  app.addHook('preClose', async () => { await committer.drain() })
+  app.addHook('preClose', async () => { await Promise.all([committer.drain(), adjudicators?.drain()]) })
   app.addHook('onClose', async () => {
+    await adjudicators?.close()
     await committer.drain()
     await committer.close?.()
     if (opts.closeLedger) opts.ledger.close()
   })
-  app.decorate('pendingClaims', { getter: () => committer.pending })
+  app.decorate('pendingClaims', { getter: () => committer.pending + (adjudicators?.pending ?? 0) })
 
   await app.register(opsRoutes, { deps })
   await app.register(settlementRoutes, { deps })
@@ -165,8 +176,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
  * The real-time claims' committer: the ledger writer thread when asked for, or by default when it applies (the real
  * engine over a SqliteLedger file); else group commit on the event loop.
  */
-async function makeCommitter(opts: AppOptions, engine: SettlementEngine, env: SettleEnv, metrics: ServiceMetrics): Promise<ClaimCommitter & { close?: () => Promise<void> }> {
-  if (opts.committer !== undefined) return opts.committer
+async function makeCommitter(opts: AppOptions, engine: SettlementEngine, env: SettleEnv, metrics: ServiceMetrics):
+  Promise<{ committer: ClaimCommitter & { close?: () => Promise<void> }; writer?: LedgerWriter }> {
+  if (opts.committer !== undefined) return { committer: opts.committer }
   const ledger = opts.ledger
   const file = ledger instanceof SqliteLedger && ledger.file !== ':memory:' && ledger.file !== '' ? ledger.file : undefined
   const threadable = file !== undefined && opts.engine === undefined
@@ -177,14 +189,16 @@ async function makeCommitter(opts: AppOptions, engine: SettlementEngine, env: Se
     }
     const writer = await LedgerWriter.start({ ledgerFile: ledger.file, onCommit: (n, s) => metrics.countCommit(n, s) })
     const committer = new WriterCommitter({ tables: opts.tables, policy: opts.policy, ledger, writer })
-    return Object.assign(committer, { close: () => writer.close() })
+    return { committer: Object.assign(committer, { close: () => writer.close() }), writer }
   }
-  return new GroupCommitter(
-    (body) => engine.processClaim(body, env),
-    (bodies) => engine.processBatch(bodies, env),
-    mode,
-    (n, s) => metrics.countCommit(n, s),
-  )
+  return {
+    committer: new GroupCommitter(
+      (body) => engine.processClaim(body, env),
+      (bodies) => engine.processBatch(bodies, env),
+      mode,
+      (n, s) => metrics.countCommit(n, s),
+    ),
+  }
 }
 
 /** Any thrown thing → the catalogue's error (never a stack trace in the answer). */

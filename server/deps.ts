@@ -5,6 +5,7 @@ import type { Tables } from '../engine/tables/types.js'
 import type { AdjudicationResult } from '../engine/result.js'
 import type { MonthEndPort, SettleEnv, SettlementEngine } from './engine-port.js'
 import type { ClaimCommitter } from './group-commit.js'
+import type { Adjudicators } from './adjudicators.js'
 import type { ServiceMetrics } from './plugins/metrics.js'
 
 export interface ServerDeps {
@@ -14,6 +15,8 @@ export interface ServerDeps {
   readonly env: SettleEnv
   readonly engine: SettlementEngine
   readonly committer: ClaimCommitter
+  /** When set, POST /v1/settlements goes to the adjudicator threads (raw body in, ready answer out). */
+  readonly adjudicators: Adjudicators | undefined
   readonly metrics: ServiceMetrics
   readonly monthEnd: MonthEndPort | undefined
   /** Settle a batch (inline processBatch by default; the pool may take it over). */

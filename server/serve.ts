@@ -22,6 +22,8 @@ export interface ServeConfig {
   /** Worker threads for POST /v1/batches (engine/pool); 0 runs batches inline in the HTTP process. */
   readonly batchWorkers?: number
   readonly groupCommit: GroupCommitMode
+  /** Adjudicator threads for POST /v1/settlements (server/adjudicators.ts); 0 or absent: on the event loop. */
+  readonly adjudicators?: number
   /** Printed once by the primary when listening (the demo's tokens and curl example). */
   readonly banner?: (url: string) => string
 }
@@ -47,6 +49,9 @@ async function serveOne(cfg: ServeConfig): Promise<string> {
   const app = await buildApp({
     tables, policy, ledger, closeLedger: true, groupCommit: cfg.groupCommit, processMetrics: true,
     clusterMetrics: !cluster.isPrimary,
+    ...((cfg.adjudicators ?? 0) > 0
+      ? { adjudicators: { threads: cfg.adjudicators ?? 0, tablesFile: cfg.tablesFile, ...(cfg.policyFile !== undefined ? { policyFile: cfg.policyFile } : {}) } }
+      : {}),
     logger: { level: 'warn' },
     ...(batchPool ? { runBatch: (bodies: readonly unknown[]) => batchPool.run(bodies) } : {}),
   })

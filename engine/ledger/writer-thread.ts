@@ -20,6 +20,7 @@ const busyTimeoutMs = config.busyTimeoutMs ?? 10_000
 const ledger = openLedger(config.ledgerFile, { busyTimeoutMs })
 ledger.db.pragma('busy_timeout = 0')
 const BUSY_RETRY_MS = 0.1
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4))
 
 function isBusy(e: unknown): boolean {
@@ -99,6 +100,7 @@ port.on('message', (first: WriteRequest | typeof CLOSE) => {
   // everything queued behind the first message joins its transaction
   const batch: WriteRequest[] = first === CLOSE ? [] : [first]
   let closing = first === CLOSE || takeQueued(batch)
+
   if (batch.length > 0) {
     const w = writeBatch(batch)
     port.postMessage(w.answer)

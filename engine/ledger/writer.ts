@@ -39,11 +39,12 @@ export class LedgerWriter {
   }
 
   /** Append `record` if its person's history is still at `version`; resolves after the commit. Never rejects. */
-  submit(record: PreparedRecord, version: number): Promise<WriteOutcome> {
+  submit(record: Omit<PreparedRecord, 'result'>, version: number): Promise<WriteOutcome> {
     if (this.closed) return Promise.resolve({ status: 'failed', message: 'the ledger writer is closed' })
     const worker = this.worker ?? this.spawnNow()
     const id = this.nextId++
-    const { result: _answer, ...rest } = record
+    // the full answer (PreparedRecord.result), when given, stays here: the thread needs only the row
+    const { result: _answer, ...rest } = record as PreparedRecord
     const req: WriteRequest = { id, record: rest, version }
     return new Promise((resolve) => {
       this.waiting.set(id, resolve)

@@ -36,8 +36,12 @@ export class ServiceMetrics {
   }
 
   countResult(route: string, r: AdjudicationResult): void {
-    this.settlements.inc({ route, status: r.status })
-    if (r.status === 'rejected') for (const reason of r.reasons) this.rejections.inc({ code: reason.code })
+    this.countStatus(route, r.status, r.reasons.map((x) => x.code))
+  }
+
+  countStatus(route: string, status: AdjudicationResult['status'], codes: readonly string[]): void {
+    this.settlements.inc({ route, status })
+    if (status === 'rejected') for (const code of codes) this.rejections.inc({ code })
   }
 
   countCommit(claims: number, seconds: number): void {

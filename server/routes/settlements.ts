@@ -2,10 +2,10 @@
 // adjudicated inline in this process (no pool hop: the answer is due while the patient waits at the cashier).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { reason } from '../../engine/reasons.js'
-import { rejectionToResult, type AdjudicationResult } from '../../engine/result.js'
+import type { AdjudicationResult } from '../../engine/result.js'
 import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
+import { foreignMsgid } from '../claim-checks.js'
 import { requireHospital, requireOwnerOrAdmin } from '../plugins/auth.js'
 import { Claim } from '../schemas/claim.js'
 import { Msgid, SetlId, errorResponses } from '../schemas/common.js'
@@ -23,14 +23,7 @@ export function errorOf(r: AdjudicationResult): HttpError | undefined {
   return undefined
 }
 
-/**
- * A msgid must begin with the claim's own fixmedins_code (SPEC §1). Checked here, before the ledger's msgid lookup:
- * otherwise a hospital could send another hospital's msgid and learn from the 409 that it was used (and when, as the
- * msgid holds the time). Answered as the engine answers it for an unused msgid: a rejection, nothing written.
- */
-export function foreignMsgid(c: { readonly msgid: string; readonly fixmedins_code: string }): AdjudicationResult | undefined {
-  return c.msgid.startsWith(c.fixmedins_code) ? undefined : rejectionToResult(c.msgid, [reason('E_MSGID_HOSPITAL', 'msgid')])
-}
+export { foreignMsgid }
 
 const response = { 200: ResultSchema, ...errorResponses }
 
@@ -50,7 +43,26 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
     return asWire(r)
   })
 
-  app.post('/v1/settlements', {
+  const adjudicators = deps.adjudicators
+  if (adjudicators !== undefined) {
+    // adjudicator threads: the body goes as text (the thread parses and validates it against the same Claim schema)
+    await app.register(async (raw) => {
+      raw.removeContentTypeParser('application/json')
+      raw.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+      raw.post('/v1/settlements', {
+        config: { auth: 'any' },
+        schema: { response },
+      }, async (req, reply) => {
+        const p = req.principal
+        if (p === null) throw new HttpError('E_UNAUTHENTICATED', 'authorization')
+        const r = await adjudicators.settle(req.body as string, p.role === 'hospital' ? p.hospital : null)
+        if ('error' in r) throw new HttpError(r.error.code, r.error.field, r.error.message)
+        metrics.countStatus('settlement', r.result.status, r.result.codes)
+        // the thread's JSON, sent as it is (a string is not serialised again)
+        return reply.type('application/json; charset=utf-8').send(r.json as never)
+      })
+    })
+  } else app.post('/v1/settlements', {
     config: { auth: 'any' },
     schema: { body: Claim, response },
   }, async (req) => {

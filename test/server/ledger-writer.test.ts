@@ -20,16 +20,18 @@ import type { Tables } from '../../engine/tables/types.js'
 import { buildApp, type App } from '../../server/app.js'
 import { CredentialStore } from '../../server/auth/credentials.js'
 import { WriterCommitter } from '../../server/writer-commit.js'
+import { Adjudicators } from '../../server/adjudicators.js'
 import { bearer } from './fixtures.js'
 
 let dir: string
+let tablesFile: string
 let tables: Tables
 let claims: ClaimInput[]
 let n = 0
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dipsettle-writer-'))
-  const tablesFile = join(dir, 'tables.sqlite')
+  tablesFile = join(dir, 'tables.sqlite')
   buildTables({ sourcesDir: DEMO_SOURCES_DIR, outFile: tablesFile })
   tables = loadTables(tablesFile)
   // few persons, many claims each (each claim given one of 12 persons of its insurance type): the per-person order,
@@ -58,12 +60,16 @@ interface World {
   readonly post: (c: unknown) => Promise<{ statusCode: number; json: () => AdjudicationResult & { code?: string } }>
 }
 
-async function world(opts: { groupCommit?: 'thread' | 'immediate' } = {}): Promise<World> {
+async function makeWorld(opts: { groupCommit?: 'thread' | 'immediate'; adjudicatorThreads?: number } = {}): Promise<World> {
   const ledger = openLedger(join(dir, `ledger-${++n}.sqlite`))
   const store = new CredentialStore(ledger.db)
   const tokens: Record<string, string> = {}
   for (const h of new Set(claims.map((c) => c.fixmedins_code))) tokens[h] = store.add({ hospital: h }).token
-  const app = await buildApp({ tables, policy: tables.policy, ledger, closeLedger: true, ...opts })
+  const { adjudicatorThreads, ...rest } = opts
+  const app = await buildApp({
+    tables, policy: tables.policy, ledger, closeLedger: true, ...rest,
+    ...(adjudicatorThreads !== undefined ? { adjudicators: { threads: adjudicatorThreads, tablesFile } } : {}),
+  })
   const post = (c: unknown) => app.inject({
     method: 'POST', url: '/v1/settlements', payload: c as object,
     headers: bearer(tokens[(c as ClaimInput).fixmedins_code] ?? ''),
@@ -76,8 +82,13 @@ function withoutSetlId(r: AdjudicationResult): unknown {
   return rest
 }
 
-describe('real-time settlement through the ledger writer thread', () => {
-  it('answers as inline settlement does, claims sent together, and leaves the accumulators consistent', async () => {
+describe.each([
+  { mode: 'adjudicated on the event loop', adjudicatorThreads: undefined },
+  { mode: 'adjudicated by 2 adjudicator threads', adjudicatorThreads: 2 },
+])('real-time settlement through the ledger writer thread, $mode', ({ adjudicatorThreads }) => {
+  const world = (): Promise<World> => makeWorld(adjudicatorThreads !== undefined ? { adjudicatorThreads } : {})
+
+  it('answers as settling one claim at a time does, claims sent together, and leaves the accumulators consistent', async () => {
     const w = await world()
     try {
       // all at once: the writer groups whatever is queued; a person's claims still go one after the other
@@ -131,6 +142,82 @@ describe('real-time settlement through the ledger writer thread', () => {
       expect(check.verify()).toEqual([])
     } finally {
       check.close()
+    }
+  })
+})
+
+describe('adjudicator threads answer every refusal as the inline route does', () => {
+  it('400 naming the field, 403, 409, a 200 rejection, 415, 401: same status and body, nothing written', async () => {
+    const inline = await makeWorld()
+    const threads = await makeWorld({ adjudicatorThreads: 1 })
+    try {
+      const c = claims.find((x) => x.med_type === '21')!
+      const other = claims.find((x) => x.fixmedins_code !== c.fixmedins_code)!
+      const token = (w: World) => bearer(w.tokens[c.fixmedins_code]!)
+      const cases: { name: string; payload: string; headers?: Record<string, string> }[] = [
+        { name: 'not JSON', payload: '{"msgid": ' },
+        { name: 'empty', payload: '' },
+        { name: 'an array', payload: '[1]' },
+        { name: 'a missing field', payload: JSON.stringify({ ...c, psn_no: undefined }) },
+        { name: 'a string amount', payload: JSON.stringify({ ...c, fees: [{ ...c.fees[0]!, amount: '12.5' }, ...c.fees.slice(1)] }) },
+        { name: 'three decimals', payload: JSON.stringify({ ...c, fees: [{ ...c.fees[0]!, amount: 1.005 }] }) },
+        { name: 'a __proto__ key', payload: JSON.stringify(c).replace('{', '{"__proto__":{"x":1},') },
+        { name: 'another hospital\'s claim', payload: JSON.stringify(other) },
+        { name: 'another hospital\'s msgid', payload: JSON.stringify({ ...c, msgid: other.msgid }) },
+        { name: 'an unknown person', payload: JSON.stringify({ ...c, psn_no: 'P999999999' }) },
+        { name: 'text/plain', payload: JSON.stringify(c), headers: { 'content-type': 'text/plain' } },
+      ]
+      for (const k of cases) {
+        const send = (w: World) => w.app.inject({
+          method: 'POST', url: '/v1/settlements', payload: k.payload,
+          headers: { 'content-type': 'application/json', ...token(w), ...k.headers },
+        })
+        const [a, b] = [await send(inline), await send(threads)]
+        expect({ case: k.name, status: b.statusCode, body: b.json() as unknown }).toEqual({ case: k.name, status: a.statusCode, body: a.json() as unknown })
+      }
+      const noToken = await threads.app.inject({ method: 'POST', url: '/v1/settlements', payload: c })
+      expect(noToken.statusCode).toBe(401)
+      expect(threads.ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(0)
+      // and the same claim settles the same way, its msgid then replays and conflicts the same way
+      for (const payload of [c, c, { ...c, enddate: c.begndate }]) {
+        const [a, b] = [await inline.post(payload), await threads.post(payload)]
+        expect(b.statusCode).toBe(a.statusCode)
+        expect(b.json()).toEqual(a.json())
+      }
+    } finally {
+      await inline.app.close()
+      await threads.app.close()
+    }
+  })
+})
+
+describe('an adjudicator thread that dies', () => {
+  it('answers what it held 500, writes none of it, and a new thread takes the next claims', async () => {
+    const file = join(dir, `ledger-${++n}.sqlite`)
+    const ledger = openLedger(file)
+    const writer = await LedgerWriter.start({ ledgerFile: file })
+    const adj = await Adjudicators.start({ threads: 1, tablesFile, policyFile: null, ledgerFile: file, writer })
+    try {
+      const some = claims.slice(0, 40)
+      const replies = some.map((c) => adj.settle(JSON.stringify(c), c.fixmedins_code))
+      // the test's stand-in for a crash of the thread, with claims on it
+      await (adj as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0]!.worker.terminate()
+      const out = await Promise.all(replies)
+      expect(out.every((r) => r.status === 200 || r.status === 500)).toBe(true)
+      expect(out.some((r) => r.status === 500)).toBe(true)
+      const settled = out.filter((r) => 'json' in r && r.result.status === 'settled').length
+      expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(settled)
+      // the hospital retries what failed: a new thread answers, nothing is doubled
+      const again = await Promise.all(some.map((c) => adj.settle(JSON.stringify(c), c.fixmedins_code)))
+      expect(again.every((r) => r.status === 200)).toBe(true)
+      const total = again.filter((r) => 'json' in r && r.result.status === 'settled').length
+      expect(ledger.db.prepare('SELECT COUNT(DISTINCT msgid) FROM settlements').pluck().get()).toBe(total)
+      expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(total)
+      expect(ledger.verify()).toEqual([])
+    } finally {
+      await adj.close()
+      await writer.close()
+      ledger.close()
     }
   })
 })

@@ -8,7 +8,7 @@ import type { GroupCommitMode } from '../../../server/group-commit.js'
 import { usageError } from '../usage.js'
 
 interface ServeOpts {
-  tables?: string; ledger?: string; policy?: string; port: string; host: string; workers: string; batchWorkers: string; groupCommit: string
+  tables?: string; ledger?: string; policy?: string; port: string; host: string; workers: string; batchWorkers: string; groupCommit: string; adjudicators: string
 }
 
 function intOption(name: string, v: string, min: number, max: number): number {
@@ -40,6 +40,9 @@ export function register(program: Command): void {
     .option('--group-commit <mode>', '"thread" (a ledger writer thread commits whatever claims are queued in one '
       + 'transaction while the event loop goes on adjudicating), "immediate" (claims arriving in one event-loop turn '
       + 'share a transaction, committed on the event loop), a window in ms (1–50), or "off"', 'thread')
+    .option('--adjudicators <n>', 'threads that parse, validate and adjudicate POST /v1/settlements while the event loop '
+      + 'only speaks HTTP (needs --group-commit thread). Default 0: adjudicated on the event loop, which measured as fast '
+      + 'on the 2-core dev machine with the load generator on the other core (bench/README.md); use them on more cores', '0')
     .action(async (opts: ServeOpts) => {
       const inWorker = workerConfig()
       if (inWorker) return serve(inWorker)
@@ -47,15 +50,17 @@ export function register(program: Command): void {
       const workers = intOption('workers', opts.workers, 1, 64)
       const batchWorkers = intOption('batch-workers', opts.batchWorkers, 0, 64)
       const groupCommit = groupCommitOption(opts.groupCommit)
+      const adjudicators = intOption('adjudicators', opts.adjudicators, 0, 64)
+      if (adjudicators > 0 && groupCommit !== 'thread') usageError('serve: --adjudicators needs --group-commit thread')
       let cfg: ServeConfig
       if (opts.tables === undefined && opts.ledger === undefined) {
         const demo = prepareDemo()
         cfg = { tablesFile: demo.tablesFile, ledgerFile: demo.ledgerFile, policyFile: opts.policy, port, host: opts.host,
-          workers, batchWorkers, groupCommit, banner: (url) => demoBanner(demo, url) }
+          workers, batchWorkers, groupCommit, adjudicators, banner: (url) => demoBanner(demo, url) }
       } else {
         if (opts.tables === undefined || opts.ledger === undefined) usageError('serve: pass both --tables FILE and --ledger FILE (or neither, for the demo)')
         cfg = { tablesFile: opts.tables, ledgerFile: opts.ledger, policyFile: opts.policy, port, host: opts.host, workers,
-          batchWorkers, groupCommit }
+          batchWorkers, groupCommit, adjudicators }
       }
       await serve(cfg)
     })

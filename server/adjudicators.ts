@@ -1,0 +1,200 @@
+// Real-time settlement with adjudicator threads (`dipsettle serve --adjudicators N`): the event loop only speaks HTTP.
+// A claim's way:
+//   1. the route hands over the raw body text, the caller's hospital and the psn_no found in the text;
+//   2. the claim waits for its person's previous claim to be answered (one claim per person at a time);
+//   3. it joins the batch of the least busy adjudicator thread, sent at the end of this event-loop turn (everything
+//      that arrived in one turn travels in one message per thread);
+//   4. the thread parses, validates, checks the hospital, adjudicates against the committed ledger and answers: an
+//      error, a final answer, or a prepared row;
+//   5. a prepared row goes to the ledger writer thread (writer.ts), which appends it if the person's history is still
+//      the one adjudicated against ('stale' → back to 4) and commits with whatever else is queued;
+//   6. the answer (already serialised by the thread, its setl_id filled in) leaves after the commit.
+import { Worker } from 'node:worker_threads'
+import { findStringValue } from '../engine/pool/lines.js'
+import type { LedgerWriter } from '../engine/ledger/writer.js'
+import { rejectionToResult } from '../engine/result.js'
+import { workerFile } from '../engine/worker-file.js'
+import type { AdjudicationBatch, AdjudicationBatchReply, AdjudicationReply, AdjudicationRequest, AdjudicatorConfig } from './adjudicator-protocol.js'
+import { HttpError, type ErrorBody } from './errors.js'
+
+/** What the route sends: a status and a body (JSON text for 200, the error body otherwise). */
+export type SettleReply =
+  | { readonly status: 200; readonly json: string; readonly result: { readonly status: 'settled' | 'computed' | 'rejected'; readonly codes: readonly string[] } }
+  | { readonly status: number; readonly error: ErrorBody }
+
+/** Re-adjudications after 'stale' before answering 500 (another process keeps writing this person). */
+const MAX_STALE_RETRIES = 8
+const PSN_KEY = Buffer.from('"psn_no"')
+
+interface Thread {
+  readonly worker: Worker
+  /** Ids sent to the thread and not answered yet. */
+  readonly sent: Set<number>
+  queued: AdjudicationRequest[]
+}
+
+function internal(): SettleReply {
+  return { status: 500, error: new HttpError('E_INTERNAL').body() }
+}
+
+/** The psn_no string as found in the raw text (JSON-decoded), '' when none. */
+function scannedPsnNo(body: string): string {
+  const tok = findStringValue(Buffer.from(body), PSN_KEY)
+  if (tok === null) return ''
+  try {
+    const v = JSON.parse(Buffer.from(tok).toString('utf8')) as unknown
+    return typeof v === 'string' ? v : ''
+  } catch {
+    return ''
+  }
+}
+
+export class Adjudicators {
+  private readonly threads: Thread[] = []
+  private readonly waiting = new Map<number, (r: AdjudicationReply) => void>()
+  private readonly persons = new Map<string, Promise<void>>()
+  private nextId = 1
+  private scheduled = false
+  private inFlight = 0
+  private drained: (() => void)[] = []
+
+  private closing = false
+
+  private constructor(private readonly writer: LedgerWriter, private readonly config: AdjudicatorConfig) {}
+
+  /** Starts `threads` adjudicator threads (each loads the tables) and resolves when all are ready. */
+  static async start(o: AdjudicatorConfig & { readonly threads: number; readonly writer: LedgerWriter }): Promise<Adjudicators> {
+    if (!Number.isInteger(o.threads) || o.threads < 1 || o.threads > 64) {
+      throw new TypeError(`adjudicators: threads must be an integer from 1 to 64, got ${String(o.threads)}`)
+    }
+    const a = new Adjudicators(o.writer, { tablesFile: o.tablesFile, policyFile: o.policyFile, ledgerFile: o.ledgerFile })
+    await Promise.all(Array.from({ length: o.threads }, () => a.spawn()))
+    return a
+  }
+
+  /** A new thread in the rotation; resolves once it runs. */
+  private spawn(): Promise<void> {
+    const { workerFile: file, execArgv } = workerFile(import.meta.url, 'adjudicator-thread')
+    const worker = new Worker(file, { workerData: this.config, execArgv: [...execArgv] })
+    const t: Thread = { worker, sent: new Set(), queued: [] }
+    worker.on('message', (m: AdjudicationBatchReply) => {
+      for (const r of m.replies) {
+        t.sent.delete(r.id)
+        const w = this.waiting.get(r.id)
+        this.waiting.delete(r.id)
+        w?.(r)
+      }
+    })
+    worker.on('error', () => {})
+    worker.on('exit', () => this.lost(t))
+    this.threads.push(t)
+    return new Promise((resolve, reject) => {
+      worker.once('online', () => resolve())
+      worker.once('error', reject)
+    })
+  }
+
+  /** Claims handed over and not yet answered. */
+  get pending(): number {
+    return this.inFlight
+  }
+
+  /** POST /v1/settlements: the whole answer for a raw body from `hospital` (null: an admin credential). */
+  async settle(body: string, hospital: string | null): Promise<SettleReply> {
+    const psnNo = scannedPsnNo(body)
+    this.inFlight++
+    const before = this.persons.get(psnNo)
+    let release: () => void = () => {}
+    const mine = new Promise<void>((resolve) => { release = resolve })
+    this.persons.set(psnNo, mine)
+    try {
+      if (before !== undefined) await before
+      return await this.settleInOrder(body, hospital, psnNo)
+    } finally {
+      release()
+      if (this.persons.get(psnNo) === mine) this.persons.delete(psnNo)
+      if (--this.inFlight === 0) for (const d of this.drained.splice(0)) d()
+    }
+  }
+
+  /** Resolves when no claim is in flight. */
+  drain(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => { this.drained.push(resolve) })
+  }
+
+  async close(): Promise<void> {
+    await this.drain()
+    this.closing = true
+    await Promise.all(this.threads.map((t) => t.worker.terminate()))
+  }
+
+  private async settleInOrder(body: string, hospital: string | null, psnNo: string): Promise<SettleReply> {
+    for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
+      const r = await this.adjudicate({ id: this.nextId++, hospital, body, psnNo })
+      if (r.kind === 'error') return { status: r.status, error: r.body }
+      if (r.kind === 'answer') return { status: 200, json: r.json, result: { status: r.status, codes: r.codes } }
+      const w = await this.writer.submit(r.record, r.version)
+      switch (w.status) {
+        case 'appended':
+          // the answer was serialised with setl_id "": its first `"setl_id":""` is that key (a quote inside a string
+          // value is escaped, so no value can hold this text)
+          return { status: 200, json: r.json.replace('"setl_id":""', `"setl_id":${JSON.stringify(w.setlId)}`), result: { status: 'settled', codes: [] } }
+        case 'replayed':
+          return { status: 200, json: JSON.stringify(w.result), result: { status: w.result.status, codes: w.result.reasons.map((x) => x.code) } }
+        case 'conflict':
+          return { status: 409, error: new HttpError('E_MSGID_CONFLICT', 'msgid', `msgid ${r.record.msgid} was already used with another body`).body() }
+        case 'rejected': {
+          const rej = rejectionToResult(r.record.msgid, w.reasons)
+          return { status: 200, json: JSON.stringify(rej), result: { status: 'rejected', codes: w.reasons.map((x) => x.code) } }
+        }
+        case 'failed':
+          return internal()
+        case 'stale':
+          continue
+      }
+    }
+    return internal()
+  }
+
+  /** One request to the least busy thread, in this turn's batch. */
+  private adjudicate(q: AdjudicationRequest): Promise<AdjudicationReply> {
+    let t = this.threads[0]
+    if (t === undefined) return Promise.resolve({ id: q.id, kind: 'error', status: 500, body: new HttpError('E_INTERNAL').body() })
+    for (const c of this.threads) if (c.sent.size + c.queued.length < t.sent.size + t.queued.length) t = c
+    const thread = t
+    return new Promise((resolve) => {
+      this.waiting.set(q.id, resolve)
+      thread.queued.push(q)
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(() => this.send())
+      }
+    })
+  }
+
+  private send(): void {
+    this.scheduled = false
+    for (const t of this.threads) {
+      if (t.queued.length === 0) continue
+      const batch: AdjudicationBatch = { requests: t.queued }
+      for (const q of t.queued) t.sent.add(q.id)
+      t.queued = []
+      t.worker.postMessage(batch)
+    }
+  }
+
+  /**
+   * A thread that died: what it held is answered 500 (nothing of it was written: the thread writes nothing) and a new
+   * thread takes its place.
+   */
+  private lost(t: Thread): void {
+    const i = this.threads.indexOf(t)
+    if (i >= 0) this.threads.splice(i, 1)
+    for (const id of [...t.sent, ...t.queued.map((q) => q.id)]) {
+      const w = this.waiting.get(id)
+      this.waiting.delete(id)
+      w?.({ id, kind: 'error', status: 500, body: new HttpError('E_INTERNAL').body() })
+    }
+    if (!this.closing) void this.spawn().catch(() => {})
+  }
+}

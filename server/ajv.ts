@@ -1,0 +1,18 @@
+// The one Ajv set-up of the service: fastify's route validation (app.ts) and the adjudicator threads
+// (adjudicator-thread.ts), which validate claim bodies themselves, must accept and refuse exactly the same bodies.
+import { Ajv } from 'ajv'
+import { parseYuan } from '../engine/money.js'
+
+/** Bodies are checked as sent: no type coercion ("12.5" is not a number), no silent dropping of unknown keys. */
+export const AJV_OPTIONS = { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: true, strict: false } as const
+
+/** `x-yuan`: a money field, checked by the one money parser (≤ 2 decimals, not negative, ≤ 10^10 yuan). */
+export function addYuanKeyword(ajv: Ajv): Ajv {
+  ajv.addKeyword({ keyword: 'x-yuan', type: 'number', schemaType: 'boolean', errors: false, validate: (_s: boolean, data: number) => parseYuan(data).ok })
+  return ajv
+}
+
+/** A standalone Ajv configured as the routes' one. */
+export function serviceAjv(): Ajv {
+  return addYuanKeyword(new Ajv(AJV_OPTIONS))
+}

@@ -1,0 +1,14 @@
+// Checks of a real-time claim that the service makes before the engine sees it (the inline route and the
+// adjudicator threads both use them).
+import { reason } from '../engine/reasons.js'
+import { rejectionToResult, type AdjudicationResult } from '../engine/result.js'
+
+/**
+ * A msgid must begin with the claim's own fixmedins_code (SPEC §1). Checked here, before the ledger's msgid lookup:
+ * otherwise a hospital could send another hospital's msgid and learn from the 409 that it was used (and when, as the
+ * msgid holds the time). Answered as the engine answers it for an unused msgid: a rejection, nothing written.
+ */
+export function foreignMsgid(c: { readonly msgid: string; readonly fixmedins_code: string }): AdjudicationResult | undefined {
+  return c.msgid.startsWith(c.fixmedins_code) ? undefined : rejectionToResult(c.msgid, [reason('E_MSGID_HOSPITAL', 'msgid')])
+}
+
