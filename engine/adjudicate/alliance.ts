@@ -29,7 +29,8 @@ export function allianceEpisode(w: Working): undefined {
   const { claim, hospital, policy } = w
   const from = claim.referralFrom !== null ? w.ctx.history.stay(claim.psnNo, claim.referralFrom) : undefined
   w.episode = from !== undefined && mergesInto(claim, hospital.allianceId, from, policy)
-    ? { id: from.episode_id, n: from.episode_n, priorDedcFen: from.episode_dedc_fen, merged: true }
+    // credited with what the whole episode charged (a branching episode's other branches too), not only `from`'s chain
+    ? { id: from.episode_id, n: from.episode_n, priorDedcFen: w.ctx.history.episodeDeductibleFen(claim.psnNo, from.episode_id), merged: true }
     // n counts the person's settled, not reversed admissions of the enddate's year, this one included
     : { id: claim.mdtrtId, n: w.year.admissions + 1, priorDedcFen: 0, merged: false }
   return undefined

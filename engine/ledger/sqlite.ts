@@ -52,7 +52,7 @@ export class SqliteLedger implements Ledger {
   private readonly st: {
     insertSettlement: Statement; insertLineSet: Statement; addAccum: Statement; maxSeq: Statement; byMsgid: Statement
     bySetlId: Statement; reversalOf: Statement; linesOf: Statement; personVersion: Statement; personYear: Statement; stay: Statement
-    recentStays: Statement; liveMdtrt: Statement
+    recentStays: Statement; liveMdtrt: Statement; episodeDedc: Statement
   }
 
   constructor(readonly file: string, opts: OpenLedgerOptions = {}) {
@@ -92,6 +92,8 @@ export class SqliteLedger implements Ledger {
       stay: db.prepare(`${STAY_SELECT} WHERE s.psn_no = ? AND s.mdtrt_id = ? AND ${LIVE_STAY} ORDER BY s.seq DESC LIMIT 1`),
       recentStays: db.prepare(`${STAY_SELECT} WHERE s.psn_no = ? AND s.end_day >= ? AND ${LIVE_STAY}
         ORDER BY s.end_day DESC, s.seq DESC`),
+      episodeDedc: db.prepare(`SELECT COALESCE(SUM(s.act_pay_dedc_fen), 0) FROM settlements s
+        WHERE s.psn_no = ? AND s.episode_id = ? AND ${LIVE_STAY}`).pluck(),
       liveMdtrt: db.prepare(`SELECT s.setl_id FROM settlements s WHERE s.psn_no = ? AND s.mdtrt_id = ?
         AND s.kind = 'settlement' AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id)`).pluck(),
     }
@@ -111,6 +113,10 @@ export class SqliteLedger implements Ledger {
 
   recentStays(psnNo: string, sinceDay: number): readonly StayRecord[] {
     return this.st.recentStays.all(psnNo, sinceDay) as StayRecord[]
+  }
+
+  episodeDeductibleFen(psnNo: string, episodeId: string): number {
+    return this.st.episodeDedc.get(psnNo, episodeId) as number
   }
 
   // ---- Ledger --------------------------------------------------------------------------------------------------

@@ -56,12 +56,19 @@ export interface History {
   stay(psnNo: string, mdtrtId: string): StayRecord | undefined
   /** The person's settled, not reversed stays whose end_day ≥ sinceDay, newest first. */
   recentStays(psnNo: string, sinceDay: number): readonly StayRecord[]
+  /**
+   * Deductible charged so far over the alliance episode (医共体 单次住院): the sum over its settled, not reversed
+   * stays. A stay referred from any stay of the episode is credited with all of it (a branching episode too: A→B
+   * and A→C, C is credited with A's and B's).
+   */
+  episodeDeductibleFen(psnNo: string, episodeId: string): number
 }
 
 export const EMPTY_HISTORY: History = {
   personYear: () => ZERO_YEAR,
   stay: () => undefined,
   recentStays: () => [],
+  episodeDeductibleFen: () => 0,
 }
 
 export type RecordOutcome =

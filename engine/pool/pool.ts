@@ -52,11 +52,41 @@ export interface RunOptions {
 interface Batch {
   readonly lane: number
   readonly seqs: number[]
-  readonly task: BatchTask
+  task: BatchTask
   attempts: number
 }
 
 const FLUSH_BYTES = 64 * 1024
+/** Room for a batch's answers per claim (a ~90-line claim answers in ~15 KB); a batch that needs more transfers its own. */
+const OUT_BYTES_PER_CLAIM = 16 * 1024
+
+/**
+ * SharedArrayBuffers reused from batch to batch (a batch's input bytes, its answer bytes): a new buffer per batch is
+ * new external memory, and V8 answers external memory growth with full GCs of the main thread (measured: ~16 % of its
+ * time in the 2-worker benchmark).
+ */
+class SabPool {
+  private readonly free: SharedArrayBuffer[] = []
+  constructor(private readonly minBytes: number) {}
+
+  acquire(bytes: number): SharedArrayBuffer {
+    for (let i = this.free.length - 1; i >= 0; i--) {
+      const b = this.free[i] as SharedArrayBuffer
+      if (b.byteLength >= bytes) {
+        this.free.splice(i, 1)
+        return b
+      }
+    }
+    return new SharedArrayBuffer(Math.max(bytes, this.minBytes))
+  }
+
+  release(b: SharedArrayBuffer | null): void {
+    if (b !== null && b.byteLength > 0) this.free.push(b)
+  }
+}
+
+/** The answer lines of one batch that live in a reused `out` buffer, until the last of them is written. */
+interface OutSlot { readonly sab: SharedArrayBuffer; remaining: number }
 
 export class AdjudicationPool {
   readonly options: FilledPoolOptions
@@ -86,7 +116,7 @@ export class AdjudicationPool {
 
   /** Resolves when every worker has loaded its tables (one empty batch each). */
   async ready(): Promise<void> {
-    const empty = (): BatchTask => ({ bytes: new SharedArrayBuffer(0), byteLength: 0, count: 0, batchNo: -1 })
+    const empty = (): BatchTask => ({ bytes: new SharedArrayBuffer(0), byteLength: 0, count: 0, batchNo: -1, out: null })
     await Promise.all(Array.from({ length: this.options.workers }, () => this.piscina.run(empty())))
   }
 
@@ -120,7 +150,10 @@ export class AdjudicationPool {
     const buildingBytes = new Array<number>(o.lanes).fill(0)
     const laneBusy = new Array<boolean>(o.lanes).fill(false)
     const ready: Batch[] = []
-    const answers = new Map<number, Buffer>()
+    // answer line per input line, with the reused buffer it lives in (null: a buffer of its own)
+    const answers = new Map<number, { readonly line: Buffer; readonly slot: OutSlot | null }>()
+    const inputs = new SabPool(256 * 1024)
+    const outs = new SabPool(o.batchSize * OUT_BYTES_PER_CLAIM)
     let nextSeq = 0
     let nextOut = 0
     let inFlight = 0
@@ -136,14 +169,15 @@ export class AdjudicationPool {
       const parts = building[lane] as Buffer[]
       if (parts.length === 0) return
       const byteLength = (buildingBytes[lane] as number) + parts.length - 1
-      const sab = new SharedArrayBuffer(byteLength)
-      const view = Buffer.from(sab)
+      const sab = inputs.acquire(byteLength)
+      const view = Buffer.from(sab, 0, byteLength)
       let at = 0
       for (let i = 0; i < parts.length; i++) {
         if (i > 0) view[at++] = 0x0a
         at += (parts[i] as Buffer).copy(view, at)
       }
-      ready.push({ lane, seqs: buildingSeqs[lane] as number[], task: { bytes: sab, byteLength, count: parts.length, batchNo: batchNo++ }, attempts: 0 })
+      // its `out` buffer is taken at dispatch: batches waiting their turn hold none
+      ready.push({ lane, seqs: buildingSeqs[lane] as number[], task: { bytes: sab, byteLength, count: parts.length, batchNo: batchNo++, out: null }, attempts: 0 })
       building[lane] = []
       buildingSeqs[lane] = []
       buildingBytes[lane] = 0
@@ -191,12 +225,16 @@ export class AdjudicationPool {
       return { lines, recovered, recoveredSettled }
     }
 
-    const deliver = (b: Batch, lines: Buffer[]): void => {
-      for (let i = 0; i < b.seqs.length; i++) answers.set(b.seqs[i] as number, lines[i] as Buffer)
+    const deliver = (b: Batch, lines: Buffer[], slot: OutSlot | null): void => {
+      for (let i = 0; i < b.seqs.length; i++) answers.set(b.seqs[i] as number, { line: lines[i] as Buffer, slot })
     }
 
-    const splitAnswer = (b: Batch, a: BatchAnswer): Buffer[] => {
-      const bytes = Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength)
+    /** The batch's answer lines (views of its `out` buffer when the worker wrote them there) and that buffer's slot. */
+    const splitAnswer = (b: Batch, a: BatchAnswer): { lines: Buffer[]; slot: OutSlot | null } => {
+      const inOut = a.outBytes >= 0 && b.task.out !== null
+      const bytes = inOut
+        ? Buffer.from(b.task.out as SharedArrayBuffer, 0, a.outBytes)
+        : Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength)
       const lines: Buffer[] = []
       if (unpackr !== null) {
         const objs = unpackr.unpack(bytes) as unknown[]
@@ -210,17 +248,21 @@ export class AdjudicationPool {
         }
       }
       if (lines.length !== b.seqs.length) throw new Error(`pool: batch ${b.task.batchNo} answered ${lines.length} lines for ${b.seqs.length} claims`)
-      return lines
+      if (!inOut) outs.release(b.task.out)
+      return { lines, slot: inOut ? { sab: b.task.out as SharedArrayBuffer, remaining: lines.length } : null }
     }
 
     const dispatch = (b: Batch): void => {
+      if (o.resultFormat === 'jsonl' && b.task.out === null) b.task = { ...b.task, out: outs.acquire(b.task.count * OUT_BYTES_PER_CLAIM) }
       b.attempts++
       laneBusy[b.lane] = true
       inFlight++
       this.piscina.run(b.task).then(
         (a) => {
           try {
-            deliver(b, splitAnswer(b, a))
+            const { lines, slot } = splitAnswer(b, a)
+            deliver(b, lines, slot)
+            inputs.release(b.task.bytes)
             settled += a.settled; computed += a.computed; rejected += a.rejected; faults += a.faults
             if (b.attempts > 1) retriedBatches++
           } catch (e) {
@@ -241,7 +283,9 @@ export class AdjudicationPool {
           settled += f.recoveredSettled
           rejected += b.seqs.length - f.recoveredSettled
           faults += b.seqs.length - f.recovered
-          deliver(b, f.lines)
+          deliver(b, f.lines, null)
+          inputs.release(b.task.bytes)
+          outs.release(b.task.out)
           finish(b)
         },
       )
@@ -281,25 +325,30 @@ export class AdjudicationPool {
     const completion = (): Promise<void> => new Promise((r) => { wake = r })
 
     let outParts: Buffer[] = []
+    let outSlots: OutSlot[] = []
     let outBytes = 0
     let written = 0
     const flush = async (force: boolean): Promise<void> => {
       for (;;) {
-        const line = answers.get(nextOut)
-        if (line === undefined) break
+        const a = answers.get(nextOut)
+        if (a === undefined) break
         answers.delete(nextOut)
         nextOut++
-        outParts.push(line)
-        outBytes += line.length
+        outParts.push(a.line)
+        if (a.slot !== null) outSlots.push(a.slot)
+        outBytes += a.line.length
         if (outBytes >= FLUSH_BYTES) await writeOut()
       }
       if (force || outBytes > 0) await writeOut()
     }
     const writeOut = async (): Promise<void> => {
       if (outParts.length === 0) return
-      const chunk = outParts.length === 1 ? (outParts[0] as Buffer) : Buffer.concat(outParts, outBytes)
+      // always a copy: a line may be a view of a reused `out` buffer, released just below
+      const chunk = Buffer.concat(outParts, outBytes)
       written += outParts.length
+      for (const slot of outSlots) if (--slot.remaining === 0) outs.release(slot.sab)
       outParts = []
+      outSlots = []
       outBytes = 0
       if (!output.write(chunk)) await once(output, 'drain')
       ro.onProgress?.({ lines: written, bytesRead })

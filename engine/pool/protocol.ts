@@ -27,11 +27,18 @@ export interface BatchTask {
   readonly count: number
   /** Batch number in dispatch order, for the fault hook and diagnostics. */
   readonly batchNo: number
+  /**
+   * jsonl: where the worker copies its answer bytes when they fit (the main thread reuses these buffers: no new
+   * external memory per batch, which would trigger the main thread's full GCs); null: always answer in `bytes`.
+   */
+  readonly out: SharedArrayBuffer | null
 }
 
 export interface BatchAnswer {
-  /** jsonl: `count` lines, each ending '\n'; msgpack: an encoded array of `count` result objects. */
+  /** jsonl: `count` lines, each ending '\n'; msgpack: an encoded array of `count` result objects. Empty when outBytes ≥ 0. */
   readonly bytes: Uint8Array
+  /** jsonl: the answer is the first outBytes bytes of the task's `out`; -1: it is `bytes`. */
+  readonly outBytes: number
   readonly settled: number
   readonly computed: number
   readonly rejected: number

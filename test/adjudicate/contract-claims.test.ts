@@ -16,15 +16,22 @@ vi.mock('../../engine/grouping/index.js', async () => (await import('./dip-mock.
 class MemoryHistory implements History {
   private readonly years = new Map<string, PersonYear>()
   private readonly stays: StayRecord[] = []
+  /** Deductible charged per episode (the sum of its stays' act_pay_dedc). */
+  private readonly episodeDedc = new Map<string, number>()
   personYear(psnNo: string, year: number): PersonYear { return this.years.get(`${psnNo}:${year}`) ?? ZERO_YEAR }
   stay(psnNo: string, mdtrtId: string): StayRecord | undefined { return this.stays.find((s) => s.psn_no === psnNo && s.mdtrt_id === mdtrtId) }
   recentStays(psnNo: string, sinceDay: number): readonly StayRecord[] { return this.stays.filter((s) => s.psn_no === psnNo && s.end_day >= sinceDay) }
+  episodeDeductibleFen(psnNo: string, episodeId: string): number { return this.episodeDedc.get(`${psnNo}:${episodeId}`) ?? 0 }
   record(s: Settlement): void {
     const key = `${s.claim.psnNo}:${s.claim.year}`
     const y: Record<string, number> = { ...this.personYear(s.claim.psnNo, s.claim.year) }
     for (const [k, v] of Object.entries(s.accum)) y[k] = (y[k] ?? 0) + v
     this.years.set(key, y as unknown as PersonYear)
-    if (s.stay) this.stays.push({ ...s.stay, setl_id: `S${this.stays.length + 1}` })
+    if (s.stay) {
+      this.stays.push({ ...s.stay, setl_id: `S${this.stays.length + 1}` })
+      const e = `${s.claim.psnNo}:${s.stay.episode_id}`
+      this.episodeDedc.set(e, (this.episodeDedc.get(e) ?? 0) + s.setlinfo.act_pay_dedc_fen)
+    }
   }
 }
 

@@ -3,6 +3,11 @@ import { describe, expect, it, vi } from 'vitest'
 import { adjudicate } from '../../engine/adjudicate/index.js'
 import type { History } from '../../engine/ledger/types.js'
 import type { Settlement } from '../../engine/result.js'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ClaimInput } from '../../engine/claim.js'
+import { openLedger } from '../../engine/ledger/sqlite.js'
 import { C, H, P, claim, ctx, fee, fen, history, makePolicy, stay } from '../fixtures/claims.js'
 
 vi.mock('../../engine/grouping/index.js', async () => (await import('./dip-mock.js')).dipMock)
@@ -103,6 +108,17 @@ describe('county alliance merging (医共体 单次住院, seed 001)', () => {
     expect(s.setlinfo.act_pay_dedc_fen).toBe(fen(200))
   })
 
+  it('a branching episode (A→B, then A→C): C is credited with what A and B charged, not only A', () => {
+    // B (level 2, referred from MA1) was charged 500 − 200 = 300: the episode charged 500 in all
+    const b = stay({ mdtrt_id: 'MA2', fixmedins_code: H.A2, episode_id: 'MA1', enddate: '2026-09-12', episode_dedc_fen: fen(500) })
+    const c = settle(referred({ mdtrt_id: 'MA3', referral_from: 'MA1', begndate: '2026-09-05', enddate: '2026-09-15' }),
+      history({ admissions: 1 }, [first, b]))
+    // level 2 due 500 − 500 charged over the episode = 0 (crediting only MA1's 200 would charge 300 a second time)
+    expect(c.setlinfo.act_pay_dedc_fen).toBe(0)
+    expect(c.accum.admissions).toBe(0)
+    expect(c.stay).toMatchObject({ episode_id: 'MA1', episode_dedc_fen: fen(500) })
+  })
+
   it('a referral from a hospital outside the alliance is a new admission', () => {
     const other = stay({ mdtrt_id: 'MX1', fixmedins_code: H.L3, enddate: '2026-09-04', episode_dedc_fen: fen(800) })
     const s = settle(referred({ referral_from: 'MX1' }), history({ admissions: 1 }, [other]))
@@ -122,6 +138,40 @@ describe('county alliance merging (医共体 单次住院, seed 001)', () => {
     const s = settle(referred(), history({ admissions: 1 }, [first]), off)
     expect(s.setlinfo.act_pay_dedc_fen).toBe(fen(500))
     expect(s.accum.admissions).toBe(1)
+  })
+})
+
+describe('the episode deductible on a real ledger', () => {
+  it('is the sum over the episode\'s live stays: a branch counts, a reversed branch no longer does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dipsettle-episode-'))
+    const ledger = openLedger(join(dir, 'ledger.sqlite'))
+    try {
+      const record = (body: ClaimInput) => {
+        const o = adjudicate(body, ctx(ledger, makePolicy()))
+        if (o.status !== 'ok') throw new Error('rejected: ' + JSON.stringify(o.reasons))
+        const r = ledger.record(o.settlement, `hash-${body.msgid}`)
+        if (r.status !== 'settled') throw new Error(r.status)
+        return { dedc: o.settlement.setlinfo.act_pay_dedc_fen, setlId: r.result.setl_id ?? '' }
+      }
+      const fees = [fee(C.JIA, 50, 100)]
+      const a = record(claim({ mdtrt_id: 'MA1', fixmedins_code: H.A1, begndate: '2026-09-01', enddate: '2026-09-04', fees }))
+      expect(a.dedc).toBe(fen(200))
+      const branch = (id: string) => claim({ mdtrt_id: id, fixmedins_code: H.A2, referral_from: 'MA1', begndate: '2026-09-04', enddate: '2026-09-12', fees })
+      const b = record(branch('MA2'))
+      expect(b.dedc).toBe(fen(300)) // level 2: 500 − 200
+      const c = record(branch('MA3'))
+      expect(c.dedc).toBe(0) // 500 − (200 + 300)
+      for (const x of [c, b]) {
+        const rev = ledger.reverse(x.setlId, `${H.A2}20260920090000${x.setlId.slice(-4)}`, `rev-${x.setlId}`)
+        expect(rev.status).toBe('settled')
+      }
+      // both branches reversed: only MA1's 200 is credited again
+      expect(record(branch('MA4')).dedc).toBe(fen(300))
+      expect(ledger.verify()).toEqual([])
+    } finally {
+      ledger.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -112,6 +112,15 @@ describe('the pool gives the single-threaded answers, in input order', () => {
     for (const f of ['l0', 'l1', 'l2']) expect(settledRows(join(dir, `${f}.sqlite`))).toEqual({ rows: settled, msgids: settled, problems: 0 })
   })
 
+  it('answers bigger than the reused answer buffer (claims of ~400 lines, one per batch) come out the same', async () => {
+    const big = demoLines({ count: 40, seed: 19, outpatientShare: 0, linesPerClaim: [380, 420] })
+    const input = [...big, ...busyLines.slice(0, 200), ...big.slice(0, 5)].join('\n') + '\n'
+    const base = await inThisThread(input)
+    const pooled = await viaPool(input, { workers: 2, batchSize: 1 })
+    expect(pooled.out).toBe(base)
+    expect(Math.max(...base.split('\n').map((l) => l.length))).toBeGreaterThan(16 * 1024)
+  })
+
   it('a msgpack answer format decodes to the same lines', async () => {
     const input = busyLines.slice(0, 300).join('\n') + '\n'
     const a = await viaPool(input, { workers: 2, resultFormat: 'jsonl' })
