@@ -88,6 +88,25 @@ class SabPool {
 /** The answer lines of one batch that live in a reused `out` buffer, until the last of them is written. */
 interface OutSlot { readonly sab: SharedArrayBuffer; remaining: number }
 
+/**
+ * A batch's answer: its bytes, and line i at bytes[starts[i], starts[i + 1]) (each ending '\n'). Kept as offsets, not
+ * one Buffer view per line: the main thread allocates nothing per answer line.
+ */
+interface BatchOut { readonly bytes: Buffer; readonly starts: Int32Array; readonly slot: OutSlot | null }
+
+/** Offsets of the `count` '\n'-terminated lines of `bytes`; null when there are not exactly `count`. */
+function lineStarts(bytes: Buffer, count: number): Int32Array | null {
+  const starts = new Int32Array(count + 1)
+  let s = 0
+  for (let i = 0; i < count; i++) {
+    const e = bytes.indexOf(0x0a, s)
+    if (e < 0) return null
+    s = e + 1
+    starts[i + 1] = s
+  }
+  return s === bytes.length ? starts : null
+}
+
 export class AdjudicationPool {
   readonly options: FilledPoolOptions
   private readonly piscina: Piscina<BatchTask, BatchAnswer>
@@ -107,6 +126,8 @@ export class AdjudicationPool {
       filename: o.workerFile,
       minThreads: o.workers,
       maxThreads: o.workers,
+      // no per-task run/wait histograms (measured: a visible share of the main thread's time per batch)
+      recordTiming: false,
       // workers load the tables once: never let an idle one go
       idleTimeout: Number.MAX_SAFE_INTEGER,
       execArgv: [...o.execArgv],
@@ -150,8 +171,9 @@ export class AdjudicationPool {
     const buildingBytes = new Array<number>(o.lanes).fill(0)
     const laneBusy = new Array<boolean>(o.lanes).fill(false)
     const ready: Batch[] = []
-    // answer line per input line, with the reused buffer it lives in (null: a buffer of its own)
-    const answers = new Map<number, { readonly line: Buffer; readonly slot: OutSlot | null }>()
+    // the answer of each input line: its batch's answer, and its index there
+    const answerBatch = new Map<number, BatchOut>()
+    const answerIndex = new Map<number, number>()
     const inputs = new SabPool(256 * 1024)
     const outs = new SabPool(o.batchSize * OUT_BYTES_PER_CLAIM)
     let nextSeq = 0
@@ -225,31 +247,27 @@ export class AdjudicationPool {
       return { lines, recovered, recoveredSettled }
     }
 
-    const deliver = (b: Batch, lines: Buffer[], slot: OutSlot | null): void => {
-      for (let i = 0; i < b.seqs.length; i++) answers.set(b.seqs[i] as number, { line: lines[i] as Buffer, slot })
+    const deliver = (b: Batch, out: BatchOut): void => {
+      for (let i = 0; i < b.seqs.length; i++) {
+        answerBatch.set(b.seqs[i] as number, out)
+        answerIndex.set(b.seqs[i] as number, i)
+      }
     }
 
-    /** The batch's answer lines (views of its `out` buffer when the worker wrote them there) and that buffer's slot. */
-    const splitAnswer = (b: Batch, a: BatchAnswer): { lines: Buffer[]; slot: OutSlot | null } => {
+    /** The batch's answer (in its `out` buffer when the worker wrote it there). */
+    const answerOf = (b: Batch, a: BatchAnswer): BatchOut => {
       const inOut = a.outBytes >= 0 && b.task.out !== null
-      const bytes = inOut
+      let bytes = inOut
         ? Buffer.from(b.task.out as SharedArrayBuffer, 0, a.outBytes)
         : Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength)
-      const lines: Buffer[] = []
       if (unpackr !== null) {
         const objs = unpackr.unpack(bytes) as unknown[]
-        for (const r of objs) lines.push(Buffer.from(JSON.stringify(r) + '\n'))
-      } else {
-        let s = 0
-        while (s < bytes.length) {
-          const e = bytes.indexOf(0x0a, s)
-          lines.push(bytes.subarray(s, e + 1))
-          s = e + 1
-        }
+        bytes = Buffer.from(objs.map((r) => JSON.stringify(r) + '\n').join(''))
       }
-      if (lines.length !== b.seqs.length) throw new Error(`pool: batch ${b.task.batchNo} answered ${lines.length} lines for ${b.seqs.length} claims`)
+      const starts = lineStarts(bytes, b.seqs.length)
+      if (starts === null) throw new Error(`pool: batch ${b.task.batchNo} did not answer ${b.seqs.length} lines`)
       if (!inOut) outs.release(b.task.out)
-      return { lines, slot: inOut ? { sab: b.task.out as SharedArrayBuffer, remaining: lines.length } : null }
+      return { bytes, starts, slot: inOut ? { sab: b.task.out as SharedArrayBuffer, remaining: b.seqs.length } : null }
     }
 
     const dispatch = (b: Batch): void => {
@@ -260,8 +278,7 @@ export class AdjudicationPool {
       this.piscina.run(b.task).then(
         (a) => {
           try {
-            const { lines, slot } = splitAnswer(b, a)
-            deliver(b, lines, slot)
+            deliver(b, answerOf(b, a))
             inputs.release(b.task.bytes)
             settled += a.settled; computed += a.computed; rejected += a.rejected; faults += a.faults
             if (b.attempts > 1) retriedBatches++
@@ -283,7 +300,8 @@ export class AdjudicationPool {
           settled += f.recoveredSettled
           rejected += b.seqs.length - f.recoveredSettled
           faults += b.seqs.length - f.recovered
-          deliver(b, f.lines, null)
+          const bytes = Buffer.concat(f.lines)
+          deliver(b, { bytes, starts: lineStarts(bytes, f.lines.length) as Int32Array, slot: null })
           inputs.release(b.task.bytes)
           outs.release(b.task.out)
           finish(b)
@@ -324,31 +342,40 @@ export class AdjudicationPool {
 
     const completion = (): Promise<void> => new Promise((r) => { wake = r })
 
-    let outParts: Buffer[] = []
-    let outSlots: OutSlot[] = []
+    // the lines of the next output chunk, as (answer, index) pairs; copied into one buffer when written
+    let chunkOuts: BatchOut[] = []
+    let chunkIdx: number[] = []
     let outBytes = 0
     let written = 0
     const flush = async (force: boolean): Promise<void> => {
       for (;;) {
-        const a = answers.get(nextOut)
+        const a = answerBatch.get(nextOut)
         if (a === undefined) break
-        answers.delete(nextOut)
+        const i = answerIndex.get(nextOut) as number
+        answerBatch.delete(nextOut)
+        answerIndex.delete(nextOut)
         nextOut++
-        outParts.push(a.line)
-        if (a.slot !== null) outSlots.push(a.slot)
-        outBytes += a.line.length
+        chunkOuts.push(a)
+        chunkIdx.push(i)
+        outBytes += (a.starts[i + 1] as number) - (a.starts[i] as number)
         if (outBytes >= FLUSH_BYTES) await writeOut()
       }
       if (force || outBytes > 0) await writeOut()
     }
     const writeOut = async (): Promise<void> => {
-      if (outParts.length === 0) return
-      // always a copy: a line may be a view of a reused `out` buffer, released just below
-      const chunk = Buffer.concat(outParts, outBytes)
-      written += outParts.length
-      for (const slot of outSlots) if (--slot.remaining === 0) outs.release(slot.sab)
-      outParts = []
-      outSlots = []
+      if (chunkOuts.length === 0) return
+      // a copy: a line may be in a reused `out` buffer, released here once its last line is copied
+      const chunk = Buffer.allocUnsafe(outBytes)
+      let at = 0
+      for (let k = 0; k < chunkOuts.length; k++) {
+        const a = chunkOuts[k] as BatchOut
+        const i = chunkIdx[k] as number
+        at += a.bytes.copy(chunk, at, a.starts[i], a.starts[i + 1])
+        if (a.slot !== null && --a.slot.remaining === 0) outs.release(a.slot.sab)
+      }
+      written += chunkOuts.length
+      chunkOuts = []
+      chunkIdx = []
       outBytes = 0
       if (!output.write(chunk)) await once(output, 'drain')
       ro.onProgress?.({ lines: written, bytesRead })
@@ -404,8 +431,8 @@ export class AdjudicationPool {
     for (let l = 0; l < o.lanes; l++) seal(l)
     pump()
     while (nextOut < nextSeq) {
-      if (inFlight === 0 && ready.length === 0 && !answers.has(nextOut)) throw new Error('pool: answers missing with no batch in flight')
-      if (!answers.has(nextOut)) await completion()
+      if (inFlight === 0 && ready.length === 0 && !answerBatch.has(nextOut)) throw new Error('pool: answers missing with no batch in flight')
+      if (!answerBatch.has(nextOut)) await completion()
       check()
       await flush(false)
     }
