@@ -146,7 +146,8 @@ async function clusterSettleRun(tablesFile: string, p: Prepared, dir: string, wo
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on the loopback now (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer()
     srv.once('error', reject)

@@ -16,6 +16,7 @@ import { rejectionToResult } from '../engine/result.js'
 import { workerFile } from '../engine/worker-file.js'
 import type { AdjudicationBatch, AdjudicationBatchReply, AdjudicationReply, AdjudicationRequest, AdjudicatorConfig } from './adjudicator-protocol.js'
 import { HttpError, type ErrorBody } from './errors.js'
+import { PersonQueue } from './person-queue.js'
 
 /** What the route sends: a status and a body (JSON text for 200, the error body otherwise). */
 export type SettleReply =
@@ -52,11 +53,9 @@ function scannedPsnNo(body: string): string {
 export class Adjudicators {
   private readonly threads: Thread[] = []
   private readonly waiting = new Map<number, (r: AdjudicationReply) => void>()
-  private readonly persons = new Map<string, Promise<void>>()
+  private readonly queue = new PersonQueue()
   private nextId = 1
   private scheduled = false
-  private inFlight = 0
-  private drained: (() => void)[] = []
 
   private closing = false
 
@@ -96,30 +95,18 @@ export class Adjudicators {
 
   /** Claims handed over and not yet answered. */
   get pending(): number {
-    return this.inFlight
+    return this.queue.pending
   }
 
   /** POST /v1/settlements: the whole answer for a raw body from `hospital` (null: an admin credential). */
-  async settle(body: string, hospital: string | null): Promise<SettleReply> {
+  settle(body: string, hospital: string | null): Promise<SettleReply> {
     const psnNo = scannedPsnNo(body)
-    this.inFlight++
-    const before = this.persons.get(psnNo)
-    let release: () => void = () => {}
-    const mine = new Promise<void>((resolve) => { release = resolve })
-    this.persons.set(psnNo, mine)
-    try {
-      if (before !== undefined) await before
-      return await this.settleInOrder(body, hospital, psnNo)
-    } finally {
-      release()
-      if (this.persons.get(psnNo) === mine) this.persons.delete(psnNo)
-      if (--this.inFlight === 0) for (const d of this.drained.splice(0)) d()
-    }
+    return this.queue.run(psnNo, () => this.settleInOrder(body, hospital, psnNo))
   }
 
   /** Resolves when no claim is in flight. */
   drain(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => { this.drained.push(resolve) })
+    return this.queue.drain()
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,7 @@ import { reason } from '../engine/reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../engine/result.js'
 import type { Tables } from '../engine/tables/types.js'
 import type { ClaimCommitter } from './group-commit.js'
+import { PersonQueue } from './person-queue.js'
 
 /** Re-adjudications after 'stale' before giving up with E_FAILED (another writer keeps changing this person). */
 const MAX_STALE_RETRIES = 8
@@ -41,39 +42,24 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 export class WriterCommitter implements ClaimCommitter {
-  /** Per person: the settlement in flight (resolved when answered). */
-  private readonly persons = new Map<string, Promise<void>>()
-  private inFlight = 0
-  private drained: (() => void)[] = []
+  private readonly queue = new PersonQueue()
 
   constructor(private readonly env: WriterCommitterEnv) {}
 
   get pending(): number {
-    return this.inFlight
+    return this.queue.pending
   }
 
   async submit(body: unknown): Promise<AdjudicationResult> {
     if (!isObject(body)) return rejectionToResult('', [reason('E_BAD_JSON', '')])
     const msgid = typeof body['msgid'] === 'string' ? body['msgid'] : ''
     const psnNo = typeof body['psn_no'] === 'string' ? body['psn_no'] : ''
-    this.inFlight++
-    const before = this.persons.get(psnNo)
-    let release: () => void = () => {}
-    const mine = new Promise<void>((resolve) => { release = resolve })
-    this.persons.set(psnNo, mine)
-    try {
-      if (before !== undefined) await before
-      return await this.settle(body, msgid, psnNo)
-    } finally {
-      release()
-      if (this.persons.get(psnNo) === mine) this.persons.delete(psnNo)
-      if (--this.inFlight === 0) for (const d of this.drained.splice(0)) d()
-    }
+    return this.queue.run(psnNo, () => this.settle(body, msgid, psnNo))
   }
 
   /** Resolves when no claim is in flight. */
   drain(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => { this.drained.push(resolve) })
+    return this.queue.drain()
   }
 
   private async settle(body: Record<string, unknown>, msgid: string, psnNo: string): Promise<AdjudicationResult> {

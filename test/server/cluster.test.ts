@@ -3,7 +3,6 @@
 // accumulators agree with the settlements, and GET /metrics — whichever process answers — counts both processes.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +11,7 @@ import { generateDemoClaims } from '../../engine/demo/claims.js'
 import { openLedger } from '../../engine/ledger/sqlite.js'
 import { CredentialStore } from '../../server/auth/credentials.js'
 import { CLI, demoTables, requireBuilt, tablesFile } from '../pool/helpers.js'
+import { freePort } from '../../bench/http.js'
 
 let dir: string
 let ledgerFile: string
@@ -19,17 +19,6 @@ let serve: ChildProcess
 let base: string
 const tokens: Record<string, string> = {}
 let claims: ClaimInput[]
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address()
-      srv.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0))
-    })
-  })
-}
 
 beforeAll(async () => {
   requireBuilt()
