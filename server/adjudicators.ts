@@ -10,11 +10,12 @@
 //      the one adjudicated against ('stale' → back to 4) and commits with whatever else is queued;
 //   6. the answer (already serialised by the thread, its setl_id filled in) leaves after the commit.
 import { Worker } from 'node:worker_threads'
-import { findStringValue } from '../engine/pool/lines.js'
-import type { LedgerWriter } from '../engine/ledger/writer.js'
-import { rejectionToResult } from '../engine/result.js'
+import { routedPsnNo } from '../engine/pool/lines.js'
+import { MAX_STALE_RETRIES, writtenAnswer, type LedgerWriter } from '../engine/ledger/writer.js'
+import type { AdjudicationResult } from '../engine/result.js'
 import { workerFile } from '../engine/worker-file.js'
 import type { AdjudicationBatch, AdjudicationBatchReply, AdjudicationReply, AdjudicationRequest, AdjudicatorConfig } from './adjudicator-protocol.js'
+import { errorOf } from './claim-checks.js'
 import { HttpError, type ErrorBody } from './errors.js'
 import { PersonQueue } from './person-queue.js'
 
@@ -23,9 +24,6 @@ export type SettleReply =
   | { readonly status: 200; readonly json: string; readonly result: { readonly status: 'settled' | 'computed' | 'rejected'; readonly codes: readonly string[] } }
   | { readonly status: number; readonly error: ErrorBody }
 
-/** Re-adjudications after 'stale' before answering 500 (another process keeps writing this person). */
-const MAX_STALE_RETRIES = 8
-const PSN_KEY = Buffer.from('"psn_no"')
 
 interface Thread {
   readonly worker: Worker
@@ -38,16 +36,11 @@ function internal(): SettleReply {
   return { status: 500, error: new HttpError('E_INTERNAL').body() }
 }
 
-/** The psn_no string as found in the raw text (JSON-decoded), '' when none. */
-function scannedPsnNo(body: string): string {
-  const tok = findStringValue(Buffer.from(body), PSN_KEY)
-  if (tok === null) return ''
-  try {
-    const v = JSON.parse(Buffer.from(tok).toString('utf8')) as unknown
-    return typeof v === 'string' ? v : ''
-  } catch {
-    return ''
-  }
+/** The route's reply for an answer: its error (409, 500) or the 200 with its JSON. */
+function replyOf(r: AdjudicationResult): SettleReply {
+  const e = errorOf(r)
+  if (e !== undefined) return { status: e.status, error: e.body() }
+  return { status: 200, json: JSON.stringify(r), result: { status: r.status, codes: r.reasons.map((x) => x.code) } }
 }
 
 export class Adjudicators {
@@ -100,7 +93,8 @@ export class Adjudicators {
 
   /** POST /v1/settlements: the whole answer for a raw body from `hospital` (null: an admin credential). */
   settle(body: string, hospital: string | null): Promise<SettleReply> {
-    const psnNo = scannedPsnNo(body)
+    // the person as the pool's router finds it in the raw text; the thread checks the parsed one agrees
+    const psnNo = routedPsnNo(Buffer.from(body))
     return this.queue.run(psnNo, () => this.settleInOrder(body, hospital, psnNo))
   }
 
@@ -121,24 +115,12 @@ export class Adjudicators {
       if (r.kind === 'error') return { status: r.status, error: r.body }
       if (r.kind === 'answer') return { status: 200, json: r.json, result: { status: r.status, codes: r.codes } }
       const w = await this.writer.submit(r.record, r.version)
-      switch (w.status) {
-        case 'appended':
-          // the answer was serialised with setl_id "": its first `"setl_id":""` is that key (a quote inside a string
-          // value is escaped, so no value can hold this text)
-          return { status: 200, json: r.json.replace('"setl_id":""', `"setl_id":${JSON.stringify(w.setlId)}`), result: { status: 'settled', codes: [] } }
-        case 'replayed':
-          return { status: 200, json: JSON.stringify(w.result), result: { status: w.result.status, codes: w.result.reasons.map((x) => x.code) } }
-        case 'conflict':
-          return { status: 409, error: new HttpError('E_MSGID_CONFLICT', 'msgid', `msgid ${r.record.msgid} was already used with another body`).body() }
-        case 'rejected': {
-          const rej = rejectionToResult(r.record.msgid, w.reasons)
-          return { status: 200, json: JSON.stringify(rej), result: { status: 'rejected', codes: w.reasons.map((x) => x.code) } }
-        }
-        case 'failed':
-          return internal()
-        case 'stale':
-          continue
+      if (w.status === 'appended') {
+        // the answer was serialised with setl_id "": its first `"setl_id":""` is that key (a quote inside a string
+        // value is escaped, so no value can hold this text)
+        return { status: 200, json: r.json.replace('"setl_id":""', `"setl_id":${JSON.stringify(w.setlId)}`), result: { status: 'settled', codes: [] } }
       }
+      if (w.status !== 'stale') return replyOf(writtenAnswer(w, r.record.msgid))
     }
     return internal()
   }

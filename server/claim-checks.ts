@@ -2,6 +2,7 @@
 // adjudicator threads both use them).
 import { reason } from '../engine/reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../engine/result.js'
+import { HttpError } from './errors.js'
 
 /**
  * A msgid must begin with the claim's own fixmedins_code (SPEC §1). Checked here, before the ledger's msgid lookup:
@@ -12,3 +13,14 @@ export function foreignMsgid(c: { readonly msgid: string; readonly fixmedins_cod
   return c.msgid.startsWith(c.fixmedins_code) ? undefined : rejectionToResult(c.msgid, [reason('E_MSGID_HOSPITAL', 'msgid')])
 }
 
+/**
+ * A rejection that is not an answer: a msgid reused with another body is a 409 (SPEC §9); a fault (E_FAILED, nothing
+ * recorded) is a 500 so that the hospital retries.
+ */
+export function errorOf(r: AdjudicationResult): HttpError | undefined {
+  if (r.status !== 'rejected') return undefined
+  const c = r.reasons.find((x) => x.code === 'E_MSGID_CONFLICT')
+  if (c) return new HttpError('E_MSGID_CONFLICT', 'msgid', c.message)
+  if (r.reasons.some((x) => x.code === 'E_FAILED')) return new HttpError('E_INTERNAL')
+  return undefined
+}

@@ -9,20 +9,16 @@
 //   4. the answer leaves only after its commit.
 // While one group of claims is being committed, the event loop parses and adjudicates the next ones; in
 // GroupCommitter (group-commit.ts) the loop waited for every fsync.
-import { adjudicate as realAdjudicate } from '../engine/adjudicate/index.js'
 import type { AdjudicationContext, Outcome } from '../engine/adjudicate/types.js'
-import { bodyHash, faultAnswer, msgidConflict, priorAnswer } from '../engine/ledger/settle.js'
-import { prepareRecord, type SqliteLedger } from '../engine/ledger/sqlite.js'
-import type { LedgerWriter } from '../engine/ledger/writer.js'
+import { bodyHash, faultAnswer } from '../engine/ledger/settle.js'
+import type { SqliteLedger } from '../engine/ledger/sqlite.js'
+import { MAX_STALE_RETRIES, readForAppend, writtenAnswer, type LedgerWriter } from '../engine/ledger/writer.js'
 import type { Policy } from '../engine/policy/types.js'
 import { reason } from '../engine/reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../engine/result.js'
 import type { Tables } from '../engine/tables/types.js'
 import type { ClaimCommitter } from './group-commit.js'
 import { PersonQueue } from './person-queue.js'
-
-/** Re-adjudications after 'stale' before giving up with E_FAILED (another writer keeps changing this person). */
-const MAX_STALE_RETRIES = 8
 
 export interface WriterCommitterEnv {
   readonly tables: Tables
@@ -32,10 +28,6 @@ export interface WriterCommitterEnv {
   readonly writer: LedgerWriter
   readonly adjudicate?: (input: unknown, ctx: AdjudicationContext) => Outcome
 }
-
-type Read =
-  | { readonly kind: 'answer'; readonly result: AdjudicationResult }
-  | { readonly kind: 'outcome'; readonly version: number; readonly outcome: Outcome }
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x)
@@ -63,41 +55,15 @@ export class WriterCommitter implements ClaimCommitter {
   }
 
   private async settle(body: Record<string, unknown>, msgid: string, psnNo: string): Promise<AdjudicationResult> {
-    const hash = bodyHash(body)
+    const ids = { msgid, psnNo, hash: bodyHash(body) }
     for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
-      const read = this.read(body, msgid, psnNo, hash)
+      const read = readForAppend(body, ids, this.env)
       if (read.kind === 'answer') return read.result
-      const { outcome, version } = read
-      if (outcome.status === 'rejected') return rejectionToResult(outcome.msgid, outcome.reasons)
-      const prepared = prepareRecord(outcome.settlement, hash)
-      const w = await this.env.writer.submit(prepared, version)
-      switch (w.status) {
-        case 'appended': return { ...prepared.result, setl_id: w.setlId }
-        case 'replayed': return w.result
-        case 'conflict': return msgidConflict(msgid)
-        case 'rejected': return rejectionToResult(msgid, w.reasons)
-        case 'failed': return faultAnswer(msgid, new Error(w.message))
-        case 'stale': continue
-      }
+      const w = await this.env.writer.submit(read.record, read.version)
+      if (w.status === 'appended') return { ...read.result, setl_id: w.setlId }
+      if (w.status !== 'stale') return writtenAnswer(w, msgid)
     }
     return faultAnswer(msgid, new Error(`person ${psnNo} kept changing under ${MAX_STALE_RETRIES + 1} attempts`))
   }
 
-  /**
-   * Step 2: the msgid's first answer, or the adjudication and the history version it saw. No read transaction is
-   * needed: the version is read before the history, so a write to this person after it (by another process) moves
-   * the version, and the writer thread answers 'stale'.
-   */
-  private read(body: Record<string, unknown>, msgid: string, psnNo: string, hash: string): Read {
-    const { ledger, tables, policy } = this.env
-    const adjudicate = this.env.adjudicate ?? realAdjudicate
-    const prior = msgid === '' ? undefined : ledger.lookupMsgid(msgid)
-    if (prior !== undefined) return { kind: 'answer', result: priorAnswer(prior, msgid, hash) }
-    const version = ledger.personVersion(psnNo)
-    try {
-      return { kind: 'outcome', version, outcome: adjudicate(body, { tables, policy, history: ledger }) }
-    } catch (e) {
-      return { kind: 'answer', result: faultAnswer(msgid, e) } // a storage fault is re-thrown: HTTP 500
-    }
-  }
 }

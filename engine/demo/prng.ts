@@ -36,11 +36,4 @@ export class Prng {
 }
 
 /** A stable 32-bit hash of a string (FNV-1a), for per-code deterministic values. */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  return h >>> 0
-}
+export { fnv1a32 as hash32 } from '../fnv.js'

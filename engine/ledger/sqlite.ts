@@ -140,9 +140,9 @@ export class SqliteLedger implements Ledger {
   }
 
   record(s: Settlement, bodyHash: string, opts?: { readonly checkedMsgid?: string }): RecordOutcome {
-    const p = prepareRecord(s, bodyHash)
-    const out = this.append(p, opts)
-    return out.status === 'appended' ? { status: 'settled', result: { ...p.result, setl_id: out.setlId } } : out
+    const { record, result } = prepareRecord(s, bodyHash)
+    const out = this.append(record, opts)
+    return out.status === 'appended' ? { status: 'settled', result: { ...result, setl_id: out.setlId } } : out
   }
 
   /**
@@ -150,7 +150,7 @@ export class SqliteLedger implements Ledger {
    * live settlement check, then the row, its line set and the accumulators, in one transaction (a savepoint when one
    * is open). The ledger writer thread (ledger/writer-thread.ts) calls this with settlements prepared elsewhere.
    */
-  append(p: Omit<PreparedRecord, 'result'>, opts?: { readonly checkedMsgid?: string }): AppendOutcome {
+  append(p: PreparedRecord, opts?: { readonly checkedMsgid?: string }): AppendOutcome {
     return this.transaction((): AppendOutcome => {
       if (opts?.checkedMsgid === undefined || opts.checkedMsgid !== p.msgid) {
         const prior = this.replayOrConflict(p.msgid, p.bodyHash)
@@ -291,8 +291,6 @@ export interface PreparedRecord {
   readonly accum: Settlement['accum']
   /** The answer without its lines and with setl_id '' (its key is in place): result_json once setl_id is set. */
   readonly head: AdjudicationResult
-  /** The whole answer, setl_id ''. Not sent to the writer thread (the caller keeps it). */
-  readonly result: AdjudicationResult
 }
 
 export type AppendOutcome =
@@ -306,13 +304,15 @@ const COL = {
   result_json: SETTLEMENT_COLUMNS.indexOf('result_json'),
 } as const
 
-export function prepareRecord(s: Settlement, bodyHash: string): PreparedRecord {
+/** The record to append, and the settlement's whole answer (setl_id '', set once appended) for the caller to keep. */
+export function prepareRecord(s: Settlement, bodyHash: string): { readonly record: PreparedRecord; readonly result: AdjudicationResult } {
   const result = settlementToResult(s, 'settled', '')
   const { lines: _lines, ...head } = result
-  return {
+  const record: PreparedRecord = {
     msgid: s.claim.msgid, psnNo: s.claim.psnNo, mdtrtId: s.claim.mdtrtId, year: s.claim.year, bodyHash,
-    row: rowValues(settlementRow(s, bodyHash)), linesJson: lineSetJson(s), accum: s.accum, head, result,
+    row: rowValues(settlementRow(s, bodyHash)), linesJson: lineSetJson(s), accum: s.accum, head,
   }
+  return { record, result }
 }
 
 /** The fee lines of a settlement as one row (see schema.ts: settlement_line_sets). */

@@ -13,8 +13,7 @@ export interface WriterConfig {
 /** Append one prepared settlement, provided its person's history is still at `version` (ledger.personVersion). */
 export interface WriteRequest {
   readonly id: number
-  /** The prepared record without its full answer (the owner keeps that). */
-  readonly record: Omit<PreparedRecord, 'result'>
+  readonly record: PreparedRecord
   readonly version: number
 }
 

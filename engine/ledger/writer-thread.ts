@@ -44,14 +44,13 @@ function transactionWhenFree<T>(fn: () => T, whileWaiting: () => void = () => {}
   }
 }
 
+/** Inside the batch's transaction; append() is this request's savepoint (the reads before it write nothing). */
 function writeOne(r: WriteRequest): WriteOutcome {
-  return ledger.transaction((): WriteOutcome => {
-    const { msgid, psnNo } = r.record
-    const seen = ledger.lookupMsgid(msgid) !== undefined
-    if (!seen && ledger.personVersion(psnNo) !== r.version) return { status: 'stale' }
-    // a msgid seen before: append answers the replay or the conflict and writes nothing
-    return ledger.append(r.record, seen ? {} : { checkedMsgid: msgid })
-  })
+  const { msgid, psnNo } = r.record
+  const seen = ledger.lookupMsgid(msgid) !== undefined
+  if (!seen && ledger.personVersion(psnNo) !== r.version) return { status: 'stale' }
+  // a msgid seen before: append answers the replay or the conflict and writes nothing
+  return ledger.append(r.record, seen ? {} : { checkedMsgid: msgid })
 }
 
 /** One request in its own savepoint: a bug is that request's failure; a storage fault aborts the transaction. */

@@ -4,11 +4,60 @@
 // If the thread dies, the requests it held are answered 'failed' (nothing of an uncommitted transaction is in the
 // file) and the next request starts a new thread.
 import { Worker } from 'node:worker_threads'
+import { adjudicate as realAdjudicate } from '../adjudicate/index.js'
+import type { AdjudicationContext, Outcome } from '../adjudicate/types.js'
+import type { Policy } from '../policy/types.js'
+import { rejectionToResult, type AdjudicationResult } from '../result.js'
+import type { Tables } from '../tables/types.js'
 import { workerFile } from '../worker-file.js'
-import type { PreparedRecord } from './sqlite.js'
+import { faultAnswer, msgidConflict, priorAnswer } from './settle.js'
+import { prepareRecord, type PreparedRecord, type SqliteLedger } from './sqlite.js'
 import { CLOSE, type WriteBatchAnswer, type WriteOutcome, type WriteRequest, type WriterConfig } from './writer-protocol.js'
 
 export type { WriteOutcome } from './writer-protocol.js'
+
+/** Re-adjudications of a claim answered 'stale' before giving up with E_FAILED (its person keeps changing). */
+export const MAX_STALE_RETRIES = 8
+
+/** What a claim to be appended by the writer thread comes to before the writer sees it. */
+export type AppendRead =
+  | { readonly kind: 'answer'; readonly result: AdjudicationResult }
+  | { readonly kind: 'record'; readonly version: number; readonly record: PreparedRecord; readonly result: AdjudicationResult }
+
+/**
+ * The writer owner's half of settling a claim (the HTTP paths: server/writer-commit.ts, server/adjudicator-thread.ts),
+ * against the committed ledger: the msgid's first answer (or E_MSGID_CONFLICT); else the person's history version,
+ * the adjudication, and — for a settlement — the record to append and its answer (setl_id ''). No read transaction:
+ * the version is read before the history, so a write to this person after it moves the version and the writer
+ * answers 'stale'.
+ */
+export function readForAppend(
+  body: unknown, ids: { readonly msgid: string; readonly psnNo: string; readonly hash: string },
+  env: { readonly tables: Tables; readonly policy: Policy; readonly ledger: SqliteLedger; readonly adjudicate?: (input: unknown, ctx: AdjudicationContext) => Outcome },
+): AppendRead {
+  const { ledger } = env
+  const prior = ids.msgid === '' ? undefined : ledger.lookupMsgid(ids.msgid)
+  if (prior !== undefined) return { kind: 'answer', result: priorAnswer(prior, ids.msgid, ids.hash) }
+  const version = ledger.personVersion(ids.psnNo)
+  let outcome: Outcome
+  try {
+    outcome = (env.adjudicate ?? realAdjudicate)(body, { tables: env.tables, policy: env.policy, history: ledger })
+  } catch (e) {
+    return { kind: 'answer', result: faultAnswer(ids.msgid, e) } // a storage fault is re-thrown: HTTP 500
+  }
+  if (outcome.status === 'rejected') return { kind: 'answer', result: rejectionToResult(outcome.msgid, outcome.reasons) }
+  return { kind: 'record', version, ...prepareRecord(outcome.settlement, ids.hash) }
+}
+
+/** The claim's answer for what the writer said, but 'appended' (the caller sets setl_id) and 'stale' (read again). */
+export function writtenAnswer(w: Exclude<WriteOutcome, { readonly status: 'appended' | 'stale' }>, msgid: string): AdjudicationResult {
+  switch (w.status) {
+    case 'replayed': return w.result
+    case 'conflict': return msgidConflict(msgid)
+    case 'rejected': return rejectionToResult(msgid, w.reasons)
+    case 'failed': return faultAnswer(msgid, new Error(w.message))
+  }
+}
 
 export interface LedgerWriterOptions extends WriterConfig {
   /** Called once per committed transaction with its size and duration (metrics). */
@@ -39,13 +88,11 @@ export class LedgerWriter {
   }
 
   /** Append `record` if its person's history is still at `version`; resolves after the commit. Never rejects. */
-  submit(record: Omit<PreparedRecord, 'result'>, version: number): Promise<WriteOutcome> {
+  submit(record: PreparedRecord, version: number): Promise<WriteOutcome> {
     if (this.closed) return Promise.resolve({ status: 'failed', message: 'the ledger writer is closed' })
     const worker = this.worker ?? this.spawnNow()
     const id = this.nextId++
-    // the full answer (PreparedRecord.result), when given, stays here: the thread needs only the row
-    const { result: _answer, ...rest } = record as PreparedRecord
-    const req: WriteRequest = { id, record: rest, version }
+    const req: WriteRequest = { id, record, version }
     return new Promise((resolve) => {
       this.waiting.set(id, resolve)
       worker.postMessage(req)

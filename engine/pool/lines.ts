@@ -125,12 +125,5 @@ export function scannedMsgid(line: Uint8Array): string {
   return tok === null ? '' : decodeToken(tok) ?? ''
 }
 
-/** FNV-1a over the UTF-16 code units of the person id: cheap, stable across runs and threads. */
-export function personHash(psnNo: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < psnNo.length; i++) {
-    h ^= psnNo.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  return h >>> 0
-}
+/** The person's lane hash: FNV-1a over the UTF-16 code units of the person id (stable across runs and threads). */
+export { fnv1a32 as personHash } from '../fnv.js'

@@ -40,11 +40,17 @@ function principalOf(req: FastifyRequest): Principal {
 /** The caller must be the hospital `code` (writes: a claim or reversal of another hospital is refused, unrecorded). */
 export function requireHospital(req: FastifyRequest, code: string | undefined, field = 'fixmedins_code'): string {
   const p = principalOf(req)
-  if (p.role !== 'hospital') throw new HttpError('E_FORBIDDEN', field, 'claims are submitted with a hospital\'s credential')
-  if (code !== undefined && code !== p.hospital) {
-    throw new HttpError('E_FORBIDDEN', field, `${field} ${code} is not the caller's hospital`)
-  }
-  return p.hospital
+  const hospital = p.role === 'hospital' ? p.hospital : null
+  const refused = hospitalRefusal(hospital, code, field)
+  if (refused !== undefined) throw refused
+  return hospital as string
+}
+
+/** requireHospital's test for a caller known by its hospital (null: not a hospital credential); the adjudicator threads use it too. */
+export function hospitalRefusal(hospital: string | null, code: string | undefined, field = 'fixmedins_code'): HttpError | undefined {
+  if (hospital === null) return new HttpError('E_FORBIDDEN', field, 'claims are submitted with a hospital\'s credential')
+  if (code !== undefined && code !== hospital) return new HttpError('E_FORBIDDEN', field, `${field} ${code} is not the caller's hospital`)
+  return undefined
 }
 
 /** Reads: the record's hospital or the admin. */

@@ -11,7 +11,7 @@ import { requireHospital } from '../plugins/auth.js'
 import { Claim } from '../schemas/claim.js'
 import { errorResponses } from '../schemas/common.js'
 import { BatchResults, asWire } from '../schemas/result.js'
-import { foreignMsgid } from './settlements.js'
+import { foreignMsgid } from '../claim-checks.js'
 
 const FAILED_MESSAGE = 'the claim could not be processed; it was not recorded'
 

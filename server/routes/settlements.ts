@@ -2,28 +2,13 @@
 // adjudicated inline in this process (no pool hop: the answer is due while the patient waits at the cashier).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { AdjudicationResult } from '../../engine/result.js'
 import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
-import { foreignMsgid } from '../claim-checks.js'
+import { errorOf, foreignMsgid } from '../claim-checks.js'
 import { requireHospital, requireOwnerOrAdmin } from '../plugins/auth.js'
 import { Claim } from '../schemas/claim.js'
 import { Msgid, SetlId, errorResponses } from '../schemas/common.js'
 import { AdjudicationResult as ResultSchema, asWire } from '../schemas/result.js'
-
-/**
- * A rejection that is not an answer: a msgid reused with another body is a 409 (SPEC §9); a fault (E_FAILED, nothing
- * recorded) is a 500 so that the hospital retries.
- */
-export function errorOf(r: AdjudicationResult): HttpError | undefined {
-  if (r.status !== 'rejected') return undefined
-  const c = r.reasons.find((x) => x.code === 'E_MSGID_CONFLICT')
-  if (c) return new HttpError('E_MSGID_CONFLICT', 'msgid', c.message)
-  if (r.reasons.some((x) => x.code === 'E_FAILED')) return new HttpError('E_INTERNAL')
-  return undefined
-}
-
-export { foreignMsgid }
 
 const response = { 200: ResultSchema, ...errorResponses }
 

@@ -274,10 +274,10 @@ describe('the ledger writer and its committer', () => {
       const c = claims[0]!
       const o = adjudicate(c, { tables, policy: tables.policy, history: ledger })
       if (o.status !== 'ok') throw new Error('expected a settlement')
-      const stale = await writer.submit(prepareRecord(o.settlement, bodyHash(c)), 12345)
+      const stale = await writer.submit(prepareRecord(o.settlement, bodyHash(c)).record, 12345)
       expect(stale).toMatchObject({ status: 'stale' })
       expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(0)
-      const ok = await writer.submit(prepareRecord(o.settlement, bodyHash(c)), ledger.personVersion(c.psn_no))
+      const ok = await writer.submit(prepareRecord(o.settlement, bodyHash(c)).record, ledger.personVersion(c.psn_no))
       expect(ok).toMatchObject({ status: 'appended', setlId: 'S000000000001' })
       expect(ledger.verify()).toEqual([])
     } finally {
@@ -329,7 +329,7 @@ describe('the ledger writer and its committer', () => {
     try {
       const settled = claims.slice(0, 30).map((c) => {
         const o = adjudicate(c, { tables, policy: tables.policy, history: ledger })
-        return o.status === 'ok' ? prepareRecord(o.settlement, bodyHash(c)) : undefined
+        return o.status === 'ok' ? prepareRecord(o.settlement, bodyHash(c)).record : undefined
       }).filter((p) => p !== undefined)
       // distinct persons only: each is appended against the version it was read at (0)
       const byPerson = [...new Map(settled.map((p) => [p.psnNo, p])).values()]
