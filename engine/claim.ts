@@ -25,7 +25,8 @@ export interface FeeLine {
   readonly feedetlSn: string
   /** Catalogue code as given (looked up upper-case). */
   readonly code: string
-  readonly qty: number
+  /** Quantity in integer 1/10,000 (the claim's qty has at most 4 decimals). */
+  readonly qtyE4: number
   readonly priceFen: number
   readonly amountFen: number
 }
@@ -66,4 +67,9 @@ export function dayNumber(date: string): number | null {
   if (Number.isNaN(t)) return null
   if (new Date(t).toISOString().slice(0, 10) !== date) return null
   return Math.round(t / 86_400_000)
+}
+
+/** A JSON object (not null, not an array): what a claim body must be before any field is read. */
+export function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x)
 }

@@ -70,6 +70,11 @@ export function reason(code: RejectionCode, field: string, message?: string): Re
   return { code, field, message: message ?? REJECTIONS[code] }
 }
 
-export function lineReason(code: LineOutcomeCode, message?: string): LineReason {
-  return { code, message: message ?? LINE_OUTCOMES[code] }
+/** One frozen reason per line outcome: a line's reasons are the catalogue's, so they are shared, not built per line. */
+const LINE_REASONS = Object.fromEntries(
+  (Object.keys(LINE_OUTCOMES) as LineOutcomeCode[]).map((code) => [code, Object.freeze({ code, message: LINE_OUTCOMES[code] })]),
+) as Readonly<Record<LineOutcomeCode, LineReason>>
+
+export function lineReason(code: LineOutcomeCode): LineReason {
+  return LINE_REASONS[code]
 }

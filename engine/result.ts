@@ -81,10 +81,13 @@ export interface AdjudicationResult {
   readonly reasons: readonly Reason[]
 }
 
+/** Each setlinfo field with its fen key (`<name>_fen`), built once: SetlInfoFen's keys, the ledger's columns. */
+export const SETLINFO_FEN_KEYS = SETLINFO_FIELDS.map((f) => [f, `${f}_fen` as const] as const)
+
 export function settlementToResult(s: Settlement, status: 'settled' | 'computed', setlId?: string, reverses?: string): AdjudicationResult {
   const info = s.setlinfo
   const setlinfo = {} as Record<(typeof SETLINFO_FIELDS)[number], number>
-  for (const k of SETLINFO_FIELDS) setlinfo[k] = fenToYuan(info[`${k}_fen`])
+  for (const [k, fenKey] of SETLINFO_FEN_KEYS) setlinfo[k] = fenToYuan(info[fenKey])
   return {
     msgid: s.claim.msgid,
     status,

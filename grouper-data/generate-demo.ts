@@ -9,20 +9,16 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { toCsv } from './csv-file.js'
 import { DEMO_SOURCES_DIR, fromRoot } from '../engine/paths.js'
-import { mulberry32 } from '../engine/demo/prng.js'
-export { mulberry32 }
+import { Prng } from '../engine/demo/prng.js'
 
 export const DEFAULT_SEED = 20260101
 /** The policy the demo region ships with (copied to <out>/policy.json). */
 export const DEMO_POLICY_FILE = fromRoot('grouper-data', 'policies', 'demo', '2026-01-01.json')
 
 
-class Rng {
-  readonly next: () => number
-  constructor(seed: number) { this.next = mulberry32(seed) }
-  int(lo: number, hi: number): number { return lo + Math.floor(this.next() * (hi - lo + 1)) }
+/** The demo claims' Prng (the same mulberry32 stream) with the draws the region generator adds. */
+class Rng extends Prng {
   chance(p: number): boolean { return this.next() < p }
-  pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.next() * xs.length)] as T }
   /** A value in [lo, hi] with 2 decimals. */
   money(lo: number, hi: number): string { return (Math.round((lo + this.next() * (hi - lo)) * 100) / 100).toFixed(2) }
   weighted<T>(items: readonly (readonly [T, number])[]): T {

@@ -19,13 +19,17 @@ export interface AdjudicationRequest {
   readonly psnNo: string
 }
 
-export type AdjudicationReply = { readonly id: number } & (
+/** What the route sends for a claim: an error, or a 200 with the answer's JSON (status and reason codes for metrics). */
+export type ClaimReply =
   /** A 4xx/5xx answer (malformed body, another hospital's claim, msgid conflict, fault); nothing recorded. */
   | { readonly kind: 'error'; readonly status: number; readonly body: ErrorBody }
-  /** A 200 answer that records nothing (a rejection, or the first answer of a msgid seen before). */
   | { readonly kind: 'answer'; readonly json: string; readonly status: 'settled' | 'computed' | 'rejected'; readonly codes: readonly string[] }
+
+export type AdjudicationReply = { readonly id: number } & (
+  /** An error, or a 200 answer that records nothing (a rejection, or the first answer of a msgid seen before). */
+  | ClaimReply
   /** A settlement to append (if the person is still at `version`); `json` is its answer with setl_id "". */
-  | { readonly kind: 'record'; readonly record: Omit<PreparedRecord, 'result'>; readonly version: number; readonly json: string }
+  | { readonly kind: 'record'; readonly record: PreparedRecord; readonly version: number; readonly json: string }
 )
 
 export interface AdjudicationBatch { readonly requests: readonly AdjudicationRequest[] }

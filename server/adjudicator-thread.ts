@@ -14,7 +14,7 @@ import type { AdjudicationBatch, AdjudicationBatchReply, AdjudicationReply, Adju
 import { serviceAjv } from './ajv.js'
 import { HttpError, fromAjvError } from './errors.js'
 import { Claim } from './schemas/claim.js'
-import { errorOf, foreignMsgid } from './claim-checks.js'
+import { errorReply, foreignMsgid, replyOf } from './claim-checks.js'
 import { hospitalRefusal } from './plugins/auth.js'
 
 const config = workerData as AdjudicatorConfig
@@ -26,14 +26,12 @@ const ledger = openLedger(config.ledgerFile)
 const validate = serviceAjv().compile(Claim)
 
 function error(id: number, e: HttpError): AdjudicationReply {
-  return { id, kind: 'error', status: e.status, body: e.body() }
+  return { id, ...errorReply(e) }
 }
 
 /** A final answer, or the route's error for it (SPEC §9: a msgid conflict is a 409, a fault a 500). */
 function answer(id: number, r: AdjudicationResult): AdjudicationReply {
-  const e = errorOf(r)
-  if (e !== undefined) return error(id, e)
-  return { id, kind: 'answer', json: JSON.stringify(r), status: r.status, codes: r.reasons.map((x) => x.code) }
+  return { id, ...replyOf(r) }
 }
 
 function adjudicateOne(q: AdjudicationRequest): AdjudicationReply {

@@ -12,18 +12,11 @@
 import { Worker } from 'node:worker_threads'
 import { routedPsnNo } from '../engine/pool/lines.js'
 import { MAX_STALE_RETRIES, writtenAnswer, type LedgerWriter } from '../engine/ledger/writer.js'
-import type { AdjudicationResult } from '../engine/result.js'
 import { workerFile } from '../engine/worker-file.js'
-import type { AdjudicationBatch, AdjudicationBatchReply, AdjudicationReply, AdjudicationRequest, AdjudicatorConfig } from './adjudicator-protocol.js'
-import { errorOf } from './claim-checks.js'
-import { HttpError, type ErrorBody } from './errors.js'
+import type { AdjudicationBatch, AdjudicationBatchReply, AdjudicationReply, AdjudicationRequest, AdjudicatorConfig, ClaimReply } from './adjudicator-protocol.js'
+import { errorReply, replyOf } from './claim-checks.js'
+import { HttpError } from './errors.js'
 import { PersonQueue } from './person-queue.js'
-
-/** What the route sends: a status and a body (JSON text for 200, the error body otherwise). */
-export type SettleReply =
-  | { readonly status: 200; readonly json: string; readonly result: { readonly status: 'settled' | 'computed' | 'rejected'; readonly codes: readonly string[] } }
-  | { readonly status: number; readonly error: ErrorBody }
-
 
 interface Thread {
   readonly worker: Worker
@@ -32,16 +25,7 @@ interface Thread {
   queued: AdjudicationRequest[]
 }
 
-function internal(): SettleReply {
-  return { status: 500, error: new HttpError('E_INTERNAL').body() }
-}
-
-/** The route's reply for an answer: its error (409, 500) or the 200 with its JSON. */
-function replyOf(r: AdjudicationResult): SettleReply {
-  const e = errorOf(r)
-  if (e !== undefined) return { status: e.status, error: e.body() }
-  return { status: 200, json: JSON.stringify(r), result: { status: r.status, codes: r.reasons.map((x) => x.code) } }
-}
+const internal = (): ClaimReply => errorReply(new HttpError('E_INTERNAL'))
 
 export class Adjudicators {
   private readonly threads: Thread[] = []
@@ -92,9 +76,10 @@ export class Adjudicators {
   }
 
   /** POST /v1/settlements: the whole answer for a raw body from `hospital` (null: an admin credential). */
-  settle(body: string, hospital: string | null): Promise<SettleReply> {
-    // the person as the pool's router finds it in the raw text; the thread checks the parsed one agrees
-    const psnNo = routedPsnNo(Buffer.from(body))
+  settle(raw: Buffer, hospital: string | null): Promise<ClaimReply> {
+    // the person as the pool's router finds it in the raw bytes; the thread checks the parsed one agrees
+    const psnNo = routedPsnNo(raw)
+    const body = raw.toString('utf8')
     return this.queue.run(psnNo, () => this.settleInOrder(body, hospital, psnNo))
   }
 
@@ -109,16 +94,15 @@ export class Adjudicators {
     await Promise.all(this.threads.map((t) => t.worker.terminate()))
   }
 
-  private async settleInOrder(body: string, hospital: string | null, psnNo: string): Promise<SettleReply> {
+  private async settleInOrder(body: string, hospital: string | null, psnNo: string): Promise<ClaimReply> {
     for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
       const r = await this.adjudicate({ id: this.nextId++, hospital, body, psnNo })
-      if (r.kind === 'error') return { status: r.status, error: r.body }
-      if (r.kind === 'answer') return { status: 200, json: r.json, result: { status: r.status, codes: r.codes } }
+      if (r.kind !== 'record') return r
       const w = await this.writer.submit(r.record, r.version)
       if (w.status === 'appended') {
         // the answer was serialised with setl_id "": its first `"setl_id":""` is that key (a quote inside a string
         // value is escaped, so no value can hold this text)
-        return { status: 200, json: r.json.replace('"setl_id":""', `"setl_id":${JSON.stringify(w.setlId)}`), result: { status: 'settled', codes: [] } }
+        return { kind: 'answer', json: r.json.replace('"setl_id":""', `"setl_id":${JSON.stringify(w.setlId)}`), status: 'settled', codes: [] }
       }
       if (w.status !== 'stale') return replyOf(writtenAnswer(w, r.record.msgid))
     }
@@ -128,7 +112,7 @@ export class Adjudicators {
   /** One request to the least busy thread, in this turn's batch. */
   private adjudicate(q: AdjudicationRequest): Promise<AdjudicationReply> {
     let t = this.threads[0]
-    if (t === undefined) return Promise.resolve({ id: q.id, kind: 'error', status: 500, body: new HttpError('E_INTERNAL').body() })
+    if (t === undefined) return Promise.resolve({ id: q.id, ...internal() })
     for (const c of this.threads) if (c.sent.size + c.queued.length < t.sent.size + t.queued.length) t = c
     const thread = t
     return new Promise((resolve) => {
@@ -162,7 +146,7 @@ export class Adjudicators {
     for (const id of [...t.sent, ...t.queued.map((q) => q.id)]) {
       const w = this.waiting.get(id)
       this.waiting.delete(id)
-      w?.({ id, kind: 'error', status: 500, body: new HttpError('E_INTERNAL').body() })
+      w?.({ id, ...internal() })
     }
     if (!this.closing) void this.spawn().catch(() => {})
   }

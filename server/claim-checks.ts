@@ -2,6 +2,7 @@
 // adjudicator threads both use them).
 import { reason } from '../engine/reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../engine/result.js'
+import type { ClaimReply } from './adjudicator-protocol.js'
 import { HttpError } from './errors.js'
 
 /**
@@ -23,4 +24,16 @@ export function errorOf(r: AdjudicationResult): HttpError | undefined {
   if (c) return new HttpError('E_MSGID_CONFLICT', 'msgid', c.message)
   if (r.reasons.some((x) => x.code === 'E_FAILED')) return new HttpError('E_INTERNAL')
   return undefined
+}
+
+/** An error as the route sends it. */
+export function errorReply(e: HttpError): ClaimReply {
+  return { kind: 'error', status: e.status, body: e.body() }
+}
+
+/** An answer as the route sends it: its error (409, 500: errorOf), or the 200 with its JSON. */
+export function replyOf(r: AdjudicationResult): ClaimReply {
+  const e = errorOf(r)
+  if (e !== undefined) return errorReply(e)
+  return { kind: 'answer', json: JSON.stringify(r), status: r.status, codes: r.reasons.map((x) => x.code) }
 }

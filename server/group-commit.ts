@@ -30,7 +30,6 @@ interface Pending {
 export class GroupCommitter implements ClaimCommitter {
   private queue: Pending[] = []
   private scheduled = false
-  private inFlight = 0
 
   constructor(
     private readonly settleOne: (body: unknown) => AdjudicationResult,
@@ -60,9 +59,9 @@ export class GroupCommitter implements ClaimCommitter {
     })
   }
 
-  /** Claims queued and not yet answered. */
+  /** Claims queued and not yet answered (flush settles and answers a batch synchronously). */
   get pending(): number {
-    return this.queue.length + this.inFlight
+    return this.queue.length
   }
 
   drain(): Promise<void> {
@@ -76,7 +75,6 @@ export class GroupCommitter implements ClaimCommitter {
     const batch = this.queue
     if (batch.length === 0) return
     this.queue = []
-    this.inFlight += batch.length
     const t0 = process.hrtime.bigint()
     let results: AdjudicationResult[] | undefined
     try {
@@ -86,7 +84,6 @@ export class GroupCommitter implements ClaimCommitter {
       results = undefined
     }
     this.onCommit(batch.length, Number(process.hrtime.bigint() - t0) / 1e9)
-    this.inFlight -= batch.length
     if (results !== undefined && results.length === batch.length) {
       batch.forEach((p, i) => p.resolve(results[i] as AdjudicationResult))
       return

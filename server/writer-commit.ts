@@ -19,6 +19,7 @@ import { rejectionToResult, type AdjudicationResult } from '../engine/result.js'
 import type { Tables } from '../engine/tables/types.js'
 import type { ClaimCommitter } from './group-commit.js'
 import { PersonQueue } from './person-queue.js'
+import { isObject } from '../engine/claim.js'
 
 export interface WriterCommitterEnv {
   readonly tables: Tables
@@ -27,10 +28,6 @@ export interface WriterCommitterEnv {
   readonly ledger: SqliteLedger
   readonly writer: LedgerWriter
   readonly adjudicate?: (input: unknown, ctx: AdjudicationContext) => Outcome
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x)
 }
 
 export class WriterCommitter implements ClaimCommitter {

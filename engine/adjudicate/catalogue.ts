@@ -14,7 +14,7 @@ import { lineReason, type LineReason } from '../reasons.js'
 import type { FeeLine } from '../claim.js'
 import type { LineResultFen } from '../result.js'
 import type { CatalogueItem, HospitalLevel } from '../tables/types.js'
-import { qtyTimesFen, qtyToE4 } from './quantity.js'
+import { qtyTimesFen } from './quantity.js'
 import { assert, type Working } from './working.js'
 
 /** 诊疗项目 in the national list_type. */
@@ -52,14 +52,19 @@ export function classifyLines(w: Working): undefined {
   return undefined
 }
 
+/** The one-reason lists of the self-paid outcomes, shared by every such line (never added to). */
+const SELF_PAID_REASONS = new Map<LineReason, readonly LineReason[]>()
+
 function selfPaid(fee: FeeLine, chrgitmLv: LineResultFen['chrgitm_lv'], reason: LineReason): LineResultFen {
+  let reasons = SELF_PAID_REASONS.get(reason)
+  if (reasons === undefined) SELF_PAID_REASONS.set(reason, reasons = Object.freeze([reason]))
   return {
     feedetl_sn: fee.feedetlSn, chrgitm_lv: chrgitmLv, fulamt_ownpay_amt_fen: fee.amountFen, overlmt_amt_fen: 0,
-    preselfpay_amt_fen: 0, inscp_scp_amt_fen: 0, reasons: [reason],
+    preselfpay_amt_fen: 0, inscp_scp_amt_fen: 0, reasons,
   }
 }
 
-export function classifyLine(fee: FeeLine, item: CatalogueItem | undefined, rules: LineRules): LineResultFen {
+function classifyLine(fee: FeeLine, item: CatalogueItem | undefined, rules: LineRules): LineResultFen {
   if (!item) return selfPaid(fee, '03', lineReason('L_NOT_IN_CATALOGUE'))
   if (item.chrgitmLv === '03') return selfPaid(fee, '03', lineReason('L_CLASS_C'))
   const reasons: LineReason[] = []
@@ -76,9 +81,7 @@ export function classifyLine(fee: FeeLine, item: CatalogueItem | undefined, rule
   // 超限价自付: (price − cap) × qty, to the fen; the proportion applies to the rest
   let overlmtFen = 0
   if (item.priceCapFen !== null && fee.priceFen > item.priceCapFen) {
-    const qtyE4 = qtyToE4(fee.qty)
-    assert(qtyE4 !== null, 'a validated qty has at most 4 decimals')
-    overlmtFen = qtyTimesFen(qtyE4, fee.priceFen - item.priceCapFen)
+    overlmtFen = qtyTimesFen(fee.qtyE4, fee.priceFen - item.priceCapFen)
     reasons.push(lineReason('L_OVER_PRICE_CAP'))
   }
   const restFen = fee.amountFen - overlmtFen
@@ -97,8 +100,10 @@ export function classifyLine(fee: FeeLine, item: CatalogueItem | undefined, rule
     feedetl_sn: fee.feedetlSn, chrgitm_lv: item.chrgitmLv, fulamt_ownpay_amt_fen: 0, overlmt_amt_fen: overlmtFen,
     preselfpay_amt_fen: preselfpayFen, inscp_scp_amt_fen: restFen - preselfpayFen, reasons,
   }
-  assert(overlmtFen >= 0 && restFen >= 0 && preselfpayFen >= 0 && line.inscp_scp_amt_fen >= 0, `line ${fee.feedetlSn}: no negative part`)
-  assert(fee.amountFen === line.fulamt_ownpay_amt_fen + overlmtFen + preselfpayFen + line.inscp_scp_amt_fen,
-    `line ${fee.feedetlSn}: amount = fulamt + overlmt + preselfpay + inscp`)
+  // the messages are built only when an invariant breaks (this runs for every fee line)
+  if (!(overlmtFen >= 0 && restFen >= 0 && preselfpayFen >= 0 && line.inscp_scp_amt_fen >= 0)) assert(false, `line ${fee.feedetlSn}: no negative part`)
+  if (fee.amountFen !== line.fulamt_ownpay_amt_fen + overlmtFen + preselfpayFen + line.inscp_scp_amt_fen) {
+    assert(false, `line ${fee.feedetlSn}: amount = fulamt + overlmt + preselfpay + inscp`)
+  }
   return line
 }

@@ -10,8 +10,7 @@ import type { AdjudicationContext, Outcome } from './types.js'
 import { validateClaim } from './validate.js'
 import { assert, startWorking, type Working } from './working.js'
 
-export { parseClaim, validateClaim } from './validate.js'
-export { inpatientRules, outpatientRules } from './pipeline.js'
+export { parseClaim } from './validate.js'
 
 /** Adjudicate one claim body against the history in ctx; pure, records nothing. */
 export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
@@ -34,7 +33,9 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
     setlinfo: w.setlinfo,
     setldetail: w.setldetail,
     lines: w.lines,
-    dip: claim.inpatient ? groupClaim(claim, ctx) : null,
+    dip: claim.inpatient
+      ? groupClaim(claim, ctx, { known: { hospital: w.hospital, mergedEpisodeId: w.episode?.merged === true ? w.episode.id : null } })
+      : null,
     accum: accumDelta(w),
     stay: claim.inpatient ? stayOf(claim, w) : null,
   }

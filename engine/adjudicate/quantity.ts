@@ -2,7 +2,7 @@
 // qty × unit price is exact before the one rounding to the fen.
 import { divRoundHalfAway, divRoundHalfAwayBig } from '../money.js'
 
-export const QTY_SCALE = 10_000
+const QTY_SCALE = 10_000
 
 /** qty (≤ 4 decimals) as integer 1/10,000; null when it has more decimals. */
 export function qtyToE4(qty: number): number | null {

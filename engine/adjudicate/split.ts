@@ -48,7 +48,7 @@ export function split(w: Working): undefined {
   // funds pay only in scope (先行自付 and 全自费 are never in any fund's base)
   assert(info.act_pay_dedc_fen <= info.inscp_scp_amt_fen && fundFen <= info.inscp_scp_amt_fen, 'funds pay at most in scope')
   for (const k of Object.keys(info) as (keyof SetlInfoFen)[]) {
-    assert(Number.isSafeInteger(info[k]) && info[k] >= 0, `${k} is a non-negative integer of fen`)
+    if (!(Number.isSafeInteger(info[k]) && info[k] >= 0)) assert(false, `${k} is a non-negative integer of fen`)
   }
   for (const d of detail) assert(d.fund_payamt_fen >= 0, `setldetail ${d.fund_pay_type} is not negative`)
 

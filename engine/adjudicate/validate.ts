@@ -8,6 +8,7 @@ import { reason, type Reason } from '../reasons.js'
 import type { Hospital, Insutype, Person, Tables } from '../tables/types.js'
 import type { ParseOutcome } from './types.js'
 import { qtyTimesFen, qtyToE4 } from './quantity.js'
+import { isObject } from '../claim.js'
 
 export type Validation =
   | { readonly status: 'ok'; readonly claim: Claim; readonly hospital: Hospital; readonly person: Person }
@@ -32,10 +33,6 @@ type Obj = Record<string, unknown>
 /** Space, tab, newline or other ASCII control / whitespace at the edge of an identifier. */
 function isSpace(ch: number): boolean {
   return ch <= 0x20 || ch === 0xa0 || ch === 0x3000
-}
-
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 /** The checks of one body, collecting reasons. */
@@ -175,7 +172,7 @@ function fees(c: Checker, items: unknown[]): { lines: FeeLine[]; totalFen: numbe
     }
     if (sn === undefined || code === undefined || qty === undefined || priceFen === undefined || amountFen === undefined) { ok = false; continue }
     totalFen += amountFen
-    lines.push({ feedetlSn: sn, code, qty: qty.value, priceFen, amountFen })
+    lines.push({ feedetlSn: sn, code, qtyE4: qty.e4, priceFen, amountFen })
   }
   if (!ok) return undefined
   if (totalFen > MAX_TOTAL_FEN) {

@@ -14,18 +14,19 @@ import { dipSetting } from './dip-settings.js'
  * `alliance.merge_gap_days`, under `alliance.settle_as_one`, SPEC §9) is one admission with it, not a readmission.
  */
 export function isReadmission(
-  claim: Claim, category: string, hospital: Hospital | undefined, history: History, policy: Policy,
+  claim: Claim, category: string, mergedEpisode: () => string | null, history: History, policy: Policy,
 ): boolean {
   const since = claim.begnDay - policy.dip.readmission_days
   const stays = history.recentStays(claim.psnNo, since)
   if (stays.length === 0) return false
-  const mergedEpisode = mergedEpisodeOf(claim, hospital, history, policy)
+  const merged = mergedEpisode()
   return stays.some((s) =>
     s.mdtrt_id !== claim.mdtrtId && s.end_day >= since && s.end_day <= claim.begnDay &&
-    s.dx_category.toUpperCase() === category && s.episode_id !== mergedEpisode)
+    s.dx_category.toUpperCase() === category && s.episode_id !== merged)
 }
 
-function mergedEpisodeOf(claim: Claim, hospital: Hospital | undefined, history: History, policy: Policy): string | null {
+/** The alliance episode `claim` merges into (its referral's), or null: the deductible's test (adjudicate/alliance.ts). */
+export function mergedEpisodeOf(claim: Claim, hospital: Hospital | undefined, history: History, policy: Policy): string | null {
   if (claim.referralFrom === null || hospital === undefined || hospital.allianceId === null) return null
   const from: StayRecord | undefined = history.stay(claim.psnNo, claim.referralFrom)
   // the same test as the deductible's (policy.alliance.settle_as_one off → never merged, so a readmission)

@@ -13,7 +13,7 @@ import { matchCore } from './core-match.js'
 import { compositeKindOf } from './composite.js'
 import { classifyDeviation } from './deviation.js'
 import { fractionTo6, points1e4 } from './points.js'
-import { isLongStay, isLowStandardAdmission, isReadmission } from './flags.js'
+import { isLongStay, isLowStandardAdmission, isReadmission, mergedEpisodeOf } from './flags.js'
 import { dipLists } from './dip-settings.js'
 import { stayDays } from './stay.js'
 import { buildTrace, type TraceCandidate } from './trace.js'
@@ -21,10 +21,17 @@ import { buildTrace, type TraceCandidate } from './trace.js'
 export type { DipResult, Deviation, MatchTrace, UngroupableReason } from './types.js'
 export { applyReviewQuota } from './review-quota.js'
 
-export interface GroupOptions { readonly trace?: boolean }
+export interface GroupOptions {
+  readonly trace?: boolean
+  /**
+   * What adjudication already found for this claim (the claim's hospital; the alliance episode it merged into, or
+   * null): passed so that grouping neither looks the hospital up nor reads the referral's stay again.
+   */
+  readonly known?: { readonly hospital: Hospital; readonly mergedEpisodeId: string | null }
+}
 
 /** The claim's procedures that count for grouping: not matching a `dip.ignored_procedure_prefixes` entry, no repeats. */
-export function countingProcedures(procedures: readonly string[], ignoredPrefixes: readonly string[]): string[] {
+function countingProcedures(procedures: readonly string[], ignoredPrefixes: readonly string[]): string[] {
   const ignored = ignoredPrefixes.map((p) => p.toUpperCase())
   const out = new Set<string>()
   for (const raw of procedures) {
@@ -41,9 +48,11 @@ export function groupClaim(claim: Claim, ctx: AdjudicationContext, opts: GroupOp
   const subcategory = subcategoryOf(claim.mainDx)
   const category = categoryOf(claim.mainDx)
   const counting = countingProcedures(claim.procedures, policy.dip.ignored_procedure_prefixes)
-  const hospital = tables.hospitals.get(claim.hospitalCode)
+  const hospital = opts.known !== undefined ? opts.known.hospital : tables.hospitals.get(claim.hospitalCode)
   const flags = new Set<DipFlagCode>()
-  if (category !== '' && isReadmission(claim, category, hospital, ctx.history, policy)) flags.add('F_READMISSION')
+  const mergedEpisode = (): string | null =>
+    opts.known !== undefined ? opts.known.mergedEpisodeId : mergedEpisodeOf(claim, hospital, ctx.history, policy)
+  if (category !== '' && isReadmission(claim, category, mergedEpisode, ctx.history, policy)) flags.add('F_READMISSION')
   const traceOf = (candidates: readonly TraceCandidate[], rule: string): MatchTrace | undefined =>
     trace ? buildTrace(subcategory, category, counting, candidates, rule) : undefined
 

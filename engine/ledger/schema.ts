@@ -12,7 +12,7 @@
 //
 // setl_id is 'S' + the 12-digit zero-padded seq (S000000000001): gap-free append order, sortable as text, assigned
 // inside the writing transaction (BEGIN IMMEDIATE), so several processes on one file never collide.
-import { SETLINFO_FIELDS } from '../result.js'
+import { SETLINFO_FEN_KEYS } from '../result.js'
 
 /** PersonYear / AccumDelta fields, in column order. */
 export const ACCUM_FIELDS = [
@@ -22,7 +22,7 @@ export const ACCUM_FIELDS = [
 export type AccumField = (typeof ACCUM_FIELDS)[number]
 
 /** The setlinfo columns of `settlements`: `<name>_fen`. */
-export const SETLINFO_COLUMNS = SETLINFO_FIELDS.map((f) => `${f}_fen` as const)
+export const SETLINFO_COLUMNS = SETLINFO_FEN_KEYS.map(([, fenKey]) => fenKey)
 
 export const STAY_COLUMNS = [
   'alliance_id', 'level', 'episode_id', 'episode_n', 'episode_dedc_fen', 'dx_category', 'begn_day', 'end_day',

@@ -18,6 +18,7 @@ import type { AdjudicationResult } from '../result.js'
 import type { Tables } from '../tables/types.js'
 import { EMPTY_HISTORY } from './types.js'
 import type { Ledger, RecordOutcome } from './types.js'
+import { isObject } from '../claim.js'
 
 export interface SettleEnv {
   readonly tables: Tables
@@ -78,10 +79,6 @@ function sortedCopy(v: unknown, keys: SortedKeys): unknown {
 /** sha256 (hex) of the canonical JSON of a body: the msgid idempotency check compares these. */
 export function bodyHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex')
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x)
 }
 
 function fromRecord(msgid: string, r: RecordOutcome): AdjudicationResult {
@@ -178,7 +175,8 @@ export function computeClaim(body: unknown, env: SettleEnv): AdjudicationResult 
 
 /** processReversal for many bodies in one transaction (see processBatch). */
 export function processReversals(bodies: readonly unknown[], env: ReversalEnv): AdjudicationResult[] {
-  return env.ledger.transaction(() => bodies.map((b) => isolated(b, () => env.ledger.transaction(() => processReversal(b, env)))))
+  // each reversal is its own savepoint already (ledger.reverse); nothing before it writes
+  return env.ledger.transaction(() => bodies.map((b) => isolated(b, () => processReversal(b, env))))
 }
 
 function isolated(body: unknown, fn: () => AdjudicationResult): AdjudicationResult {
@@ -198,7 +196,8 @@ export function faultAnswer(msgid: string, e: unknown): AdjudicationResult {
   return rejectionToResult(msgid, [reason('E_FAILED', '', `${REJECTION_FAILED}: ${(e as Error).message}`)])
 }
 
-const REJECTION_FAILED = 'the claim could not be processed; it was not recorded'
+/** E_FAILED's message (followed, on the CLI, by the exception's text; HTTP answers send it alone). */
+export const REJECTION_FAILED = 'the claim could not be processed; it was not recorded'
 
 /** True when an answer reports a fault (E_FAILED) rather than a rejection of the claim itself. */
 export function isFault(r: AdjudicationResult): boolean {

@@ -8,7 +8,7 @@ import type { LineOutcomeCode } from '../reasons.js'
 import { fenToYuan } from '../money.js'
 import type { ChrgitmLv } from '../tables/types.js'
 import type { Reason } from '../reasons.js'
-import { settlementToResult, SETLINFO_FIELDS } from '../result.js'
+import { settlementToResult } from '../result.js'
 import type { AdjudicationResult, Settlement } from '../result.js'
 import { ACCUM_FIELDS, SCHEMA_SQL, SCHEMA_VERSION, SETLINFO_COLUMNS, STAY_COLUMNS } from './schema.js'
 import type { Ledger, LedgerDifference, PersonYear, RecordOutcome, StayRecord } from './types.js'
@@ -245,10 +245,6 @@ export class SqliteLedger implements Ledger {
     return this.db.inTransaction ? tx() : tx.deferred()
   }
 
-  get inTransaction(): boolean {
-    return this.db.inTransaction
-  }
-
   verify(): LedgerDifference[] {
     return verifyLedgerDb(this.db)
   }
@@ -344,7 +340,7 @@ function settlementRow(s: Settlement, bodyHash: string): Row {
     begn_day: c.begnDay, end_day: c.endDay,
     result_json: null,
   }
-  for (const f of SETLINFO_FIELDS) row[`${f}_fen`] = s.setlinfo[`${f}_fen`]
+  for (const c of SETLINFO_COLUMNS) row[c] = s.setlinfo[c]
   for (const f of ACCUM_FIELDS) row[f] = s.accum[f]
   return row
 }

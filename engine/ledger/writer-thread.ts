@@ -8,6 +8,7 @@
 //   else             → append (row, line set, accumulators) → 'appended' with its setl_id
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { msgidConflict } from './settle.js'
 import { openLedger } from './sqlite.js'
 import { CLOSE, type WriteBatchAnswer, type WriteOutcome, type WriteRequest, type WriterConfig } from './writer-protocol.js'
 
@@ -46,11 +47,12 @@ function transactionWhenFree<T>(fn: () => T, whileWaiting: () => void = () => {}
 
 /** Inside the batch's transaction; append() is this request's savepoint (the reads before it write nothing). */
 function writeOne(r: WriteRequest): WriteOutcome {
-  const { msgid, psnNo } = r.record
-  const seen = ledger.lookupMsgid(msgid) !== undefined
-  if (!seen && ledger.personVersion(psnNo) !== r.version) return { status: 'stale' }
-  // a msgid seen before: append answers the replay or the conflict and writes nothing
-  return ledger.append(r.record, seen ? {} : { checkedMsgid: msgid })
+  const { msgid, psnNo, bodyHash } = r.record
+  const prior = ledger.lookupMsgid(msgid)
+  // a msgid seen before: its first answer (same body) or E_MSGID_CONFLICT, as processClaim answers; nothing written
+  if (prior !== undefined) return prior.bodyHash === bodyHash ? { status: 'replayed', result: prior.result } : { status: 'conflict', reasons: msgidConflict(msgid).reasons }
+  if (ledger.personVersion(psnNo) !== r.version) return { status: 'stale' }
+  return ledger.append(r.record, { checkedMsgid: msgid })
 }
 
 /** One request in its own savepoint: a bug is that request's failure; a storage fault aborts the transaction. */

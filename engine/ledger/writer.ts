@@ -10,7 +10,7 @@ import type { Policy } from '../policy/types.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
 import type { Tables } from '../tables/types.js'
 import { workerFile } from '../worker-file.js'
-import { faultAnswer, msgidConflict, priorAnswer } from './settle.js'
+import { faultAnswer, priorAnswer } from './settle.js'
 import { prepareRecord, type PreparedRecord, type SqliteLedger } from './sqlite.js'
 import { CLOSE, type WriteBatchAnswer, type WriteOutcome, type WriteRequest, type WriterConfig } from './writer-protocol.js'
 
@@ -53,7 +53,7 @@ export function readForAppend(
 export function writtenAnswer(w: Exclude<WriteOutcome, { readonly status: 'appended' | 'stale' }>, msgid: string): AdjudicationResult {
   switch (w.status) {
     case 'replayed': return w.result
-    case 'conflict': return msgidConflict(msgid)
+    case 'conflict':
     case 'rejected': return rejectionToResult(msgid, w.reasons)
     case 'failed': return faultAnswer(msgid, new Error(w.message))
   }

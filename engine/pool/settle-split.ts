@@ -19,6 +19,7 @@ import { bodyHash, faultAnswer, settleOnce, type SettleEnv } from '../ledger/set
 import type { SqliteLedger } from '../ledger/sqlite.js'
 import { reason } from '../reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
+import { isObject } from '../claim.js'
 
 /** What phase 1 read: the claim, and the version of its person's history its adjudication saw. */
 interface Read { readonly body: Record<string, unknown>; readonly msgid: string; readonly hash: string; readonly psnNo: string; readonly version: number }
@@ -28,10 +29,6 @@ type Prepared =
   | (Read & { readonly kind: 'computed'; readonly outcome: Outcome })
   /** The adjudication threw (a bug): re-thrown in phase 2 where processClaim would have thrown it. */
   | (Read & { readonly kind: 'failed'; readonly error: unknown })
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x)
-}
 
 function prepare(body: unknown, env: SettleEnv & { ledger: SqliteLedger }): Prepared {
   if (!isObject(body)) return { kind: 'answer', result: rejectionToResult('', [reason('E_BAD_JSON', '')]) }

@@ -15,6 +15,7 @@ import { maybeCrash } from './fault.js'
 import { routedPsnNo } from './lines.js'
 import { settleBatchSplit } from './settle-split.js'
 import type { BatchAnswer, BatchTask, WorkerConfig } from './protocol.js'
+import { isObject } from '../claim.js'
 
 const config = workerData as WorkerConfig
 const tables = loadTables(config.tablesFile)
@@ -46,10 +47,6 @@ function parseLine(text: string): unknown {
   } catch {
     return undefined
   }
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x)
 }
 
 /** The answer decided before adjudication for one line, or the parsed body to adjudicate. */

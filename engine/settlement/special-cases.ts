@@ -14,7 +14,6 @@ export interface JudgedCase {
 }
 
 /** How many candidates a hospital may submit this month: the DIP rule's ⌊discharges × ‰ / 1000⌋ (no minimum). */
-export { reviewQuota }
 
 /**
  * Cost-based points of an approved case: the score a group whose average cost were this case's cost would have,

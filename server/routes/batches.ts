@@ -12,13 +12,13 @@ import { Claim } from '../schemas/claim.js'
 import { errorResponses } from '../schemas/common.js'
 import { BatchResults, asWire } from '../schemas/result.js'
 import { foreignMsgid } from '../claim-checks.js'
+import { REJECTION_FAILED } from '../../engine/ledger/settle.js'
 
-const FAILED_MESSAGE = 'the claim could not be processed; it was not recorded'
 
 /** E_FAILED's message carries the exception text (fine on the CLI's stderr, not in an HTTP answer). */
 function redactFault(r: AdjudicationResult): AdjudicationResult {
   if (r.status !== 'rejected' || !r.reasons.some((x) => x.code === 'E_FAILED')) return r
-  return { ...r, reasons: r.reasons.map((x) => (x.code === 'E_FAILED' ? { ...x, message: FAILED_MESSAGE } : x)) }
+  return { ...r, reasons: r.reasons.map((x) => (x.code === 'E_FAILED' ? { ...x, message: REJECTION_FAILED } : x)) }
 }
 
 export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async (app, { deps }) => {

@@ -1,9 +1,7 @@
 // The home page: what the service does, its routes, and the month-end reports. Reports need a bearer token, which a
 // plain link cannot carry: the page asks for the token once and fetches the report with it (kept in this tab only).
 
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' })[c] as string)
-}
+import { esc } from '../../engine/settlement/report-html.js'
 
 const ROUTES: readonly [string, string, string][] = [
   ['POST', '/v1/presettlements', 'compute a claim, record nothing (2303)'],

@@ -14,7 +14,8 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async 
   }, async (_req, reply) => {
     const body = {
       status: app.draining ? 'draining' : 'ok', region: deps.tables.meta.region,
-      policy_version: deps.tables.meta.policyVersion, pending: deps.committer.pending,
+      // the committer's and the adjudicator threads' claims (app.ts)
+      policy_version: deps.tables.meta.policyVersion, pending: app.pendingClaims,
     }
     if (app.draining) reply.code(503).header('connection', 'close')
     return body

@@ -33,16 +33,16 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
     // adjudicator threads: the body goes as text (the thread parses and validates it against the same Claim schema)
     await app.register(async (raw) => {
       raw.removeContentTypeParser('application/json')
-      raw.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+      raw.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
       raw.post('/v1/settlements', {
         config: { auth: 'any' },
         schema: { response },
       }, async (req, reply) => {
         const p = req.principal
         if (p === null) throw new HttpError('E_UNAUTHENTICATED', 'authorization')
-        const r = await adjudicators.settle(req.body as string, p.role === 'hospital' ? p.hospital : null)
-        if ('error' in r) throw new HttpError(r.error.code, r.error.field, r.error.message)
-        metrics.countStatus('settlement', r.result.status, r.result.codes)
+        const r = await adjudicators.settle(req.body as Buffer, p.role === 'hospital' ? p.hospital : null)
+        if (r.kind === 'error') throw new HttpError(r.body.code, r.body.field, r.body.message)
+        metrics.countStatus('settlement', r.status, r.codes)
         // the thread's JSON, sent as it is (a string is not serialised again)
         return reply.type('application/json; charset=utf-8').send(r.json as never)
       })

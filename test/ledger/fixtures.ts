@@ -49,8 +49,8 @@ function claimOf(b: MiniClaim): Claim {
     year: 2026, month: enddate.slice(0, 7), begndate: iso(begnDay), enddate, dscgWay: '1',
     referralFrom: b.referral_from ?? null, mainDx: 'J18.900', otherDx: [], procedures: [],
     fees: [
-      { feedetlSn: '1', code: 'SD001', qty: 1, priceFen: b.inscope_fen, amountFen: b.inscope_fen },
-      { feedetlSn: '2', code: 'SD003', qty: 1, priceFen: b.total_fen - b.inscope_fen, amountFen: b.total_fen - b.inscope_fen },
+      { feedetlSn: '1', code: 'SD001', qtyE4: 10_000, priceFen: b.inscope_fen, amountFen: b.inscope_fen },
+      { feedetlSn: '2', code: 'SD003', qtyE4: 10_000, priceFen: b.total_fen - b.inscope_fen, amountFen: b.total_fen - b.inscope_fen },
     ],
     totalFen: b.total_fen, useAccount: false,
   }

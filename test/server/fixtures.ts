@@ -52,7 +52,7 @@ export function fakeAdjudicate(input: unknown, ctx: AdjudicationContext): Outcom
   const c = input as ClaimInput
   if (!ctx.tables.persons.has(c.psn_no)) return { status: 'rejected', msgid: c.msgid, reasons: [reason('E_UNKNOWN_PERSON', 'psn_no')] }
   const fees = c.fees.map((f) => ({
-    feedetlSn: f.feedetl_sn, code: f.code, qty: f.qty,
+    feedetlSn: f.feedetl_sn, code: f.code, qtyE4: Math.round(f.qty * 10_000),
     priceFen: (parseYuan(f.price) as { fen: number }).fen, amountFen: (parseYuan(f.amount) as { fen: number }).fen,
   }))
   const totalFen = fees.reduce((a, f) => a + f.amountFen, 0)

@@ -242,18 +242,18 @@ describe('an adjudicator thread that dies', () => {
     const adj = await Adjudicators.start({ threads: 1, tablesFile, policyFile: null, ledgerFile: file, writer })
     try {
       const some = claims.slice(0, 40)
-      const replies = some.map((c) => adj.settle(JSON.stringify(c), c.fixmedins_code))
+      const replies = some.map((c) => adj.settle(Buffer.from(JSON.stringify(c)), c.fixmedins_code))
       // the test's stand-in for a crash of the thread, with claims on it
       await (adj as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0]!.worker.terminate()
       const out = await Promise.all(replies)
-      expect(out.every((r) => r.status === 200 || r.status === 500)).toBe(true)
-      expect(out.some((r) => r.status === 500)).toBe(true)
-      const settled = out.filter((r) => 'json' in r && r.result.status === 'settled').length
+      expect(out.every((r) => r.kind === 'answer' || r.status === 500)).toBe(true)
+      expect(out.some((r) => r.kind === 'error' && r.status === 500)).toBe(true)
+      const settled = out.filter((r) => r.kind === 'answer' && r.status === 'settled').length
       expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(settled)
       // the hospital retries what failed: a new thread answers, nothing is doubled
-      const again = await Promise.all(some.map((c) => adj.settle(JSON.stringify(c), c.fixmedins_code)))
-      expect(again.every((r) => r.status === 200)).toBe(true)
-      const total = again.filter((r) => 'json' in r && r.result.status === 'settled').length
+      const again = await Promise.all(some.map((c) => adj.settle(Buffer.from(JSON.stringify(c)), c.fixmedins_code)))
+      expect(again.every((r) => r.kind === 'answer')).toBe(true)
+      const total = again.filter((r) => r.kind === 'answer' && r.status === 'settled').length
       expect(ledger.db.prepare('SELECT COUNT(DISTINCT msgid) FROM settlements').pluck().get()).toBe(total)
       expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(total)
       expect(ledger.verify()).toEqual([])
