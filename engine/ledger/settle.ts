@@ -14,7 +14,7 @@ import type { Policy } from '../policy/types.js'
 import { reason } from '../reasons.js'
 import type { Reason } from '../reasons.js'
 import { rejectionToResult, settlementToResult } from '../result.js'
-import type { AdjudicationResult } from '../result.js'
+import type { AdjudicationResult, Settlement } from '../result.js'
 import type { Tables } from '../tables/types.js'
 import { EMPTY_HISTORY } from './types.js'
 import type { Ledger, RecordOutcome } from './types.js'
@@ -111,7 +111,11 @@ export function processClaim(body: unknown, env: SettleEnv): AdjudicationResult 
  * (same body) or E_MSGID_CONFLICT, and `outcome` is not called: a replay is never adjudicated again (its own stay,
  * now in the history, would reject it as E_MDTRT_SETTLED). Else the outcome: its rejection, or the settlement recorded.
  */
-export function settleOnce(ledger: Ledger, msgid: string, hash: string, outcome: () => Outcome): AdjudicationResult {
+export function settleOnce(
+  ledger: Ledger, msgid: string, hash: string, outcome: () => Outcome,
+  /** How a settlement is recorded: ledger.record by default (the pool passes one whose row it prepared before the lock). */
+  recordSettlement: (s: Settlement, opts: { readonly checkedMsgid?: string }) => RecordOutcome = (s, opts) => ledger.record(s, hash, opts),
+): AdjudicationResult {
   if (msgid !== '') {
     const prior = ledger.lookupMsgid(msgid)
     if (prior !== undefined) return priorAnswer(prior, msgid, hash)
@@ -120,7 +124,7 @@ export function settleOnce(ledger: Ledger, msgid: string, hash: string, outcome:
   if (o.status === 'rejected') return rejectionToResult(o.msgid, o.reasons)
   // the msgid was looked up just above, in this transaction: record() need not look it up again (measured ~2 µs of
   // a ~40 µs append); record() still checks when the claim's msgid is not the one looked up
-  return fromRecord(msgid, ledger.record(o.settlement, hash, msgid !== '' ? { checkedMsgid: msgid } : {}))
+  return fromRecord(msgid, recordSettlement(o.settlement, msgid !== '' ? { checkedMsgid: msgid } : {}))
 }
 
 /** A msgid recorded before: its first answer when the body is the same, else E_MSGID_CONFLICT (HTTP 409). */

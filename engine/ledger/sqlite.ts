@@ -140,9 +140,13 @@ export class SqliteLedger implements Ledger {
   }
 
   record(s: Settlement, bodyHash: string, opts?: { readonly checkedMsgid?: string }): RecordOutcome {
-    const { record, result } = prepareRecord(s, bodyHash)
-    const out = this.append(record, opts)
-    return out.status === 'appended' ? { status: 'settled', result: { ...result, setl_id: out.setlId } } : out
+    return this.recordPrepared(prepareRecord(s, bodyHash), opts)
+  }
+
+  /** record() for a settlement prepared beforehand (the pool prepares it outside the write lock). */
+  recordPrepared(p: { readonly record: PreparedRecord; readonly result: AdjudicationResult }, opts?: { readonly checkedMsgid?: string }): RecordOutcome {
+    const out = this.append(p.record, opts)
+    return out.status === 'appended' ? { status: 'settled', result: { ...p.result, setl_id: out.setlId } } : out
   }
 
   /**

@@ -2,7 +2,8 @@
 //
 // processBatch (ledger/settle.ts) adjudicates inside its BEGIN IMMEDIATE transaction, so two workers on one ledger
 // take turns for the whole batch and two are slower than one. Here the batch is split in two phases:
-//   1. outside any write transaction: parse → adjudicate against the committed history, hash the body;
+//   1. outside any write transaction: parse → adjudicate against the committed history, hash the body, prepare the
+//      settlement's ledger row and answer (ledger/sqlite.ts prepareRecord);
 //   2. one BEGIN IMMEDIATE transaction: per claim, processClaim's own recording steps (ledger/settle.ts settleOnce) —
 //      msgid seen? (the first answer, or E_MSGID_CONFLICT) — else record the settlement computed in phase 1 (or
 //      answer its rejection, or E_FAILED when its adjudication threw).
@@ -16,7 +17,7 @@ import Database from 'better-sqlite3'
 import { adjudicate as realAdjudicate } from '../adjudicate/index.js'
 import type { Outcome } from '../adjudicate/types.js'
 import { bodyHash, faultAnswer, settleOnce, type SettleEnv } from '../ledger/settle.js'
-import type { SqliteLedger } from '../ledger/sqlite.js'
+import { prepareRecord, type SqliteLedger } from '../ledger/sqlite.js'
 import { reason } from '../reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
 import { isObject } from '../claim.js'
@@ -26,7 +27,8 @@ interface Read { readonly body: Record<string, unknown>; readonly msgid: string;
 
 type Prepared =
   | { readonly kind: 'answer'; readonly result: AdjudicationResult }
-  | (Read & { readonly kind: 'computed'; readonly outcome: Outcome })
+  /** `row`: a settlement's ledger row and answer, prepared here so that the write lock is held only to append. */
+  | (Read & { readonly kind: 'computed'; readonly outcome: Outcome; readonly row?: ReturnType<typeof prepareRecord> })
   /** The adjudication threw (a bug): re-thrown in phase 2 where processClaim would have thrown it. */
   | (Read & { readonly kind: 'failed'; readonly error: unknown })
 
@@ -41,7 +43,8 @@ function prepare(body: unknown, env: SettleEnv & { ledger: SqliteLedger }): Prep
 function adjudicateRead(read: Read, env: SettleEnv & { ledger: SqliteLedger }): Prepared {
   try {
     const outcome = (env.adjudicate ?? realAdjudicate)(read.body, { tables: env.tables, policy: env.policy, history: env.ledger })
-    return { ...read, kind: 'computed', outcome }
+    if (outcome.status !== 'ok') return { ...read, kind: 'computed', outcome }
+    return { ...read, kind: 'computed', outcome, row: prepareRecord(outcome.settlement, read.hash) }
   } catch (e) {
     if (e instanceof Database.SqliteError) throw e // a storage fault aborts the batch (the pool retries it)
     return { ...read, kind: 'failed', error: e }
@@ -60,10 +63,11 @@ function commit(prepared: Prepared, env: SettleEnv & { ledger: SqliteLedger }, b
   // as processBatch's per-claim isolation: an exception in one claim (its adjudication's, or its record's, whose
   // savepoint rolled back) answers E_FAILED for that claim only
   try {
+    const row = p.kind === 'computed' ? p.row : undefined
     return settleOnce(ledger, p.msgid, p.hash, () => {
       if (p.kind === 'failed') throw p.error
       return p.outcome
-    })
+    }, row === undefined ? undefined : (_s, opts) => ledger.recordPrepared(row, opts))
   } catch (e) {
     return faultAnswer(p.msgid, e)
   }
