@@ -114,12 +114,13 @@ function toCase(c: CaseRow): FeedbackCase {
   }
 }
 
-function trendOf(db: Database, year: number, pool: Pool, unit: string): TrendPoint[] {
+function trendOf(db: Database, yearRuns: readonly RunRow[], year: number, pool: Pool, unit: string): TrendPoint[] {
   const out: TrendPoint[] = []
-  const rows = db.prepare('SELECT * FROM month_end_hospitals WHERE pool = ? AND fixmedins_code = ? AND month LIKE ?')
-    .all(pool, unit, `${year}-%`) as HospitalRow[]
+  // a range on month (not LIKE, which cannot use the primary key): one unit's rows, not a scan of the table
+  const rows = db.prepare('SELECT * FROM month_end_hospitals WHERE pool = ? AND fixmedins_code = ? AND month >= ? AND month < ?')
+    .all(pool, unit, `${year}-`, `${year + 1}-`) as HospitalRow[]
   const byMonth = new Map(rows.map((r) => [(r as HospitalRow & { month: string }).month, r]))
-  for (const run of runsOfYear(db, year, pool)) {
+  for (const run of yearRuns) {
     const h = byMonth.get(run.month)
     if (!h) continue
     out.push({
@@ -132,18 +133,37 @@ function trendOf(db: Database, year: number, pool: Pool, unit: string): TrendPoi
   return out
 }
 
+/** What every hospital report of one run reads: loaded once when all of them are written (report-files.ts). */
+export interface RunReportContext {
+  readonly run: RunRow
+  readonly report: MonthEndReport
+  readonly unitOf: (code: string) => string
+  /** The pool's runs of the run's year, for the trend. */
+  readonly yearRuns: readonly RunRow[]
+}
+
+/** The context of the month's run for the pool; undefined when there is no run. */
+export function runReportContext(ledger: LedgerDb, tables: Tables, policy: Policy, month: string, pool: Pool): RunReportContext | undefined {
+  const db = dbOf(ledger)
+  const run = getRun(db, month, pool)
+  if (!run) return undefined
+  return {
+    run, report: JSON.parse(run.report_json) as MonthEndReport, unitOf: settlementUnits(tables, policy),
+    yearRuns: runsOfYear(db, Number(month.slice(0, 4)), pool),
+  }
+}
+
 /**
  * One hospital's feedback report for a month-end run; undefined when the month has no run for that pool.
  * An alliance member asking gets the report of the unit it settled in (its lead), with its own cases.
  */
 export function hospitalReport(
   ledger: LedgerDb, tables: Tables, policy: Policy, q: { month: string; pool: Pool; code: string; now?: Date },
+  context: RunReportContext | undefined = runReportContext(ledger, tables, policy, q.month, q.pool),
 ): HospitalFeedback | undefined {
   const db = dbOf(ledger)
-  const run = getRun(db, q.month, q.pool)
-  if (!run) return undefined
-  const report = JSON.parse(run.report_json) as MonthEndReport
-  const unitOf = settlementUnits(tables, policy)
+  if (!context) return undefined
+  const { run, report, unitOf } = context
   const unit = unitOf(q.code)
   const settlement = report.hospitals.find((h) => h.fixmedins_code === unit) ?? null
   const codes = settlement && settlement.members.length > 0 && unit === q.code ? [...settlement.members] : [q.code]
@@ -192,7 +212,7 @@ export function hospitalReport(
     groups: groupLines,
     deviation_counts: devCounts, deviation_cases: devCases, flag_counts: flagCounts, flagged_cases: flagged,
     special_cases: report.special_cases.filter((s) => codes.includes(s.fixmedins_code)),
-    trend: trendOf(db, Number(q.month.slice(0, 4)), q.pool, unit),
+    trend: trendOf(db, context.yearRuns, Number(q.month.slice(0, 4)), q.pool, unit),
     generated_at: (q.now ?? new Date()).toISOString(),
   }
 }

@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
-import { hospitalReport, regionOverview } from './feedback.js'
+import { hospitalReport, regionOverview, runReportContext } from './feedback.js'
 import { echartsFile, renderHospitalReportHtml, renderNoUnitHtml, renderRegionOverviewHtml } from './report-html.js'
 import { storedReport } from './runs.js'
 import { dbOf, type LedgerDb, type Pool } from './types.js'
@@ -33,8 +33,9 @@ export function writeMonthReports(ledger: LedgerDb, tables: Tables, policy: Poli
   writeFileSync(overviewFile, renderRegionOverviewHtml(overview, {
     echarts: { src: 'echarts.min.js' }, hospitalHref: (code) => `hospitals/${code}-${tag}.html`,
   }))
+  const context = runReportContext(db, tables, policy, q.month, q.pool)
   for (const h of report.hospitals) {
-    const fb = hospitalReport(db, tables, policy, { month: q.month, pool: q.pool, code: h.fixmedins_code })
+    const fb = hospitalReport(db, tables, policy, { month: q.month, pool: q.pool, code: h.fixmedins_code }, context)
     if (!fb) continue
     writeFileSync(join(hdir, `${h.fixmedins_code}-${tag}.json`), JSON.stringify(fb, null, 2) + '\n')
     writeFileSync(join(hdir, `${h.fixmedins_code}-${tag}.html`), renderHospitalReportHtml(fb, { echarts: { src: '../echarts.min.js' } }))
