@@ -41,9 +41,10 @@ const SETTLEMENT_COLUMNS = [
 
 const STAY_SELECT = `SELECT s.mdtrt_id, s.setl_id, s.psn_no, s.fixmedins_code, s.alliance_id, s.level, s.begn_day,
   s.end_day, s.episode_id, s.episode_n, s.episode_dedc_fen, s.dx_category, s.year FROM settlements s`
-/** Live stays: settled inpatient stays that no reversal names. */
-const LIVE_STAY = `s.kind = 'settlement' AND s.episode_id IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id)`
+/** Live settlements: settlements (not reversals) that no reversal names. */
+const LIVE = `s.kind = 'settlement' AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id)`
+/** Live stays: live inpatient settlements. */
+const LIVE_STAY = `${LIVE} AND s.episode_id IS NOT NULL`
 
 export class SqliteLedger implements Ledger {
   /** The open database; month-end reads the schema of ledger/schema.ts through it. */
@@ -95,7 +96,7 @@ export class SqliteLedger implements Ledger {
       episodeDedc: db.prepare(`SELECT COALESCE(SUM(s.act_pay_dedc_fen), 0) FROM settlements s
         WHERE s.psn_no = ? AND s.episode_id = ? AND ${LIVE_STAY}`).pluck(),
       liveMdtrt: db.prepare(`SELECT s.setl_id FROM settlements s WHERE s.psn_no = ? AND s.mdtrt_id = ?
-        AND s.kind = 'settlement' AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id)`).pluck(),
+        AND ${LIVE}`).pluck(),
     }
   }
 
