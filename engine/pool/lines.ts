@@ -12,6 +12,23 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x09 || b === CR || b === NL
 }
 
+/**
+ * Calls `fn(start, end)` for each line of `buf` by the splitter's rules: LF or CRLF (one CR stripped), lines of only
+ * whitespace skipped, the last line may lack its newline. The worker splits a batch this way whichever way the main
+ * thread cut it, and so does the answer for a batch no worker could finish.
+ */
+export function forEachLine(buf: Buffer, fn: (start: number, end: number) => void): void {
+  let s = 0
+  while (s < buf.length) {
+    let e = buf.indexOf(NL, s)
+    if (e < 0) e = buf.length
+    let end = e
+    if (end > s && buf[end - 1] === CR) end--
+    if (!isBlank(buf, s, end)) fn(s, end)
+    s = e + 1
+  }
+}
+
 /** A line with only whitespace is skipped, as readLines (engine/cli/jsonl.ts) does: it gets no output line. */
 export function isBlank(buf: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (!isSpace(buf[i] as number)) return false

@@ -12,7 +12,7 @@ import { computeClaim, isFault, type SettleEnv } from '../ledger/settle.js'
 import { reason } from '../reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
 import { maybeCrash } from './fault.js'
-import { routedPsnNo } from './lines.js'
+import { forEachLine, routedPsnNo } from './lines.js'
 import { settleBatchSplit } from './settle-split.js'
 import type { BatchAnswer, BatchTask, WorkerConfig } from './protocol.js'
 import { isObject } from '../claim.js'
@@ -121,14 +121,14 @@ export function answerBatch(task: BatchTask): BatchAnswer {
     // nothing recorded: each line is parsed, adjudicated and serialised before the next is read, so a claim's objects
     // die young (in the scavenger) instead of living as long as the batch. Measured: with the batch's objects alive,
     // V8's concurrent marking took the second core's spare time and 2 threads gave ~1.65x one; streamed, ~1.9x.
-    forEachLine(view, task.count, (s, e) => {
+    forEachLine(view, (s, e) => {
       const line = readLine(view, s, e)
       sink.add('fixed' in line ? line.fixed : computeClaim(line.body, env))
     })
   } else if (ledger !== undefined) {
     // recording: the batch is one transaction (adjudicated first, then recorded under the write lock)
     const lines: ({ readonly fixed: AdjudicationResult } | { readonly body: unknown })[] = []
-    forEachLine(view, task.count, (s, e) => { lines.push(readLine(view, s, e)) })
+    forEachLine(view, (s, e) => { lines.push(readLine(view, s, e)) })
     const bodies = lines.flatMap((l) => ('body' in l ? [l.body] : []))
     const answers = bodies.length > 0 ? settleBatchSplit(bodies, { ...env, ledger }, beforeRecord) : []
     let k = 0
@@ -140,17 +140,6 @@ export function answerBatch(task: BatchTask): BatchAnswer {
   }
   maybeCrash(fault, 'after', view)
   return sink.answer(task.out)
-}
-
-/** Calls `fn(start, end)` for each of the `count` '\n'-separated lines of `view`. */
-function forEachLine(view: Buffer, count: number, fn: (s: number, e: number) => void): void {
-  let s = 0
-  for (let i = 0; i < count; i++) {
-    let e = view.indexOf(0x0a, s)
-    if (e < 0) e = view.length
-    fn(s, e)
-    s = e + 1
-  }
 }
 
 /** Piscina moves (does not copy) the answer bytes when the result names them as transferable. */

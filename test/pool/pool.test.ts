@@ -147,6 +147,54 @@ describe('bad lines are answered in place and the rest continues', () => {
   })
 })
 
+describe('two ways to cut batches, the same answers', () => {
+  // recording nothing, batches are runs of consecutive raw lines (in-order.ts): the worker splits them, so CRLF, blank
+  // lines, bad lines, a last line without its newline and lines cut by chunk boundaries must all come out as the
+  // in-thread path prints them, whatever the batch size and chunk size
+  it('without a ledger: every batch size and chunk size prints the in-thread bytes', async () => {
+    const good = busyLines.slice(0, 120)
+    const mixed = [...good.slice(0, 30), '', 'not json', '  \t ', '{"psn_no":"a","psn_no":"b"}', ...good.slice(30)].join('\r\n')
+    const base = await inThisThread(mixed)
+    expect(base.trim().split('\n')).toHaveLength(122)
+    for (const [batchSize, chunk] of [[1, 65536], [3, 1000], [7, 333], [50, 65536], [200, 4096]] as const) {
+      const pool = new AdjudicationPool({ tablesFile: tablesFile(), workers: 2, batchSize })
+      try {
+        const out = new Collect()
+        const summary = await pool.run(chunked(mixed, chunk), out)
+        // the repeated psn_no key is refused by the pool's worker (README "routing"), whatever the cutting
+        const refused = out.text().trim().split('\n')[31]
+        expect(JSON.parse(refused!)).toMatchObject({ status: 'rejected', reasons: [{ code: 'E_FIELD_FORMAT', field: 'psn_no' }] })
+        const lines = out.text().trim().split('\n')
+        const baseLines = base.trim().split('\n')
+        expect(summary.lines).toBe(122)
+        expect([...lines.slice(0, 31), ...lines.slice(32)]).toEqual([...baseLines.slice(0, 31), ...baseLines.slice(32)])
+      } finally {
+        await pool.close()
+      }
+    }
+  })
+
+  it('a dry run against a ledger (cut in order) answers what the in-thread dry run answers, and records nothing', async () => {
+    const file = join(dir, 'dry.sqlite')
+    await viaPool(busyLines.slice(0, 400).join('\n') + '\n', { workers: 2, ledgerFile: file })
+    const before = settledRows(file)
+    // the next claims of the same persons: their deductibles and caps depend on the recorded history
+    const input = busyLines.slice(400, 900).join('\n') + '\n'
+    const t = demoTables()
+    const ledger = openLedger(file, { readonly: true })
+    const base = new Collect()
+    try {
+      await runJsonLines(inProcessChunks({ tables: t, policy: t.policy, ledger, dryRun: true }), { input: chunked(input), output: base })
+    } finally {
+      ledger.close()
+    }
+    const dry = await viaPool(input, { workers: 2, ledgerFile: file, dryRun: true, batchSize: 25 })
+    expect(dry.out).toBe(base.text())
+    expect(dry.summary.computed).toBeGreaterThan(400)
+    expect(settledRows(file)).toEqual(before)
+  })
+})
+
 describe('a worker that dies loses nothing and applies nothing twice', () => {
   it('a crash after a batch committed: the batch is retried, replays its first answers, and the ledger holds each claim once', async () => {
     const input = busyLines.slice(0, 1000).join('\n') + '\n'
