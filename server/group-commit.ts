@@ -13,8 +13,11 @@ export type GroupCommitMode = 'thread' | 'immediate' | number | false
 
 /** How the settlement route hands a claim over to be settled and recorded. */
 export interface ClaimCommitter {
-  /** The claim's answer once it is recorded (or rejected); a storage fault rejects the promise. */
-  submit(body: unknown): Promise<AdjudicationResult>
+  /**
+   * The claim's answer once it is recorded (or rejected); a storage fault rejects the promise. `text`: the body's JSON
+   * as received, for a committer that can use it (the ledger writer thread hashes it off the event loop).
+   */
+  submit(body: unknown, text?: string): Promise<AdjudicationResult>
   /** Claims submitted and not yet answered. */
   readonly pending: number
   /** Resolves once every submitted claim is answered (shutdown). */

@@ -39,11 +39,11 @@ export class WriterCommitter implements ClaimCommitter {
     return this.queue.pending
   }
 
-  async submit(body: unknown): Promise<AdjudicationResult> {
+  async submit(body: unknown, text?: string): Promise<AdjudicationResult> {
     if (!isObject(body)) return rejectionToResult('', [reason('E_BAD_JSON', '')])
     const msgid = typeof body['msgid'] === 'string' ? body['msgid'] : ''
     const psnNo = typeof body['psn_no'] === 'string' ? body['psn_no'] : ''
-    return this.queue.run(psnNo, () => this.settle(body, msgid, psnNo))
+    return this.queue.run(psnNo, () => this.settle(body, msgid, psnNo, text))
   }
 
   /** Resolves when no claim is in flight. */
@@ -51,12 +51,13 @@ export class WriterCommitter implements ClaimCommitter {
     return this.queue.drain()
   }
 
-  private async settle(body: Record<string, unknown>, msgid: string, psnNo: string): Promise<AdjudicationResult> {
-    const ids = { msgid, psnNo, hash: bodyHash(body) }
+  /** `text` given: the writer thread hashes it (the body hash is ~45 µs of the event loop's time per claim). */
+  private async settle(body: Record<string, unknown>, msgid: string, psnNo: string, text: string | undefined): Promise<AdjudicationResult> {
+    const ids = { msgid, psnNo, hash: text === undefined ? bodyHash(body) : null }
     for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
       const read = readForAppend(body, ids, this.env)
       if (read.kind === 'answer') return read.result
-      const w = await this.env.writer.submit(read.record, read.version)
+      const w = await this.env.writer.submit(read.record, read.version, ids.hash === null ? text : undefined)
       if (w.status === 'appended') return { ...read.result, setl_id: w.setlId }
       if (w.status !== 'stale') return writtenAnswer(w, msgid)
     }

@@ -156,6 +156,7 @@ export class SqliteLedger implements Ledger {
    * is open). The ledger writer thread (ledger/writer-thread.ts) calls this with settlements prepared elsewhere.
    */
   append(p: PreparedRecord, opts?: { readonly checkedMsgid?: string }): AppendOutcome {
+    if (p.bodyHash === '' || p.row[COL.body_hash] !== p.bodyHash) assert.fail(`settlement ${p.msgid}: a record is appended with its body hash`)
     return this.transaction((): AppendOutcome => {
       if (opts?.checkedMsgid === undefined || opts.checkedMsgid !== p.msgid) {
         const prior = this.replayOrConflict(p.msgid, p.bodyHash)
@@ -303,9 +304,17 @@ const COL = {
   setl_id: SETTLEMENT_COLUMNS.indexOf('setl_id'),
   recorded_at: SETTLEMENT_COLUMNS.indexOf('recorded_at'),
   result_json: SETTLEMENT_COLUMNS.indexOf('result_json'),
+  body_hash: SETTLEMENT_COLUMNS.indexOf('body_hash'),
 } as const
 
 /** The record to append, and the settlement's whole answer (setl_id '', set once appended) for the caller to keep. */
+/** A prepared record whose body hash was left '' (the writer thread hashes the body text: writer-protocol.ts). */
+export function withBodyHash(p: PreparedRecord, bodyHash: string): PreparedRecord {
+  const row = p.row.slice()
+  row[COL.body_hash] = bodyHash
+  return { ...p, bodyHash, row }
+}
+
 export function prepareRecord(s: Settlement, bodyHash: string): { readonly record: PreparedRecord; readonly result: AdjudicationResult } {
   const result = settlementToResult(s, 'settled', '')
   const { lines: _lines, ...head } = result

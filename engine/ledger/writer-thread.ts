@@ -8,8 +8,8 @@
 //   else             → append (row, line set, accumulators) → 'appended' with its setl_id
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { msgidConflict } from './settle.js'
-import { openLedger } from './sqlite.js'
+import { bodyHash, msgidConflict } from './settle.js'
+import { openLedger, withBodyHash } from './sqlite.js'
 import { CLOSE, type WriteBatchAnswer, type WriteOutcome, type WriteRequest, type WriterConfig } from './writer-protocol.js'
 
 const config = workerData as WriterConfig
@@ -45,8 +45,16 @@ function transactionWhenFree<T>(fn: () => T, whileWaiting: () => void = () => {}
   }
 }
 
+/** The request with its record's body hash filled in, when the owner left it to this thread (bodyText). */
+function hashed(r: WriteRequest): WriteRequest {
+  if (r.bodyText === undefined) return r
+  // the owner parsed this text already (secure-json-parse: no __proto__ or constructor keys), so it parses here
+  return { id: r.id, version: r.version, record: withBodyHash(r.record, bodyHash(JSON.parse(r.bodyText))) }
+}
+
 /** Inside the batch's transaction; append() is this request's savepoint (the reads before it write nothing). */
-function writeOne(r: WriteRequest): WriteOutcome {
+function writeOne(request: WriteRequest): WriteOutcome {
+  const r = hashed(request) // a request that joined while waiting for the lock; the others were hashed before BEGIN
   const { msgid, psnNo, bodyHash } = r.record
   const prior = ledger.lookupMsgid(msgid)
   // a msgid seen before: its first answer (same body) or E_MSGID_CONFLICT, as processClaim answers; nothing written
@@ -81,6 +89,14 @@ function writeBatch(batch: WriteRequest[]): { answer: WriteBatchAnswer; closing:
   const t0 = process.hrtime.bigint()
   let closing = false
   const join = (): void => { if (takeQueued(batch)) closing = true }
+  // hashing outside the transaction keeps the write lock short
+  for (let i = 0; i < batch.length; i++) {
+    try {
+      batch[i] = hashed(batch[i] as WriteRequest)
+    } catch {
+      // left for isolated(), which answers this request 'failed' (a bug: its owner parsed the same text)
+    }
+  }
   let answers: (WriteOutcome & { id: number })[]
   try {
     answers = transactionWhenFree(() => batch.map(isolated), join)

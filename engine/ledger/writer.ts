@@ -10,7 +10,7 @@ import type { Policy } from '../policy/types.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
 import type { Tables } from '../tables/types.js'
 import { workerFile } from '../worker-file.js'
-import { faultAnswer, priorAnswer } from './settle.js'
+import { bodyHash, faultAnswer, priorAnswer } from './settle.js'
 import { prepareRecord, type PreparedRecord, type SqliteLedger } from './sqlite.js'
 import { CLOSE, type WriteBatchAnswer, type WriteOutcome, type WriteRequest, type WriterConfig } from './writer-protocol.js'
 
@@ -27,17 +27,19 @@ export type AppendRead =
 /**
  * The writer owner's half of settling a claim (the HTTP paths: server/writer-commit.ts, server/adjudicator-thread.ts),
  * against the committed ledger: the msgid's first answer (or E_MSGID_CONFLICT); else the person's history version,
- * the adjudication, and — for a settlement — the record to append and its answer (setl_id ''). No read transaction:
+ * the adjudication, and — for a settlement — the record to append and its answer (setl_id ''). `ids.hash` null: the
+ * body is hashed only to compare with a msgid seen before, and the record is left for the writer thread to hash
+ * (LedgerWriter.submit with the body text). No read transaction:
  * the version is read before the history, so a write to this person after it moves the version and the writer
  * answers 'stale'.
  */
 export function readForAppend(
-  body: unknown, ids: { readonly msgid: string; readonly psnNo: string; readonly hash: string },
+  body: unknown, ids: { readonly msgid: string; readonly psnNo: string; readonly hash: string | null },
   env: { readonly tables: Tables; readonly policy: Policy; readonly ledger: SqliteLedger; readonly adjudicate?: (input: unknown, ctx: AdjudicationContext) => Outcome },
 ): AppendRead {
   const { ledger } = env
   const prior = ids.msgid === '' ? undefined : ledger.lookupMsgid(ids.msgid)
-  if (prior !== undefined) return { kind: 'answer', result: priorAnswer(prior, ids.msgid, ids.hash) }
+  if (prior !== undefined) return { kind: 'answer', result: priorAnswer(prior, ids.msgid, ids.hash ?? bodyHash(body)) }
   const version = ledger.personVersion(ids.psnNo)
   let outcome: Outcome
   try {
@@ -46,7 +48,8 @@ export function readForAppend(
     return { kind: 'answer', result: faultAnswer(ids.msgid, e) } // a storage fault is re-thrown: HTTP 500
   }
   if (outcome.status === 'rejected') return { kind: 'answer', result: rejectionToResult(outcome.msgid, outcome.reasons) }
-  return { kind: 'record', version, ...prepareRecord(outcome.settlement, ids.hash) }
+  // hash null: the writer thread hashes the body text (the record's hash stays '' until then)
+  return { kind: 'record', version, ...prepareRecord(outcome.settlement, ids.hash ?? '') }
 }
 
 /** The claim's answer for what the writer said, but 'appended' (the caller sets setl_id) and 'stale' (read again). */
@@ -87,12 +90,15 @@ export class LedgerWriter {
     return this.waiting.size
   }
 
-  /** Append `record` if its person's history is still at `version`; resolves after the commit. Never rejects. */
-  submit(record: PreparedRecord, version: number): Promise<WriteOutcome> {
+  /**
+   * Append `record` if its person's history is still at `version`; resolves after the commit. Never rejects. With
+   * `bodyText` (the claim's JSON as received), the record's body hash is left '' and the thread computes it.
+   */
+  submit(record: PreparedRecord, version: number, bodyText?: string): Promise<WriteOutcome> {
     if (this.closed) return Promise.resolve({ status: 'failed', message: 'the ledger writer is closed' })
     const worker = this.worker ?? this.spawnNow()
     const id = this.nextId++
-    const req: WriteRequest = { id, record, version }
+    const req: WriteRequest = bodyText === undefined ? { id, record, version } : { id, record, version, bodyText }
     return new Promise((resolve) => {
       this.waiting.set(id, resolve)
       worker.postMessage(req)

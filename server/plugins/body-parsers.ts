@@ -1,8 +1,36 @@
 // Batch bodies: application/x-ndjson (one claim per line) and application/x-msgpack (an array of claims, or claims
 // one after another). Both become an array; the route's schema then validates each claim (`[3].fees[2].amount`).
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { unpackMultiple } from 'msgpackr'
+import secureJson from 'secure-json-parse'
 import { HttpError } from '../errors.js'
+
+/** The JSON text of each request parsed by a parser from keepJsonText (its body as received). */
+const texts = new WeakMap<FastifyRequest, string>()
+
+export function jsonTextOf(req: FastifyRequest): string | undefined {
+  return texts.get(req)
+}
+
+/**
+ * In this (encapsulated) context, application/json is parsed as fastify's default parser does (secure-json-parse, a
+ * `__proto__` or `constructor.prototype` key refused) and the text is kept for jsonTextOf: the settlement route hands
+ * it to the ledger writer thread, which hashes it off the event loop.
+ */
+export function keepJsonText(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, text, done) => {
+    let body: unknown
+    try {
+      body = secureJson.parse(text as string, undefined, { protoAction: 'error', constructorAction: 'error' })
+    } catch (e) {
+      done(e as Error, undefined) // a SyntaxError: E_BAD_JSON (app.ts), as the default parser's
+      return
+    }
+    texts.set(req, text as string)
+    done(null, body)
+  })
+}
 
 export function registerBatchParsers(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => {

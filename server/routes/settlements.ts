@@ -1,11 +1,12 @@
 // Real-time claims (SPEC §9): 2303 pre-settlement, 2304 settlement, its lookup and its 2305 reversal. Claims are
 // adjudicated inline in this process (no pool hop: the answer is due while the patient waits at the cashier).
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
 import { errorOf, foreignMsgid } from '../claim-checks.js'
 import { requireHospital, requireOwnerOrAdmin } from '../plugins/auth.js'
+import { jsonTextOf, keepJsonText } from '../plugins/body-parsers.js'
 import { Claim } from '../schemas/claim.js'
 import { Msgid, SetlId, errorResponses } from '../schemas/common.js'
 import { AdjudicationResult as ResultSchema, asWire } from '../schemas/result.js'
@@ -47,17 +48,23 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
         return reply.type('application/json; charset=utf-8').send(r.json as never)
       })
     })
-  } else app.post('/v1/settlements', {
-    config: { auth: 'any' },
-    schema: { body: Claim, response },
-  }, async (req) => {
-    requireHospital(req, req.body.fixmedins_code)
-    const r = foreignMsgid(req.body) ?? await committer.submit(req.body)
-    const error = errorOf(r)
-    if (error) throw error
-    metrics.countResult('settlement', r)
-    return asWire(r)
-  })
+  } else {
+    await app.register(async (scoped) => {
+      // the body's text is kept: the ledger writer thread computes its hash (the msgid idempotency key's body check)
+      keepJsonText(scoped)
+      scoped.withTypeProvider<TypeBoxTypeProvider>().post('/v1/settlements', {
+        config: { auth: 'any' },
+        schema: { body: Claim, response },
+      }, async (req) => {
+        requireHospital(req, req.body.fixmedins_code)
+        const r = foreignMsgid(req.body) ?? await committer.submit(req.body, jsonTextOf(req))
+        const error = errorOf(r)
+        if (error) throw error
+        metrics.countResult('settlement', r)
+        return asWire(r)
+      })
+    })
+  }
 
   app.get('/v1/settlements/:setl_id', {
     config: { auth: 'any' },

@@ -108,6 +108,10 @@ describe.each([
       expect(w.ledger.verify()).toEqual([])
       const ids = answers.map((a) => a.json().setl_id).filter((x) => x !== undefined)
       expect(new Set(ids).size).toBe(ids.length)
+      // each row holds its body's hash (on the event loop's route the writer thread computed it from the text)
+      const hashes = new Map(w.ledger.db.prepare('SELECT msgid, body_hash FROM settlements').raw().all() as [string, string][])
+      expect(hashes.size).toBe(ids.length)
+      for (const c of claims) if (hashes.has(c.msgid)) expect(hashes.get(c.msgid)).toBe(bodyHash(c))
     } finally {
       await w.app.close()
     }
@@ -280,6 +284,34 @@ describe('the ledger writer and its committer', () => {
       const ok = await writer.submit(prepareRecord(o.settlement, bodyHash(c)).record, ledger.personVersion(c.psn_no))
       expect(ok).toMatchObject({ status: 'appended', setlId: 'S000000000001' })
       expect(ledger.verify()).toEqual([])
+    } finally {
+      await writer.close()
+      ledger.close()
+    }
+  })
+
+  it('hashes a body text it is given: the stored hash is the body\'s; the msgid replays for any key order, conflicts for another body', async () => {
+    const file = join(dir, `ledger-${++n}.sqlite`)
+    const ledger = openLedger(file)
+    const writer = await LedgerWriter.start({ ledgerFile: file })
+    try {
+      const c = claims[0]!
+      const o = adjudicate(c, { tables, policy: tables.policy, history: ledger })
+      if (o.status !== 'ok') throw new Error('expected a settlement')
+      const version = ledger.personVersion(c.psn_no)
+      // the owner leaves the hash '' and hands over the text (as server/writer-commit.ts does)
+      const unhashed = prepareRecord(o.settlement, '').record
+      expect(ledger.append.bind(ledger, unhashed)).toThrow(/body hash/) // never appended without one
+      const first = await writer.submit(unhashed, version, JSON.stringify(c))
+      expect(first).toMatchObject({ status: 'appended' })
+      expect(ledger.db.prepare('SELECT body_hash FROM settlements WHERE msgid = ?').pluck().get(c.msgid)).toBe(bodyHash(c))
+      // the same claim with its keys reversed and spaced out: the first answer
+      const reordered = JSON.stringify(Object.fromEntries(Object.entries(c).reverse()), null, 2)
+      const again = await writer.submit(unhashed, version, reordered)
+      expect(again).toMatchObject({ status: 'replayed' })
+      const other = await writer.submit(unhashed, version, JSON.stringify({ ...c, enddate: c.begndate }))
+      expect(other).toMatchObject({ status: 'conflict', reasons: [{ code: 'E_MSGID_CONFLICT' }] })
+      expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(1)
     } finally {
       await writer.close()
       ledger.close()
