@@ -1,15 +1,48 @@
 // JSON Lines in and out, streamed with backpressure: stdin is never read whole, stdout is awaited when full.
-import { createInterface } from 'node:readline'
+import { Buffer } from 'node:buffer'
 import type { Readable, Writable } from 'node:stream'
 import { once } from 'node:events'
+import { LineSplitter } from '../pool/lines.js'
 
-/** Yield each non-empty input line (without its newline), in order. */
+/** Yield each non-blank input line (without its line ending), in order; split as readLineChunks splits. */
 export async function* readLines(input: Readable = process.stdin): AsyncGenerator<string> {
-  const rl = createInterface({ input, crlfDelay: Infinity })
-  for await (const line of rl) {
-    if (line.trim() !== '') yield line
+  for await (const chunk of readLineChunks(input, 100)) yield* chunk
+}
+
+/**
+ * Non-empty input lines in chunks of at most `max`, without waiting for a chunk to fill: whatever has arrived is
+ * handed on, so a slow writer still gets each answer promptly and a fast pipe gets full chunks. Lines are split as
+ * the worker pool splits them (pool/lines.ts: LF or CRLF; a line of JSON whitespace only is skipped), so that
+ * `--workers` never changes which lines are answered.
+ */
+export async function* readLineChunks(input: Readable, max: number): AsyncGenerator<string[]> {
+  const buf: string[] = []
+  let done = false
+  let failed: unknown = null
+  let paused = false
+  let wake: (() => void) | undefined
+  const splitter = new LineSplitter((line) => { buf.push(line.toString('utf8')) })
+  input.on('data', (chunk: Buffer | string) => {
+    splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+    if (!paused && buf.length >= max * 8) { paused = true; input.pause() }
+    wake?.()
+  })
+  input.on('end', () => { splitter.end(); done = true; wake?.() })
+  input.on('error', (e) => { failed = e; done = true; wake?.() })
+  for (;;) {
+    if (failed !== null) throw failed
+    if (buf.length === 0) {
+      if (done) return
+      await new Promise<void>((resolve) => { wake = resolve })
+      wake = undefined
+      continue
+    }
+    const chunk = buf.splice(0, max)
+    if (paused && buf.length < max * 2) { paused = false; input.resume() }
+    yield chunk
   }
 }
+
 
 /** Parse a line as JSON; undefined when it is not valid JSON (the caller answers E_BAD_JSON). */
 export function parseJsonLine(line: string): unknown {

@@ -153,9 +153,17 @@ describe('two ways to cut batches, the same answers', () => {
   // in-thread path prints them, whatever the batch size and chunk size
   it('without a ledger: every batch size and chunk size prints the in-thread bytes', async () => {
     const good = busyLines.slice(0, 120)
-    const mixed = [...good.slice(0, 30), '', 'not json', '  \t ', '{"psn_no":"a","psn_no":"b"}', ...good.slice(30)].join('\r\n')
+    // and the in-thread command splits as the pool does: a lone CR is JSON whitespace inside a line, not a line
+    // break, and a line of U+00A0 is not blank (JSON whitespace is space, tab, CR, LF)
+    const loneCr = good[30]!.replace('","', '",\r"')
+    const mixed = [...good.slice(0, 30), '', 'not json', '  \t ', '{"psn_no":"a","psn_no":"b"}', loneCr, '\u00a0',
+      '{"a":1}\r{"b":2}', ...good.slice(31)].join('\r\n')
     const base = await inThisThread(mixed)
-    expect(base.trim().split('\n')).toHaveLength(122)
+    expect(base.trim().split('\n')).toHaveLength(124)
+    const at = (i: number): { status: string; msgid: string; reasons: { code: string }[] } => JSON.parse(base.trim().split('\n')[i]!)
+    expect(at(32).msgid).toBe((JSON.parse(good[30]!) as { msgid: string }).msgid)
+    expect(at(32).status).not.toBe('rejected')
+    expect([at(33).reasons[0]?.code, at(34).reasons[0]?.code]).toEqual(['E_BAD_JSON', 'E_BAD_JSON'])
     for (const [batchSize, chunk] of [[1, 65536], [3, 1000], [7, 333], [50, 65536], [200, 4096]] as const) {
       const pool = new AdjudicationPool({ tablesFile: tablesFile(), workers: 2, batchSize })
       try {
@@ -166,7 +174,7 @@ describe('two ways to cut batches, the same answers', () => {
         expect(JSON.parse(refused!)).toMatchObject({ status: 'rejected', reasons: [{ code: 'E_FIELD_FORMAT', field: 'psn_no' }] })
         const lines = out.text().trim().split('\n')
         const baseLines = base.trim().split('\n')
-        expect(summary.lines).toBe(122)
+        expect(summary.lines).toBe(124)
         expect([...lines.slice(0, 31), ...lines.slice(32)]).toEqual([...baseLines.slice(0, 31), ...baseLines.slice(32)])
       } finally {
         await pool.close()

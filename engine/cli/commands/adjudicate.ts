@@ -2,7 +2,6 @@
 // line → one answer per line, in order. With --ledger, lines are group-committed in chunks (one transaction and one
 // fsync per chunk); a chunk's answers are written only after its transaction committed.
 import { existsSync } from 'node:fs'
-import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import type { Command } from 'commander'
 import { openLedger } from '../../ledger/sqlite.js'
@@ -13,7 +12,7 @@ import { reason } from '../../reasons.js'
 import { rejectionToResult } from '../../result.js'
 import type { AdjudicationResult } from '../../result.js'
 import { openContext } from '../context.js'
-import { JsonLineWriter, parseJsonLine } from '../jsonl.js'
+import { JsonLineWriter, parseJsonLine, readLineChunks } from '../jsonl.js'
 import { usageError } from '../usage.js'
 import { parseWorkers, runPoolCli } from '../../pool/cli.js'
 
@@ -28,35 +27,6 @@ export function inProcessChunks(env: SettleEnv): ChunkProcessor {
 }
 
 export const DEFAULT_CHUNK_LINES = 100
-
-/**
- * Non-empty input lines in chunks of at most `max`, without waiting for a chunk to fill: whatever has arrived is
- * handed on, so a slow writer still gets each answer promptly and a fast pipe gets full chunks.
- */
-export async function* readLineChunks(input: Readable, max: number): AsyncGenerator<string[]> {
-  const rl = createInterface({ input, crlfDelay: Infinity })
-  const buf: string[] = []
-  let done = false
-  let paused = false
-  let wake: (() => void) | undefined
-  rl.on('line', (line) => {
-    if (line.trim() !== '') buf.push(line)
-    if (!paused && buf.length >= max * 8) { paused = true; rl.pause() }
-    wake?.()
-  })
-  rl.on('close', () => { done = true; wake?.() })
-  for (;;) {
-    if (buf.length === 0) {
-      if (done) return
-      await new Promise<void>((resolve) => { wake = resolve })
-      wake = undefined
-      continue
-    }
-    const chunk = buf.splice(0, max)
-    if (paused && buf.length < max * 2) { paused = false; rl.resume() }
-    yield chunk
-  }
-}
 
 /**
  * Read JSON lines, answer each through `processChunk`, write one line per input line in order. A line that is not
