@@ -20,7 +20,6 @@ import { generateDemoClaims } from '../engine/demo/claims.js'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import { loadTables } from '../engine/tables/load.js'
 import type { GroupCommitMode } from '../server/group-commit.js'
-import { SERVER_NODE_FLAG, SERVER_WORKER_LIMITS } from '../server/heap.js'
 import type { HttpServerJob } from './http-server.js'
 
 export interface HttpBenchResult {
@@ -84,8 +83,7 @@ function requestFactory(p: Prepared, tokens: Readonly<Record<string, string>>) {
 /** Start the server under test in a worker thread; resolves with its port, its tokens and a stop function. */
 async function startServer(job: HttpServerJob): Promise<{ port: number; tokens: Record<string, string>; stop: () => Promise<void> }> {
   const file = fileURLToPath(new URL('./http-server.js', import.meta.url))
-  // the young generation the service runs with (server/heap.ts), for the echo baseline too
-  const w = new Worker(file, { workerData: job, resourceLimits: SERVER_WORKER_LIMITS })
+  const w = new Worker(file, { workerData: job })
   const ready = await new Promise<{ port: number; tokens: Record<string, string> }>((resolve, reject) => {
     w.once('message', resolve)
     w.once('error', reject)
@@ -127,7 +125,7 @@ async function clusterSettleRun(tablesFile: string, p: Prepared, dir: string, wo
   ledger.close()
   const port = await freePort()
   const main = fileURLToPath(new URL('../engine/cli/main.js', import.meta.url))
-  const child = spawn(process.execPath, [SERVER_NODE_FLAG, main, 'serve', '--tables', tablesFile, '--ledger', ledgerFile, '--port', String(port),
+  const child = spawn(process.execPath, [main, 'serve', '--tables', tablesFile, '--ledger', ledgerFile, '--port', String(port),
     '--workers', String(workers)], { stdio: ['ignore', 'pipe', 'pipe'] })
   try {
     await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env node
 // dipsettle — the command line (SPEC §8). JSON Lines on stdin → JSON Lines on stdout, one output line per input line.
 // Exit 0 when every line was processed (a rejection is an answer), 2 on bad usage, 1 on a fault.
 import { Command, CommanderError } from 'commander'
