@@ -14,7 +14,7 @@ import { bodyHash, processClaim } from '../../engine/ledger/settle.js'
 import { openLedger, prepareRecord, type SqliteLedger } from '../../engine/ledger/sqlite.js'
 import { LedgerWriter } from '../../engine/ledger/writer.js'
 import { DEMO_SOURCES_DIR } from '../../engine/paths.js'
-import type { AdjudicationResult } from '../../engine/result.js'
+import type { AdjudicationResult, Settlement } from '../../engine/result.js'
 import { loadTables } from '../../engine/tables/load.js'
 import type { Tables } from '../../engine/tables/types.js'
 import { buildApp, type App } from '../../server/app.js'
@@ -270,7 +270,8 @@ describe('an adjudicator thread that dies', () => {
 })
 
 describe('the ledger writer and its committer', () => {
-  it('refuses a settlement whose person moved since it was adjudicated (stale) and writes nothing', async () => {
+  /** A fresh ledger, its writer thread, and the first claim adjudicated against it (a settlement). */
+  async function withFreshWriter(fn: (w: { ledger: SqliteLedger; writer: LedgerWriter; c: ClaimInput; settlement: Settlement }) => Promise<void>): Promise<void> {
     const file = join(dir, `ledger-${++n}.sqlite`)
     const ledger = openLedger(file)
     const writer = await LedgerWriter.start({ ledgerFile: file })
@@ -278,44 +279,40 @@ describe('the ledger writer and its committer', () => {
       const c = claims[0]!
       const o = adjudicate(c, { tables, policy: tables.policy, history: ledger })
       if (o.status !== 'ok') throw new Error('expected a settlement')
-      const stale = await writer.submit(prepareRecord(o.settlement, bodyHash(c)).record, 12345)
-      expect(stale).toMatchObject({ status: 'stale' })
-      expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(0)
-      const ok = await writer.submit(prepareRecord(o.settlement, bodyHash(c)).record, ledger.personVersion(c.psn_no))
-      expect(ok).toMatchObject({ status: 'appended', setlId: 'S000000000001' })
-      expect(ledger.verify()).toEqual([])
+      await fn({ ledger, writer, c, settlement: o.settlement })
     } finally {
       await writer.close()
       ledger.close()
     }
+  }
+
+  it('refuses a settlement whose person moved since it was adjudicated (stale) and writes nothing', async () => {
+    await withFreshWriter(async ({ ledger, writer, c, settlement }) => {
+      const stale = await writer.submit(prepareRecord(settlement, bodyHash(c)).record, 12345)
+      expect(stale).toMatchObject({ status: 'stale' })
+      expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(0)
+      const ok = await writer.submit(prepareRecord(settlement, bodyHash(c)).record, ledger.personVersion(c.psn_no))
+      expect(ok).toMatchObject({ status: 'appended', setlId: 'S000000000001' })
+      expect(ledger.verify()).toEqual([])
+    })
   })
 
   it('hashes a body text it is given: the stored hash is the body\'s; the msgid replays for any key order, conflicts for another body', async () => {
-    const file = join(dir, `ledger-${++n}.sqlite`)
-    const ledger = openLedger(file)
-    const writer = await LedgerWriter.start({ ledgerFile: file })
-    try {
-      const c = claims[0]!
-      const o = adjudicate(c, { tables, policy: tables.policy, history: ledger })
-      if (o.status !== 'ok') throw new Error('expected a settlement')
+    await withFreshWriter(async ({ ledger, writer, c, settlement }) => {
       const version = ledger.personVersion(c.psn_no)
       // the owner leaves the hash '' and hands over the text (as server/writer-commit.ts does)
-      const unhashed = prepareRecord(o.settlement, '').record
+      const unhashed = prepareRecord(settlement, '').record
       expect(ledger.append.bind(ledger, unhashed)).toThrow(/body hash/) // never appended without one
       const first = await writer.submit(unhashed, version, JSON.stringify(c))
       expect(first).toMatchObject({ status: 'appended' })
       expect(ledger.db.prepare('SELECT body_hash FROM settlements WHERE msgid = ?').pluck().get(c.msgid)).toBe(bodyHash(c))
       // the same claim with its keys reversed and spaced out: the first answer
       const reordered = JSON.stringify(Object.fromEntries(Object.entries(c).reverse()), null, 2)
-      const again = await writer.submit(unhashed, version, reordered)
-      expect(again).toMatchObject({ status: 'replayed' })
+      expect(await writer.submit(unhashed, version, reordered)).toMatchObject({ status: 'replayed' })
       const other = await writer.submit(unhashed, version, JSON.stringify({ ...c, enddate: c.begndate }))
       expect(other).toMatchObject({ status: 'conflict', reasons: [{ code: 'E_MSGID_CONFLICT' }] })
       expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(1)
-    } finally {
-      await writer.close()
-      ledger.close()
-    }
+    })
   })
 
   it('adjudicates again when another process settles the same person between the read and the write', async () => {
