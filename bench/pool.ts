@@ -63,6 +63,9 @@ export function demoInput(tablesFile: string, count: number, seed = 20261001): B
   return chunks
 }
 
+/** The run options `dipsettle adjudicate --workers` passes for stdout (pool/cli.ts): the Sink keeps no chunk either. */
+const AS_CLI = { writeInPlace: true } as const
+
 class Sink extends Writable {
   bytes = 0
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
@@ -83,11 +86,11 @@ async function measure(input: Buffer[], opts: PoolOptions & { workers: number },
   try {
     await pool.ready()
     const rssReady = process.memoryUsage().rss
-    if (opts.ledgerFile == null) await pool.run(Readable.from(input.slice(0, 8)), new Sink())
+    if (opts.ledgerFile == null) await pool.run(Readable.from(input.slice(0, 8)), new Sink(), AS_CLI)
     let best = 0
     for (let r = 0; r < reps; r++) {
       const t0 = process.hrtime.bigint()
-      const s = await pool.run(Readable.from(input), new Sink())
+      const s = await pool.run(Readable.from(input), new Sink(), AS_CLI)
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9
       best = Math.max(best, Math.round(s.lines / seconds))
     }
@@ -110,12 +113,12 @@ async function measurePair(input: Buffer[], opts: PoolOptions, reps: number): Pr
   try {
     await p2.ready()
     const rss2 = process.memoryUsage().rss
-    for (const p of [p1, p2]) await p.run(Readable.from(input.slice(0, 8)), new Sink())
+    for (const p of [p1, p2]) await p.run(Readable.from(input.slice(0, 8)), new Sink(), AS_CLI)
     const best = [0, 0]
     for (let r = 0; r < reps; r++) {
       for (const [i, p] of [p1, p2].entries()) {
         const t0 = process.hrtime.bigint()
-        const s = await p.run(Readable.from(input), new Sink())
+        const s = await p.run(Readable.from(input), new Sink(), AS_CLI)
         const seconds = Number(process.hrtime.bigint() - t0) / 1e9
         best[i] = Math.max(best[i] as number, Math.round(s.lines / seconds))
       }

@@ -47,7 +47,8 @@ export async function runPoolCli(o: PoolCliOptions): Promise<RunSummary> {
   try {
     // a worker that cannot start (tables unreadable) fails the command here, before any line is answered
     await pool.ready()
-    const summary = await pool.run(process.stdin, process.stdout, { onProgress: progress.update, signal: stop.signal })
+    // stdout (a pipe, a file or a terminal) is done with a Buffer by its write callback
+    const summary = await pool.run(process.stdin, process.stdout, { onProgress: progress.update, signal: stop.signal, writeInPlace: true })
     if (summary.interrupted) {
       progress.stop()
       process.stderr.write(`dipsettle: interrupted after ${summary.lines} answered line(s); ` +

@@ -40,6 +40,12 @@ export interface RunOptions {
    * written. A claim committed but not printed replays its answer when the input is run again (msgid).
    */
   readonly signal?: AbortSignal
+  /**
+   * The output is done with each Buffer once its write callback has run (stdout, a file, a socket — not a collector
+   * that keeps the chunks): large answers are then written straight from the workers' reused buffers, without a copy.
+   * Default false.
+   */
+  readonly writeInPlace?: boolean
 }
 
 export abstract class PoolRun {
@@ -54,7 +60,7 @@ export abstract class PoolRun {
 
   constructor(protected readonly o: FilledPoolOptions, protected readonly runner: BatchRunner, output: Writable, private readonly ro: RunOptions) {
     this.maxInFlight = o.workers * 2
-    this.writer = new AnswerWriter(output, runner, (lines) => ro.onProgress?.({ lines, bytesRead: this.bytesRead }))
+    this.writer = new AnswerWriter(output, runner, (lines) => ro.onProgress?.({ lines, bytesRead: this.bytesRead }), ro.writeInPlace === true)
   }
 
   /** Cut a chunk of input into lines / batches. */

@@ -2,6 +2,7 @@
 // workers: a person's claims run one after the other (one lane per person), different people in parallel.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { Writable } from 'node:stream'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runJsonLines, inProcessChunks } from '../../engine/cli/commands/adjudicate.js'
@@ -176,6 +177,37 @@ describe('two ways to cut batches, the same answers', () => {
         const baseLines = base.trim().split('\n')
         expect(summary.lines).toBe(124)
         expect([...lines.slice(0, 31), ...lines.slice(32)]).toEqual([...baseLines.slice(0, 31), ...baseLines.slice(32)])
+      } finally {
+        await pool.close()
+      }
+    }
+  })
+
+  it('writeInPlace: answers written from the reused buffers reach a slow output intact (a buffer is reused only after its write)', async () => {
+    // a pipe-like output: it reads each chunk only a little later, as the OS would; a buffer reused before the write
+    // callback would show up here as another batch's bytes
+    class SlowPipe extends Writable {
+      readonly copies: Buffer[] = []
+      inPlace = 0
+      override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+        if (chunk.buffer instanceof SharedArrayBuffer) this.inPlace++ // a worker's answer buffer, not a copy
+        setTimeout(() => { this.copies.push(Buffer.from(chunk)); cb() }, 8)
+      }
+    }
+    // batches of 16 claims answer in ~100 KB, written in place; input chunks of 256 KB cut several batches at once, so
+    // that batches wait to be dispatched (and take a released buffer) while a write is still with the output
+    const input = busyLines.slice(0, 1500).join('\n') + '\n'
+    const base = await inThisThread(input)
+    for (const ledgerFile of [undefined, join(dir, 'in-place.sqlite')]) {
+      const pool = new AdjudicationPool({ tablesFile: tablesFile(), workers: 2, batchSize: 16, ...(ledgerFile ? { ledgerFile } : {}) })
+      try {
+        const out = new SlowPipe({ highWaterMark: 16 * 1024 })
+        await pool.run(chunked(input, 256 * 1024), out, { writeInPlace: true })
+        // cut in order, whole batches go in place; with lanes, only an answer line of 64 KB or more would
+        if (ledgerFile === undefined) expect(out.inPlace).toBeGreaterThan(10)
+        const text = Buffer.concat(out.copies).toString('utf8')
+        if (ledgerFile === undefined) expect(text).toBe(base)
+        else expect(withoutSetlId(text)).toBe(withoutSetlId(await inThisThread(input, join(dir, 'in-place-base.sqlite'))))
       } finally {
         await pool.close()
       }
