@@ -7,6 +7,7 @@ import secureJson from 'secure-json-parse'
 import { bodyHash } from '../engine/ledger/settle.js'
 import { openLedger } from '../engine/ledger/sqlite.js'
 import { readForAppend } from '../engine/ledger/writer.js'
+import { PSN_NO_ONCE } from '../engine/pool/lines.js'
 import { loadPolicyFile } from '../engine/policy/validate.js'
 import type { AdjudicationResult } from '../engine/result.js'
 import { loadTables } from '../engine/tables/load.js'
@@ -48,7 +49,7 @@ function adjudicateOne(q: AdjudicationRequest): AdjudicationReply {
   if (refused !== undefined) return error(q.id, refused)
   if (claim.psn_no !== q.psnNo) {
     // the event loop queued the claim under another person (a repeated "psn_no" key): refused, as the pool does
-    return error(q.id, new HttpError('E_FIELD_FORMAT', 'psn_no', 'psn_no must appear once, as a top-level string'))
+    return error(q.id, new HttpError('E_FIELD_FORMAT', 'psn_no', PSN_NO_ONCE))
   }
   const foreign = foreignMsgid(claim)
   if (foreign !== undefined) return answer(q.id, foreign)

@@ -22,27 +22,33 @@ export async function* readLineChunks(input: Readable, max: number): AsyncGenera
   let paused = false
   let wake: (() => void) | undefined
   const splitter = new LineSplitter((line) => { buf.push(line.toString('utf8')) })
-  input.on('data', (chunk: Buffer | string) => {
+  const onData = (chunk: Buffer | string): void => {
     splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
     if (!paused && buf.length >= max * 8) { paused = true; input.pause() }
     wake?.()
-  })
-  input.on('end', () => { splitter.end(); done = true; wake?.() })
-  input.on('error', (e) => { failed = e; done = true; wake?.() })
-  for (;;) {
-    if (failed !== null) throw failed
-    if (buf.length === 0) {
-      if (done) return
-      await new Promise<void>((resolve) => { wake = resolve })
-      wake = undefined
-      continue
+  }
+  const onEnd = (): void => { splitter.end(); done = true; wake?.() }
+  // closed without 'end' (destroyed): no more input; an error: the lines read before it are answered first
+  const onClose = (): void => { done = true; wake?.() }
+  const onError = (e: unknown): void => { failed = e; done = true; wake?.() }
+  input.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onError)
+  try {
+    for (;;) {
+      if (buf.length === 0) {
+        if (failed !== null) throw failed
+        if (done) return
+        await new Promise<void>((resolve) => { wake = resolve })
+        wake = undefined
+        continue
+      }
+      const chunk = buf.splice(0, max)
+      if (paused && buf.length < max * 2) { paused = false; input.resume() }
+      yield chunk
     }
-    const chunk = buf.splice(0, max)
-    if (paused && buf.length < max * 2) { paused = false; input.resume() }
-    yield chunk
+  } finally {
+    input.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onError)
   }
 }
-
 
 /** Parse a line as JSON; undefined when it is not valid JSON (the caller answers E_BAD_JSON). */
 export function parseJsonLine(line: string): unknown {

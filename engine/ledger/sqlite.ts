@@ -307,7 +307,6 @@ const COL = {
   body_hash: SETTLEMENT_COLUMNS.indexOf('body_hash'),
 } as const
 
-/** The record to append, and the settlement's whole answer (setl_id '', set once appended) for the caller to keep. */
 /** A prepared record whose body hash was left '' (the writer thread hashes the body text: writer-protocol.ts). */
 export function withBodyHash(p: PreparedRecord, bodyHash: string): PreparedRecord {
   const row = p.row.slice()
@@ -315,6 +314,10 @@ export function withBodyHash(p: PreparedRecord, bodyHash: string): PreparedRecor
   return { ...p, bodyHash, row }
 }
 
+/**
+ * The record to append, and the settlement's whole answer (setl_id '', set once appended) for the caller to keep.
+ * bodyHash '' leaves the hash to the ledger writer thread (withBodyHash); append() refuses a record without one.
+ */
 export function prepareRecord(s: Settlement, bodyHash: string): { readonly record: PreparedRecord; readonly result: AdjudicationResult } {
   const result = settlementToResult(s, 'settled', '')
   const { lines: _lines, ...head } = result

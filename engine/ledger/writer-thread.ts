@@ -48,13 +48,14 @@ function transactionWhenFree<T>(fn: () => T, whileWaiting: () => void = () => {}
 /** The request with its record's body hash filled in, when the owner left it to this thread (bodyText). */
 function hashed(r: WriteRequest): WriteRequest {
   if (r.bodyText === undefined) return r
-  // the owner parsed this text already (secure-json-parse: no __proto__ or constructor keys), so it parses here
+  // the owner parsed this text already (secure-json-parse: no __proto__ or constructor keys; a byte-order mark it
+  // skipped is not in the text it sent), so it parses here
   return { id: r.id, version: r.version, record: withBodyHash(r.record, bodyHash(JSON.parse(r.bodyText))) }
 }
 
 /** Inside the batch's transaction; append() is this request's savepoint (the reads before it write nothing). */
 function writeOne(request: WriteRequest): WriteOutcome {
-  const r = hashed(request) // a request that joined while waiting for the lock; the others were hashed before BEGIN
+  const r = hashed(request) // a no-op, unless hashing failed before (then it throws again: this request 'failed')
   const { msgid, psnNo, bodyHash } = r.record
   const prior = ledger.lookupMsgid(msgid)
   // a msgid seen before: its first answer (same body) or E_MSGID_CONFLICT, as processClaim answers; nothing written
@@ -88,15 +89,23 @@ function takeQueued(batch: WriteRequest[]): boolean {
 function writeBatch(batch: WriteRequest[]): { answer: WriteBatchAnswer; closing: boolean } {
   const t0 = process.hrtime.bigint()
   let closing = false
-  const join = (): void => { if (takeQueued(batch)) closing = true }
-  // hashing outside the transaction keeps the write lock short
-  for (let i = 0; i < batch.length; i++) {
-    try {
-      batch[i] = hashed(batch[i] as WriteRequest)
-    } catch {
-      // left for isolated(), which answers this request 'failed' (a bug: its owner parsed the same text)
+  // body hashes are computed outside the transaction (the write lock stays short): the batch's now, and those of
+  // requests joining while another process holds the lock as they join (between two tries, outside any transaction)
+  const hashFrom = (from: number): void => {
+    for (let i = from; i < batch.length; i++) {
+      try {
+        batch[i] = hashed(batch[i] as WriteRequest)
+      } catch {
+        // left for isolated(), which answers this request 'failed' (a bug: its owner parsed the same text)
+      }
     }
   }
+  const join = (): void => {
+    const from = batch.length
+    if (takeQueued(batch)) closing = true
+    hashFrom(from)
+  }
+  hashFrom(0)
   let answers: (WriteOutcome & { id: number })[]
   try {
     answers = transactionWhenFree(() => batch.map(isolated), join)

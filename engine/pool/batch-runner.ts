@@ -16,6 +16,8 @@ import type { BatchAnswer, BatchTask } from './protocol.js'
 
 /** Room for a batch's answers per claim (a ~90-line claim answers in ~15 KB); a batch that needs more transfers its own. */
 const OUT_BYTES_PER_CLAIM = 16 * 1024
+/** An answer buffer is never larger (a batch of 100,000 claims would otherwise take 1.6 GB per batch in flight). */
+const MAX_OUT_BYTES = 8 * 1024 * 1024
 const FLUSH_BYTES = 64 * 1024
 
 /**
@@ -75,7 +77,7 @@ export class BatchRunner {
   private batchNo = 0
 
   constructor(private readonly piscina: Piscina<BatchTask, BatchAnswer>, private readonly o: FilledPoolOptions) {
-    this.outs = new SabPool(o.batchSize * OUT_BYTES_PER_CLAIM)
+    this.outs = new SabPool(Math.min(MAX_OUT_BYTES, o.batchSize * OUT_BYTES_PER_CLAIM))
     this.unpackr = o.resultFormat === 'msgpack' ? new Unpackr() : null
     this.recording = o.ledgerFile !== null && !o.dryRun
   }
@@ -89,7 +91,9 @@ export class BatchRunner {
   async run(task0: BatchTask): Promise<BatchOut> {
     let task = task0
     for (let attempt = 1; ; attempt++) {
-      if (this.o.resultFormat === 'jsonl' && task.out === null) task = { ...task, out: this.outs.acquire(Math.max(1, task.count) * OUT_BYTES_PER_CLAIM) }
+      if (this.o.resultFormat === 'jsonl' && task.out === null) {
+        task = { ...task, out: this.outs.acquire(Math.min(MAX_OUT_BYTES, Math.max(1, task.count) * OUT_BYTES_PER_CLAIM)) }
+      }
       let a: BatchAnswer
       try {
         a = await this.piscina.run(task)

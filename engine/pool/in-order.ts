@@ -19,6 +19,8 @@ export class InOrderRun extends PoolRun {
   private readonly answers = new Map<number, BatchOut>()
   private cut = 0
   private nextOut = 0
+  /** Batches cut but not yet written, at most (then reading waits): maxPendingLines' worth, and room for those in flight. */
+  private readonly maxBatchesAhead = Math.max(2 * this.maxInFlight, Math.ceil(this.o.maxPendingLines / this.o.batchSize))
 
   protected push(chunk: Buffer): void {
     let start = 0
@@ -78,9 +80,12 @@ export class InOrderRun extends PoolRun {
     }
   }
 
-  /** Reading stops while more batches wait than run (memory stays flat on any input size). */
+  /**
+   * Reading stops while more batches wait to be dispatched than run, or while more are cut and not yet written than
+   * maxPendingLines allows (answers held behind a slow earlier batch): memory stays bounded on any input size.
+   */
   protected backlogged(): boolean {
-    return this.ready.length > this.maxInFlight
+    return this.ready.length > this.maxInFlight || this.cut - this.nextOut > this.maxBatchesAhead
   }
 
   protected allAnswered(): boolean {

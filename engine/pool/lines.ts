@@ -1,6 +1,8 @@
 // Main-thread side of the pool: cut stdin bytes into lines and find each line's person without parsing JSON.
 // The main thread only routes; the worker does the real parse and validation (SPEC §3 step 1).
 import { Buffer } from 'node:buffer'
+import { reason } from '../reasons.js'
+import { rejectionToResult, type AdjudicationResult } from '../result.js'
 
 const NL = 0x0a
 const CR = 0x0d
@@ -38,24 +40,27 @@ export function isBlank(buf: Uint8Array, start: number, end: number): boolean {
 /**
  * Splits a byte stream into lines (LF or CRLF). Chunks come in whole; a line cut by a chunk boundary is carried.
  * `onLine` gets a view of the line's bytes without its line ending; it must copy what it keeps beyond the chunk
- * (the batcher copies into the batch buffer at seal time, and holds the chunk until then).
+ * (the lane batcher copies a batch's lines into its shared buffer when the batch is dispatched, and holds the chunk
+ * until then).
  */
 export class LineSplitter {
-  private carry: Buffer | null = null
+  /** The pieces of a line cut by chunk boundaries (kept as a list: a very long line is joined once, not per chunk). */
+  private carry: Buffer[] = []
 
   constructor(private readonly onLine: (line: Buffer) => void) {}
 
   push(chunk: Buffer): void {
     let start = 0
-    if (this.carry !== null) {
+    if (this.carry.length > 0) {
       // only the line cut by the boundary is copied (carry + the chunk up to its first newline), not the whole chunk
       const nl = chunk.indexOf(NL)
       if (nl < 0) {
-        this.carry = Buffer.concat([this.carry, chunk])
+        this.carry.push(chunk)
         return
       }
-      const line = Buffer.concat([this.carry, chunk.subarray(0, nl)])
-      this.carry = null
+      this.carry.push(chunk.subarray(0, nl))
+      const line = Buffer.concat(this.carry)
+      this.carry = []
       this.emit(line, 0, line.length)
       start = nl + 1
     }
@@ -65,14 +70,14 @@ export class LineSplitter {
       this.emit(chunk, start, nl)
       start = nl + 1
     }
-    if (start < chunk.length) this.carry = chunk.subarray(start)
+    if (start < chunk.length) this.carry.push(chunk.subarray(start))
   }
 
   /** End of input: the last line may lack its newline. */
   end(): void {
-    if (this.carry !== null) {
-      const c = this.carry
-      this.carry = null
+    if (this.carry.length > 0) {
+      const c = Buffer.concat(this.carry)
+      this.carry = []
       this.emit(c, 0, c.length)
     }
   }
@@ -135,6 +140,28 @@ export function routedPsnNo(line: Uint8Array): string {
   const tok = findStringValue(line, PSN_KEY)
   return tok === null ? '' : decodeToken(tok) ?? ''
 }
+
+export const PSN_NO_ONCE = 'psn_no must appear once, as a top-level string'
+
+/**
+ * True when the byte scan of a claim's text finds another person than JSON.parse did (a repeated or nested "psn_no"
+ * key). Routed by the scan and adjudicated as the parse says, such a claim could break the per-person order, so it is
+ * refused (E_FIELD_FORMAT on psn_no, PSN_NO_ONCE) by the pool, the in-thread CLI and POST /v1/settlements alike.
+ */
+export function psnNoAmbiguous(text: Uint8Array, body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false
+  const parsed = (body as Record<string, unknown>)['psn_no']
+  return typeof parsed === 'string' && parsed !== routedPsnNo(text)
+}
+
+/** The answer to a claim line whose psn_no is ambiguous (psnNoAmbiguous). */
+export function psnNoRefusal(body: unknown): AdjudicationResult {
+  const msgid = (body as Record<string, unknown>)['msgid']
+  return rejectionToResult(typeof msgid === 'string' ? msgid : '', [reason('E_FIELD_FORMAT', 'psn_no', PSN_NO_ONCE)])
+}
+
+/** The answer to a line that is not JSON, on every path that reads JSON lines (the CLI, the pool's workers). */
+export const BAD_JSON_LINE: AdjudicationResult = rejectionToResult('', [reason('E_BAD_JSON', '', 'the line is not valid JSON')])
 
 /** The msgid as far as a byte scan finds it (for the E_FAILED answer of a batch no worker could process). */
 export function scannedMsgid(line: Uint8Array): string {

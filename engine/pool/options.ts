@@ -18,7 +18,10 @@ export interface PoolOptions {
   readonly batchSize?: number
   /** Lanes per worker: a person's claims always go through one lane; more lanes keep workers busy. Default 4. */
   readonly lanesPerWorker?: number
-  /** Lines read but not yet written, at most (backpressure on stdin). Default: 4 × lanes × batchSize, ≥ 2048. */
+  /**
+   * Lines read but not yet written, about at most (backpressure on stdin; cut in order, counted in whole batches).
+   * Default: 4 × lanes × batchSize, ≥ 2048.
+   */
   readonly maxPendingLines?: number
   readonly resultFormat?: ResultFormat
   /** The compiled worker (default: dist/engine/pool/worker.js beside this file, or the built one from source). */

@@ -20,10 +20,17 @@ export interface WorkerConfig {
  */
 export type ResultFormat = 'jsonl' | 'msgpack'
 
-/** One batch: the raw bytes of `count` JSON lines separated by '\n', shared with the worker (not copied). */
+/**
+ * One batch: the raw bytes of its JSON lines, shared with the worker (not copied). The worker splits them as
+ * lines.ts forEachLine does (LF or CRLF, whitespace-only lines skipped, the last line may lack its newline).
+ */
 export interface BatchTask {
   readonly bytes: SharedArrayBuffer
   readonly byteLength: number
+  /**
+   * Lines as the main thread counted them, for sizing the answer buffer: exact for a lane batch; for a batch cut in
+   * order, its newlines (blank lines included; at least 1). The worker answers the non-blank lines it finds.
+   */
   readonly count: number
   /** Batch number in dispatch order, for the fault hook and diagnostics. */
   readonly batchNo: number
@@ -35,7 +42,10 @@ export interface BatchTask {
 }
 
 export interface BatchAnswer {
-  /** jsonl: `count` lines, each ending '\n'; msgpack: an encoded array of `count` result objects. Empty when outBytes ≥ 0. */
+  /**
+   * jsonl: one line per answered claim (settled + computed + rejected), each ending '\n'; msgpack: an encoded array
+   * of those result objects. Empty when outBytes ≥ 0.
+   */
   readonly bytes: Uint8Array
   /** jsonl: the answer is the first outBytes bytes of the task's `out`; -1: it is `bytes`. */
   readonly outBytes: number

@@ -117,6 +117,20 @@ export abstract class PoolRun {
     if (signal?.aborted === true) this.stopping = true
     signal?.addEventListener('abort', stop, { once: true })
     try {
+      return await this.readAndAnswer(input)
+    } catch (e) {
+      // start nothing more, and let what is in flight end before the caller hears of it: a batch still recording
+      // after run() failed could overlap the caller's next run on the same persons
+      this.stopping = true
+      while (this.inFlight > 0) await this.completion()
+      throw e
+    } finally {
+      signal?.removeEventListener('abort', stop)
+    }
+  }
+
+  private async readAndAnswer(input: Readable | AsyncIterable<Buffer | string>): Promise<RunSummary> {
+    try {
       for await (const chunk of input as AsyncIterable<Buffer | string>) {
         if (this.stopping) break
         const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
@@ -134,8 +148,20 @@ export abstract class PoolRun {
       }
     } catch (e) {
       if (!this.stopping) throw e // a destroyed stdin ends the iteration with an error: expected when stopping
-    } finally {
-      signal?.removeEventListener('abort', stop)
+    }
+    if (!this.stopping) {
+      this.end()
+      this.pump()
+      while (!this.allAnswered() && !this.stopping) {
+        if (this.inFlight === 0 && this.waiting() === 0) {
+          await this.flushAnswered()
+          if (!this.allAnswered()) throw new Error('pool: answers missing with no batch in flight')
+          break
+        }
+        const c = this.completion()
+        await this.flush()
+        if (!this.allAnswered() && this.inFlight > 0) await c
+      }
     }
     if (this.stopping) {
       // drain: let the batches in flight finish, write what is answered in order, start nothing new
@@ -145,18 +171,6 @@ export abstract class PoolRun {
       }
       await this.flush()
       return this.summary(true)
-    }
-    this.end()
-    this.pump()
-    while (!this.allAnswered()) {
-      if (this.inFlight === 0 && this.waiting() === 0) {
-        await this.flushAnswered()
-        if (!this.allAnswered()) throw new Error('pool: answers missing with no batch in flight')
-        break
-      }
-      const c = this.completion()
-      await this.flush()
-      if (!this.allAnswered() && this.inFlight > 0) await c
     }
     await this.flush()
     return this.summary(false)

@@ -9,13 +9,11 @@ import { loadTables } from '../tables/load.js'
 import { loadPolicyFile } from '../policy/validate.js'
 import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
 import { computeClaim, isFault, type SettleEnv } from '../ledger/settle.js'
-import { reason } from '../reasons.js'
-import { rejectionToResult, type AdjudicationResult } from '../result.js'
+import type { AdjudicationResult } from '../result.js'
 import { maybeCrash } from './fault.js'
-import { forEachLine, routedPsnNo } from './lines.js'
+import { BAD_JSON_LINE, forEachLine, psnNoAmbiguous, psnNoRefusal } from './lines.js'
 import { settleBatchSplit } from './settle-split.js'
 import type { BatchAnswer, BatchTask, WorkerConfig } from './protocol.js'
-import { isObject } from '../claim.js'
 
 const config = workerData as WorkerConfig
 const tables = loadTables(config.tablesFile)
@@ -38,8 +36,6 @@ const beforeRecord = fault?.when === 'during'
 const packr = config.resultFormat === 'msgpack' ? new Packr() : null
 const encoder = new TextEncoder()
 
-/** The same answer the single-threaded CLI gives a line that is not JSON (engine/cli/commands/adjudicate.ts). */
-const BAD_JSON = rejectionToResult('', [reason('E_BAD_JSON', '', 'the line is not valid JSON')])
 
 function parseLine(text: string): unknown {
   try {
@@ -52,13 +48,8 @@ function parseLine(text: string): unknown {
 /** The answer decided before adjudication for one line, or the parsed body to adjudicate. */
 function readLine(view: Buffer, s: number, e: number): { readonly fixed: AdjudicationResult } | { readonly body: unknown } {
   const body = parseLine(view.toString('utf8', s, e))
-  if (body === undefined) return { fixed: BAD_JSON }
-  if (isObject(body) && typeof body['psn_no'] === 'string' && body['psn_no'] !== routedPsnNo(view.subarray(s, e))) {
-    // the router saw another person than JSON.parse does (a repeated or nested "psn_no" key): running it could
-    // break the per-person order, so it is refused — identically whatever the number of workers
-    return { fixed: rejectionToResult(typeof body['msgid'] === 'string' ? body['msgid'] : '',
-      [reason('E_FIELD_FORMAT', 'psn_no', 'psn_no must appear once, as a top-level string')]) }
-  }
+  if (body === undefined) return { fixed: BAD_JSON_LINE }
+  if (psnNoAmbiguous(view.subarray(s, e), body)) return { fixed: psnNoRefusal(body) }
   return { body }
 }
 

@@ -24,10 +24,12 @@ export function keepJsonText(app: FastifyInstance): void {
     try {
       body = secureJson.parse(text as string, undefined, { protoAction: 'error', constructorAction: 'error' })
     } catch (e) {
-      done(e as Error, undefined) // a SyntaxError: E_BAD_JSON (app.ts), as the default parser's
+      done(e as Error, undefined) // a SyntaxError: E_BAD_JSON (app.ts), the answer the default parser's error gets
       return
     }
-    texts.set(req, text as string)
+    // secure-json-parse skips a leading byte-order mark; JSON.parse (the writer thread's) does not
+    const t = text as string
+    texts.set(req, t.charCodeAt(0) === 0xfeff ? t.slice(1) : t)
     done(null, body)
   })
 }

@@ -135,6 +135,25 @@ describe.each([
     }
   })
 
+  it('a body that starts with a byte-order mark settles, its row holds the body\'s hash, and it replays', async () => {
+    const w = await world()
+    try {
+      const c = claims.find((x) => x.med_type === '21')!
+      const send = () => w.app.inject({
+        method: 'POST', url: '/v1/settlements', payload: '\uFEFF' + JSON.stringify(c),
+        headers: { ...bearer(w.tokens[c.fixmedins_code] ?? ''), 'content-type': 'application/json' },
+      })
+      const first = await send()
+      expect(first.statusCode).toBe(200)
+      expect(first.json()).toMatchObject({ status: 'settled' })
+      expect(w.ledger.db.prepare('SELECT body_hash FROM settlements WHERE msgid = ?').pluck().get(c.msgid)).toBe(bodyHash(c))
+      const again = await send()
+      expect(again.json()).toEqual(first.json())
+    } finally {
+      await w.app.close()
+    }
+  })
+
   it('a real listening server under ~2 s of autocannon load: no non-2xx answer, every settled answer recorded once', async () => {
     const w = await makeWorld(adjudicatorThreads !== undefined ? { adjudicatorThreads } : {})
     const l = await listen(w.app, { port: 0, host: '127.0.0.1' })
@@ -213,6 +232,7 @@ describe('adjudicator threads answer every refusal as the inline route does', ()
         { name: 'another hospital\'s msgid', payload: JSON.stringify({ ...c, msgid: other.msgid }) },
         { name: 'an unknown person', payload: JSON.stringify({ ...c, psn_no: 'P999999999' }) },
         { name: 'text/plain', payload: JSON.stringify(c), headers: { 'content-type': 'text/plain' } },
+        { name: 'a repeated psn_no key', payload: JSON.stringify(c).replace('{', `{"psn_no":"${other.psn_no}",`) },
       ]
       for (const k of cases) {
         const send = (w: World) => w.app.inject({
@@ -221,6 +241,7 @@ describe('adjudicator threads answer every refusal as the inline route does', ()
         })
         const [a, b] = [await send(inline), await send(threads)]
         expect({ case: k.name, status: b.statusCode, body: b.json() as unknown }).toEqual({ case: k.name, status: a.statusCode, body: a.json() as unknown })
+        if (k.name === 'a repeated psn_no key') expect(a.json()).toMatchObject({ code: 'E_FIELD_FORMAT', field: 'psn_no' })
       }
       const noToken = await threads.app.inject({ method: 'POST', url: '/v1/settlements', payload: c })
       expect(noToken.statusCode).toBe(401)

@@ -8,12 +8,11 @@ import { openLedger } from '../../ledger/sqlite.js'
 import type { SqliteLedger } from '../../ledger/sqlite.js'
 import { isFault, processBatch } from '../../ledger/settle.js'
 import type { SettleEnv } from '../../ledger/settle.js'
-import { reason } from '../../reasons.js'
-import { rejectionToResult } from '../../result.js'
 import type { AdjudicationResult } from '../../result.js'
 import { openContext } from '../context.js'
 import { JsonLineWriter, parseJsonLine, readLineChunks } from '../jsonl.js'
 import { usageError } from '../usage.js'
+import { BAD_JSON_LINE, psnNoAmbiguous, psnNoRefusal } from '../../pool/lines.js'
 import { parseWorkers, runPoolCli } from '../../pool/cli.js'
 
 /**
@@ -30,7 +29,8 @@ export const DEFAULT_CHUNK_LINES = 100
 
 /**
  * Read JSON lines, answer each through `processChunk`, write one line per input line in order. A line that is not
- * JSON is answered E_BAD_JSON (field '') without reaching the processor. Returns the number of faults (E_FAILED).
+ * JSON is answered E_BAD_JSON (field '') without reaching the processor, and so is a line whose psn_no is ambiguous
+ * (E_FIELD_FORMAT, as the pool answers it). Returns the number of faults (E_FAILED).
  */
 export async function runJsonLines(
   processChunk: ChunkProcessor,
@@ -39,12 +39,14 @@ export async function runJsonLines(
   const out = new JsonLineWriter(opts.output ?? process.stdout)
   let faults = 0
   for await (const lines of readLineChunks(opts.input ?? process.stdin, opts.chunkLines ?? DEFAULT_CHUNK_LINES)) {
+    // the answer decided before processing (not JSON, an ambiguous psn_no), or undefined: the body is processed
     const parsed = lines.map(parseJsonLine)
-    const bodies = parsed.filter((b) => b !== undefined)
+    const fixed = parsed.map((b, i) => (b === undefined ? BAD_JSON_LINE : psnNoAmbiguous(Buffer.from(lines[i] as string), b) ? psnNoRefusal(b) : undefined))
+    const bodies = parsed.filter((_, i) => fixed[i] === undefined)
     const answers = bodies.length > 0 ? await processChunk(bodies) : []
     let k = 0
-    for (const p of parsed) {
-      const r = p === undefined ? rejectionToResult('', [reason('E_BAD_JSON', '', 'the line is not valid JSON')]) : answers[k++]
+    for (const f of fixed) {
+      const r = f ?? answers[k++]
       if (r === undefined) throw new Error('chunk processor returned fewer answers than bodies')
       if (isFault(r)) faults++
       await out.write(r)
