@@ -51,7 +51,11 @@ export class WriterCommitter implements ClaimCommitter {
     return this.queue.drain()
   }
 
-  /** `text` given: the writer thread hashes it (the body hash is ~45 µs of the event loop's time per claim). */
+  /**
+   * `text` given: the writer thread hashes it (the body hash is ~45 µs of the event loop's time per claim). That hash
+   * equals bodyHash(body) only while validation leaves the body as parsed: a `default` in the Claim schema (Ajv fills
+   * defaults in) would make every replay a 409 — the idempotency tests in test/server/ledger-writer.test.ts catch it.
+   */
   private async settle(body: Record<string, unknown>, msgid: string, psnNo: string, text: string | undefined): Promise<AdjudicationResult> {
     const ids = { msgid, psnNo, hash: text === undefined ? bodyHash(body) : null }
     for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
