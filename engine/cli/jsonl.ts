@@ -6,22 +6,23 @@ import { LineSplitter } from '../pool/lines.js'
 
 /** Yield each non-blank input line (without its line ending), in order; split as readLineChunks splits. */
 export async function* readLines(input: Readable = process.stdin): AsyncGenerator<string> {
-  for await (const chunk of readLineChunks(input, 100)) yield* chunk
+  for await (const chunk of readLineChunks(input, 100)) for (const line of chunk) yield line.toString('utf8')
 }
 
 /**
- * Non-empty input lines in chunks of at most `max`, without waiting for a chunk to fill: whatever has arrived is
+ * Non-blank input lines (their bytes) in chunks of at most `max`, without waiting for a chunk to fill: whatever has arrived is
  * handed on, so a slow writer still gets each answer promptly and a fast pipe gets full chunks. Lines are split as
  * the worker pool splits them (pool/lines.ts: LF or CRLF; a line of JSON whitespace only is skipped), so that
  * `--workers` never changes which lines are answered.
  */
-export async function* readLineChunks(input: Readable, max: number): AsyncGenerator<string[]> {
-  const buf: string[] = []
+export async function* readLineChunks(input: Readable, max: number): AsyncGenerator<Buffer[]> {
+  const buf: Buffer[] = []
   let done = false
   let failed: unknown = null
   let paused = false
   let wake: (() => void) | undefined
-  const splitter = new LineSplitter((line) => { buf.push(line.toString('utf8')) })
+  // a line is a view of its chunk (streams hand over fresh chunks; a line cut by a boundary is a copy)
+  const splitter = new LineSplitter((line) => { buf.push(line) })
   const onData = (chunk: Buffer | string): void => {
     splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
     if (!paused && buf.length >= max * 8) { paused = true; input.pause() }
@@ -47,15 +48,6 @@ export async function* readLineChunks(input: Readable, max: number): AsyncGenera
     }
   } finally {
     input.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onError)
-  }
-}
-
-/** Parse a line as JSON; undefined when it is not valid JSON (the caller answers E_BAD_JSON). */
-export function parseJsonLine(line: string): unknown {
-  try {
-    return JSON.parse(line) as unknown
-  } catch {
-    return undefined
   }
 }
 

@@ -4,7 +4,8 @@
 // the benchmarks and `npm start`'s example claim.
 import type { ClaimInput } from '../claim.js'
 import type { CatalogueItem, DipGroup, Hospital, Person, Tables } from '../tables/types.js'
-import { Prng, hash32 } from './prng.js'
+import { fnv1a32 } from '../fnv.js'
+import { Prng } from './prng.js'
 
 export interface DemoClaimOptions {
   readonly count: number
@@ -83,7 +84,7 @@ function prepare(t: Tables): Prepared {
 
 /** A stable unit price for a catalogue item (fen): within its cap for most items, above it for a few. */
 export function demoPriceFen(item: CatalogueItem): number {
-  const h = hash32(item.code)
+  const h = fnv1a32(item.code)
   // the catalogue's typical price when it has one, a few items billed above their cap
   if (item.refPriceFen != null && item.refPriceFen > 0) {
     return item.priceCapFen !== null && h % 20 === 0 ? Math.round(item.priceCapFen * 1.1) : item.refPriceFen

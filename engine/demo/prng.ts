@@ -34,6 +34,3 @@ export class Prng {
     return Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v))
   }
 }
-
-/** A stable 32-bit hash of a string (FNV-1a), for per-code deterministic values. */
-export { fnv1a32 as hash32 } from '../fnv.js'

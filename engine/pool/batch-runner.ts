@@ -10,6 +10,7 @@ import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
 import { bodyHash, priorAnswer } from '../ledger/settle.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
 import { reason } from '../reasons.js'
+import { isObject } from '../claim.js'
 import { forEachLine, scannedMsgid } from './lines.js'
 import type { FilledPoolOptions } from './options.js'
 import type { BatchAnswer, BatchTask } from './protocol.js'
@@ -25,7 +26,7 @@ const FLUSH_BYTES = 64 * 1024
  * new external memory, and V8 answers external memory growth with full GCs of the main thread (measured: ~16 % of its
  * time in the 2-worker benchmark).
  */
-export class SabPool {
+class SabPool {
   private readonly free: SharedArrayBuffer[] = []
   constructor(private readonly minBytes: number) {}
 
@@ -54,7 +55,7 @@ export interface OutSlot { readonly sab: SharedArrayBuffer; remaining: number; w
 /** A batch's answer: `lines` JSON lines, each ending '\n'. */
 export interface BatchOut { readonly bytes: Buffer; readonly lines: number; readonly slot: OutSlot | null }
 
-export interface RunCounts {
+interface RunCounts {
   settled: number
   computed: number
   rejected: number
@@ -66,20 +67,43 @@ export interface RunCounts {
   failedBatches: number
 }
 
+/** A pool's batch buffers, kept from run to run (a run every request: POST /v1/batches). */
+export class BatchBuffers {
+  /** Batch input bytes (the run acquires; the runner releases when the batch is answered). */
+  readonly inputs = new SabPool(256 * 1024)
+  readonly outs: SabPool
+
+  constructor(batchSize: number) {
+    this.outs = new SabPool(outBytesFor(batchSize))
+  }
+}
+
+/** Room for the answers of a batch of `lines` claims. */
+function outBytesFor(lines: number): number {
+  return Math.min(MAX_OUT_BYTES, Math.max(1, lines) * OUT_BYTES_PER_CLAIM)
+}
+
+/** One run's batches: dispatch, retry, the answers' buffers, and the run's counts. */
 export class BatchRunner {
   readonly counts: RunCounts = { settled: 0, computed: 0, rejected: 0, faults: 0, retriedBatches: 0, failedBatches: 0 }
-  /** Batch input bytes (the caller acquires; the runner releases when the batch is answered). */
-  readonly inputs = new SabPool(256 * 1024)
-  private readonly outs: SabPool
   private readonly unpackr: Unpackr | null
-  private readonly recording: boolean
   private recorded: SqliteLedger | null = null
   private batchNo = 0
 
-  constructor(private readonly piscina: Piscina<BatchTask, BatchAnswer>, private readonly o: FilledPoolOptions) {
-    this.outs = new SabPool(Math.min(MAX_OUT_BYTES, o.batchSize * OUT_BYTES_PER_CLAIM))
+  constructor(
+    private readonly piscina: Piscina<BatchTask, BatchAnswer>,
+    private readonly o: FilledPoolOptions,
+    private readonly buffers: BatchBuffers,
+  ) {
     this.unpackr = o.resultFormat === 'msgpack' ? new Unpackr() : null
-    this.recording = o.ledgerFile !== null && !o.dryRun
+  }
+
+  get inputs(): SabPool {
+    return this.buffers.inputs
+  }
+
+  private get outs(): SabPool {
+    return this.buffers.outs
   }
 
   /** A task over the first `byteLength` bytes of `bytes` (from `inputs`), holding `lines` claim lines. */
@@ -92,7 +116,7 @@ export class BatchRunner {
     let task = task0
     for (let attempt = 1; ; attempt++) {
       if (this.o.resultFormat === 'jsonl' && task.out === null) {
-        task = { ...task, out: this.outs.acquire(Math.min(MAX_OUT_BYTES, Math.max(1, task.count) * OUT_BYTES_PER_CLAIM)) }
+        task = { ...task, out: this.outs.acquire(outBytesFor(task.count)) }
       }
       let a: BatchAnswer
       try {
@@ -147,11 +171,12 @@ export class BatchRunner {
     const view = Buffer.from(task.bytes, 0, task.byteLength)
     const parts: Buffer[] = []
     const c = this.counts
+    if (this.o.recording && this.recorded === null && this.o.ledgerFile !== null) this.recorded = openLedger(this.o.ledgerFile, { readonly: true })
+    const recorded = this.recorded
     forEachLine(view, (s, e) => {
       const line = view.subarray(s, e)
       const msgid = scannedMsgid(line)
-      if (this.recording && this.recorded === null && this.o.ledgerFile !== null) this.recorded = openLedger(this.o.ledgerFile, { readonly: true })
-      const found = this.recorded === null ? undefined : recordedAnswer(this.recorded, line, msgid)
+      const found = recorded === null ? undefined : recordedAnswer(recorded, line, msgid)
       if (found?.status === 'settled') c.settled++
       else c.rejected++
       if (found === undefined) c.faults++
@@ -175,7 +200,7 @@ function recordedAnswer(ledger: SqliteLedger, line: Buffer, msgid: string): Adju
   } catch {
     return undefined
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined
+  if (!isObject(body)) return undefined
   return priorAnswer(prior, msgid, bodyHash(body))
 }
 

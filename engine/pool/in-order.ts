@@ -66,7 +66,7 @@ export class InOrderRun extends PoolRun {
     let at = 0
     for (const p of b.parts) at += p.copy(view, at)
     // lines counts newlines, blank lines included: the worker answers only the others
-    this.dispatch(this.runner.task(sab, b.bytes, Math.max(1, b.lines)), (out) => { this.answers.set(b.index, out) })
+    this.dispatch(this.runner.task(sab, b.bytes, b.lines), (out) => { this.answers.set(b.index, out) })
   }
 
   protected async flushAnswered(): Promise<void> {

@@ -3,13 +3,20 @@
 // order and each sees the ones before it (README "Per-person order: lanes").
 import { Buffer } from 'node:buffer'
 import type { BatchOut } from './batch-runner.js'
-import { LineSplitter, personHash, routedPsnNo } from './lines.js'
+import { fnv1a32 } from '../fnv.js'
+import { LineSplitter, routedPsnNo } from './lines.js'
 import { PoolRun } from './run.js'
 
-/** A lane batch's answer, with each line's offsets (line i at out.bytes[starts[i], starts[i + 1])). */
-interface LaneAnswer { readonly out: BatchOut; readonly starts: Int32Array }
+/**
+ * A lane batch's answer, line i at out.bytes[starts[i], starts[i + 1]). Its lines are in ascending input order, so
+ * they are written in order 0, 1, 2 … (`next`).
+ */
+interface LaneAnswer { readonly out: BatchOut; readonly starts: Int32Array; next: number }
 
-interface LaneBatch { readonly lane: number; readonly seqs: number[]; readonly parts: Buffer[]; readonly bytes: number }
+interface LaneBatch { readonly lane: Lane; readonly seqs: number[]; readonly parts: Buffer[]; readonly bytes: number }
+
+/** A lane: the batch being filled (line views held until dispatched), its persons, whether one is in flight. */
+interface Lane { parts: Buffer[]; seqs: number[]; bytes: number; readonly persons: Set<string>; busy: boolean }
 
 /** Offsets of the `count` '\n'-terminated lines of `bytes`; null when there are not exactly `count`. */
 function lineStarts(bytes: Buffer, count: number): Int32Array | null {
@@ -25,29 +32,22 @@ function lineStarts(bytes: Buffer, count: number): Int32Array | null {
 }
 
 export class LaneRun extends PoolRun {
-  // lane state: the batch being filled (line views held until sealed), its persons, whether one is in flight
-  private readonly building: Buffer[][] = Array.from({ length: this.o.lanes }, () => [])
-  private readonly buildingSeqs: number[][] = Array.from({ length: this.o.lanes }, () => [])
-  private readonly buildingBytes = new Array<number>(this.o.lanes).fill(0)
-  private readonly buildingPersons: Set<string>[] = Array.from({ length: this.o.lanes }, () => new Set())
-  private readonly laneBusy = new Array<boolean>(this.o.lanes).fill(false)
+  private readonly lanes: Lane[] = Array.from({ length: this.o.lanes }, () => ({ parts: [], seqs: [], bytes: 0, persons: new Set(), busy: false }))
   private readonly ready: LaneBatch[] = []
-  // the answer of each input line: its batch's answer, and its line's offsets there
+  /** The answer of each input line not yet written, by its input sequence number. */
   private readonly answerOf = new Map<number, LaneAnswer>()
-  private readonly answerAt = new Map<number, number>()
   private nextSeq = 0
   private nextOut = 0
   private readonly splitter = new LineSplitter((line) => {
     const psn = routedPsnNo(line)
-    const lane = personHash(psn) % this.o.lanes
-    const persons = this.buildingPersons[lane] as Set<string>
+    const lane = this.lanes[fnv1a32(psn) % this.o.lanes] as Lane
     // one claim per person in a recording batch (settle-split.ts adjudicates it outside the write lock)
-    if (persons.has(psn)) this.seal(lane)
-    persons.add(psn)
-    ;(this.building[lane] as Buffer[]).push(line)
-    ;(this.buildingSeqs[lane] as number[]).push(this.nextSeq++)
-    this.buildingBytes[lane] = (this.buildingBytes[lane] as number) + line.length
-    if ((this.building[lane] as Buffer[]).length >= this.o.batchSize) this.seal(lane)
+    if (lane.persons.has(psn)) this.seal(lane)
+    lane.persons.add(psn)
+    lane.parts.push(line)
+    lane.seqs.push(this.nextSeq++)
+    lane.bytes += line.length
+    if (lane.parts.length >= this.o.batchSize) this.seal(lane)
   })
 
   protected push(chunk: Buffer): void {
@@ -56,17 +56,16 @@ export class LaneRun extends PoolRun {
 
   protected end(): void {
     this.splitter.end()
-    for (let l = 0; l < this.o.lanes; l++) this.seal(l)
+    for (const lane of this.lanes) this.seal(lane)
   }
 
-  private seal(lane: number): void {
-    const parts = this.building[lane] as Buffer[]
-    if (parts.length === 0) return
-    this.ready.push({ lane, seqs: this.buildingSeqs[lane] as number[], parts, bytes: (this.buildingBytes[lane] as number) + parts.length - 1 })
-    this.building[lane] = []
-    this.buildingSeqs[lane] = []
-    this.buildingBytes[lane] = 0
-    ;(this.buildingPersons[lane] as Set<string>).clear()
+  private seal(lane: Lane): void {
+    if (lane.parts.length === 0) return
+    this.ready.push({ lane, seqs: lane.seqs, parts: lane.parts, bytes: lane.bytes + lane.parts.length - 1 })
+    lane.parts = []
+    lane.seqs = []
+    lane.bytes = 0
+    lane.persons.clear()
   }
 
   /** Oldest sealed batch first, skipping lanes that already have one in flight (a person's order). */
@@ -74,7 +73,7 @@ export class LaneRun extends PoolRun {
     if (this.stopped) return
     for (let i = 0; i < this.ready.length && this.inFlight < this.maxInFlight;) {
       const b = this.ready[i] as LaneBatch
-      if (this.laneBusy[b.lane]) { i++; continue }
+      if (b.lane.busy) { i++; continue }
       this.ready.splice(i, 1)
       this.start(b)
     }
@@ -90,16 +89,13 @@ export class LaneRun extends PoolRun {
       at += (b.parts[i] as Buffer).copy(view, at)
     }
     const task = this.runner.task(sab, b.bytes, b.parts.length)
-    this.laneBusy[b.lane] = true
+    b.lane.busy = true
     this.dispatch(task, (out) => {
-      this.laneBusy[b.lane] = false
+      b.lane.busy = false
       const starts = lineStarts(out.bytes, b.seqs.length)
       if (starts === null || out.lines !== b.seqs.length) throw new Error(`pool: batch ${task.batchNo} did not answer ${b.seqs.length} lines`)
-      const answer: LaneAnswer = { out, starts }
-      for (let i = 0; i < b.seqs.length; i++) {
-        this.answerOf.set(b.seqs[i] as number, answer)
-        this.answerAt.set(b.seqs[i] as number, i)
-      }
+      const answer: LaneAnswer = { out, starts, next: 0 }
+      for (const seq of b.seqs) this.answerOf.set(seq, answer)
     })
   }
 
@@ -107,9 +103,8 @@ export class LaneRun extends PoolRun {
     for (;;) {
       const a = this.answerOf.get(this.nextOut)
       if (a === undefined) return
-      const i = this.answerAt.get(this.nextOut) as number
+      const i = a.next++
       this.answerOf.delete(this.nextOut)
-      this.answerAt.delete(this.nextOut)
       this.nextOut++
       await this.writer.add(a.out, a.starts[i] as number, a.starts[i + 1] as number, 1)
     }
@@ -118,9 +113,8 @@ export class LaneRun extends PoolRun {
   /** Only the lane holding the oldest unanswered line is sealed early (everything after it waits on it). */
   protected backlogged(): boolean {
     if (this.nextSeq - this.nextOut <= this.o.maxPendingLines) return false
-    for (let l = 0; l < this.o.lanes; l++) {
-      if ((this.buildingSeqs[l] as number[])[0] === this.nextOut) { this.seal(l); this.pump(); break }
-    }
+    const holder = this.lanes.find((l) => l.seqs[0] === this.nextOut)
+    if (holder !== undefined) { this.seal(holder); this.pump() }
     return true
   }
 

@@ -3,6 +3,7 @@
 import { Buffer } from 'node:buffer'
 import { reason } from '../reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
+import { isObject } from '../claim.js'
 
 const NL = 0x0a
 const CR = 0x0d
@@ -149,19 +150,56 @@ export const PSN_NO_ONCE = 'psn_no must appear once, as a top-level string'
  * refused (E_FIELD_FORMAT on psn_no, PSN_NO_ONCE) by the pool, the in-thread CLI and POST /v1/settlements alike.
  */
 export function psnNoAmbiguous(text: Uint8Array, body: unknown): boolean {
-  if (typeof body !== 'object' || body === null) return false
-  const parsed = (body as Record<string, unknown>)['psn_no']
+  if (!isObject(body)) return false
+  const parsed = body['psn_no']
   return typeof parsed === 'string' && parsed !== routedPsnNo(text)
 }
 
-/** The answer to a claim line whose psn_no is ambiguous (psnNoAmbiguous). */
-export function psnNoRefusal(body: unknown): AdjudicationResult {
+/** The answer to a line that is not JSON, on every path that reads JSON lines (the CLI, the pool's workers). */
+const BAD_JSON_LINE: AdjudicationResult = rejectionToResult('', [reason('E_BAD_JSON', '', 'the line is not valid JSON')])
+
+/** A line parsed as JSON; undefined when it is not valid JSON. */
+export function parseJsonLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The answer a claim line gets before adjudication — not JSON (body undefined), or an ambiguous psn_no — or undefined
+ * when its body is to be adjudicated. The in-thread CLI and the pool's workers answer lines alike through this.
+ */
+export function preAnswer(body: unknown, bytes: Uint8Array): AdjudicationResult | undefined {
+  if (body === undefined) return BAD_JSON_LINE
+  if (!psnNoAmbiguous(bytes, body)) return undefined
   const msgid = (body as Record<string, unknown>)['msgid']
   return rejectionToResult(typeof msgid === 'string' ? msgid : '', [reason('E_FIELD_FORMAT', 'psn_no', PSN_NO_ONCE)])
 }
 
-/** The answer to a line that is not JSON, on every path that reads JSON lines (the CLI, the pool's workers). */
-export const BAD_JSON_LINE: AdjudicationResult = rejectionToResult('', [reason('E_BAD_JSON', '', 'the line is not valid JSON')])
+/** Lines parsed: each line's pre-answer (or undefined), and the bodies of the lines without one, in order. */
+export function preAnswerLines(lines: readonly Buffer[]): { readonly fixed: (AdjudicationResult | undefined)[]; readonly bodies: unknown[] } {
+  const fixed: (AdjudicationResult | undefined)[] = []
+  const bodies: unknown[] = []
+  for (const line of lines) {
+    const body = parseJsonLine(line.toString('utf8'))
+    const f = preAnswer(body, line)
+    fixed.push(f)
+    if (f === undefined) bodies.push(body)
+  }
+  return { fixed, bodies }
+}
+
+/** The answers in line order: each line's pre-answer, else the next of `answers` (the bodies' answers, in order). */
+export function inLineOrder(fixed: readonly (AdjudicationResult | undefined)[], answers: readonly AdjudicationResult[]): AdjudicationResult[] {
+  let k = 0
+  return fixed.map((f) => {
+    const r = f ?? answers[k++]
+    if (r === undefined) throw new Error(`${answers.length} answers for ${fixed.filter((x) => x === undefined).length} bodies`)
+    return r
+  })
+}
 
 /** The msgid as far as a byte scan finds it (for the E_FAILED answer of a batch no worker could process). */
 export function scannedMsgid(line: Uint8Array): string {
@@ -169,5 +207,3 @@ export function scannedMsgid(line: Uint8Array): string {
   return tok === null ? '' : decodeToken(tok) ?? ''
 }
 
-/** The person's lane hash: FNV-1a over the UTF-16 code units of the person id (stable across runs and threads). */
-export { fnv1a32 as personHash } from '../fnv.js'

@@ -40,6 +40,8 @@ export interface FilledPoolOptions {
   readonly policyFile: string | null
   readonly ledgerFile: string | null
   readonly dryRun: boolean
+  /** A ledger and not a dry run: claims are recorded (lanes; one transaction per batch). */
+  readonly recording: boolean
   readonly batchSize: number
   readonly lanes: number
   readonly maxPendingLines: number
@@ -50,9 +52,9 @@ export interface FilledPoolOptions {
 }
 
 /** The default batch size of a run that records nothing (the best in bench/pool.ts's sweep in every run of 2026-11-25). */
-export const DEFAULT_BATCH_SIZE = 100
+const DEFAULT_BATCH_SIZE = 100
 /** ... and of a recording run: each batch is one transaction holding the write lock (kept at 50; not re-measured). */
-export const DEFAULT_RECORDING_BATCH_SIZE = 50
+const DEFAULT_RECORDING_BATCH_SIZE = 50
 export const DEFAULT_LANES_PER_WORKER = 4
 export const MAX_WORKERS = 256
 
@@ -105,5 +107,5 @@ export function fillOptions(o: PoolOptions, defaults: { workerFile: string; exec
   }
   const execArgv = o.execArgv ?? defaults.execArgv
   const fault = o.fault === undefined ? defaults.fault : o.fault
-  return { workers, tablesFile, policyFile, ledgerFile, dryRun, batchSize, lanes, maxPendingLines, resultFormat, workerFile, execArgv, fault }
+  return { workers, tablesFile, policyFile, ledgerFile, dryRun, recording, batchSize, lanes, maxPendingLines, resultFormat, workerFile, execArgv, fault }
 }

@@ -5,7 +5,7 @@ import type { Readable, Writable } from 'node:stream'
 import { Piscina } from 'piscina'
 import { openLedger } from '../ledger/sqlite.js'
 import { workerFile } from '../worker-file.js'
-import { BatchRunner } from './batch-runner.js'
+import { BatchBuffers, BatchRunner } from './batch-runner.js'
 import { faultFromEnv } from './fault.js'
 import { InOrderRun } from './in-order.js'
 import { LaneRun } from './lanes.js'
@@ -18,6 +18,7 @@ export type { PoolProgress, RunOptions, RunSummary } from './run.js'
 export class AdjudicationPool {
   readonly options: FilledPoolOptions
   private readonly piscina: Piscina<BatchTask, BatchAnswer>
+  private readonly buffers: BatchBuffers
   private running = false
 
   constructor(options: PoolOptions) {
@@ -25,7 +26,8 @@ export class AdjudicationPool {
     this.options = fillOptions(options, { ...d, fault: faultFromEnv() })
     const o = this.options
     // create the ledger (schema, WAL) once here, so that workers starting together never race to do it
-    if (o.ledgerFile !== null && !o.dryRun) openLedger(o.ledgerFile).close()
+    if (o.recording && o.ledgerFile !== null) openLedger(o.ledgerFile).close()
+    this.buffers = new BatchBuffers(o.batchSize)
     const workerData: WorkerConfig = {
       tablesFile: o.tablesFile, policyFile: o.policyFile, ledgerFile: o.ledgerFile, dryRun: o.dryRun,
       resultFormat: o.resultFormat, fault: o.fault,
@@ -63,10 +65,9 @@ export class AdjudicationPool {
     if (this.running) throw new Error('AdjudicationPool.run: a run is already in progress on this pool')
     this.running = true
     const o = this.options
-    const runner = new BatchRunner(this.piscina, o)
+    const runner = new BatchRunner(this.piscina, o, this.buffers)
     try {
-      const recording = o.ledgerFile !== null && !o.dryRun
-      const run = recording ? new LaneRun(o, runner, output, runOptions) : new InOrderRun(o, runner, output, runOptions)
+      const run = o.recording ? new LaneRun(o, runner, output, runOptions) : new InOrderRun(o, runner, output, runOptions)
       return await run.run(input)
     } finally {
       runner.close()

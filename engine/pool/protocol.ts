@@ -29,7 +29,8 @@ export interface BatchTask {
   readonly byteLength: number
   /**
    * Lines as the main thread counted them, for sizing the answer buffer: exact for a lane batch; for a batch cut in
-   * order, its newlines (blank lines included; at least 1). The worker answers the non-blank lines it finds.
+   * order, its newlines (blank lines included; 0 when it is a last line without one). The worker answers the
+   * non-blank lines it finds.
    */
   readonly count: number
   /** Batch number in dispatch order, for the fault hook and diagnostics. */

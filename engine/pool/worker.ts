@@ -11,7 +11,7 @@ import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
 import { computeClaim, isFault, type SettleEnv } from '../ledger/settle.js'
 import type { AdjudicationResult } from '../result.js'
 import { maybeCrash } from './fault.js'
-import { BAD_JSON_LINE, forEachLine, psnNoAmbiguous, psnNoRefusal } from './lines.js'
+import { forEachLine, inLineOrder, parseJsonLine, preAnswer, preAnswerLines } from './lines.js'
 import { settleBatchSplit } from './settle-split.js'
 import type { BatchAnswer, BatchTask, WorkerConfig } from './protocol.js'
 
@@ -36,22 +36,6 @@ const beforeRecord = fault?.when === 'during'
 const packr = config.resultFormat === 'msgpack' ? new Packr() : null
 const encoder = new TextEncoder()
 
-
-function parseLine(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
-}
-
-/** The answer decided before adjudication for one line, or the parsed body to adjudicate. */
-function readLine(view: Buffer, s: number, e: number): { readonly fixed: AdjudicationResult } | { readonly body: unknown } {
-  const body = parseLine(view.toString('utf8', s, e))
-  if (body === undefined) return { fixed: BAD_JSON_LINE }
-  if (psnNoAmbiguous(view.subarray(s, e), body)) return { fixed: psnNoRefusal(body) }
-  return { body }
-}
 
 /**
  * jsonl: answers are UTF-8-encoded as they come into this scratch buffer, kept from batch to batch (it grows, never
@@ -113,21 +97,16 @@ export function answerBatch(task: BatchTask): BatchAnswer {
     // die young (in the scavenger) instead of living as long as the batch. Measured: with the batch's objects alive,
     // V8's concurrent marking took the second core's spare time and 2 threads gave ~1.65x one; streamed, ~1.9x.
     forEachLine(view, (s, e) => {
-      const line = readLine(view, s, e)
-      sink.add('fixed' in line ? line.fixed : computeClaim(line.body, env))
+      const body = parseJsonLine(view.toString('utf8', s, e))
+      sink.add(preAnswer(body, view.subarray(s, e)) ?? computeClaim(body, env))
     })
   } else if (ledger !== undefined) {
     // recording: the batch is one transaction (adjudicated first, then recorded under the write lock)
-    const lines: ({ readonly fixed: AdjudicationResult } | { readonly body: unknown })[] = []
-    forEachLine(view, (s, e) => { lines.push(readLine(view, s, e)) })
-    const bodies = lines.flatMap((l) => ('body' in l ? [l.body] : []))
+    const lines: Buffer[] = []
+    forEachLine(view, (s, e) => { lines.push(view.subarray(s, e)) })
+    const { fixed, bodies } = preAnswerLines(lines)
     const answers = bodies.length > 0 ? settleBatchSplit(bodies, { ...env, ledger }, beforeRecord) : []
-    let k = 0
-    for (const l of lines) {
-      const r = 'fixed' in l ? l.fixed : answers[k++]
-      if (r === undefined) throw new Error('processBatch returned fewer answers than bodies')
-      sink.add(r)
-    }
+    for (const r of inLineOrder(fixed, answers)) sink.add(r)
   }
   maybeCrash(fault, 'after', view)
   return sink.answer(task.out)

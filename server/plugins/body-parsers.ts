@@ -1,35 +1,41 @@
 // Batch bodies: application/x-ndjson (one claim per line) and application/x-msgpack (an array of claims, or claims
 // one after another). Both become an array; the route's schema then validates each claim (`[3].fees[2].amount`).
+import type { Buffer } from 'node:buffer'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { unpackMultiple } from 'msgpackr'
 import secureJson from 'secure-json-parse'
 import { HttpError } from '../errors.js'
 
-/** The JSON text of each request parsed by a parser from keepJsonText (its body as received). */
-const texts = new WeakMap<FastifyRequest, string>()
+/** A request body as received: its bytes, and its text (without a leading byte-order mark). */
+export interface ReceivedJson { readonly bytes: Buffer; readonly text: string }
 
-export function jsonTextOf(req: FastifyRequest): string | undefined {
-  return texts.get(req)
+/** The body of each request parsed by a parser from keepJsonText. */
+const received = new WeakMap<FastifyRequest, ReceivedJson>()
+
+export function receivedJsonOf(req: FastifyRequest): ReceivedJson | undefined {
+  return received.get(req)
 }
 
 /**
  * In this (encapsulated) context, application/json is parsed as fastify's default parser does (secure-json-parse, a
- * `__proto__` or `constructor.prototype` key refused) and the text is kept for jsonTextOf: the settlement route hands
+ * `__proto__` or `constructor.prototype` key refused) and the bytes and text are kept for receivedJsonOf: the settlement route hands
  * it to the ledger writer thread, which hashes it off the event loop.
  */
 export function keepJsonText(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, text, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, raw, done) => {
+    const bytes = raw as Buffer
+    // secure-json-parse skips a leading byte-order mark; JSON.parse (the writer thread's) does not
+    let text = bytes.toString('utf8')
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
     let body: unknown
     try {
-      body = secureJson.parse(text as string, undefined, { protoAction: 'error', constructorAction: 'error' })
+      body = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
     } catch (e) {
       done(e as Error, undefined) // a SyntaxError: E_BAD_JSON (app.ts), the answer the default parser's error gets
       return
     }
-    // secure-json-parse skips a leading byte-order mark; JSON.parse (the writer thread's) does not
-    const t = text as string
-    texts.set(req, t.charCodeAt(0) === 0xfeff ? t.slice(1) : t)
+    received.set(req, { bytes, text })
     done(null, body)
   })
 }

@@ -7,7 +7,7 @@ import { HttpError } from '../errors.js'
 import { errorOf, foreignMsgid } from '../claim-checks.js'
 import { requireHospital, requireOwnerOrAdmin } from '../plugins/auth.js'
 import { PSN_NO_ONCE, psnNoAmbiguous } from '../../engine/pool/lines.js'
-import { jsonTextOf, keepJsonText } from '../plugins/body-parsers.js'
+import { keepJsonText, receivedJsonOf } from '../plugins/body-parsers.js'
 import { Claim } from '../schemas/claim.js'
 import { Msgid, SetlId, errorResponses } from '../schemas/common.js'
 import { AdjudicationResult as ResultSchema, asWire } from '../schemas/result.js'
@@ -58,10 +58,10 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
         schema: { body: Claim, response },
       }, async (req) => {
         requireHospital(req, req.body.fixmedins_code)
-        const text = jsonTextOf(req)
+        const json = receivedJsonOf(req)
         // a repeated "psn_no" key: refused, as the adjudicator threads and the pool refuse it
-        if (text !== undefined && psnNoAmbiguous(Buffer.from(text), req.body)) throw new HttpError('E_FIELD_FORMAT', 'psn_no', PSN_NO_ONCE)
-        const r = foreignMsgid(req.body) ?? await committer.submit(req.body, text)
+        if (json !== undefined && psnNoAmbiguous(json.bytes, req.body)) throw new HttpError('E_FIELD_FORMAT', 'psn_no', PSN_NO_ONCE)
+        const r = foreignMsgid(req.body) ?? await committer.submit(req.body, json?.text)
         const error = errorOf(r)
         if (error) throw error
         metrics.countResult('settlement', r)

@@ -79,6 +79,11 @@ async function makeWorld(opts: { groupCommit?: 'thread' | 'immediate'; adjudicat
   return { app, ledger, tokens, post }
 }
 
+/** The first inpatient claim of the test set. */
+function inpatientClaim(): ClaimInput {
+  return claims.find((x) => x.med_type === '21')!
+}
+
 function withoutSetlId(r: AdjudicationResult): unknown {
   const { setl_id: _id, ...rest } = r
   return rest
@@ -89,10 +94,18 @@ describe.each([
   { mode: 'adjudicated by 2 adjudicator threads', adjudicatorThreads: 2 },
 ])('real-time settlement through the ledger writer thread, $mode', ({ adjudicatorThreads }) => {
   const world = (): Promise<World> => makeWorld(adjudicatorThreads !== undefined ? { adjudicatorThreads } : {})
-
-  it('answers as settling one claim at a time does, claims sent together, and leaves the accumulators consistent', async () => {
+  /** fn in a fresh world, closed after it. */
+  const inWorld = async (fn: (w: World) => Promise<void>): Promise<void> => {
     const w = await world()
     try {
+      await fn(w)
+    } finally {
+      await w.app.close()
+    }
+  }
+
+  it('answers as settling one claim at a time does, claims sent together, and leaves the accumulators consistent', async () => {
+    await inWorld(async (w) => {
       // all at once: the writer groups whatever is queued; a person's claims still go one after the other
       const answers = await Promise.all(claims.map((c) => w.post(c)))
       expect(answers.every((a) => a.statusCode === 200)).toBe(true)
@@ -112,15 +125,12 @@ describe.each([
       const hashes = new Map(w.ledger.db.prepare('SELECT msgid, body_hash FROM settlements').raw().all() as [string, string][])
       expect(hashes.size).toBe(ids.length)
       for (const c of claims) if (hashes.has(c.msgid)) expect(hashes.get(c.msgid)).toBe(bodyHash(c))
-    } finally {
-      await w.app.close()
-    }
+    })
   })
 
   it('a msgid sent twice at once settles once; the same msgid with another body is a 409', async () => {
-    const w = await world()
-    try {
-      const c = claims.find((x) => x.med_type === '21')!
+    await inWorld(async (w) => {
+      const c = inpatientClaim()
       const [a, b] = await Promise.all([w.post(c), w.post({ ...c })])
       expect(a.statusCode).toBe(200)
       expect(b.json()).toEqual(a.json())
@@ -130,15 +140,12 @@ describe.each([
       expect(other.statusCode).toBe(409)
       expect(other.json().code).toBe('E_MSGID_CONFLICT')
       expect(rows()).toBe(1)
-    } finally {
-      await w.app.close()
-    }
+    })
   })
 
   it('a body that starts with a byte-order mark settles, its row holds the body\'s hash, and it replays', async () => {
-    const w = await world()
-    try {
-      const c = claims.find((x) => x.med_type === '21')!
+    await inWorld(async (w) => {
+      const c = inpatientClaim()
       const send = () => w.app.inject({
         method: 'POST', url: '/v1/settlements', payload: '\uFEFF' + JSON.stringify(c),
         headers: { ...bearer(w.tokens[c.fixmedins_code] ?? ''), 'content-type': 'application/json' },
@@ -149,13 +156,11 @@ describe.each([
       expect(w.ledger.db.prepare('SELECT body_hash FROM settlements WHERE msgid = ?').pluck().get(c.msgid)).toBe(bodyHash(c))
       const again = await send()
       expect(again.json()).toEqual(first.json())
-    } finally {
-      await w.app.close()
-    }
+    })
   })
 
   it('a real listening server under ~2 s of autocannon load: no non-2xx answer, every settled answer recorded once', async () => {
-    const w = await makeWorld(adjudicatorThreads !== undefined ? { adjudicatorThreads } : {})
+    const w = await world()
     const l = await listen(w.app, { port: 0, host: '127.0.0.1' })
     try {
       const inpatient = claims.filter((c) => c.med_type === '21')
@@ -217,7 +222,7 @@ describe('adjudicator threads answer every refusal as the inline route does', ()
     const inline = await makeWorld()
     const threads = await makeWorld({ adjudicatorThreads: 1 })
     try {
-      const c = claims.find((x) => x.med_type === '21')!
+      const c = inpatientClaim()
       const other = claims.find((x) => x.fixmedins_code !== c.fixmedins_code)!
       const token = (w: World) => bearer(w.tokens[c.fixmedins_code]!)
       const cases: { name: string; payload: string; headers?: Record<string, string> }[] = [

@@ -10,9 +10,9 @@ import { isFault, processBatch } from '../../ledger/settle.js'
 import type { SettleEnv } from '../../ledger/settle.js'
 import type { AdjudicationResult } from '../../result.js'
 import { openContext } from '../context.js'
-import { JsonLineWriter, parseJsonLine, readLineChunks } from '../jsonl.js'
+import { JsonLineWriter, readLineChunks } from '../jsonl.js'
 import { usageError } from '../usage.js'
-import { BAD_JSON_LINE, psnNoAmbiguous, psnNoRefusal } from '../../pool/lines.js'
+import { inLineOrder, preAnswerLines } from '../../pool/lines.js'
 import { parseWorkers, runPoolCli } from '../../pool/cli.js'
 
 /**
@@ -39,15 +39,10 @@ export async function runJsonLines(
   const out = new JsonLineWriter(opts.output ?? process.stdout)
   let faults = 0
   for await (const lines of readLineChunks(opts.input ?? process.stdin, opts.chunkLines ?? DEFAULT_CHUNK_LINES)) {
-    // the answer decided before processing (not JSON, an ambiguous psn_no), or undefined: the body is processed
-    const parsed = lines.map(parseJsonLine)
-    const fixed = parsed.map((b, i) => (b === undefined ? BAD_JSON_LINE : psnNoAmbiguous(Buffer.from(lines[i] as string), b) ? psnNoRefusal(b) : undefined))
-    const bodies = parsed.filter((_, i) => fixed[i] === undefined)
+    // the answer decided before processing (not JSON, an ambiguous psn_no), as the pool's workers decide it
+    const { fixed, bodies } = preAnswerLines(lines)
     const answers = bodies.length > 0 ? await processChunk(bodies) : []
-    let k = 0
-    for (const f of fixed) {
-      const r = f ?? answers[k++]
-      if (r === undefined) throw new Error('chunk processor returned fewer answers than bodies')
+    for (const r of inLineOrder(fixed, answers)) {
       if (isFault(r)) faults++
       await out.write(r)
     }

@@ -10,7 +10,8 @@ import { openLedger } from '../../ledger/sqlite.js'
 import { EMPTY_HISTORY } from '../../ledger/types.js'
 import { reason } from '../../reasons.js'
 import { openContext } from '../context.js'
-import { JsonLineWriter, parseJsonLine, readLines } from '../jsonl.js'
+import { JsonLineWriter, readLines } from '../jsonl.js'
+import { parseJsonLine } from '../../pool/lines.js'
 import { usageError } from '../usage.js'
 
 interface GroupFlags { tables?: string; policy?: string; trace?: boolean; ledger?: string }
