@@ -8,7 +8,7 @@ import type { ClaimCommitter } from '../server/group-commit.js'
 interface Waiting { readonly body: unknown; readonly resolve: (r: AdjudicationResult) => void; readonly reject: (e: unknown) => void }
 
 export async function startPoolDispatch(o: { workers: number; tablesFile: string; ledgerFile: string; gatherMs?: number }):
-  Promise<ClaimCommitter & { close: () => Promise<void> }> {
+  Promise<ClaimCommitter> {
   const pool = await startBatchPool({ workers: o.workers, tablesFile: o.tablesFile, ledgerFile: o.ledgerFile })
   const gatherMs = o.gatherMs ?? 1
   let queue: Waiting[] = []

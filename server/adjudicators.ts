@@ -12,6 +12,7 @@
 import { Worker } from 'node:worker_threads'
 import { routedPsnNo } from '../engine/pool/lines.js'
 import { MAX_STALE_RETRIES, writtenAnswer, type LedgerWriter } from '../engine/ledger/writer.js'
+import { withSetlId } from '../engine/ledger/sqlite.js'
 import { workerFile } from '../engine/worker-file.js'
 import type { AdjudicationBatch, AdjudicationBatchReply, AdjudicationReply, AdjudicationRequest, AdjudicatorConfig, ClaimReply } from './adjudicator-protocol.js'
 import { errorReply, replyOf } from './claim-checks.js'
@@ -99,11 +100,7 @@ export class Adjudicators {
       const r = await this.adjudicate({ id: this.nextId++, hospital, body, psnNo })
       if (r.kind !== 'record') return r
       const w = await this.writer.submit(r.record, r.version)
-      if (w.status === 'appended') {
-        // the answer was serialised with setl_id "": its first `"setl_id":""` is that key (a quote inside a string
-        // value is escaped, so no value can hold this text)
-        return { kind: 'answer', json: r.json.replace('"setl_id":""', `"setl_id":${JSON.stringify(w.setlId)}`), status: 'settled', codes: [] }
-      }
+      if (w.status === 'appended') return { kind: 'answer', json: withSetlId(r.json, w.setlId), status: 'settled', codes: [] }
       if (w.status !== 'stale') return replyOf(writtenAnswer(w, r.record.msgid))
     }
     return internal()

@@ -58,7 +58,7 @@ export interface AppOptions {
    */
   readonly adjudicators?: { readonly threads: number; readonly tablesFile: string; readonly policyFile?: string }
   /** Hands real-time claims over to be settled; default: by groupCommit. (The benchmark passes a pool dispatcher.) */
-  readonly committer?: ClaimCommitter & { close?: () => Promise<void> }
+  readonly committer?: ClaimCommitter
   /** Body limit of the single-claim routes, bytes (default 1 MiB; a claim is ~7 KB). */
   readonly bodyLimit?: number
   /** Body limit of /v1/batches, bytes (default 64 MiB). */
@@ -100,12 +100,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const { committer, writer } = await makeCommitter(opts, engine, env, metrics)
   let adjudicators: Adjudicators | undefined
   if (opts.adjudicators !== undefined && opts.adjudicators.threads > 0) {
-    if (writer === undefined || !(opts.ledger instanceof SqliteLedger)) {
+    if (writer === undefined) {
       throw new TypeError("buildApp: adjudicators need groupCommit 'thread' (the real engine and a SqliteLedger on a file)")
     }
     adjudicators = await Adjudicators.start({
       threads: opts.adjudicators.threads, tablesFile: opts.adjudicators.tablesFile, policyFile: opts.adjudicators.policyFile ?? null,
-      ledgerFile: opts.ledger.file, writer,
+      ledgerFile: writer.ledgerFile, writer: writer.writer,
     })
   }
   const runBatch = opts.runBatch
@@ -177,7 +177,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
  * engine over a SqliteLedger file); else group commit on the event loop.
  */
 async function makeCommitter(opts: AppOptions, engine: SettlementEngine, env: SettleEnv, metrics: ServiceMetrics):
-  Promise<{ committer: ClaimCommitter & { close?: () => Promise<void> }; writer?: LedgerWriter }> {
+  Promise<{ committer: ClaimCommitter; writer?: { readonly writer: LedgerWriter; readonly ledgerFile: string } }> {
   if (opts.committer !== undefined) return { committer: opts.committer }
   const ledger = opts.ledger
   const file = ledger instanceof SqliteLedger && ledger.file !== ':memory:' && ledger.file !== '' ? ledger.file : undefined
@@ -189,7 +189,7 @@ async function makeCommitter(opts: AppOptions, engine: SettlementEngine, env: Se
     }
     const writer = await LedgerWriter.start({ ledgerFile: ledger.file, onCommit: (n, s) => metrics.countCommit(n, s) })
     const committer = new WriterCommitter({ tables: opts.tables, policy: opts.policy, ledger, writer })
-    return { committer: Object.assign(committer, { close: () => writer.close() }), writer }
+    return { committer, writer: { writer, ledgerFile: ledger.file } }
   }
   return {
     committer: new GroupCommitter(

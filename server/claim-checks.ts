@@ -26,6 +26,13 @@ export function errorOf(r: AdjudicationResult): HttpError | undefined {
   return undefined
 }
 
+const NO_CODES: readonly string[] = []
+
+/** The reason codes a rejection is counted under in the metrics (none for an answer that is not a rejection). */
+export function rejectionCodes(r: AdjudicationResult): readonly string[] {
+  return r.status === 'rejected' ? r.reasons.map((x) => x.code) : NO_CODES
+}
+
 /** An error as the route sends it. */
 export function errorReply(e: HttpError): ClaimReply {
   return { kind: 'error', status: e.status, body: e.body() }
@@ -35,5 +42,5 @@ export function errorReply(e: HttpError): ClaimReply {
 export function replyOf(r: AdjudicationResult): ClaimReply {
   const e = errorOf(r)
   if (e !== undefined) return errorReply(e)
-  return { kind: 'answer', json: JSON.stringify(r), status: r.status, codes: r.reasons.map((x) => x.code) }
+  return { kind: 'answer', json: JSON.stringify(r), status: r.status, codes: rejectionCodes(r) }
 }

@@ -22,6 +22,8 @@ export interface ClaimCommitter {
   readonly pending: number
   /** Resolves once every submitted claim is answered (shutdown). */
   drain(): Promise<void>
+  /** Releases what the committer holds (a writer thread, a pool), after drain; the app calls it on close. */
+  close?(): Promise<void>
 }
 
 interface Pending {

@@ -43,15 +43,16 @@ async function serveOne(cfg: ServeConfig): Promise<string> {
   const tables = loadTables(cfg.tablesFile)
   const policy = cfg.policyFile !== undefined ? loadPolicyFile(cfg.policyFile) : tables.policy
   const ledger = openLedger(cfg.ledgerFile)
-  const batchPool = (cfg.batchWorkers ?? 0) > 0
-    ? await startBatchPool({ workers: cfg.batchWorkers ?? 1, tablesFile: cfg.tablesFile, ledgerFile: cfg.ledgerFile, ...(cfg.policyFile !== undefined ? { policyFile: cfg.policyFile } : {}) })
+  const batchWorkers = cfg.batchWorkers ?? 0
+  const adjudicatorThreads = cfg.adjudicators ?? 0
+  const policyOpt = cfg.policyFile !== undefined ? { policyFile: cfg.policyFile } : {}
+  const batchPool = batchWorkers > 0
+    ? await startBatchPool({ workers: batchWorkers, tablesFile: cfg.tablesFile, ledgerFile: cfg.ledgerFile, ...policyOpt })
     : undefined
   const app = await buildApp({
     tables, policy, ledger, closeLedger: true, groupCommit: cfg.groupCommit, processMetrics: true,
     clusterMetrics: !cluster.isPrimary,
-    ...((cfg.adjudicators ?? 0) > 0
-      ? { adjudicators: { threads: cfg.adjudicators ?? 0, tablesFile: cfg.tablesFile, ...(cfg.policyFile !== undefined ? { policyFile: cfg.policyFile } : {}) } }
-      : {}),
+    ...(adjudicatorThreads > 0 ? { adjudicators: { threads: adjudicatorThreads, tablesFile: cfg.tablesFile, ...policyOpt } } : {}),
     logger: { level: 'warn' },
     ...(batchPool ? { runBatch: (bodies: readonly unknown[]) => batchPool.run(bodies) } : {}),
   })

@@ -51,6 +51,11 @@ export class WriterCommitter implements ClaimCommitter {
     return this.queue.drain()
   }
 
+  /** Closes the ledger writer thread (after what it holds is committed). */
+  close(): Promise<void> {
+    return this.env.writer.close()
+  }
+
   /**
    * `text` given: the writer thread hashes it (the body hash is ~45 µs of the event loop's time per claim). That hash
    * equals bodyHash(body) only while validation leaves the body as parsed: a `default` in the Claim schema (Ajv fills

@@ -7,7 +7,7 @@
 // history that does not hold it) settles as a normal admission — the transfer itself is legitimate, only the merge
 // needs the earlier stay. policy.alliance.settle_as_one = false switches merging off.
 import type { Claim } from '../claim.js'
-import type { StayRecord } from '../ledger/types.js'
+import type { History, StayRecord } from '../ledger/types.js'
 import type { Policy } from '../policy/types.js'
 import type { Working } from './working.js'
 
@@ -25,10 +25,17 @@ export function mergesInto(claim: Pick<Claim, 'begnDay' | 'mdtrtId'>, allianceId
     && claim.begnDay <= from.end_day + policy.alliance.merge_gap_days
 }
 
+/** The stay `claim` merges into (its referral's, in the same alliance and window: mergesInto), or undefined. */
+export function mergeSource(claim: Claim, allianceId: string | null, history: History, policy: Policy): StayRecord | undefined {
+  if (claim.referralFrom === null || allianceId === null) return undefined
+  const from = history.stay(claim.psnNo, claim.referralFrom)
+  return from !== undefined && mergesInto(claim, allianceId, from, policy) ? from : undefined
+}
+
 export function allianceEpisode(w: Working): undefined {
   const { claim, hospital, policy } = w
-  const from = claim.referralFrom !== null ? w.ctx.history.stay(claim.psnNo, claim.referralFrom) : undefined
-  w.episode = from !== undefined && mergesInto(claim, hospital.allianceId, from, policy)
+  const from = mergeSource(claim, hospital.allianceId, w.ctx.history, policy)
+  w.episode = from !== undefined
     // credited with what the whole episode charged (a branching episode's other branches too), not only `from`'s chain
     ? { id: from.episode_id, n: from.episode_n, priorDedcFen: w.ctx.history.episodeDeductibleFen(claim.psnNo, from.episode_id), merged: true }
     // n counts the person's settled, not reversed admissions of the enddate's year, this one included

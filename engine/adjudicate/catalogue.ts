@@ -15,7 +15,7 @@ import type { FeeLine } from '../claim.js'
 import type { LineResultFen } from '../result.js'
 import type { CatalogueItem, HospitalLevel } from '../tables/types.js'
 import { qtyTimesFen } from './quantity.js'
-import { assert, type Working } from './working.js'
+import { invariantBroken, type Working } from './working.js'
 
 /** 诊疗项目 in the national list_type. */
 const LIST_TYPE_TREATMENT_ITEM = '201'
@@ -101,9 +101,9 @@ function classifyLine(fee: FeeLine, item: CatalogueItem | undefined, rules: Line
     preselfpay_amt_fen: preselfpayFen, inscp_scp_amt_fen: restFen - preselfpayFen, reasons,
   }
   // the messages are built only when an invariant breaks (this runs for every fee line)
-  if (!(overlmtFen >= 0 && restFen >= 0 && preselfpayFen >= 0 && line.inscp_scp_amt_fen >= 0)) assert(false, `line ${fee.feedetlSn}: no negative part`)
+  if (!(overlmtFen >= 0 && restFen >= 0 && preselfpayFen >= 0 && line.inscp_scp_amt_fen >= 0)) invariantBroken(`line ${fee.feedetlSn}: no negative part`)
   if (fee.amountFen !== line.fulamt_ownpay_amt_fen + overlmtFen + preselfpayFen + line.inscp_scp_amt_fen) {
-    assert(false, `line ${fee.feedetlSn}: amount = fulamt + overlmt + preselfpay + inscp`)
+    invariantBroken(`line ${fee.feedetlSn}: amount = fulamt + overlmt + preselfpay + inscp`)
   }
   return line
 }

@@ -6,7 +6,7 @@
 // when they pay. The personal account is the person's own money: in psn_part_amt, not in setldetail.
 // A broken identity is a bug in an earlier rule, never the claim's fault: it throws.
 import type { SetlDetailFen, SetlInfoFen } from '../result.js'
-import { assert, type Working } from './working.js'
+import { assert, invariantBroken, type Working } from './working.js'
 
 /** National fund pay types of the basic funds (统筹基金). */
 const BASIC_FUND_PAY_TYPE = { '310': '310100', '390': '390100' } as const
@@ -48,9 +48,9 @@ export function split(w: Working): undefined {
   // funds pay only in scope (先行自付 and 全自费 are never in any fund's base)
   assert(info.act_pay_dedc_fen <= info.inscp_scp_amt_fen && fundFen <= info.inscp_scp_amt_fen, 'funds pay at most in scope')
   for (const k of Object.keys(info) as (keyof SetlInfoFen)[]) {
-    if (!(Number.isSafeInteger(info[k]) && info[k] >= 0)) assert(false, `${k} is a non-negative integer of fen`)
+    if (!(Number.isSafeInteger(info[k]) && info[k] >= 0)) invariantBroken(`${k} is a non-negative integer of fen`)
   }
-  for (const d of detail) assert(d.fund_payamt_fen >= 0, `setldetail ${d.fund_pay_type} is not negative`)
+  for (const d of detail) if (d.fund_payamt_fen < 0) invariantBroken(`setldetail ${d.fund_pay_type} is not negative`)
 
   w.setlinfo = info
   w.setldetail = detail

@@ -69,7 +69,12 @@ export function startWorking(claim: Claim, ctx: AdjudicationContext, hospital: H
 
 /** An impossible state is a bug, not a reason: stop loudly. */
 export function assert(ok: boolean, what: string): asserts ok {
-  if (!ok) throw new Error(`adjudicate: invariant broken: ${what}`)
+  if (!ok) invariantBroken(what)
+}
+
+/** Throws for a broken invariant; for hot checks written `if (!ok) invariantBroken(\`…\`)`, whose message is built only then. */
+export function invariantBroken(what: string): never {
+  throw new Error(`adjudicate: invariant broken: ${what}`)
 }
 
 /** Hospital level as the policy's key ("1" | "2" | "3"). */

@@ -1,10 +1,10 @@
 // Monitoring flags (SPEC §5): not payment rules — they list a discharge for the bureau's review.
 import type { Claim } from '../claim.js'
-import type { History, StayRecord } from '../ledger/types.js'
+import type { History } from '../ledger/types.js'
 import type { Policy } from '../policy/types.js'
 import type { Hospital } from '../tables/types.js'
 import { PPM, ratioToPpm } from '../money.js'
-import { mergesInto } from '../adjudicate/alliance.js'
+import { mergeSource } from '../adjudicate/alliance.js'
 import { dipSetting } from './dip-settings.js'
 
 /**
@@ -27,10 +27,8 @@ export function isReadmission(
 
 /** The alliance episode `claim` merges into (its referral's), or null: the deductible's test (adjudicate/alliance.ts). */
 export function mergedEpisodeOf(claim: Claim, hospital: Hospital | undefined, history: History, policy: Policy): string | null {
-  if (claim.referralFrom === null || hospital === undefined || hospital.allianceId === null) return null
-  const from: StayRecord | undefined = history.stay(claim.psnNo, claim.referralFrom)
   // the same test as the deductible's (policy.alliance.settle_as_one off → never merged, so a readmission)
-  return from !== undefined && mergesInto(claim, hospital.allianceId, from, policy) ? from.episode_id : null
+  return hospital === undefined ? null : mergeSource(claim, hospital.allianceId, history, policy)?.episode_id ?? null
 }
 
 /** 低标入院: cost below `low_standard_cost_ratio` × the group's average with a stay of at most `low_standard_max_days`. */

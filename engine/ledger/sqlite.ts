@@ -172,7 +172,7 @@ export class SqliteLedger implements Ledger {
       row[COL.seq] = seq
       row[COL.setl_id] = setlId
       row[COL.recorded_at] = this.now().toISOString()
-      row[COL.result_json] = JSON.stringify({ ...p.head, setl_id: setlId })
+      row[COL.result_json] = withSetlId(p.headJson, setlId)
       this.st.insertSettlement.run(row)
       this.st.insertLineSet.run(setlId, p.linesJson)
       this.st.addAccum.run({ psn_no: p.psnNo, year: p.year, ...p.accum })
@@ -291,8 +291,16 @@ export interface PreparedRecord {
   /** The settlement_line_sets row: the fee lines as JSON tuples. */
   readonly linesJson: string
   readonly accum: Settlement['accum']
-  /** The answer without its lines and with setl_id '' (its key is in place): result_json once setl_id is set. */
-  readonly head: AdjudicationResult
+  /** The answer without its lines, as JSON with setl_id "" (its key in place): result_json once setl_id is set. */
+  readonly headJson: string
+}
+
+/**
+ * An answer serialised with setl_id "" given its setl_id: the first `"setl_id":""` is that key (a quote inside a
+ * string value is escaped, so no value can hold this text).
+ */
+export function withSetlId(json: string, setlId: string): string {
+  return json.replace('"setl_id":""', `"setl_id":${JSON.stringify(setlId)}`)
 }
 
 export type AppendOutcome =
@@ -323,7 +331,7 @@ export function prepareRecord(s: Settlement, bodyHash: string): { readonly recor
   const { lines: _lines, ...head } = result
   const record: PreparedRecord = {
     msgid: s.claim.msgid, psnNo: s.claim.psnNo, mdtrtId: s.claim.mdtrtId, year: s.claim.year, bodyHash,
-    row: rowValues(settlementRow(s, bodyHash)), linesJson: lineSetJson(s), accum: s.accum, head,
+    row: rowValues(settlementRow(s, bodyHash)), linesJson: lineSetJson(s), accum: s.accum, headJson: JSON.stringify(head),
   }
   return { record, result }
 }
@@ -357,7 +365,7 @@ function settlementRow(s: Settlement, bodyHash: string): Row {
     begn_day: c.begnDay, end_day: c.endDay,
     result_json: null,
   }
-  for (const c of SETLINFO_COLUMNS) row[c] = s.setlinfo[c]
+  for (const col of SETLINFO_COLUMNS) row[col] = s.setlinfo[col]
   for (const f of ACCUM_FIELDS) row[f] = s.accum[f]
   return row
 }

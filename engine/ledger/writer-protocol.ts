@@ -1,8 +1,6 @@
 // What crosses between the ledger writer thread (writer-thread.ts) and its owner (writer.ts). Plain data only: a
 // prepared row, never a claim object; outcomes as data (an exception in the thread would lose its class).
-import type { Reason } from '../reasons.js'
-import type { AdjudicationResult } from '../result.js'
-import type { PreparedRecord } from './sqlite.js'
+import type { AppendOutcome, PreparedRecord } from './sqlite.js'
 
 export interface WriterConfig {
   readonly ledgerFile: string
@@ -22,11 +20,9 @@ export interface WriteRequest {
   readonly bodyText?: string
 }
 
+/** What append() answers (appended, replayed, conflict, rejected), or what only the writer thread can answer. */
 export type WriteOutcome =
-  | { readonly status: 'appended'; readonly setlId: string }
-  /** The msgid was recorded before (by this or another writer) with the same body: its answer. */
-  | { readonly status: 'replayed'; readonly result: AdjudicationResult }
-  | { readonly status: 'conflict' | 'rejected'; readonly reasons: readonly Reason[] }
+  | AppendOutcome
   /** Another writer settled or reversed a claim of this person since `version`: adjudicate again and resubmit. */
   | { readonly status: 'stale' }
   /** Could not be written (storage fault, or a bug): nothing of it is in the ledger. */

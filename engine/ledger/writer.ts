@@ -14,13 +14,12 @@ import { bodyHash, faultAnswer, priorAnswer } from './settle.js'
 import { prepareRecord, type PreparedRecord, type SqliteLedger } from './sqlite.js'
 import { CLOSE, type WriteBatchAnswer, type WriteOutcome, type WriteRequest, type WriterConfig } from './writer-protocol.js'
 
-export type { WriteOutcome } from './writer-protocol.js'
 
 /** Re-adjudications of a claim answered 'stale' before giving up with E_FAILED (its person keeps changing). */
 export const MAX_STALE_RETRIES = 8
 
 /** What a claim to be appended by the writer thread comes to before the writer sees it. */
-export type AppendRead =
+type AppendRead =
   | { readonly kind: 'answer'; readonly result: AdjudicationResult }
   | { readonly kind: 'record'; readonly version: number; readonly record: PreparedRecord; readonly result: AdjudicationResult }
 
@@ -83,11 +82,6 @@ export class LedgerWriter {
     const w = new LedgerWriter(options)
     await w.spawn()
     return w
-  }
-
-  /** Requests posted and not yet answered. */
-  get pending(): number {
-    return this.waiting.size
   }
 
   /**

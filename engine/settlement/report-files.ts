@@ -6,7 +6,6 @@ import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
 import { hospitalReport, regionOverview, runReportContext } from './feedback.js'
 import { echartsFile, renderHospitalReportHtml, renderNoUnitHtml, renderRegionOverviewHtml } from './report-html.js'
-import { storedReport } from './runs.js'
 import { dbOf, type LedgerDb, type Pool } from './types.js'
 
 export interface WrittenReports {
@@ -19,9 +18,11 @@ export interface WrittenReports {
 /** `<dir>/month-end-<month>-<pool>.json`, `overview-<month>-<pool>.html`, `hospitals/<code>-<month>-<pool>.{json,html}`. */
 export function writeMonthReports(ledger: LedgerDb, tables: Tables, policy: Policy, q: { month: string; pool: Pool; dir: string }): WrittenReports | undefined {
   const db = dbOf(ledger)
-  const report = storedReport(db, q.month, q.pool)
+  // the run and its parsed report, read once for the run's JSON and every hospital page
+  const context = runReportContext(db, tables, policy, q.month, q.pool)
   const overview = regionOverview(db, tables, q)
-  if (!report || !overview) return undefined
+  if (!context || !overview) return undefined
+  const report = context.report
   const hdir = join(q.dir, 'hospitals')
   mkdirSync(hdir, { recursive: true })
   copyFileSync(echartsFile(), join(q.dir, 'echarts.min.js'))
@@ -33,7 +34,6 @@ export function writeMonthReports(ledger: LedgerDb, tables: Tables, policy: Poli
   writeFileSync(overviewFile, renderRegionOverviewHtml(overview, {
     echarts: { src: 'echarts.min.js' }, hospitalHref: (code) => `hospitals/${code}-${tag}.html`,
   }))
-  const context = runReportContext(db, tables, policy, q.month, q.pool)
   for (const h of report.hospitals) {
     const fb = hospitalReport(db, tables, policy, { month: q.month, pool: q.pool, code: h.fixmedins_code }, context)
     if (!fb) continue

@@ -13,8 +13,6 @@ export interface JudgedCase {
   readonly paidPoints1e4: number
 }
 
-/** How many candidates a hospital may submit this month: the DIP rule's ⌊discharges × ‰ / 1000⌋ (no minimum). */
-
 /**
  * Cost-based points of an approved case: the score a group whose average cost were this case's cost would have,
  * cost ÷ region average cost × scale (no deviation factor, no coefficient: the case is paid at its cost).

@@ -32,7 +32,8 @@ export function registerAuth(app: FastifyInstance, verifier: CredentialVerifier)
   })
 }
 
-function principalOf(req: FastifyRequest): Principal {
+/** The authenticated caller (401 when none: a route with `auth: 'any'` has one). */
+export function principalOf(req: FastifyRequest): Principal {
   if (req.principal === null) throw new HttpError('E_UNAUTHENTICATED', 'authorization')
   return req.principal
 }

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { AdjudicationResult } from '../../engine/result.js'
+import { rejectionCodes } from '../claim-checks.js'
 
 export class ServiceMetrics {
   readonly registry = new Registry()
@@ -36,7 +37,7 @@ export class ServiceMetrics {
   }
 
   countResult(route: string, r: AdjudicationResult): void {
-    this.countStatus(route, r.status, r.reasons.map((x) => x.code))
+    this.countStatus(route, r.status, rejectionCodes(r))
   }
 
   countStatus(route: string, status: AdjudicationResult['status'], codes: readonly string[]): void {

@@ -5,7 +5,7 @@ import { Type } from 'typebox'
 import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
 import { errorOf, foreignMsgid } from '../claim-checks.js'
-import { requireHospital, requireOwnerOrAdmin } from '../plugins/auth.js'
+import { principalOf, requireHospital, requireOwnerOrAdmin } from '../plugins/auth.js'
 import { PSN_NO_ONCE, psnNoAmbiguous } from '../../engine/pool/lines.js'
 import { keepJsonText, receivedJsonOf } from '../plugins/body-parsers.js'
 import { Claim } from '../schemas/claim.js'
@@ -40,8 +40,7 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
         config: { auth: 'any' },
         schema: { response },
       }, async (req, reply) => {
-        const p = req.principal
-        if (p === null) throw new HttpError('E_UNAUTHENTICATED', 'authorization')
+        const p = principalOf(req)
         const r = await adjudicators.settle(req.body as Buffer, p.role === 'hospital' ? p.hospital : null)
         if (r.kind === 'error') throw new HttpError(r.body.code, r.body.field, r.body.message)
         metrics.countStatus('settlement', r.status, r.codes)
