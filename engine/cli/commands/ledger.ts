@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { openLedger } from '../../ledger/sqlite.js'
-import { formatDifference } from '../../ledger/verify.js'
+import { formatDifference } from '../../ledger/sqlite.js'
 import { usageError } from '../usage.js'
 
 export function register(program: Command): void {
