@@ -13,6 +13,7 @@ import { commitRecords, inTransaction, reverseSettlement, type WriteContext } fr
 import { answerOfMsgid, personYear, readClaimHistory, settlementAnswer } from './history.js'
 import { prepareStatements, type Statements } from './statements.js'
 import { verifyLedgerDb } from './verify.js'
+import { inpatientHifpFen, ledgerStats, settlementsOfMonth, type LedgerStats } from './stats.js'
 
 export class SqliteLedger implements History {
   /** The open database (the reports side reads the schema of engine/ledger/schema.ts through it). */
@@ -112,6 +113,21 @@ export class SqliteLedger implements History {
 
   close(): void {
     if (this.db.open) this.db.close()
+  }
+
+  /** Row counts for the tools' summaries. */
+  stats(): LedgerStats {
+    return ledgerStats(this.db)
+  }
+
+  /** Settlements (not reversals) of a month. */
+  settlementsOfMonth(month: string): number {
+    return settlementsOfMonth(this.db, month)
+  }
+
+  /** The basic fund's inpatient payments of a month and pool, fen (the demo's and the simulation's month budget). */
+  inpatientHifpFen(month: string, insutype: string): number {
+    return inpatientHifpFen(this.db, month, insutype)
   }
 
   /** This ledger behind the Promise-returning port (port.ts). */
