@@ -17,7 +17,7 @@ import { monthEndPort } from './month-end-port.js'
 import { StorageFullError, WriterCommitter } from './writer-commit.js'
 import { clusterMetricsClient } from './cluster-metrics.js'
 import { LedgerWriter } from '../engine/ledger/writer.js'
-import type { SqliteLedger } from '../engine/ledger/sqlite.js'
+import { isStorageFull, type SqliteLedger } from '../engine/ledger/sqlite.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerBatchParsers } from './plugins/body-parsers.js'
 import { registerDrain } from './plugins/drain.js'
@@ -81,14 +81,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     ledgerFile: ledger.file, onCommit: (n, s) => metrics.countCommit(n, s),
     ...(opts.writerTestHook !== undefined ? { testHookModule: opts.writerTestHook } : {}),
   })
-  let log: FastifyInstance['log'] | undefined
   const committer = new WriterCommitter({
     tables: opts.tables, policy: opts.policy, ledger: port, writer,
     ...(opts.adjudicate ? { adjudicate: opts.adjudicate } : {}),
-    onStorageFull: (cause) => {
-      metrics.storageFull.inc()
-      log?.error({ cause }, 'ledger storage full: settlement refused (503 E_STORAGE_FULL)')
-    },
   })
   const runBatch = opts.runBatch
     ? (bodies: readonly unknown[]) => opts.runBatch!(bodies, env)
@@ -116,7 +111,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       plugins: [addYuanKeyword],
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
-  log = app.log
 
   registerDrain(app)
   registerMetrics(app, metrics)
@@ -128,7 +122,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     const e = toHttpError(err)
+    // a full disk is logged with its cause (the SQLite message) like every 5xx, and counted for /metrics
     if (e.status >= 500 && e.code !== 'E_SHUTTING_DOWN') req.log.error({ err }, 'request failed')
+    if (e.code === 'E_STORAGE_FULL') metrics.storageFull.inc()
     if (e.code === 'E_SHUTTING_DOWN') reply.header('connection', 'close')
     return reply.code(e.status).send(e.body())
   })
@@ -157,7 +153,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 /** Any thrown thing → the catalogue's error (never a stack trace in the answer). */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err
-  if (err instanceof StorageFullError) return new HttpError('E_STORAGE_FULL')
+  if (err instanceof StorageFullError || isStorageFull(err)) return new HttpError('E_STORAGE_FULL')
   const e = err as FastifyError & { validationContext?: string }
   if (Array.isArray(e.validation) && e.validation.length > 0) {
     const ctx = e.validationContext

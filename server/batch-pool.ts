@@ -2,7 +2,7 @@
 // loop that answers the real-time claims. Batches run one after another on the pool (a run owns its lanes); inside a
 // run, a person's claims keep their order and different persons run in parallel. The workers write the ledger file
 // themselves (BEGIN IMMEDIATE, like this process) and re-adjudicate a claim whose person this process settled in the
-// meantime (pool/settle-split.ts), so real-time and batch claims of one person never see a stale history.
+// meantime (the commit answers 'stale': engine/ledger/settle.ts), so real-time and batch claims of one person never see a stale history.
 import { Readable, Writable } from 'node:stream'
 import { AdjudicationPool } from '../engine/pool/index.js'
 import { claimIds } from '../engine/ledger/decide.js'

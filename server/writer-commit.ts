@@ -54,8 +54,6 @@ export interface WriterCommitterEnv {
   readonly ledger: LedgerPort
   readonly writer: LedgerWriter
   readonly adjudicate?: (input: unknown, ctx: AdjudicationContext) => Outcome
-  /** Called once per claim answered 503 for a full disk (metrics, log). */
-  readonly onStorageFull?: (cause: string) => void
 }
 
 export class WriterCommitter implements ClaimCommitter {
@@ -99,7 +97,6 @@ export class WriterCommitter implements ClaimCommitter {
       const o = await this.env.writer.submit(d.record, claim.hash === null ? text : undefined)
       if (o.status === 'failed' && o.storageFull === true) {
         this.storageFullSince ??= Date.now()
-        this.env.onStorageFull?.(o.message)
         throw new StorageFullError(o.message)
       }
       if (o.status !== 'failed') this.storageFullSince = null

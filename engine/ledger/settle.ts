@@ -104,7 +104,8 @@ export function computeClaim(body: unknown, env: SettleEnv): AdjudicationResult 
   if (env.ledger !== undefined && env.dryRun !== true) throw new Error('computeClaim records nothing: use processClaim or processBatch with a ledger')
   const { ledger } = env
   if (ledger === undefined || !isObject(body)) return compute(body, EMPTY_HISTORY, env)
-  return compute(body, ledger.readHistory(claimIds(body).psnNo).history, env)
+  // a dry run reads the history on one snapshot, so a writer in another process cannot split it
+  return compute(body, ledger.snapshot(() => ledger.readHistory(claimIds(body).psnNo)).history, env)
 }
 
 /** Validate a reversal body `{ setl_id, msgid }` (msgid: the reversal's own idempotency key). */

@@ -29,9 +29,13 @@ export class SqliteLedger implements History {
 
   // ---- the settle flow (decide.ts) -----------------------------------------------------------------------------
 
-  /** A person's snapshot and the msgid's first answer, on one read snapshot (no write lock). */
+  /**
+   * A person's snapshot and the msgid's first answer. No read transaction of its own: the version is read before the
+   * history, so a write to this person after it moves the version and the commit answers 'stale' (a batch reads
+   * inside snapshot() anyway).
+   */
   readHistory(psnNo: string, msgid?: string): ClaimHistory {
-    return this.snapshot(() => readClaimHistory(this.st, psnNo, msgid))
+    return readClaimHistory(this.st, psnNo, msgid)
   }
 
   /** Commit prepared records in one transaction (or inside the open one): port.ts LedgerPort.commit. */
