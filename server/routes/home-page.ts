@@ -50,7 +50,9 @@ document.querySelectorAll('a[data-report]').forEach(function (a) {
       .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, t: t } }) })
       .then(function (x) {
         if (!x.ok) { alert(x.t); return }
-        window.open(URL.createObjectURL(new Blob([x.t], { type: 'text/html' })), '_blank')
+        // the page loads its script from this server (/assets/…): a blob: page resolves it against this origin
+        var html = x.t.replace('<head>', '<head><base href="' + location.origin + '/">')
+        window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank')
       })
   })
 })
