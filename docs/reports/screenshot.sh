@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-take the screenshots in this folder: a demo month through the real path, then headless Chromium (Debian's
-# package: apt-get install chromium fonts-wqy-microhei) on the pages opened from disk — no network involved.
+# package: apt-get install chromium fonts-noto-cjk) on the pages opened from disk — no network involved.
 # Run from the repository root after `npm run build`.
 set -euo pipefail
 out=$(mktemp -d)
