@@ -7,8 +7,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 node dist/engine/cli/main.js demo --claims 3000 --out "$out/demo" > "$out/demo.txt"
 dir="$out/demo/reports/2026-10-390"
-# the first hospital of the per-hospital table: a settlement unit with the most points
-code=$(awk '$1 ~ /^H[0-9]+$/ { print $1; exit }' "$out/demo.txt")
+# the first hospital of pool 390's table: the settlement unit with the most points (a county-alliance lead)
+code=$(awk '/pool 390/ { p = 1 } p && $1 ~ /^H[0-9]+$/ { print $1; exit }' "$out/demo.txt")
 shot() {
   chromium --headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
     --disable-component-update --disable-sync --user-data-dir="$out/profile" --hide-scrollbars \

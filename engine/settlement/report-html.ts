@@ -71,7 +71,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}.sub{color:
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:12px;margin-top:12px}
 .chart{background:#fff;border:1px solid #e5e7eb;border-radius:8px;height:320px}
 table{border-collapse:collapse;background:#fff;font-size:13px;width:100%}th,td{border:1px solid #e5e7eb;padding:4px 8px;text-align:right}
-th{background:#f1f5f9}td.l,th.l{text-align:left}tr.sum td{font-weight:bold;background:#f8fafc}
+th{background:#f1f5f9}table.list th,table.list td{white-space:nowrap}table.list td.w{white-space:normal;min-width:14em}td.l,th.l{text-align:left}tr.sum td{font-weight:bold;background:#f8fafc}
 td.neg{color:#b91c1c}td.pos{color:#047857}.code{color:#6b7280;font-size:11px;display:block}
 .status{display:inline-block;padding:1px 8px;border-radius:10px;background:#e0e7ff;font-size:12px}
 `
@@ -106,7 +106,7 @@ const tone = (n: number): '' | 'pos' | 'neg' => (n > 0 ? 'pos' : n < 0 ? 'neg' :
 function groupCell(code: string | null, catalogue: Readonly<Record<string, CatalogueGroup>>): string {
   const c = groupCodeLabel(code)
   const name = code === null ? undefined : catalogue[code]?.name
-  return name === undefined ? `<td class="l">${esc(c)}</td>` : `<td class="l">${esc(name)}<span class="code">${esc(c)}</span></td>`
+  return name === undefined ? `<td class="l w">${esc(c)}</td>` : `<td class="l w">${esc(name)}<span class="code">${esc(c)}</span></td>`
 }
 
 function groupTitle(code: string, catalogue: Readonly<Record<string, CatalogueGroup>>): string {
@@ -151,7 +151,7 @@ DIP 金额、应拨付和预拨付均拨付给牵头医院;下方金额为牵头
   if (r.members.length === 0) return ''
   const rows = r.members.map((m) => `<tr><td class="l">${esc(m.name)}<span class="code">${esc(m.fixmedins_code)}</span></td><td class="l">${m.fixmedins_code === r.fixmedins_code ? '牵头医院' : '成员单位'}</td><td>${m.discharges}</td><td>${num(m.points)}</td></tr>`).join('')
   return `<div class="note">本院为县域医共体牵头医院,统一结算以下 ${r.members.length} 家医疗机构的住院病例 (成员单位的病例在病例明细中注明机构):
-<table style="margin-top:8px"><tr><th class="l">医疗机构</th><th class="l">角色</th><th>出院人次</th><th>分值</th></tr>${rows}</table></div>`
+<table class="list" style="margin-top:8px"><tr><th class="l">医疗机构</th><th class="l">角色</th><th>出院人次</th><th>分值</th></tr>${rows}</table></div>`
 }
 
 /** Every case: group, cost against the group's average, deviation band, flags, points (paid points when approved). */
@@ -166,10 +166,10 @@ function casesTable(r: HospitalFeedback): string {
     const paid = sc?.status === 'approved' ? sc.paid_points : c.points
     costFen += Math.round(c.medfee_sumamt_yuan * 100)
     points1e4 += Math.round(paid * 10_000)
-    return `<tr><td class="l">${esc(c.setl_id)}<span class="code">${esc(c.mdtrt_id)}</span></td>${several ? `<td class="l">${esc(c.fixmedins_code)}</td>` : ''}<td class="l">${esc(c.enddate)}</td>${groupCell(c.dip_group_code, r.group_catalogue)}<td class="l">${esc(kindLabel(c.dip_kind ?? 'ungroupable'))}</td><td>${yuan(c.medfee_sumamt_yuan)}</td><td>${avg === undefined ? '-' : yuan(avg)}</td><td>${avg ? num(c.medfee_sumamt_yuan / avg, 2) : '-'}</td><td class="l">${esc(deviationLabel(c.deviation))}</td><td class="l">${esc(c.flags.map(flagLabel).join('、'))}</td><td>${num(c.points)}</td><td class="l">${sc ? esc(specialCaseLabel(sc.status)) : ''}</td><td>${num(paid)}</td></tr>`
+    return `<tr><td class="l">${esc(c.setl_id)}<span class="code">${esc(c.mdtrt_id)}</span></td>${several ? `<td class="l">${esc(c.fixmedins_code)}</td>` : ''}<td class="l">${esc(c.enddate)}</td>${groupCell(c.dip_group_code, r.group_catalogue)}<td class="l">${esc(kindLabel(c.dip_kind ?? 'ungroupable'))}</td><td>${yuan(c.medfee_sumamt_yuan)}</td><td>${avg === undefined ? '-' : yuan(avg)}</td><td>${avg ? num(c.medfee_sumamt_yuan / avg, 2) : '-'}</td><td class="l">${esc(deviationLabel(c.deviation))}</td><td class="l w">${esc(c.flags.map(flagLabel).join('、'))}</td><td>${num(c.points)}</td><td class="l">${sc ? esc(specialCaseLabel(sc.status)) : ''}</td><td>${num(paid)}</td></tr>`
   })
   const span = several ? 5 : 4
-  return `<table><tr><th class="l">结算号 / 就诊号</th>${several ? '<th class="l">医疗机构</th>' : ''}<th class="l">出院日期</th><th class="l">病种</th><th class="l">类型</th><th>医疗总费用</th><th>组均费用</th><th>费用 ÷ 组均</th><th class="l">偏差</th><th class="l">监测标记</th><th>病例分值</th><th class="l">特例单议</th><th>结算分值</th></tr>
+  return `<table class="list"><tr><th class="l">结算号 / 就诊号</th>${several ? '<th class="l">医疗机构</th>' : ''}<th class="l">出院日期</th><th class="l">病种</th><th class="l">类型</th><th>医疗总费用</th><th>组均费用</th><th>费用 ÷ 组均</th><th class="l">偏差</th><th class="l">监测标记</th><th>病例分值</th><th class="l">特例单议</th><th>结算分值</th></tr>
 ${rows.join('\n')}
 <tr class="sum"><td class="l" colspan="${span}">合计 ${r.cases.length} 例</td><td>${yuan(costFen / 100)}</td><td colspan="5"></td><td class="l"></td><td>${num(points1e4 / 10_000)}</td></tr></table>`
 }
@@ -212,7 +212,8 @@ export function renderHospitalReportHtml(r: HospitalFeedback, opts: HtmlOptions 
       id: 'deviation', title: '费用偏差 (病例数)',
       option: {
         tooltip: { trigger: 'axis' }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
-        xAxis: { type: 'category', data: DEVIATION_BANDS.map((b) => deviationLabel(b)) }, yAxis: { type: 'value' },
+        xAxis: { type: 'category', data: DEVIATION_BANDS.map((b) => deviationLabel(b)), axisLabel: { interval: 0, fontSize: 11 } },
+        yAxis: { type: 'value' },
         series: [{ type: 'bar', data: DEVIATION_BANDS.map((k) => r.deviation_counts[k] ?? 0), itemStyle: { color: '#f59e0b' } }],
       },
     },
@@ -257,11 +258,11 @@ ${s?.adjustment ? kpi('已关闭月份冲正调整', yuan(s.adjustment.dip_amoun
 <div class="cols" style="margin-top:12px">${derivationTable(r)}${termsTable(r)}</div>`
   const details = `
 <h2>病种明细 (${r.groups.length} 个病种)</h2>
-<table><tr><th class="l">病种</th><th class="l">类型</th><th>病例</th><th>分值</th><th>按项目总费用</th><th>DIP 金额</th><th>盈亏 (DIP 金额 − 按项目总费用)</th></tr>
+<table class="list"><tr><th class="l">病种</th><th class="l">类型</th><th>病例</th><th>分值</th><th>按项目总费用</th><th>DIP 金额</th><th>盈亏 (DIP 金额 − 按项目总费用)</th></tr>
 ${r.groups.map((g) => `<tr>${groupCell(g.dip_group_code === '(ungroupable)' ? null : g.dip_group_code, cat)}<td class="l">${esc(kindLabel(g.dip_kind))}</td><td>${g.cases}</td><td>${num(g.points)}</td><td>${yuan(g.medfee_sumamt_yuan)}</td><td>${yuan(g.dip_amount_yuan)}</td><td class="${tone(g.gain_yuan)}">${yuan(g.gain_yuan)}</td></tr>`).join('\n')}
 </table>
 <h2>特例单议 (${r.special_cases.length})</h2>
-${r.special_cases.length === 0 ? '<p>无</p>' : `<table><tr><th class="l">结算号</th><th class="l">病种</th><th>医疗总费用</th><th class="l">状态</th><th>按偏差计分值</th><th>结算分值</th></tr>
+${r.special_cases.length === 0 ? '<p>无</p>' : `<table class="list"><tr><th class="l">结算号</th><th class="l">病种</th><th>医疗总费用</th><th class="l">状态</th><th>按偏差计分值</th><th>结算分值</th></tr>
 ${r.special_cases.map((c) => `<tr><td class="l">${esc(c.setl_id)}</td>${groupCell(c.dip_group_code, cat)}<td>${yuan(c.medfee_sumamt_yuan)}</td><td class="l">${esc(specialCaseLabel(c.status))}</td><td>${num(c.grouped_points)}</td><td>${num(c.paid_points)}</td></tr>`).join('\n')}
 </table>`}
 <h2>监测标记</h2>
@@ -324,7 +325,7 @@ ${kpi('特例单议', String(r.special_cases.length))}
 </div>`
   const details = `
 <h2>结算单位</h2>
-<table><tr><th class="l">机构编码</th><th class="l">名称</th><th class="l">盟市</th><th>级别</th><th>出院</th><th>分值</th><th>DIP 金额</th><th>按项目总费用</th><th>盈亏</th><th>预拨付</th><th>质量保证金</th></tr>
+<table class="list"><tr><th class="l">机构编码</th><th class="l">名称</th><th class="l">盟市</th><th>级别</th><th>出院</th><th>分值</th><th>DIP 金额</th><th>按项目总费用</th><th>盈亏</th><th>预拨付</th><th>质量保证金</th></tr>
 ${r.hospitals.map((h) => `<tr><td class="l">${href ? `<a href="${attr(href(h.fixmedins_code))}">${esc(h.fixmedins_code)}</a>` : esc(h.fixmedins_code)}</td><td class="l">${esc(h.name)}</td><td class="l">${esc(h.city)}</td><td>${esc(levelLabel(h.level))}</td><td>${h.discharges}</td><td>${num(h.points)}</td><td>${yuan(h.dip_amount_yuan)}</td><td>${yuan(h.item_total_yuan)}</td><td class="${tone(h.gain_yuan)}">${yuan(h.gain_yuan)}</td><td>${yuan(h.payout_yuan)}</td><td>${yuan(h.withheld_yuan)}</td></tr>`).join('\n')}
 </table>`
   return page(title, body, charts, details, opts)

@@ -36,7 +36,7 @@ export const kindLabel = of(KIND)
 export const deviationLabel = (band: string | null | undefined): string => of(DEVIATION)(band ?? 'normal')
 export const flagLabel = of(FLAG)
 export const specialCaseLabel = of(SPECIAL)
-export const ratioSourceLabel = (s: string | null | undefined): string => (s == null ? '运行结果未注明来源' : of(RATIO_SOURCE)(s))
+export const ratioSourceLabel = (s: string | null | undefined): string => (s == null ? '来源未注明' : of(RATIO_SOURCE)(s))
 export const DEVIATION_BANDS = ['normal', 'low', 'high', 'review'] as const
 
 export function poolLabel(pool: string): string {

@@ -227,6 +227,7 @@ describe.skipIf(!HAVE_CHROMIUM)('month-end pages in headless Chromium', () => {
       expect(note).toContain('本院为县域医共体成员单位')
       expect(note).toContain(`并入医共体牵头医院 ${tables.hospitals.get(lead)?.name} (${lead}) 统一结算`)
       expect((await page.locator('body').innerText()).match(RAW_CODES)).toBeNull()
+      await page.screenshot({ path: join(process.env.DIPSETTLE_SCREENSHOTS ?? dir, 'member-feedback-served.png') })
     } finally {
       await ctx.close()
     }
