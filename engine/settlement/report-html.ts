@@ -186,7 +186,7 @@ export function renderHospitalReportHtml(r: HospitalFeedback, opts: HtmlOptions 
       id: 'groups', title: '病种分值 (前 15 个病种)',
       option: {
         tooltip: { trigger: 'axis' }, grid: { left: 200, right: 20, top: 40, bottom: 30 },
-        xAxis: { type: 'value' }, yAxis: { type: 'category', inverse: true, data: labels },
+        xAxis: { type: 'value' }, yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { interval: 0, fontSize: 11 } },
         series: [{ type: 'bar', name: '分值', data: top.map((g) => g.points), itemStyle: { color: '#2563eb' } }],
       },
     },
@@ -194,7 +194,7 @@ export function renderHospitalReportHtml(r: HospitalFeedback, opts: HtmlOptions 
       id: 'gain', title: 'DIP 金额与按项目总费用 (前 15 个病种, 元)',
       option: {
         tooltip: { trigger: 'axis' }, legend: { top: 28 }, grid: { left: 200, right: 20, top: 60, bottom: 30 },
-        xAxis: { type: 'value' }, yAxis: { type: 'category', inverse: true, data: labels },
+        xAxis: { type: 'value' }, yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { interval: 0, fontSize: 11 } },
         series: [
           { type: 'bar', name: 'DIP 金额', data: top.map((g) => g.dip_amount_yuan), itemStyle: { color: '#2563eb' } },
           { type: 'bar', name: '按项目总费用', data: top.map((g) => g.medfee_sumamt_yuan), itemStyle: { color: '#9ca3af' } },

@@ -12,6 +12,8 @@ const ROUTES: readonly [string, string, string][] = [
   ['POST', '/v1/batches', 'many claims (application/x-ndjson or application/x-msgpack), answers in order'],
   ['POST', '/v1/month-end/:month/:pool', 'admin: run month-end ({"budget_yuan": …, "close": false})'],
   ['GET', '/v1/month-end/:month/:pool/hospitals/:code', 'a hospital\'s feedback report (JSON, or HTML with Accept: text/html)'],
+  ['GET', '/reports/month-end/:month/:pool/hospitals/:code', 'the same report as its page (HTML with charts)'],
+  ['GET', '/assets/echarts.min.js', 'the report pages\' charting script, cached (immutable, ETag)'],
   ['GET', '/healthz', 'liveness'],
   ['GET', '/metrics', 'Prometheus metrics'],
 ]

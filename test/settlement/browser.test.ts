@@ -233,6 +233,23 @@ describe.skipIf(!HAVE_CHROMIUM)('month-end pages in headless Chromium', () => {
     }
   }, 60_000)
 
+  it('the home page opens a report with the token typed in (a blob: page that still loads the script from the server)', async () => {
+    const ctx = await launch(dir)
+    try {
+      const home = await ctx.newPage()
+      await home.goto(`${l.url}/`)
+      await home.fill('#token', leadToken)
+      const [report] = await Promise.all([ctx.waitForEvent('page'), home.locator(`a[data-report][href$="/${pool}/hospitals/${lead}"]`).click()])
+      await report.waitForLoadState()
+      expect(report.url()).toMatch(/^blob:/)
+      const drawn = await chartsDrawn(report)
+      expect(Object.values(drawn).every((px) => px > 2000)).toBe(true)
+      expect(await report.locator('h1').innerText()).toContain(tables.hospitals.get(lead)?.name)
+    } finally {
+      await ctx.close()
+    }
+  }, 60_000)
+
   it('the same check sees boxes when Chromium has no CJK font (the control that makes the glyph check able to fail)', async () => {
     const conf = join(dir, 'no-cjk-fonts.conf')
     writeFileSync(conf, `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
