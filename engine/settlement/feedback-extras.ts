@@ -35,7 +35,7 @@ export interface PointValueDerivation {
 
 /** The hospital's own terms in the points formula (score × coefficient × 中蒙医 bonus × deviation). */
 export interface HospitalTerms {
-  /** The hospital-level DIP coefficient (1 when the policy applies none). */
+  /** The hospital-level DIP coefficient of the hospital reading the report (1 when the policy applies none). */
   readonly hospital_coefficient: number
   readonly tcm_hospital: boolean
   /** The bonus on the policy's 中蒙医优势病种 at a 中蒙医 hospital (1 = none). */
@@ -51,7 +51,10 @@ export interface FeedbackExtras {
   /** Name of the unit the hospital settles under (its alliance lead, or itself). */
   readonly settled_as_name: string
   /** The alliance members a lead settles for (itself included), with what each brought; [] otherwise. */
-  readonly members: readonly { readonly fixmedins_code: string; readonly name: string; readonly discharges: number; readonly points: number }[]
+  readonly members: readonly {
+    readonly fixmedins_code: string; readonly name: string; readonly hospital_coefficient: number; readonly tcm_hospital: boolean
+    readonly discharges: number; readonly points: number
+  }[]
   /** Every group code the report mentions → the catalogue's description of it. */
   readonly group_catalogue: Readonly<Record<string, CatalogueGroup>>
   /** Every discharge of the report, in ledger order (the lists above are capped; this one is not). */
@@ -71,7 +74,7 @@ export function groupName(g: DipGroup, names: CodeNames): string {
 const str = (x: unknown): string | null => (typeof x === 'string' && x !== '' ? x : null)
 
 export function feedbackExtras(
-  tables: Tables, policy: Policy, report: MonthEndReport, settlement: MonthEndHospital | null, unit: string,
+  tables: Tables, policy: Policy, report: MonthEndReport, settlement: MonthEndHospital | null, code: string, unit: string,
   cases: readonly FeedbackCase[], codesOfLiveCases: ReadonlyMap<string, { discharges: number; points1e4: number }>,
 ): FeedbackExtras {
   const names = codeNamesOf(tables)
@@ -86,7 +89,12 @@ export function feedbackExtras(
   // fields the month-end run may carry (ratio_source, payment_due_date): read when present
   const r = report as MonthEndReport & Record<string, unknown>
   const s = (settlement ?? {}) as Record<string, unknown>
-  const hosp = tables.hospitals.get(unit)
+  // the coefficients of the hospital reading the report: a member's cases earn its own, not its lead's
+  const coefficient = (c: string): number => {
+    const h = tables.hospitals.get(c)
+    return policy.dip.hospital_coefficients && h ? h.dipCoefficientMicro / 1e6 : 1
+  }
+  const hosp = tables.hospitals.get(code)
   const lead = settlement?.members ?? []
   return {
     point_value_derivation: {
@@ -96,14 +104,18 @@ export function feedbackExtras(
       closed_at: report.closed_at, payment_due_date: str(s.payment_due_date) ?? str(r.payment_due_date),
     },
     terms: {
-      hospital_coefficient: policy.dip.hospital_coefficients && hosp ? hosp.dipCoefficientMicro / 1e6 : 1,
+      hospital_coefficient: coefficient(code),
       tcm_hospital: hosp?.tcm ?? false, tcm_bonus: hosp?.tcm === true ? policy.dip.tcm_bonus : 1,
       tcm_groups: policy.dip.tcm_groups, primary_groups: policy.dip.primary_groups,
     },
     settled_as_name: tables.hospitals.get(unit)?.name ?? settlement?.name ?? '',
-    members: lead.map((code) => {
-      const m = codesOfLiveCases.get(code) ?? { discharges: 0, points1e4: 0 }
-      return { fixmedins_code: code, name: tables.hospitals.get(code)?.name ?? '', discharges: m.discharges, points: pointsToJson(m.points1e4) }
+    members: lead.map((member) => {
+      const m = codesOfLiveCases.get(member) ?? { discharges: 0, points1e4: 0 }
+      const h = tables.hospitals.get(member)
+      return {
+        fixmedins_code: member, name: h?.name ?? '', hospital_coefficient: coefficient(member), tcm_hospital: h?.tcm ?? false,
+        discharges: m.discharges, points: pointsToJson(m.points1e4),
+      }
     }),
     group_catalogue: catalogue,
     cases,

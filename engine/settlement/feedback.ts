@@ -219,7 +219,7 @@ export function hospitalReport(
     special_cases: report.special_cases.filter((s) => codes.includes(s.fixmedins_code)),
     trend: trendOf(db, context.yearRuns, Number(q.month.slice(0, 4)), q.pool, unit),
     generated_at: (q.now ?? new Date()).toISOString(),
-    ...feedbackExtras(tables, policy, report, settlement, unit, cases.map(toCase), byCode),
+    ...feedbackExtras(tables, policy, report, settlement, q.code, unit, cases.map(toCase), byCode),
   }
 }
 

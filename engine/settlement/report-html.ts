@@ -149,9 +149,9 @@ function allianceNote(r: HospitalFeedback): string {
 DIP 金额、应拨付和预拨付均拨付给牵头医院;下方金额为牵头医院结算单位的合计,病例明细为本院病例。</div>`
   }
   if (r.members.length === 0) return ''
-  const rows = r.members.map((m) => `<tr><td class="l">${esc(m.name)}<span class="code">${esc(m.fixmedins_code)}</span></td><td class="l">${m.fixmedins_code === r.fixmedins_code ? '牵头医院' : '成员单位'}</td><td>${m.discharges}</td><td>${num(m.points)}</td></tr>`).join('')
+  const rows = r.members.map((m) => `<tr><td class="l">${esc(m.name)}<span class="code">${esc(m.fixmedins_code)}</span></td><td class="l">${m.fixmedins_code === r.fixmedins_code ? '牵头医院' : '成员单位'}</td><td>${num(m.hospital_coefficient, 6)}${m.tcm_hospital ? ' (中蒙医)' : ''}</td><td>${m.discharges}</td><td>${num(m.points)}</td></tr>`).join('')
   return `<div class="note">本院为县域医共体牵头医院,统一结算以下 ${r.members.length} 家医疗机构的住院病例 (成员单位的病例在病例明细中注明机构):
-<table class="list" style="margin-top:8px"><tr><th class="l">医疗机构</th><th class="l">角色</th><th>出院人次</th><th>分值</th></tr>${rows}</table></div>`
+<table class="list" style="margin-top:8px"><tr><th class="l">医疗机构</th><th class="l">角色</th><th>医院系数</th><th>出院人次</th><th>分值</th></tr>${rows}</table></div>`
 }
 
 /** Every case: group, cost against the group's average, deviation band, flags, points (paid points when approved). */

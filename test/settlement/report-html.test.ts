@@ -101,8 +101,14 @@ describe('the hospital feedback page', () => {
   })
 
   it('names the alliance lead\'s members, and tells a member in Chinese where its cases are paid', () => {
-    const { report } = month()
+    const { tables, report } = month()
+    // the member's own coefficient (its cases earn it), not its lead's
+    const m = tables.hospitals.get(MEMBER)!
+    ;(tables.hospitals as Map<string, typeof m>).set(MEMBER, { ...m, dipCoefficientMicro: 1_100_000 })
     const lead = report(LEAD)
+    expect(lead.terms.hospital_coefficient).toBe(1)
+    expect(lead.members.map((x) => x.hospital_coefficient)).toEqual([1.1, 1])
+    expect(report(MEMBER).terms.hospital_coefficient).toBe(1.1)
     expect(lead.members.map((m) => [m.fixmedins_code, m.discharges, m.points])).toEqual([[MEMBER, 1, 500], [LEAD, 1, 1500]])
     const leadText = visibleText(renderHospitalReportHtml(lead, { echarts: { src: 'x.js' } }))
     expect(leadText).toContain('本院为县域医共体牵头医院,统一结算以下 2 家医疗机构的住院病例')
