@@ -17,6 +17,8 @@ export interface PoolCliOptions {
   readonly ledgerFile?: string
   readonly dryRun: boolean
   readonly batchSize?: number
+  /** Answers without their per-line detail (`--compact`). */
+  readonly compact?: boolean
 }
 
 /** `--workers` alone means the default (cores − 1, at least 1); `--workers N` that many. Null: not a count. */
@@ -36,7 +38,7 @@ export async function runPoolCli(o: PoolCliOptions): Promise<RunSummary> {
   if (o.policyFile !== undefined) loadPolicyFile(o.policyFile)
   const pool = new AdjudicationPool({
     workers: o.workers, tablesFile, policyFile: o.policyFile ?? null, ledgerFile: o.ledgerFile ?? null,
-    dryRun: o.dryRun, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+    dryRun: o.dryRun, compact: o.compact === true, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
   })
   const progress = progressReporter()
   // SIGINT/SIGTERM: stop reading, let the batches in flight commit, print the answers in order, then exit (drain)

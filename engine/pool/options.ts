@@ -27,6 +27,8 @@ export interface PoolOptions {
    */
   readonly maxPendingLines?: number
   readonly resultFormat?: ResultFormat
+  /** Answers without their per-line detail (lines.ts compactAnswer). Default false. */
+  readonly compact?: boolean
   /** The compiled worker (default: dist/engine/pool/worker.js beside this file, or the built one from source). */
   readonly workerFile?: string
   readonly execArgv?: readonly string[]
@@ -46,6 +48,7 @@ export interface FilledPoolOptions {
   readonly lanes: number
   readonly maxPendingLines: number
   readonly resultFormat: ResultFormat
+  readonly compact: boolean
   readonly workerFile: string
   readonly execArgv: readonly string[]
   readonly fault: FaultSpec | null
@@ -100,6 +103,8 @@ export function fillOptions(o: PoolOptions, defaults: { workerFile: string; exec
   if (maxPendingLines < batchSize) throw new TypeError(`options.maxPendingLines (${maxPendingLines}) must be at least options.batchSize (${batchSize})`)
   const resultFormat = o.resultFormat ?? 'jsonl'
   if (resultFormat !== 'jsonl' && resultFormat !== 'msgpack') throw new TypeError(`options.resultFormat must be 'jsonl' or 'msgpack'; got ${JSON.stringify(resultFormat)}`)
+  if (o.compact !== undefined && typeof o.compact !== 'boolean') throw new TypeError('options.compact must be a boolean')
+  const compact = o.compact ?? false
   const workerFile = o.workerFile === undefined ? defaults.workerFile : existingFile('workerFile', o.workerFile, 'build with `npx tsc -p .` or omit it')
   if (!existsSync(workerFile)) throw new TypeError(`the pool worker ${workerFile} does not exist: build with \`npx tsc -p .\` (or pass options.workerFile)`)
   if (o.execArgv !== undefined && (!Array.isArray(o.execArgv) || !o.execArgv.every((a) => typeof a === 'string'))) {
@@ -107,5 +112,5 @@ export function fillOptions(o: PoolOptions, defaults: { workerFile: string; exec
   }
   const execArgv = o.execArgv ?? defaults.execArgv
   const fault = o.fault === undefined ? defaults.fault : o.fault
-  return { workers, tablesFile, policyFile, ledgerFile, dryRun, recording, batchSize, lanes, maxPendingLines, resultFormat, workerFile, execArgv, fault }
+  return { workers, tablesFile, policyFile, ledgerFile, dryRun, recording, batchSize, lanes, maxPendingLines, resultFormat, compact, workerFile, execArgv, fault }
 }

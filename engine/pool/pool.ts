@@ -30,7 +30,7 @@ export class AdjudicationPool {
     this.buffers = new BatchBuffers(o.batchSize)
     const workerData: WorkerConfig = {
       tablesFile: o.tablesFile, policyFile: o.policyFile, ledgerFile: o.ledgerFile, dryRun: o.dryRun,
-      resultFormat: o.resultFormat, fault: o.fault,
+      resultFormat: o.resultFormat, compact: o.compact, fault: o.fault,
     }
     this.piscina = new Piscina({
       filename: o.workerFile,

@@ -10,6 +10,8 @@ export interface WorkerConfig {
   readonly ledgerFile: string | null
   readonly dryRun: boolean
   readonly resultFormat: ResultFormat
+  /** Answers without their per-line detail (lines.ts compactAnswer; `adjudicate --compact`). */
+  readonly compact: boolean
   /** Test-only fault injection (engine/pool/fault.ts); null in production. */
   readonly fault: FaultSpec | null
 }

@@ -11,7 +11,7 @@ import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
 import { computeClaim, isFault, type SettleEnv } from '../ledger/settle.js'
 import type { AdjudicationResult } from '../result.js'
 import { maybeCrash } from './fault.js'
-import { forEachLine, inLineOrder, parseJsonLine, preAnswer, preAnswerLines } from './lines.js'
+import { compactAnswer, forEachLine, inLineOrder, parseJsonLine, preAnswer, preAnswerLines } from './lines.js'
 import { settleBatchSplit } from './settle-split.js'
 import type { BatchAnswer, BatchTask, WorkerConfig } from './protocol.js'
 
@@ -58,8 +58,8 @@ class AnswerSink {
     if (r.status === 'settled') this.settled++
     else if (r.status === 'computed') this.computed++
     else { this.rejected++; if (isFault(r)) this.faults++ }
-    if (packr !== null) this.objects.push(r)
-    else this.write(JSON.stringify(r))
+    if (packr !== null) this.objects.push(config.compact ? compactAnswer(r) : r)
+    else this.write(JSON.stringify(config.compact ? compactAnswer(r) : r))
   }
 
   private write(line: string): void {

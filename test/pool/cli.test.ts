@@ -31,6 +31,22 @@ describe('dipsettle adjudicate --workers', () => {
     expect(pooled.stderr).toBe('') // stderr is not a TTY here: no progress bar
   })
 
+  it('--compact answers every line as the full answer without its per-line detail, in this thread and on workers', async () => {
+    const input = lines.join('\n') + '\n'
+    const full = await runCli(['adjudicate', '--tables', tablesFile()], input)
+    const inThread = await runCli(['adjudicate', '--tables', tablesFile(), '--compact'], input)
+    const pooled = await runCli(['adjudicate', '--tables', tablesFile(), '--workers', '2', '--compact'], input)
+    expect([full.status, inThread.status, pooled.status]).toEqual([0, 0, 0])
+    expect(pooled.stdout).toBe(inThread.stdout)
+    const fullAnswers = full.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const compact = inThread.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(compact).toHaveLength(500)
+    // the demo month has rejections too: they have no lines and stay as they are
+    expect(fullAnswers.some((a) => a['status'] === 'computed' && Array.isArray(a['lines']))).toBe(true)
+    expect(compact.every((a) => !('lines' in a))).toBe(true)
+    expect(compact).toEqual(fullAnswers.map(({ lines: _lines, ...rest }) => rest))
+  })
+
   it('refuses a worker count that is not a positive integer (exit 2, naming the flag)', async () => {
     for (const bad of ['0', 'two', '1.5']) {
       const r = await runCli(['adjudicate', '--tables', tablesFile(), '--workers', bad], '')
