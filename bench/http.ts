@@ -4,7 +4,9 @@
 // default); it also settles once with the commits on the event loop (`--group-commit immediate`), to show what the
 // writer thread buys; once with claims gathered ~1 ms and dispatched to a 2-worker pool instead of adjudicated inline
 // (bench/pool-dispatch.ts); and once as 2 processes (node:cluster). Each server runs in a worker thread (bench/http-server.ts) and autocannon on the main
-// thread, so the client's work is not counted as the server's. Run alone: `node dist/bench/http.js [--quick]` (last stdout line: one JSON object).
+// thread, so the client's work is not counted as the server's. The durable floor (bench/http-floor.ts: parse, append
+// durably in one group commit per event-loop turn, answer as many bytes as a settlement) runs on the same claims and
+// load: `http_settle_vs_floor` is the share of the least a durable settlement can cost that dipsettle reaches. Run alone: `node dist/bench/http.js [--quick]` (last stdout line: one JSON object).
 import autocannon from 'autocannon'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,6 +29,12 @@ export interface HttpBenchResult {
   readonly http_settle_p99_ms: number
   readonly http_echo_rps: number
   readonly http_settle_vs_echo: number
+  /** The durable floor (bench/http-floor.ts) on the same claims and load, and settle rps ÷ floor rps. */
+  readonly http_floor_rps: number
+  readonly http_floor_p99_ms: number
+  readonly http_settle_vs_floor: number
+  /** The size of one settlement answer to these claims: the floor answers as many bytes. */
+  readonly http_answer_bytes: number
   /** The same load with commits on the event loop (group commit per event-loop turn, `--group-commit immediate`). */
   readonly http_settle_rps_event_loop_commit: number
   readonly http_settle_p99_ms_event_loop_commit: number
@@ -102,7 +110,7 @@ async function startServer(job: HttpServerJob): Promise<{ port: number; tokens: 
 }
 
 async function settleRun(tablesFile: string, p: Prepared, dir: string, mode: GroupCommitMode,
-  o: { durationS: number; connections: number; poolDispatchWorkers?: number; adjudicatorThreads?: number }) {
+  o: { durationS: number; connections: number; poolDispatchWorkers?: number; adjudicatorThreads?: number; probe?: { answerBytes: number } }) {
   const name = o.poolDispatchWorkers !== undefined ? `pool-${o.poolDispatchWorkers}`
     : o.adjudicatorThreads !== undefined ? `adj-${o.adjudicatorThreads}` : String(mode)
   const server = await startServer({
@@ -112,6 +120,13 @@ async function settleRun(tablesFile: string, p: Prepared, dir: string, mode: Gro
   })
   const next = requestFactory(p, server.tokens)
   try {
+    if (o.probe !== undefined) {
+      // one real settlement first: its answer's size is the floor's answer size (a request of the same load)
+      const r = next()
+      const res = await fetch(`http://127.0.0.1:${server.port}/v1/settlements`, { method: 'POST', body: r.body, headers: r.headers })
+      if (res.status !== 200) throw new Error(`http bench: probe settlement answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
+      o.probe.answerBytes = (await res.arrayBuffer()).byteLength
+    }
     return await autocannon({
       url: `http://127.0.0.1:${server.port}/v1/settlements`, connections: o.connections, duration: o.durationS,
       requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...next() }) }],
@@ -164,6 +179,20 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** The durable floor on the same claims: the body as sent to the settlement route (msgid and visit fresh per request). */
+async function floorRun(p: Prepared, dir: string, answerBytes: number, o: { durationS: number; connections: number }) {
+  const server = await startServer({ kind: 'floor', file: join(dir, 'floor.sqlite'), answerBytes })
+  const next = requestFactory(p, {})
+  try {
+    return await autocannon({
+      url: `http://127.0.0.1:${server.port}/floor`, connections: o.connections, duration: o.durationS,
+      requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...next() }) }],
+    })
+  } finally {
+    await server.stop()
+  }
+}
+
 async function echoRun(body: string, o: { durationS: number; connections: number }) {
   const server = await startServer({ kind: 'echo' })
   try {
@@ -192,7 +221,9 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-bench-http-'))
   try {
     const o = { durationS, connections }
-    const settle = await settleRun(tablesFile, p, dir, 'thread', o)
+    const probe = { answerBytes: 0 }
+    const settle = await settleRun(tablesFile, p, dir, 'thread', { ...o, probe })
+    const floor = await floorRun(p, dir, probe.answerBytes, o)
     const light = await settleRun(tablesFile, p, dir, 'thread', { ...o, connections: 4 })
     const loop = await settleRun(tablesFile, p, dir, 'immediate', o)
     const pooled = await settleRun(tablesFile, p, dir, 'immediate', { ...o, poolDispatchWorkers: 2 })
@@ -206,6 +237,10 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
       http_settle_p99_ms: settle.latency.p99,
       http_echo_rps: r2(echo.requests.average),
       http_settle_vs_echo: r2(settle.requests.average / echo.requests.average),
+      http_floor_rps: r2(floor.requests.average),
+      http_floor_p99_ms: floor.latency.p99,
+      http_settle_vs_floor: r2(settle.requests.average / floor.requests.average),
+      http_answer_bytes: probe.answerBytes,
       http_settle_rps_event_loop_commit: r2(loop.requests.average),
       http_settle_p99_ms_event_loop_commit: loop.latency.p99,
       http_writer_thread_gain: r2(settle.requests.average / loop.requests.average),
@@ -217,7 +252,7 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
       http_adjudicator_threads_vs_inline: r2(threads.requests.average / settle.requests.average),
       http_claim_bytes: Buffer.byteLength(sample),
       http_settle_non2xx: settle.non2xx + settle.errors + loop.non2xx + loop.errors + pooled.non2xx + pooled.errors
-        + threads.non2xx + threads.errors + light.non2xx + light.errors,
+        + threads.non2xx + threads.errors + light.non2xx + light.errors + floor.non2xx + floor.errors,
       http_settle_rps_2proc: r2(cluster2.requests.average),
       http_settle_p99_ms_2proc: cluster2.latency.p99,
       http_settle_2proc_vs_1proc: r2(cluster2.requests.average / settle.requests.average),
