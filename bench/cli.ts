@@ -21,6 +21,13 @@ export interface CliBenchResult {
   readonly cli_compact_scaling_2w_vs_1w: number
   readonly cli_compact_claims_per_s_1w: number
   readonly cli_compact_claims_per_s_2w: number
+  /**
+   * The fixed cost of a run, both sides paying it once: the same command on an empty input (process start, every
+   * module, workers loading the tables), best of the repeats; and the scaling of what is left, (2w − start) ÷ …
+   */
+  readonly cli_startup_s_1w: number
+  readonly cli_startup_s_2w: number
+  readonly cli_scaling_after_startup_2w_vs_1w: number
   readonly cli_claims: number
   readonly cli_input_mb: number
   readonly cli_output_mb: number
@@ -72,9 +79,18 @@ export async function runCliBench(opts: { claims?: number; quick?: boolean; tabl
     const inFile = join(dir, 'in.jsonl')
     const inBytes = writeClaimsFile(inFile, tablesFile, claims)
     const outFile = join(dir, 'out.jsonl')
+    const emptyFile = join(dir, 'empty.jsonl')
+    writeFileSync(emptyFile, '')
     const runs: Record<string, number[]> = { full: [], compact: [] }
     const best = { full: [Infinity, Infinity], compact: [Infinity, Infinity] }
     const outMb = { full: 0, compact: 0 }
+    const startup = [Infinity, Infinity]
+    for (let r = 0; r < reps; r++) {
+      for (const [i, workers] of [1, 2].entries()) {
+        const s = await runCli(['--tables', tablesFile, '--workers', String(workers)], emptyFile, outFile)
+        startup[i] = Math.min(startup[i] as number, s)
+      }
+    }
     for (const mode of ['full', 'compact'] as const) {
       const extra = mode === 'compact' ? ['--compact'] : []
       for (let r = 0; r < reps; r++) {
@@ -94,6 +110,9 @@ export async function runCliBench(opts: { claims?: number; quick?: boolean; tabl
       cli_compact_scaling_2w_vs_1w: r2((best.compact[0] as number) / (best.compact[1] as number)),
       cli_compact_claims_per_s_1w: rate(best.compact[0] as number),
       cli_compact_claims_per_s_2w: rate(best.compact[1] as number),
+      cli_startup_s_1w: r2(startup[0] as number),
+      cli_startup_s_2w: r2(startup[1] as number),
+      cli_scaling_after_startup_2w_vs_1w: r2(((best.full[0] as number) - (startup[0] as number)) / ((best.full[1] as number) - (startup[1] as number))),
       cli_claims: claims,
       cli_input_mb: Math.round(inBytes / 1e5) / 10,
       cli_output_mb: Math.round(outMb.full * 10) / 10,
