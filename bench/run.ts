@@ -89,7 +89,7 @@ export const MODULES: readonly ModuleSpec[] = [
     call: async (f, quick) => (await (f as Fn)({ quick })) as Figures,
   },
   {
-    name: 'http', file: 'http', fn: 'benchHttp', repeats: { full: 3, quick: 1 }, timeoutS: { full: 900, quick: 120 },
+    name: 'http', file: 'http', fn: 'benchHttp', repeats: { full: 3, quick: 1 }, timeoutS: { full: 900, quick: 150 },
     call: async (f, quick) => (await (f as Fn)({ quick })) as Figures,
   },
 ]
