@@ -45,7 +45,8 @@ export function buildFloorApp(o: FloorOptions): { app: FastifyInstance; close: (
     try {
       done(null, { bytes: body, json: JSON.parse((body as Buffer).toString('utf8')) as unknown })
     } catch (e) {
-      done(e as Error, undefined)
+      // a body that is not JSON is the client's error, as on the settlement route
+      done(Object.assign(e as Error, { statusCode: 400 }), undefined)
     }
   })
   app.post('/floor', async (req, reply) => {
