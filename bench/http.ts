@@ -3,7 +3,9 @@
 // that only parses and echoes the same body, in one run. The service commits through its ledger writer thread (its
 // one real-time path); also under 4 connections, and as 2 processes (node:cluster). Each server runs in a worker
 // thread (bench/http-server.ts) and autocannon on the main
-// thread, so the client's work is not counted as the server's. Run alone: `node dist/bench/http.js [--quick]` (last stdout line: one JSON object).
+// thread, so the client's work is not counted as the server's. The durable floor (bench/http-floor.ts: parse, append
+// durably in one group commit per event-loop turn, answer as many bytes as a settlement) runs on the same claims and
+// load: `http_settle_vs_floor` is the share of the least a durable settlement can cost that dipsettle reaches. Run alone: `node dist/bench/http.js [--quick]` (last stdout line: one JSON object).
 import autocannon from 'autocannon'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -25,6 +27,12 @@ export interface HttpBenchResult {
   readonly http_settle_p99_ms: number
   readonly http_echo_rps: number
   readonly http_settle_vs_echo: number
+  /** The durable floor (bench/http-floor.ts) on the same claims and load, and settle rps ÷ floor rps. */
+  readonly http_floor_rps: number
+  readonly http_floor_p99_ms: number
+  readonly http_settle_vs_floor: number
+  /** The size of one settlement answer to these claims: the floor answers as many bytes. */
+  readonly http_answer_bytes: number
   readonly http_claim_bytes: number
   readonly http_settle_non2xx: number
   /** `dipsettle serve --workers 2` (node:cluster) on the same load: one process per core, one ledger file. */
@@ -84,12 +92,19 @@ async function startServer(job: HttpServerJob): Promise<{ port: number; tokens: 
 }
 
 async function settleRun(tablesFile: string, p: Prepared, dir: string, name: string,
-  o: { durationS: number; connections: number }) {
+  o: { durationS: number; connections: number; probe?: { answerBytes: number } }) {
   const server = await startServer({
     kind: 'settle', tablesFile, ledgerFile: join(dir, `ledger-${name}-c${o.connections}.sqlite`), hospitals: p.hospitals,
   })
   const next = requestFactory(p, server.tokens)
   try {
+    if (o.probe !== undefined) {
+      // one real settlement first: its answer's size is the floor's answer size (a request of the same load)
+      const r = next()
+      const res = await fetch(`http://127.0.0.1:${server.port}/v1/settlements`, { method: 'POST', body: r.body, headers: r.headers })
+      if (res.status !== 200) throw new Error(`http bench: probe settlement answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
+      o.probe.answerBytes = (await res.arrayBuffer()).byteLength
+    }
     return await autocannon({
       url: `http://127.0.0.1:${server.port}/v1/settlements`, connections: o.connections, duration: o.durationS,
       requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...next() }) }],
@@ -142,6 +157,20 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** The durable floor on the same claims: the body as sent to the settlement route (msgid and visit fresh per request). */
+async function floorRun(p: Prepared, dir: string, answerBytes: number, o: { durationS: number; connections: number }) {
+  const server = await startServer({ kind: 'floor', file: join(dir, 'floor.sqlite'), answerBytes })
+  const next = requestFactory(p, {})
+  try {
+    return await autocannon({
+      url: `http://127.0.0.1:${server.port}/floor`, connections: o.connections, duration: o.durationS,
+      requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...next() }) }],
+    })
+  } finally {
+    await server.stop()
+  }
+}
+
 async function echoRun(body: string, o: { durationS: number; connections: number }) {
   const server = await startServer({ kind: 'echo' })
   try {
@@ -170,7 +199,9 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-bench-http-'))
   try {
     const o = { durationS, connections }
-    const settle = await settleRun(tablesFile, p, dir, 'thread', o)
+    const probe = { answerBytes: 0 }
+    const settle = await settleRun(tablesFile, p, dir, 'thread', { ...o, probe })
+    const floor = await floorRun(p, dir, probe.answerBytes, o)
     const light = await settleRun(tablesFile, p, dir, 'thread', { ...o, connections: 4 })
     const cluster2 = await clusterSettleRun(tablesFile, p, dir, 2, o)
     const sample = requestFactory(p, {})().body
@@ -181,8 +212,12 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
       http_settle_p99_ms: settle.latency.p99,
       http_echo_rps: r2(echo.requests.average),
       http_settle_vs_echo: r2(settle.requests.average / echo.requests.average),
+      http_floor_rps: r2(floor.requests.average),
+      http_floor_p99_ms: floor.latency.p99,
+      http_settle_vs_floor: r2(settle.requests.average / floor.requests.average),
+      http_answer_bytes: probe.answerBytes,
       http_claim_bytes: Buffer.byteLength(sample),
-      http_settle_non2xx: settle.non2xx + settle.errors + light.non2xx + light.errors,
+      http_settle_non2xx: settle.non2xx + settle.errors + light.non2xx + light.errors + floor.non2xx + floor.errors,
       http_settle_rps_2proc: r2(cluster2.requests.average),
       http_settle_p99_ms_2proc: cluster2.latency.p99,
       http_settle_2proc_vs_1proc: r2(cluster2.requests.average / settle.requests.average),

@@ -26,6 +26,8 @@ export interface PoolOptions {
    * Default: 4 × lanes × batchSize, ≥ 2048.
    */
   readonly maxPendingLines?: number
+  /** Answers without their per-line detail (lines.ts compactAnswer). Default false. */
+  readonly compact?: boolean
   /** The compiled worker (default: dist/engine/pool/worker.js beside this file, or the built one from source). */
   readonly workerFile?: string
   readonly execArgv?: readonly string[]
@@ -44,6 +46,7 @@ export interface FilledPoolOptions {
   readonly batchSize: number
   readonly lanes: number
   readonly maxPendingLines: number
+  readonly compact: boolean
   readonly workerFile: string
   readonly execArgv: readonly string[]
   readonly testHook: PoolTestHook | null
@@ -96,6 +99,8 @@ export function fillOptions(o: PoolOptions, defaults: { workerFile: string; exec
     ? Math.max(2048, 4 * lanes * batchSize)
     : positiveInt('maxPendingLines', o.maxPendingLines, 100_000_000)
   if (maxPendingLines < batchSize) throw new TypeError(`options.maxPendingLines (${maxPendingLines}) must be at least options.batchSize (${batchSize})`)
+  if (o.compact !== undefined && typeof o.compact !== 'boolean') throw new TypeError('options.compact must be a boolean')
+  const compact = o.compact ?? false
   const workerFile = o.workerFile === undefined ? defaults.workerFile : existingFile('workerFile', o.workerFile, 'build with `npx tsc -p .` or omit it')
   if (!existsSync(workerFile)) throw new TypeError(`the pool worker ${workerFile} does not exist: build with \`npx tsc -p .\` (or pass options.workerFile)`)
   if (o.execArgv !== undefined && (!Array.isArray(o.execArgv) || !o.execArgv.every((a) => typeof a === 'string'))) {
@@ -103,5 +108,5 @@ export function fillOptions(o: PoolOptions, defaults: { workerFile: string; exec
   }
   const execArgv = o.execArgv ?? defaults.execArgv
   const testHook = o.testHook === undefined ? defaults.testHook : o.testHook
-  return { workers, tablesFile, policyFile, ledgerFile, dryRun, recording, batchSize, lanes, maxPendingLines, workerFile, execArgv, testHook }
+  return { workers, tablesFile, policyFile, ledgerFile, dryRun, recording, batchSize, lanes, maxPendingLines, compact, workerFile, execArgv, testHook }
 }

@@ -29,7 +29,7 @@ export class AdjudicationPool {
     this.buffers = new BatchBuffers(o.batchSize)
     const workerData: WorkerConfig = {
       tablesFile: o.tablesFile, policyFile: o.policyFile, ledgerFile: o.ledgerFile, dryRun: o.dryRun,
-      testHook: o.testHook,
+      compact: o.compact, testHook: o.testHook,
     }
     this.piscina = new Piscina({
       filename: o.workerFile,

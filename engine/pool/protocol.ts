@@ -10,6 +10,8 @@ export interface WorkerConfig {
   /** With a ledger, each batch is adjudicated against it and recorded in one transaction (unless dryRun). */
   readonly ledgerFile: string | null
   readonly dryRun: boolean
+  /** Answers without their per-line detail (lines.ts compactAnswer; `adjudicate --compact`). */
+  readonly compact: boolean
   /** Test-only fault injection (PoolTestHook); null in production. */
   readonly testHook: PoolTestHook | null
 }

@@ -11,7 +11,7 @@ import { computeClaim, isFault, settleBodies, type SettleEnv } from '../ledger/s
 import { bodyHash } from '../ledger/hash.js'
 import { isObject } from '../claim.js'
 import type { AdjudicationResult } from '../result.js'
-import { forEachLine, inLineOrder, parseJsonLine, preAnswer, preAnswerLines } from './lines.js'
+import { compactAnswer, forEachLine, inLineOrder, parseJsonLine, preAnswer, preAnswerLines } from './lines.js'
 import type { BatchAnswer, BatchTask, PoolHooks, WorkerConfig } from './protocol.js'
 
 const config = workerData as WorkerConfig
@@ -63,7 +63,7 @@ class AnswerSink {
     if (r.status === 'settled') this.settled++
     else if (r.status === 'computed') this.computed++
     else { this.rejected++; if (isFault(r)) this.faults++ }
-    this.write(JSON.stringify(r))
+    this.write(JSON.stringify(config.compact ? compactAnswer(r) : r))
   }
 
   private write(line: string): void {
