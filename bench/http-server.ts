@@ -36,7 +36,7 @@ async function main(job: HttpServerJob): Promise<void> {
   const ledger = openLedger(job.ledgerFile)
   const store = new CredentialStore(ledger.db)
   const tokens: Record<string, string> = {}
-  for (const code of job.hospitals) tokens[code] = store.add({ hospital: code }).token
+  for (const code of job.hospitals) tokens[code] = (await store.add({ hospital: code })).token
   const committer = job.poolDispatchWorkers !== undefined
     ? await startPoolDispatch({ workers: job.poolDispatchWorkers, tablesFile: job.tablesFile, ledgerFile: job.ledgerFile })
     : undefined

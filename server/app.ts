@@ -16,6 +16,8 @@ import type { ServerDeps } from './deps.js'
 import type { MonthEndPort, SettleEnv, SettlementEngine } from './engine-port.js'
 import { HttpError, fromAjvError } from './errors.js'
 import { monthEndPort } from './month-end-port.js'
+import { sqliteReports } from '../engine/ledger/sqlite/reports.js'
+import { specialCaseRoutes } from './routes/special-cases.js'
 import { GroupCommitter, type ClaimCommitter, type GroupCommitMode } from './group-commit.js'
 import { WriterCommitter } from './writer-commit.js'
 import { clusterMetricsClient } from './cluster-metrics.js'
@@ -94,7 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const credentials = opts.credentials ?? (db ? new CredentialStore(db) : undefined)
   if (credentials === undefined) throw new TypeError('buildApp: pass `credentials`, or a ledger with a `db` (SqliteLedger)')
   const engine = opts.engine ?? defaultEngine
-  const monthEnd = opts.monthEnd ?? (db ? monthEndPort(db, opts.tables, opts.policy) : undefined)
+  const monthEnd = opts.monthEnd ?? (db ? monthEndPort(sqliteReports(db), opts.tables, opts.policy) : undefined)
   const env: SettleEnv = { tables: opts.tables, policy: opts.policy, ledger: opts.ledger }
   const metrics = new ServiceMetrics(opts.processMetrics ?? false)
   const { committer, writer } = await makeCommitter(opts, engine, env, metrics)
@@ -169,6 +171,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(personRoutes, { deps })
   await app.register(batchRoutes, { deps })
   await app.register(monthEndRoutes, { deps })
+  await app.register(specialCaseRoutes, { deps })
   return app
 }
 

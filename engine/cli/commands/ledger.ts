@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { openLedger } from '../../ledger/sqlite.js'
 import { formatDifference } from '../../ledger/verify.js'
+import { sqliteReports } from '../../ledger/sqlite/reports.js'
 import { usageError } from '../usage.js'
 
 export function register(program: Command): void {
@@ -12,7 +13,7 @@ export function register(program: Command): void {
     .description('recompute every accumulator from the settlements; exit 1 naming each difference')
     .requiredOption('--ledger <file>', 'the ledger to check')
     .option('--tables <file>', 'accepted for symmetry; the check needs only the ledger')
-    .action((opts: { ledger: string }) => {
+    .action(async (opts: { ledger: string }) => {
       if (!existsSync(opts.ledger)) usageError(`ledger ${opts.ledger} does not exist`)
       const l = openLedger(opts.ledger, { readonly: true })
       try {
@@ -23,9 +24,8 @@ export function register(program: Command): void {
           process.exitCode = 1
           return
         }
-        const n = l.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get() as number
-        const py = l.db.prepare('SELECT COUNT(*) FROM accumulators').pluck().get() as number
-        process.stdout.write(`ok: ${n} settlement rows, ${py} person-years agree\n`)
+        const counts = await sqliteReports(l.db).ledgerCounts()
+        process.stdout.write(`ok: ${counts.settlements} settlement rows, ${counts.personYears} person-years agree\n`)
       } finally {
         l.close()
       }

@@ -54,7 +54,7 @@ export function register(program: Command): void {
       if (adjudicators > 0 && groupCommit !== 'thread') usageError('serve: --adjudicators needs --group-commit thread')
       let cfg: ServeConfig
       if (opts.tables === undefined && opts.ledger === undefined) {
-        const demo = prepareDemo()
+        const demo = await prepareDemo()
         cfg = { tablesFile: demo.tablesFile, ledgerFile: demo.ledgerFile, policyFile: opts.policy, port, host: opts.host,
           workers, batchWorkers, groupCommit, adjudicators, banner: (url) => demoBanner(demo, url) }
       } else {
