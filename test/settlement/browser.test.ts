@@ -25,7 +25,7 @@ function renderedDom(file: string, profileDir: string): string {
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('month-end pages in headless Chromium', () => {
-  it('draw their charts from the echarts copy beside them, with no network', () => {
+  it('draw their charts from the echarts copy beside them, with no network', async () => {
     const tables = loadDemoTables()
     const dir = mkdtempSync(join(tmpdir(), 'dipsettle-browser-'))
     try {
@@ -33,9 +33,9 @@ describe.skipIf(!existsSync(CHROMIUM))('month-end pages in headless Chromium', (
       const claims = [...generateDemoClaims(tables, { count: 600, seed: 5, month: '2026-10' })]
       const results = processBatch(claims, { tables, policy: tables.policy, ledger })
       expect(results.every((r) => r.status === 'settled')).toBe(true)
-      const run = settleMonth(ledger, tables, tables.policy, { month: '2026-10', pool: '390', budgetFen: 50_000_000_00, close: false })
+      const run = await settleMonth(ledger, tables, tables.policy, { month: '2026-10', pool: '390', budgetFen: 50_000_000_00, close: false })
       expect(run.status).toBe('ok')
-      const w = writeMonthReports(ledger, tables, tables.policy, { month: '2026-10', pool: '390', dir: join(dir, 'reports') })
+      const w = await writeMonthReports(ledger, tables, tables.policy, { month: '2026-10', pool: '390', dir: join(dir, 'reports') })
       if (!w) throw new Error('no reports written')
       ledger.close()
       const overview = renderedDom(w.overview, join(dir, 'profile'))
