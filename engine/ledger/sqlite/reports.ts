@@ -13,10 +13,14 @@ import { REPORTS_SCHEMA_SQL } from './reports-schema.js'
 const MONTH_ROWS = 's.month = ? AND s.insutype = ? AND s.inpatient = 1 AND s.seq <= ?'
 /** A live settlement as of a seq: no reversal of it up to that seq. */
 const LIVE_UPTO = `s.kind = 'settlement' AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id AND r.seq <= ?)`
-/** Episodes of the month with a stay merged into them (a stay whose episode_id is another stay's mdtrt_id). */
-const MERGED_EPISODES = `(s.psn_no, s.episode_id) IN (SELECT f.psn_no, f.episode_id FROM settlements f
+/**
+ * Episodes of the month with a stay merged into them (a stay whose episode_id is another stay's mdtrt_id): found on
+ * the partial index of merged stays (few), then their persons' rows by the person index — never a second scan of the
+ * month.
+ */
+const MERGED_EPISODES = `(SELECT DISTINCT f.psn_no, f.episode_id FROM settlements f
   WHERE f.month = ? AND f.insutype = ? AND f.inpatient = 1 AND f.seq <= ? AND f.kind = 'settlement'
-    AND f.episode_id IS NOT NULL AND f.episode_id <> f.mdtrt_id)`
+    AND f.episode_id <> f.mdtrt_id) e`
 
 function dipOf(resultJson: string | null): DipResult | null {
   if (resultJson === null) return null
@@ -77,7 +81,8 @@ export class SqliteReports implements ReportsPort {
              s.mdtrt_id AS mdtrtId, s.episode_id AS episodeId, s.begn_day AS begnDay, s.end_day AS endDay,
              COALESCE(s.dip_points_1e4, 0) AS points1e4, s.medfee_sumamt_fen AS medfeeFen, s.hifp_pay_fen AS hifpFen,
              s.result_json AS resultJson
-        FROM settlements s WHERE ${MONTH_ROWS} AND ${MERGED_EPISODES}
+        FROM ${MERGED_EPISODES} JOIN settlements s ON s.psn_no = e.psn_no AND s.episode_id = e.episode_id
+       WHERE ${MONTH_ROWS}
        ORDER BY s.seq`).all(month, pool, uptoSeq, month, pool, uptoSeq) as (Omit<EpisodeRow, 'dip'> & { resultJson: string | null })[]
     return rows.map(({ resultJson, ...r }) => ({ ...r, dip: r.kind === 'settlement' ? dipOf(resultJson) : null }))
   }
