@@ -254,6 +254,12 @@ export interface RegionOverview {
   readonly point_value_yuan: number
   readonly total_points: number
   readonly dip_total_yuan: number
+  /** How the point value was derived (SPEC §6): budget ÷ ratio (actual or the policy's) ÷ total points. */
+  readonly budget_yuan: number
+  readonly reimbursement_ratio: number
+  readonly ratio_source: 'actual' | 'policy'
+  readonly payment_due_date: string | null
+  readonly episodes: number
   readonly discharges: number
   readonly hospitals: readonly {
     readonly fixmedins_code: string; readonly name: string; readonly city: string; readonly level: number | null
@@ -288,7 +294,9 @@ export async function regionOverview(ledger: LedgerDb, tables: Tables, q: { mont
   }
   return {
     kind: 'region_overview', month: q.month, pool: q.pool, status: run.status, point_value_yuan: report.point_value_yuan,
-    total_points: report.total_points, dip_total_yuan: report.dip_total_yuan, discharges: report.discharges, hospitals,
+    total_points: report.total_points, dip_total_yuan: report.dip_total_yuan, budget_yuan: report.budget_yuan,
+    reimbursement_ratio: report.reimbursement_ratio, ratio_source: report.ratio_source ?? 'policy',
+    payment_due_date: report.payment_due_date ?? null, episodes: report.episodes ?? 0, discharges: report.discharges, hospitals,
     cities: [...cities].map(([city, c]) => ({ city, points: pointsToJson(c.points), dip_amount_yuan: fenToYuan(c.dip), gain_yuan: fenToYuan(c.gain) }))
       .sort((a, b) => b.points - a.points),
     trend: (await port.runsOfYear(Number(q.month.slice(0, 4)), q.pool)).map((r) => ({

@@ -91,3 +91,19 @@ describe('payment due date (SPEC §6, seed 001: 20 working days)', () => {
     expect(closed.hospitals.map((h) => h.payment_due_date)).toEqual(['2026-10-30', '2026-10-30'])
   })
 })
+
+describe('policy keys of month-end (additive)', () => {
+  it('the calendar, the due term, the quota minimum and episode_points are validated naming the path', async () => {
+    const { validatePolicy } = await import('../../engine/policy/validate.js')
+    const { POLICY_DOC } = await import('./fixtures.js')
+    const with_ = (patch: (d: Record<string, any>) => void) => { const d = structuredClone(POLICY_DOC) as Record<string, any>; patch(d); return validatePolicy(d) }
+    expect(with_((d) => { d.calendar = { holidays: ['2026-13-01'], working_weekend_days: [] } }))
+      .toMatchObject({ ok: false, problems: [{ path: 'calendar.holidays.0' }] })
+    expect(with_((d) => { d.month_end.payment_due_working_days = 2.5 })).toMatchObject({ ok: false, problems: [{ path: 'month_end.payment_due_working_days' }] })
+    expect(with_((d) => { d.alliance.episode_points = 'by_days' })).toMatchObject({ ok: false })
+    expect(with_((d) => { d.dip.review_quota_min = -1 })).toMatchObject({ ok: false, problems: [{ path: 'dip.review_quota_min' }] })
+    // absent: the quota minimum defaults to 1 and episodes split by cost
+    const plain = with_(() => {})
+    expect(plain.ok && [plain.policy.dip.review_quota_min, plain.policy.alliance.episode_points]).toEqual([1, 'split_by_cost'])
+  })
+})
