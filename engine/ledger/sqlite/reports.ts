@@ -34,11 +34,15 @@ function dipOf(resultJson: string | null): DipResult | null {
 
 /** A per-process guard per (file, month, pool): runs queue behind each other (the file's own guard is saveRun). */
 const runQueues = new Map<string, Promise<unknown>>()
+let memoryDbs = 0
 
 export class SqliteReports implements ReportsPort {
   private readonly statements = new Map<string, Statement>()
+  /** Handles on one file share a guard; each in-memory database is its own. */
+  private readonly guardKey: string
 
   constructor(private readonly db: Database) {
+    this.guardKey = db.memory ? `:memory:${++memoryDbs}` : db.name
     if (!db.readonly) db.exec(REPORTS_SCHEMA_SQL)
   }
 
@@ -186,7 +190,7 @@ export class SqliteReports implements ReportsPort {
   }
 
   async exclusiveRun<T>(month: string, pool: Pool, fn: () => Promise<T>): Promise<T> {
-    const key = `${this.db.name}\u0000${month}\u0000${pool}`
+    const key = `${this.guardKey}\u0000${month}\u0000${pool}`
     const before = runQueues.get(key) ?? Promise.resolve()
     const mine = before.then(fn, fn)
     const tail = mine.catch(() => undefined)
