@@ -13,7 +13,7 @@ afterEach(async () => { await w?.close(); w = undefined })
 /** A world whose month-end is the real one over the world's own ledger file (bound once the world exists). */
 async function world(): Promise<World> {
   const policy = demoPolicy()
-  let real: MonthEndPort | undefined
+  let real: MonthEndPort | undefined = undefined
   const port = (): MonthEndPort => real as MonthEndPort
   const lazy: MonthEndPort = {
     run: (req) => port().run(req),

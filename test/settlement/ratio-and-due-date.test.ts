@@ -96,7 +96,9 @@ describe('policy keys of month-end (additive)', () => {
   it('the calendar, the due term, the quota minimum and episode_points are validated naming the path', async () => {
     const { validatePolicy } = await import('../../engine/policy/validate.js')
     const { POLICY_DOC } = await import('./fixtures.js')
-    const with_ = (patch: (d: Record<string, any>) => void) => { const d = structuredClone(POLICY_DOC) as Record<string, any>; patch(d); return validatePolicy(d) }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy document patched into bad shapes on purpose
+    type Doc = any
+    const with_ = (patch: (d: Doc) => void) => { const d = structuredClone(POLICY_DOC) as Doc; patch(d); return validatePolicy(d) }
     expect(with_((d) => { d.calendar = { holidays: ['2026-13-01'], working_weekend_days: [] } }))
       .toMatchObject({ ok: false, problems: [{ path: 'calendar.holidays.0' }] })
     expect(with_((d) => { d.month_end.payment_due_working_days = 2.5 })).toMatchObject({ ok: false, problems: [{ path: 'month_end.payment_due_working_days' }] })
