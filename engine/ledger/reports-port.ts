@@ -109,12 +109,8 @@ export interface DischargesPort {
   carriedRows(month: string, pool: Pool, afterSeq: number, uptoSeq: number): Promise<CarriedRow[]>
   /** The live inpatient discharges of these hospitals in the month, in ledger order. */
   liveCases(month: string, pool: Pool, uptoSeq: number, codes: readonly string[]): Promise<CaseRow[]>
-  /** Σ hifp_pay of the month's inpatient discharges of the pool: the demo's and the simulation's budget. */
-  itemFundPaidFen(month: string, pool: Pool): Promise<number>
   /** The settlement a 特例单议 decision or application names; undefined when the ledger has no such setl_id. */
   settlementFacts(setlId: string): Promise<SettlementFacts | undefined>
-  /** Row counts: settlement rows (of the month's settlements when given) and person-years. */
-  ledgerCounts(month?: string): Promise<{ readonly settlements: number; readonly personYears: number }>
 }
 
 /** A month-end run as stored: one per (month, pool); a draft is replaced, a closed run is final. */

@@ -7,7 +7,6 @@ import { existsSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { openLedger } from '../ledger/sqlite.js'
-import { sqliteReports } from '../ledger/sqlite/reports.js'
 import { AdjudicationPool, defaultWorkers } from '../pool/index.js'
 import { settleMonth } from '../settlement/month-end.js'
 import type { Pool } from '../settlement/types.js'
@@ -150,7 +149,6 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
     stage(`start ${workers} worker(s) (load tables)`, t)
     const ledger = openLedger(ledgerFile)
     try {
-      const reports = sqliteReports(ledger.db)
       let seqOffset = 0
       for (let i = 0; i < o.months; i++) {
         const month = addMonths(startMonth, i)
@@ -165,9 +163,9 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
         const monthEnd: MonthSummary['month_end'][number][] = []
         for (const p of ['310', '390'] as const) {
           // the simulated budget: what the basic fund paid item by item for the month's discharges of the pool
-          const budgetFen = await reports.itemFundPaidFen(month, p)
+          const budgetFen = ledger.inpatientHifpFen(month, p)
           t = process.hrtime.bigint()
-          const me = await settleMonth(reports, tables, policy, { month, pool: p, budgetFen, close: true })
+          const me = await settleMonth(ledger, tables, policy, { month, pool: p, budgetFen, close: true })
           if (me.status !== 'ok') throw new Error(`simulate: month-end ${month} pool ${p}: ${me.message}`)
           const s = stage(`${month} month-end ${p} (close)`, t, me.report.discharges)
           monthEnd.push({ pool: p, seconds: r3(s), discharges: me.report.discharges, hospitals: me.report.hospitals.length,
@@ -177,14 +175,14 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
           month, inpatient: gen.inpatient, outpatient: gen.outpatient, claims: run.lines, settled: run.settled,
           rejected: run.rejected, faults: run.faults, rejected_by_code: tally.byCode, settle_s: r3(settleS),
           generate_s: r3(stream.generateSeconds()), claims_per_s: Math.round(run.lines / settleS),
-          ledger_rows: (await reports.ledgerCounts(month)).settlements, month_end: monthEnd,
+          ledger_rows: ledger.settlementsOfMonth(month), month_end: monthEnd,
         })
       }
       t = process.hrtime.bigint()
       const diffs = ledger.verify()
       const verify = { differences: diffs.length, seconds: r3(stage('verify ledger (recompute accumulators)', t)) }
-      const { settlements: rows, personYears } = await reports.ledgerCounts()
-      await reports.checkpoint()
+      const { rows, personYears } = ledger.stats()
+      ledger.db.pragma('wal_checkpoint(TRUNCATE)')
       const bytes = fileBytes(ledgerFile) + fileBytes(`${ledgerFile}-wal`)
       const ledgerInfo = { rows, bytes, bytes_per_row: rows > 0 ? Math.round(bytes / rows) : 0, person_years: personYears }
       return summarise({ persons: province.persons, hospitals: province.hospitals, months: o.months, workers, out: o.out,

@@ -12,7 +12,7 @@ import { DEMO_VAR_DIR } from '../../paths.js'
 import { loadPolicyFile } from '../../policy/validate.js'
 import { settleMonth } from '../../settlement/month-end.js'
 import { writeMonthReports } from '../../settlement/report-files.js'
-import { reportsOf, type MonthEndReport, type Pool } from '../../settlement/types.js'
+import type { MonthEndReport, Pool } from '../../settlement/types.js'
 import { loadTables } from '../../tables/load.js'
 import { usageError } from '../usage.js'
 import { prepareRegion } from './start.js'
@@ -99,7 +99,7 @@ export function register(program: Command): void {
             budgetFen = p.fen
           } else {
             // the demo's budget: what the basic fund paid item by item for the month's discharges of the pool
-            budgetFen = await reportsOf(ledger).itemFundPaidFen(opts.month, pool)
+            budgetFen = ledger.inpatientHifpFen(opts.month, pool)
           }
           const o = await settleMonth(ledger, tables, policy, { month: opts.month, pool, budgetFen, close: opts.close === true })
           if (o.status !== 'ok') { process.stderr.write(`month-end ${pool}: ${o.message}\n`); process.exitCode = 1; continue }

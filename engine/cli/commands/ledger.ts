@@ -3,8 +3,7 @@
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { openLedger } from '../../ledger/sqlite.js'
-import { formatDifference } from '../../ledger/verify.js'
-import { sqliteReports } from '../../ledger/sqlite/reports.js'
+import { formatDifference } from '../../ledger/sqlite.js'
 import { usageError } from '../usage.js'
 
 export function register(program: Command): void {
@@ -24,8 +23,8 @@ export function register(program: Command): void {
           process.exitCode = 1
           return
         }
-        const counts = await sqliteReports(l.db).ledgerCounts()
-        process.stdout.write(`ok: ${counts.settlements} settlement rows, ${counts.personYears} person-years agree\n`)
+        const { rows, personYears } = l.stats()
+        process.stdout.write(`ok: ${rows} settlement rows, ${personYears} person-years agree\n`)
       } finally {
         l.close()
       }

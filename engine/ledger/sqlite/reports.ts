@@ -122,11 +122,6 @@ export class SqliteReports implements ReportsPort {
        ORDER BY s.seq`).all(month, pool, uptoSeq, uptoSeq, ...codes) as CaseRow[]
   }
 
-  async itemFundPaidFen(month: string, pool: Pool): Promise<number> {
-    return this.st('SELECT COALESCE(SUM(hifp_pay_fen), 0) FROM settlements WHERE month = ? AND insutype = ? AND inpatient = 1')
-      .pluck().get(month, pool) as number
-  }
-
   async settlementFacts(setlId: string): Promise<SettlementFacts | undefined> {
     const row = this.st(`SELECT s.setl_id AS setlId, s.kind, s.fixmedins_code AS code, s.dip_deviation AS deviation,
         s.month, s.insutype, EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id) AS reversed,
@@ -134,19 +129,6 @@ export class SqliteReports implements ReportsPort {
                 AND f.episode_id <> f.mdtrt_id) AS inEpisode
       FROM settlements s WHERE s.setl_id = ?`).get(setlId) as (Omit<SettlementFacts, 'reversed' | 'inEpisode'> & { reversed: number; inEpisode: number }) | undefined
     return row === undefined ? undefined : { ...row, reversed: row.reversed === 1, inEpisode: row.inEpisode === 1 }
-  }
-
-  async ledgerCounts(month?: string): Promise<{ settlements: number; personYears: number }> {
-    const settlements = month === undefined
-      ? this.st('SELECT COUNT(*) FROM settlements').pluck().get() as number
-      : this.st("SELECT COUNT(*) FROM settlements WHERE month = ? AND kind = 'settlement'").pluck().get(month) as number
-    const personYears = this.st('SELECT COUNT(*) FROM accumulators').pluck().get() as number
-    return { settlements, personYears }
-  }
-
-  /** Fold the WAL into the file (SQLite only: the simulation measures the file's size after it). */
-  async checkpoint(): Promise<void> {
-    this.db.pragma('wal_checkpoint(TRUNCATE)')
   }
 
   // ---- month-end runs --------------------------------------------------------------------------------------------
