@@ -1,10 +1,11 @@
 // The reports' tables in the SQLite ledger file, beside (never inside) the append-only settlements: one month-end
 // run per (month, pool) with its hospitals and judged 特例单议 cases; the bureau's decisions and the hospitals'
 // applications, keyed by the discharge's setl_id.
-export const REPORTS_SCHEMA_SQL = `
--- the merged stays of alliance episodes (episode_id names another stay): month-end finds its episodes here
-CREATE INDEX IF NOT EXISTS settlements_merged_stays ON settlements(month, insutype) WHERE episode_id <> mdtrt_id;
+/** The merged stays of alliance episodes (episode_id names another stay): month-end finds its episodes here. */
+export const MERGED_STAYS_INDEX_SQL =
+  'CREATE INDEX IF NOT EXISTS settlements_merged_stays ON settlements(month, insutype) WHERE episode_id <> mdtrt_id'
 
+export const REPORTS_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS month_end_runs (
   month TEXT NOT NULL,
   pool TEXT NOT NULL,

@@ -7,7 +7,7 @@ import type {
   CarriedRow, CaseRow, Decision, EpisodeRow, HospitalRow, HospitalSums, JudgedCaseRow, Pool, ReportsPort,
   ReviewCandidate, RunRow, SaveRunOutcome, SettlementFacts,
 } from '../reports-port.js'
-import { REPORTS_SCHEMA_SQL } from './reports-schema.js'
+import { MERGED_STAYS_INDEX_SQL, REPORTS_SCHEMA_SQL } from './reports-schema.js'
 
 /** The month's inpatient rows of one pool up to a seq. */
 const MONTH_ROWS = 's.month = ? AND s.insutype = ? AND s.inpatient = 1 AND s.seq <= ?'
@@ -43,7 +43,10 @@ export class SqliteReports implements ReportsPort {
 
   constructor(private readonly db: Database) {
     this.guardKey = db.memory ? `:memory:${++memoryDbs}` : db.name
-    if (!db.readonly) db.exec(REPORTS_SCHEMA_SQL)
+    if (!db.readonly) {
+      db.exec(REPORTS_SCHEMA_SQL)
+      if (this.hasTable('settlements')) db.exec(MERGED_STAYS_INDEX_SQL)
+    }
   }
 
   /** A statement prepared once per handle (prepared lazily: a read-only ledger may lack the reports' tables). */
