@@ -15,6 +15,8 @@ import type { MonthEndPort } from './engine-port.js'
 import { HttpError, fromAjvError } from './errors.js'
 import { monthEndPort } from './month-end-port.js'
 import { StorageFullError, WriterCommitter } from './writer-commit.js'
+import { sqliteReports } from '../engine/ledger/sqlite/reports.js'
+import { specialCaseRoutes } from './routes/special-cases.js'
 import { clusterMetricsClient } from './cluster-metrics.js'
 import { LedgerWriter } from '../engine/ledger/writer.js'
 import { isStorageFull, type SqliteLedger } from '../engine/ledger/sqlite.js'
@@ -73,7 +75,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     throw new TypeError("buildApp: the ledger must be a file (the ledger writer thread opens its own connection), not ':memory:'")
   }
   const credentials = opts.credentials ?? new CredentialStore(ledger.db)
-  const monthEnd = opts.monthEnd ?? monthEndPort(ledger.db, opts.tables, opts.policy)
+  const monthEnd = opts.monthEnd ?? monthEndPort(sqliteReports(ledger.db), opts.tables, opts.policy)
   const env: SettleEnv = { tables: opts.tables, policy: opts.policy, ledger, ...(opts.adjudicate ? { adjudicate: opts.adjudicate } : {}) }
   const metrics = new ServiceMetrics(opts.processMetrics ?? false)
   const port = ledger.port()
@@ -147,6 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(personRoutes, { deps })
   await app.register(batchRoutes, { deps })
   await app.register(monthEndRoutes, { deps })
+  await app.register(specialCaseRoutes, { deps })
   return app
 }
 
