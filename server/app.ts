@@ -32,6 +32,9 @@ import { opsRoutes } from './routes/ops.js'
 import { personRoutes } from './routes/persons.js'
 import { settlementRoutes } from './routes/settlements.js'
 import type { AdjudicationResult } from '../engine/result.js'
+import type { StaysPort } from '../engine/ledger/stays-port.js'
+import { SqliteStays } from '../engine/ledger/sqlite/stays.js'
+import { nationalRoutes } from './national/envelope.js'
 
 export interface AppOptions {
   readonly tables: Tables
@@ -71,6 +74,10 @@ export interface AppOptions {
   readonly clusterMetrics?: boolean
   /** Close the ledger when the app closes (serve owns it; tests usually keep theirs). */
   readonly closeLedger?: boolean
+  /** Stays between national interface calls (SPEC §12); default: the ledger file's (engine/ledger/sqlite/stays.ts). */
+  readonly stays?: StaysPort
+  /** The national gateway's clock (answers' times); tests fix it. */
+  readonly nationalClock?: () => Date
 }
 
 declare module 'fastify' {
@@ -169,6 +176,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(personRoutes, { deps })
   await app.register(batchRoutes, { deps })
   await app.register(monthEndRoutes, { deps })
+  // the national interface gateway (server/national/), beside the /v1 routes
+  const stays = opts.stays ?? (db ? new SqliteStays(db) : undefined)
+  if (stays !== undefined) await app.register(nationalRoutes, { deps, stays, ...(opts.nationalClock ? { now: opts.nationalClock } : {}) })
   return app
 }
 

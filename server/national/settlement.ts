@@ -1,0 +1,88 @@
+// 2303 / 2304 / 2305 住院预结算 / 结算 / 结算撤销, and the outpatient 2206 / 2207 / 2208 (SPEC §12): the stay's claim
+// (claim-of-stay.ts) goes to the settlement core (settle-port.ts) — the same money as POST /v1/settlements.
+//
+// 2304 holds the stay at 'settling' while the settlement is recorded, so no fee line changes under it; the
+// settlement's msgid is the envelope's, so a 2304 re-sent after a crash (the stay left 'settling') replays the
+// ledger's first answer instead of settling twice, then marks the stay settled.
+import type { Stay, StayStatus } from '../../engine/ledger/stays-port.js'
+import type { AdjudicationResult } from '../../engine/result.js'
+import { NationalRefusal, fenOf, opt, req, type Fields, type Obj } from './fields.js'
+import { envelopeOf, finish, inputOf, rejection, remember, stayOf, statusText, type CallContext } from './context.js'
+import { claimOfStay, setlOutput, uploadedFen } from './claim-of-stay.js'
+
+const SETTLE_COMMON = {
+  psn_no: req.str(30), mdtrt_cert_type: opt(3), mdtrt_cert_no: opt(50), medfee_sumamt: { t: 'yuan', req: true },
+  psn_setlway: opt(6), mdtrt_id: req.str(30), insutype: req.str(6, { re: /^\d{3}$/ }), acct_used_flag: { t: 'str', of: ['0', '1'] },
+  invono: opt(20), fulamt_ownpay_amt: { t: 'yuan' }, overlmt_selfpay: { t: 'yuan' }, preselfpay_amt: { t: 'yuan' },
+  inscp_scp_amt: { t: 'yuan' },
+} as const
+const IPT_SETTLE: Fields = { data: { t: 'obj', req: true, fields: { ...SETTLE_COMMON, mid_setl_flag: { t: 'str', of: ['0', '1'] } } } }
+const OTP_SETTLE: Fields = { data: { t: 'obj', req: true, fields: { ...SETTLE_COMMON, med_type: opt(6), chrg_bchno: opt(30) } } }
+const REVERSE: Fields = { data: { t: 'obj', req: true, fields: { setl_id: req.str(30), mdtrt_id: req.str(30), psn_no: req.str(30) } } }
+
+/** Where a stay must be for a settlement: a stay after 2402, an outpatient visit while open. */
+const READY: Record<'ipt' | 'otp', StayStatus> = { ipt: 'discharged', otp: 'open' }
+
+export async function settle(ctx: CallContext, inpatient: boolean, final: boolean): Promise<string> {
+  const d = inputOf(ctx, inpatient ? IPT_SETTLE : OTP_SETTLE)['data'] as Obj
+  if (d['mid_setl_flag'] === '1') throw new NationalRefusal('input.data.mid_setl_flag', 'input.data.mid_setl_flag: 暂不支持中途结算 (mid_setl_flag=1)')
+  const stay = await stayOf(ctx, d['mdtrt_id'] as string, d['psn_no'] as string, inpatient, 'input.data')
+  if (d['insutype'] !== stay.insutype) throw new NationalRefusal('input.data.insutype', `input.data.insutype: 险种 ${String(d['insutype'])} 与就诊登记的 ${stay.insutype} 不符`)
+  if (!inpatient && d['med_type'] !== undefined && d['med_type'] !== '' && d['med_type'] !== stay.visit.med_type) {
+    throw new NationalRefusal('input.data.med_type', `input.data.med_type: 医疗类别 ${String(d['med_type'])} 与就诊信息 (2203) 的 ${stay.visit.med_type} 不符`)
+  }
+  const ready = READY[inpatient ? 'ipt' : 'otp']
+  // a 2304 re-sent after a crash finds the stay 'settling' and finishes it
+  if (stay.status !== ready && !(final && stay.status === 'settling')) {
+    const hint = stay.status === 'open' && inpatient ? '，请先办理出院 (2402)' : stay.status === 'settled' ? '，须先撤销结算' : ''
+    throw new NationalRefusal('input.data.mdtrt_id', `就诊 ${stay.mdtrt_id} 状态为「${statusText(stay.status)}」，不能${final ? '' : '预'}结算${hint}`)
+  }
+  if (stay.fees.length === 0) throw new NationalRefusal('input.data.mdtrt_id', `就诊 ${stay.mdtrt_id} 没有已上传的费用明细`)
+  const sentFen = fenOf(d['medfee_sumamt'])
+  const uploaded = uploadedFen(stay, fenOf)
+  if (sentFen !== uploaded) {
+    throw new NationalRefusal('input.data.medfee_sumamt', `input.data.medfee_sumamt: 医疗费总额 ${String(d['medfee_sumamt'])} 元与已上传费用明细合计 ${(uploaded / 100).toFixed(2)} 元不一致`)
+  }
+  const acct = d['acct_used_flag'] as string | undefined
+  const { claim, fieldOf } = claimOfStay(stay, { msgid: ctx.msgid, ...(acct !== undefined ? { acctUsedFlag: acct } : {}) })
+  if (!final) {
+    const r = await ctx.deps.engine.presettle(claim)
+    if (r.status === 'rejected') throw rejection(r.reasons, fieldOf)
+    return remember(ctx, setlOutput(r, stay, ctx.deps.now()))
+  }
+
+  const { stays, engine } = ctx.deps
+  const held = await stays.transition(ctx.hospital, stay.mdtrt_id, { from: [ready, 'settling'], to: 'settling' })
+  if (held.status !== 'done') finish(held, ctx, 'input.data.mdtrt_id')
+  let r: AdjudicationResult
+  try {
+    r = await engine.settle(claim)
+  } catch (e) {
+    await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling'], to: ready })
+    throw e
+  }
+  if (r.status === 'rejected') {
+    // the visit settled by another call (another msgid) stays held: releasing it would let fee lines change under a
+    // recorded settlement. Anything else: nothing was recorded, the stay is released.
+    if (!r.reasons.some((x) => x.code === 'E_MDTRT_SETTLED')) await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling'], to: ready })
+    throw rejection(r.reasons, fieldOf)
+  }
+  const done = await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling', ready], to: 'settled', setl_id: r.setl_id ?? null },
+    envelopeOf(ctx, (s: Stay) => setlOutput(r, s, ctx.received)))
+  return finish(done, ctx, 'input.data.mdtrt_id')
+}
+
+/** 2305 / 2208: the settlement reversed in the ledger; the stay back to discharged (open for outpatient). */
+export async function reverse(ctx: CallContext, inpatient: boolean): Promise<string> {
+  const d = inputOf(ctx, REVERSE)['data'] as Obj
+  const stay = await stayOf(ctx, d['mdtrt_id'] as string, d['psn_no'] as string, inpatient, 'input.data')
+  const setlId = d['setl_id'] as string
+  if (stay.status !== 'settled' || stay.setl_id !== setlId) {
+    throw new NationalRefusal('input.data.setl_id', `input.data.setl_id: ${setlId} 不是就诊 ${stay.mdtrt_id} 当前有效的结算 (就诊状态「${statusText(stay.status)}」)`)
+  }
+  const r = await ctx.deps.engine.reverse(setlId, ctx.msgid)
+  if (r.status === 'rejected') throw rejection(r.reasons, (p) => (p === 'setl_id' ? 'input.data.setl_id' : p))
+  const back = READY[inpatient ? 'ipt' : 'otp']
+  return finish(await ctx.deps.stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settled'], to: back, setl_id: null },
+    envelopeOf(ctx, () => setlOutput(r, stay, ctx.received))), ctx, 'input.data.mdtrt_id')
+}
