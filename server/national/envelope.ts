@@ -84,7 +84,8 @@ export const nationalRoutes: FastifyPluginAsync<NationalOptions> = async (app, o
       : err instanceof HttpError && err.code === 'E_SHUTTING_DOWN' ? '服务正在停止，请重试'
         : (err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? '报文超过大小限制'
           : (err as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? '报文须为 application/json'
-            : '服务内部错误，本次交易未记账，请重试'
+            // a fault may come after the settlement core recorded (2304): the same msgid re-sent finishes the call
+            : '服务内部错误，请以相同报文ID (msgid) 重发本交易'
     if (!unauthenticated && (err as { statusCode?: number }).statusCode === undefined) _req.log.error({ err }, 'national call failed')
     return reply.code(unauthenticated ? 401 : 200).type('application/json; charset=utf-8').send(answerJson('', t, t, null, message))
   })
