@@ -29,7 +29,7 @@ export async function personInfo(ctx: CallContext): Promise<string> {
     insuinfo: [{
       insutype: p.insutype, psn_type: PSN_TYPE[p.psnKind], psn_insu_stas: '1',
       // the account's opening balance less what it paid this year (the ledger's accumulator)
-      balc: fenToYuan(p.acctBalanceFen - used.acct_paid_fen), insuplc_admdvs: p.city,
+      balc: fenToYuan(p.acctBalanceFen - used.acct_paid_fen),
     }],
     idetinfo: [
       ...(p.poverty ? [{ psn_idet_type: '2302', memo: '脱贫人口/低收入人口' }] : []),

@@ -142,6 +142,14 @@ describe('the envelope', () => {
   })
 })
 
+describe('the home page', () => {
+  it('tells a HIS integrator where to point and which transactions are served', async () => {
+    const page = (await gw.app.inject({ url: '/' })).body
+    expect(page).toContain(NATIONAL_PATH)
+    for (const infno of ['9001', '1101', '2401', '2301', '2304', '2207', '4101A', '3201']) expect(page).toContain(`<td>${infno}</td>`)
+  })
+})
+
 describe('stay rules', () => {
   it('2304 refuses a medfee_sumamt that differs from the uploaded lines; 2301 on a settled stay answers −1', async () => {
     const mdtrtId = await admitted()
