@@ -15,7 +15,7 @@ import { claimOfStay } from './claim-of-stay.js'
 const LINE_COMMON = {
   feedetl_sn: req.str(30, { re: /^[A-Za-z0-9_-]+$/ }), mdtrt_id: req.str(30), psn_no: req.str(30), fee_ocur_time: { t: 'time', req: true },
   med_list_codg: req.str(50), medins_list_codg: req.str(150), det_item_fee_sumamt: { t: 'yuan', req: true },
-  cnt: { t: 'num', req: true, min: 0, max: 1e7 }, pric: { t: 'yuan', req: true }, bilg_dept_codg: opt(30), bilg_dept_name: opt(100),
+  cnt: { t: 'num', req: true, min: 0.0001, max: 1e7 }, pric: { t: 'yuan', req: true }, bilg_dept_codg: opt(30), bilg_dept_name: opt(100),
   bilg_dr_codg: opt(30), bilg_dr_name: opt(50), acord_dept_codg: opt(30), acord_dept_name: opt(100), orders_dr_code: opt(30),
   orders_dr_name: opt(50), hosp_appr_flag: opt(3), tcmdrug_used_way: opt(6), etip_flag: opt(3), etip_hosp_code: opt(30),
   dscg_tkdrug_flag: opt(3), matn_fee_flag: opt(6), memo: opt(500),

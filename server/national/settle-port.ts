@@ -6,6 +6,7 @@ import type { ClaimInput } from '../../engine/claim.js'
 import { parseClaim } from '../../engine/adjudicate/index.js'
 import { groupClaim, type DipResult } from '../../engine/grouping/index.js'
 import { bodyHash } from '../../engine/ledger/settle.js'
+import { SqliteLedger } from '../../engine/ledger/sqlite.js'
 import type { PersonYear } from '../../engine/ledger/types.js'
 import type { Reason } from '../../engine/reasons.js'
 import type { AdjudicationResult } from '../../engine/result.js'
@@ -18,6 +19,8 @@ export interface NationalEngine {
   settle(claim: ClaimInput): Promise<AdjudicationResult>
   /** 2305 / 2208: the reversal POST /v1/settlements/:setl_id/reversal makes (msgid: the reversal's own). */
   reverse(setlId: string, msgid: string): Promise<AdjudicationResult>
+  /** The visit's live (not reversed) settlement in the ledger, if any. */
+  liveSettlement(psnNo: string, mdtrtId: string): Promise<string | undefined>
   /** The recorded answer of a settlement. */
   settlement(setlId: string): Promise<AdjudicationResult | undefined>
   /** 4101A: DIP grouping of a settled stay's claim with the settlement list's diagnoses and procedures. */
@@ -34,6 +37,9 @@ export function nationalEngine(deps: ServerDeps): NationalEngine {
     presettle: async (claim) => engine.processClaim(claim, { ...env, dryRun: true }),
     settle: (claim) => committer.submit(claim),
     reverse: async (setlId, msgid) => engine.processReversal({ setl_id: setlId, msgid }, { ledger }),
+    // the SQLite ledger knows every visit's; the History port only inpatient stays'
+    liveSettlement: async (psnNo, mdtrtId) =>
+      ledger instanceof SqliteLedger ? ledger.liveSettlementOf(psnNo, mdtrtId) : ledger.stay(psnNo, mdtrtId)?.setl_id,
     settlement: async (setlId) => ledger.getSettlement(setlId),
     group: async (claim) => {
       const p = parseClaim(claim, env.tables)

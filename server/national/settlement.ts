@@ -62,9 +62,15 @@ export async function settle(ctx: CallContext, inpatient: boolean, final: boolea
     throw e
   }
   if (r.status === 'rejected') {
-    // the visit settled by another call (another msgid) stays held: releasing it would let fee lines change under a
-    // recorded settlement. Anything else: nothing was recorded, the stay is released.
-    if (!r.reasons.some((x) => x.code === 'E_MDTRT_SETTLED')) await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling'], to: ready })
+    if (r.reasons.some((x) => x.code === 'E_MDTRT_SETTLED')) {
+      // settled by another call (another msgid; or a 2304 whose process failed before marking the stay): the stay
+      // takes the ledger's live settlement, so that it shows settled and 2305 can reverse it
+      const live = await engine.liveSettlement(stay.psn_no, stay.mdtrt_id)
+      if (live !== undefined) await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling', ready], to: 'settled', setl_id: live })
+      throw new NationalRefusal('input.data.mdtrt_id', `就诊 ${stay.mdtrt_id} 已结算 (setl_id ${live ?? '?'})，须先撤销结算 [E_MDTRT_SETTLED]`)
+    }
+    // nothing was recorded: the stay is released
+    await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling'], to: ready })
     throw rejection(r.reasons, fieldOf)
   }
   const done = await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling', ready], to: 'settled', setl_id: r.setl_id ?? null },

@@ -66,6 +66,24 @@ function expectSameMoney(a: Answer): void {
     .toEqual(expected.setldetail!.map((d) => [d.fund_pay_type, d.fund_payamt]))
 }
 
+/** An app on `file` whose stays port fails the step from 'settling' to 'settled' once (as a crash there would). */
+async function faultySide(file: string): Promise<{ side: Side; failed: () => boolean }> {
+  let failed = false
+  let inner: SqliteStays | undefined
+  const faulty = new Proxy({} as StaysPort, {
+    get: (_t, key: keyof StaysPort) => async (...args: unknown[]) => {
+      inner ??= new SqliteStays(side.ledger.db)
+      if (key === 'transition' && (args[2] as { to: string }).to === 'settled' && !failed) {
+        failed = true
+        throw new Error('injected fault after the settlement was recorded')
+      }
+      return (inner[key] as (...a: unknown[]) => unknown).apply(inner, args)
+    },
+  })
+  const side = await openSide(tables, file, [c.fixmedins_code], { stays: faulty })
+  return { side, failed: () => failed }
+}
+
 describe('a stay across processes', () => {
   it('a restart between 2301 and 2304 (a new app on the same ledger file, the writer thread committing) finishes the stay', async () => {
     const file = join(dir, 'restart.sqlite')
@@ -102,24 +120,11 @@ describe('a stay across processes', () => {
     const mdtrtId = await begin(plain)
     await closeSide(plain)
 
-    // a stays port that fails the step from 'settling' to 'settled' once (as a crash there would leave it)
-    let failed = false
-    let inner: SqliteStays | undefined
-    const faulty = new Proxy({} as StaysPort, {
-      get: (_t, key: keyof StaysPort) => async (...args: unknown[]) => {
-        inner ??= new SqliteStays(side.ledger.db)
-        if (key === 'transition' && (args[2] as { to: string }).to === 'settled' && !failed) {
-          failed = true
-          throw new Error('injected fault after the settlement was recorded')
-        }
-        return (inner[key] as (...a: unknown[]) => unknown).apply(inner, args)
-      },
-    })
-    const side = await openSide(tables, file, [c.fixmedins_code], { stays: faulty })
+    const { side, failed } = await faultySide(file)
     await ok(side, '2402', { dscginfo: { mdtrt_id: mdtrtId, psn_no: c.psn_no, insutype: c.insutype, endtime: `${c.enddate} 10:00:00`, dscg_way: '1' }, diseinfo: diseinfo(c) })
     const n = ++seq
     const dischargeAndFail = await call(side, '2304', settleInput(mdtrtId), n)
-    expect(failed).toBe(true)
+    expect(failed()).toBe(true)
     expect(dischargeAndFail.answer.infcode).toBe(-1)
     expect(dischargeAndFail.answer.err_msg).toContain('相同报文ID')
     const settlements = (): number => side.ledger.db.prepare("SELECT COUNT(*) FROM settlements WHERE kind = 'settlement'").pluck().get() as number
@@ -132,6 +137,25 @@ describe('a stay across processes', () => {
     expectSameMoney(retried)
     expect(settlements()).toBe(1)
     expect(side.ledger.db.prepare('SELECT status FROM national_stays WHERE mdtrt_id = ?').pluck().get(mdtrtId)).toBe('settled')
+    expect(side.ledger.verify()).toEqual([])
+    await closeSide(side)
+  })
+
+  it('after such a fault, a 2304 under another msgid answers −1 and the stay takes the recorded settlement (2305 can reverse it)', async () => {
+    const file = join(dir, 'fault2.sqlite')
+    const plain = await openSide(tables, file, [c.fixmedins_code])
+    const mdtrtId = await begin(plain)
+    await closeSide(plain)
+    const { side } = await faultySide(file)
+    await ok(side, '2402', { dscginfo: { mdtrt_id: mdtrtId, psn_no: c.psn_no, insutype: c.insutype, endtime: `${c.enddate} 10:00:00`, dscg_way: '1' }, diseinfo: diseinfo(c) })
+    expect((await call(side, '2304', settleInput(mdtrtId))).answer.infcode).toBe(-1)
+    const other = await call(side, '2304', settleInput(mdtrtId))
+    expect(other.answer.infcode).toBe(-1)
+    expect(other.answer.err_msg).toContain('已结算')
+    const row = side.ledger.db.prepare('SELECT status, setl_id FROM national_stays WHERE mdtrt_id = ?').get(mdtrtId) as { status: string; setl_id: string }
+    expect(row.status).toBe('settled')
+    expect(row.setl_id).toBe(side.ledger.liveSettlementOf(c.psn_no, mdtrtId))
+    await ok(side, '2305', { data: { setl_id: row.setl_id, mdtrt_id: mdtrtId, psn_no: c.psn_no } })
     expect(side.ledger.verify()).toEqual([])
     await closeSide(side)
   })
