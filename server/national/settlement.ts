@@ -5,7 +5,6 @@
 // settlement's msgid is the envelope's, so a 2304 re-sent after a crash (the stay left 'settling') replays the
 // ledger's first answer instead of settling twice, then marks the stay settled.
 import type { Stay, StayStatus } from '../../engine/ledger/stays-port.js'
-import type { AdjudicationResult } from '../../engine/result.js'
 import { NationalRefusal, fenOf, opt, req, type Fields, type Obj } from './fields.js'
 import { envelopeOf, finish, inputOf, rejection, remember, stayOf, statusText, type CallContext } from './context.js'
 import { claimOfStay, setlOutput, uploadedFen } from './claim-of-stay.js'
@@ -32,48 +31,65 @@ export async function settle(ctx: CallContext, inpatient: boolean, final: boolea
     throw new NationalRefusal('input.data.med_type', `input.data.med_type: 医疗类别 ${String(d['med_type'])} 与就诊信息 (2203) 的 ${stay.visit.med_type} 不符`)
   }
   const ready = READY[inpatient ? 'ipt' : 'otp']
-  // a 2304 re-sent after a crash finds the stay 'settling' and finishes it
-  if (stay.status !== ready && !(final && stay.status === 'settling')) {
+  // a 2304 re-sent after a fault finds the stay 'settling' (or 'settled', its answer not stored) and finishes it: the
+  // ledger replays its settlement for the same msgid, and refuses another msgid (E_MDTRT_SETTLED)
+  if (stay.status !== ready && !(final && (stay.status === 'settling' || stay.status === 'settled'))) {
     const hint = stay.status === 'open' && inpatient ? '，请先办理出院 (2402)' : stay.status === 'settled' ? '，须先撤销结算' : ''
     throw new NationalRefusal('input.data.mdtrt_id', `就诊 ${stay.mdtrt_id} 状态为「${statusText(stay.status)}」，不能${final ? '' : '预'}结算${hint}`)
   }
-  if (stay.fees.length === 0) throw new NationalRefusal('input.data.mdtrt_id', `就诊 ${stay.mdtrt_id} 没有已上传的费用明细`)
   const sentFen = fenOf(d['medfee_sumamt'])
-  const uploaded = uploadedFen(stay, fenOf)
-  if (sentFen !== uploaded) {
-    throw new NationalRefusal('input.data.medfee_sumamt', `input.data.medfee_sumamt: 医疗费总额 ${String(d['medfee_sumamt'])} 元与已上传费用明细合计 ${(uploaded / 100).toFixed(2)} 元不一致`)
-  }
   const acct = d['acct_used_flag'] as string | undefined
-  const { claim, fieldOf } = claimOfStay(stay, { msgid: ctx.msgid, ...(acct !== undefined ? { acctUsedFlag: acct } : {}) })
+  const claimOf = (s: Stay): ReturnType<typeof claimOfStay> => {
+    if (s.fees.length === 0) throw new NationalRefusal('input.data.mdtrt_id', `就诊 ${s.mdtrt_id} 没有已上传的费用明细`)
+    const uploaded = uploadedFen(s, fenOf)
+    if (sentFen !== uploaded) {
+      throw new NationalRefusal('input.data.medfee_sumamt', `input.data.medfee_sumamt: 医疗费总额 ${String(d['medfee_sumamt'])} 元与已上传费用明细合计 ${(uploaded / 100).toFixed(2)} 元不一致`)
+    }
+    return claimOfStay(s, { msgid: ctx.msgid, ...(acct !== undefined ? { acctUsedFlag: acct } : {}) })
+  }
   if (!final) {
+    const { claim, fieldOf } = claimOf(stay)
     const r = await ctx.deps.engine.presettle(claim)
     if (r.status === 'rejected') throw rejection(r.reasons, fieldOf)
     return remember(ctx, setlOutput(r, stay, ctx.deps.now()))
   }
 
   const { stays, engine } = ctx.deps
-  const held = await stays.transition(ctx.hospital, stay.mdtrt_id, { from: [ready, 'settling'], to: 'settling' })
-  if (held.status !== 'done') finish(held, ctx, 'input.data.mdtrt_id')
-  let r: AdjudicationResult
-  try {
-    r = await engine.settle(claim)
-  } catch (e) {
-    await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling'], to: ready })
-    throw e
+  claimOf(stay)
+  const release = async (): Promise<void> => { await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling'], to: ready }) }
+  let built: ReturnType<typeof claimOfStay>
+  if (stay.status === 'settled') {
+    built = claimOf(stay)
+  } else {
+    // held: no fee line changes from here; the claim is the held stay's (a 2301 may have landed since the read above)
+    const held = await stays.transition(ctx.hospital, stay.mdtrt_id, { from: [ready, 'settling'], to: 'settling' })
+    if (held.status !== 'done') return finish(held, ctx, 'input.data.mdtrt_id')
+    try {
+      built = claimOf(held.value)
+    } catch (e) {
+      await release()
+      throw e
+    }
   }
+  const { claim, fieldOf } = built
+  // a fault here may come after the settlement was recorded: the stay stays held until the 2304 is re-sent
+  const r = await engine.settle(claim)
   if (r.status === 'rejected') {
     if (r.reasons.some((x) => x.code === 'E_MDTRT_SETTLED')) {
       // settled by another call (another msgid; or a 2304 whose process failed before marking the stay): the stay
       // takes the ledger's live settlement, so that it shows settled and 2305 can reverse it
       const live = await engine.liveSettlement(stay.psn_no, stay.mdtrt_id)
-      if (live !== undefined) await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling', ready], to: 'settled', setl_id: live })
+      if (live !== undefined && !(stay.status === 'settled' && stay.setl_id === live)) {
+        await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling', ready, 'settled'], to: 'settled', setl_id: live })
+      }
       throw new NationalRefusal('input.data.mdtrt_id', `就诊 ${stay.mdtrt_id} 已结算 (setl_id ${live ?? '?'})，须先撤销结算 [E_MDTRT_SETTLED]`)
     }
     // nothing was recorded: the stay is released
-    await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling'], to: ready })
+    await release()
     throw rejection(r.reasons, fieldOf)
   }
-  const done = await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling', ready], to: 'settled', setl_id: r.setl_id ?? null },
+  // from 'settled' too: a concurrent 2304 of another msgid may have marked the stay with this very settlement
+  const done = await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling', ready, 'settled'], to: 'settled', setl_id: r.setl_id ?? null },
     envelopeOf(ctx, (s: Stay) => setlOutput(r, s, ctx.received)))
   return finish(done, ctx, 'input.data.mdtrt_id')
 }
