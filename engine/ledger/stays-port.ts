@@ -134,6 +134,11 @@ export interface StaysPort {
   /** Record (or replace) the 4101A settlement list of a settlement. */
   recordSetlList(list: SetlList, env: EnvelopeRecord<void>): Promise<StayChange<void>>
   setlList(setlId: string): Promise<SetlList | undefined>
+  /**
+   * The visit's live (not reversed) settlement in the ledger, if any: a stay whose 2304 was recorded but not marked
+   * (a fault between the two) takes it.
+   */
+  liveSettlement(psnNo: string, mdtrtId: string): Promise<string | undefined>
   /** 3201: the hospital's settlements recorded on days [fromDate, toDate] (YYYY-MM-DD, China time), totalled. */
   reconcileTotals(fixmedinsCode: string, fromDate: string, toDate: string): Promise<readonly ReconcileTotal[]>
 }

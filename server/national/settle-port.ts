@@ -1,13 +1,13 @@
 // The one place the national gateway reaches the settlement core: every amount of 2303/2304/2305, 2206/2207/2208 and
 // every line classification of 2301/2204 comes from here, i.e. from the same entry points POST /v1/presettlements,
-// /v1/settlements and /v1/settlements/:id/reversal use (the app's engine and committer). No money rule lives in
+// /v1/settlements and /v1/settlements/:id/reversal use (processClaim dry-run, the app's committer, processReversal). No money rule lives in
 // server/national. When the settlement core's entry points change (decide/commit), only this file is rewired.
 import type { ClaimInput } from '../../engine/claim.js'
 import { parseClaim } from '../../engine/adjudicate/index.js'
 import { groupClaim, type DipResult } from '../../engine/grouping/index.js'
-import { bodyHash } from '../../engine/ledger/settle.js'
-import { SqliteLedger } from '../../engine/ledger/sqlite.js'
-import type { PersonYear } from '../../engine/ledger/types.js'
+import { bodyHash } from '../../engine/ledger/hash.js'
+import { processClaim, processReversal } from '../../engine/ledger/settle.js'
+import type { PersonYear } from '../../engine/history.js'
 import type { Reason } from '../../engine/reasons.js'
 import type { AdjudicationResult } from '../../engine/result.js'
 import type { ServerDeps } from '../deps.js'
@@ -19,8 +19,6 @@ export interface NationalEngine {
   settle(claim: ClaimInput): Promise<AdjudicationResult>
   /** 2305 / 2208: the reversal POST /v1/settlements/:setl_id/reversal makes (msgid: the reversal's own). */
   reverse(setlId: string, msgid: string): Promise<AdjudicationResult>
-  /** The visit's live (not reversed) settlement in the ledger, if any. */
-  liveSettlement(psnNo: string, mdtrtId: string): Promise<string | undefined>
   /** The recorded answer of a settlement. */
   settlement(setlId: string): Promise<AdjudicationResult | undefined>
   /** 4101A: DIP grouping of a settled stay's claim with the settlement list's diagnoses and procedures. */
@@ -32,22 +30,19 @@ export interface NationalEngine {
 }
 
 export function nationalEngine(deps: ServerDeps): NationalEngine {
-  const { engine, committer, env, ledger } = deps
+  const { committer, env, ledger, port } = deps
   return {
-    presettle: async (claim) => engine.processClaim(claim, { ...env, dryRun: true }),
+    presettle: async (claim) => processClaim(claim, { ...env, dryRun: true }),
     settle: (claim) => committer.submit(claim),
-    reverse: async (setlId, msgid) => engine.processReversal({ setl_id: setlId, msgid }, { ledger }),
-    // the SQLite ledger knows every visit's; the History port only inpatient stays'
-    liveSettlement: async (psnNo, mdtrtId) =>
-      ledger instanceof SqliteLedger ? ledger.liveSettlementOf(psnNo, mdtrtId) : ledger.stay(psnNo, mdtrtId)?.setl_id,
-    settlement: async (setlId) => ledger.getSettlement(setlId),
+    reverse: async (setlId, msgid) => processReversal({ setl_id: setlId, msgid }, { ledger }),
+    settlement: (setlId) => port.settlement(setlId),
     group: async (claim) => {
       const p = parseClaim(claim, env.tables)
       if (p.status === 'rejected') return { reasons: p.reasons }
       // the ledger's history, as settlement saw it: the stay's own record is never its own readmission (flags.ts)
       return { dip: groupClaim(p.claim, { tables: env.tables, policy: env.policy, history: ledger }) }
     },
-    personYear: async (psnNo, year) => ledger.personYear(psnNo, year),
+    personYear: (psnNo, year) => port.accumulators(psnNo, year),
     hashOf: bodyHash,
   }
 }

@@ -78,7 +78,7 @@ export async function settle(ctx: CallContext, inpatient: boolean, final: boolea
     if (r.reasons.some((x) => x.code === 'E_MDTRT_SETTLED')) {
       // settled by another call (another msgid; or a 2304 whose process failed before marking the stay): the stay
       // takes the ledger's live settlement, so that it shows settled and 2305 can reverse it
-      const live = await engine.liveSettlement(stay.psn_no, stay.mdtrt_id)
+      const live = await stays.liveSettlement(stay.psn_no, stay.mdtrt_id)
       if (live !== undefined && !(stay.status === 'settled' && stay.setl_id === live)) {
         await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling', ready, 'settled'], to: 'settled', setl_id: live })
       }

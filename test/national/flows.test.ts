@@ -24,7 +24,8 @@ beforeAll(async () => {
   tables = buildDemoTables(dir).tables
   ;({ inpatient: ipt, outpatient: otp } = demoClaims(tables))
   const hospitals = [...new Set([ipt.fixmedins_code, otp.fixmedins_code])]
-  gw = await openSide(tables, join(dir, 'gateway.sqlite'), hospitals)
+  // the real clock: 3201 reconciles by the day the ledger writer recorded the settlements
+  gw = await openSide(tables, join(dir, 'gateway.sqlite'), hospitals, { nationalClock: () => new Date() })
   v1 = await openSide(tables, join(dir, 'v1.sqlite'), hospitals)
 }, 120_000)
 
@@ -186,13 +187,15 @@ describe('the outpatient flow through the gateway', () => {
 describe('3201 reconciliation', () => {
   it('agrees on the ledger\'s totals (settlements less reversals) and says where the hospital\'s differ', async () => {
     const c = ipt
-    const rows = gw.ledger.db.prepare(`SELECT medfee_sumamt_fen AS m, fund_pay_sumamt_fen AS f, acct_pay_fen AS a, kind FROM settlements
-      WHERE fixmedins_code = ? AND insutype = ? AND inpatient = 1`).all(c.fixmedins_code, c.insutype) as { m: number; f: number; a: number; kind: string }[]
+    const rows = gw.ledger.db.prepare(`SELECT medfee_sumamt_fen AS m, fund_pay_sumamt_fen AS f, acct_pay_fen AS a, kind,
+      date(recorded_at, '+8 hours') AS day FROM settlements WHERE fixmedins_code = ? AND insutype = ? AND inpatient = 1 ORDER BY seq`)
+      .all(c.fixmedins_code, c.insutype) as { m: number; f: number; a: number; kind: string; day: string }[]
+    const days = rows.map((r) => r.day).sort()
     // the stay settled, reversed and settled again: 2 settlements, 1 reversal → one settlement's worth
     expect(rows.map((r) => r.kind)).toEqual(['settlement', 'reversal', 'settlement'])
     const sum = (k: 'm' | 'f' | 'a'): number => rows.reduce((s, r) => s + r[k], 0) / 100
     const data = {
-      insutype: c.insutype, clr_type: '21', setl_optins: '150200', stmt_begndate: '2026-11-01', stmt_enddate: '2026-11-01',
+      insutype: c.insutype, clr_type: '21', setl_optins: '150200', stmt_begndate: days[0]!, stmt_enddate: days.at(-1)!,
       medfee_sumamt: sum('m'), fund_pay_sumamt: sum('f'), acct_pay: sum('a'), fixmedins_setl_cnt: 1,
     }
     const same = await ok(c, '3201', { data })

@@ -15,7 +15,10 @@ import { buildApp, type App, type AppOptions } from '../../server/app.js'
 import { CredentialStore } from '../../server/auth/credentials.js'
 import { NATIONAL_PATH } from '../../server/national/envelope.js'
 
-/** The gateway's and the ledgers' clock: 2026-11-01 10:00 China time (the demo claims discharge in 2026-10). */
+/**
+ * The gateway's clock (and the ledger connection's of this thread): 2026-11-01 10:00 China time (the demo claims
+ * discharge in 2026-10). The ledger writer thread stamps recorded_at with the real time.
+ */
 export const CLOCK = new Date('2026-11-01T02:00:00.000Z')
 
 export interface Side {
@@ -45,7 +48,7 @@ export async function openSide(tables: Tables, file: string, hospitals: readonly
   const ledger = openLedger(file, { now: () => CLOCK })
   const store = new CredentialStore(ledger.db)
   const tokens = new Map(hospitals.map((h) => [h, store.add({ hospital: h }).token]))
-  const app = await buildApp({ tables, policy: tables.policy, ledger, groupCommit: 'immediate', nationalClock: () => CLOCK, ...extra })
+  const app = await buildApp({ tables, policy: tables.policy, ledger, nationalClock: () => CLOCK, ...extra })
   return { app, ledger, file, tokens }
 }
 

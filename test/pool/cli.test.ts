@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FAULT_ENV } from '../../engine/pool/index.js'
+import { fileURLToPath } from 'node:url'
+import { TEST_HOOK_ENV } from '../../engine/pool/index.js'
 import { CLI, demoLines, requireBuilt, runCli, tablesFile } from './helpers.js'
 
 let dir: string
@@ -42,7 +43,7 @@ describe('dipsettle adjudicate --workers', () => {
   it('exits 1 and says so when a batch could not be processed (E_FAILED), still answering every line', async () => {
     const victim = (JSON.parse(lines[100]!) as { msgid: string }).msgid
     const r = await runCli(['adjudicate', '--tables', tablesFile(), '--workers', '2', '--ledger', join(dir, 'l.sqlite')],
-      lines.join('\n') + '\n', { [FAULT_ENV]: JSON.stringify({ exitOnMsgid: victim, when: 'before' }) })
+      lines.join('\n') + '\n', { [TEST_HOOK_ENV]: JSON.stringify({ module: fileURLToPath(new URL('./fault-hook.mjs', import.meta.url)), data: { exitOnMsgid: victim, when: 'before', onceFile: null } }) })
     expect(r.status).toBe(1)
     expect(r.stderr).toMatch(/could not be processed \(E_FAILED\)/)
     const out = r.stdout.trim().split('\n')

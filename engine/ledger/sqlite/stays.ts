@@ -23,7 +23,7 @@ export class SqliteStays implements StaysPort {
   private readonly st: {
     envelope: Statement; insertEnvelope: Statement; stay: Statement; fees: Statement; maxSeq: Statement; insertStay: Statement
     updateStay: Statement; maxFeeSeq: Statement; insertFee: Statement; deleteFee: Statement; deleteFees: Statement
-    upsertList: Statement; list: Statement; totals: Statement
+    upsertList: Statement; list: Statement; totals: Statement; live: Statement
   }
 
   constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
@@ -48,6 +48,8 @@ export class SqliteStays implements StaysPort {
         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (setl_id) DO UPDATE SET list_json = excluded.list_json,
         dip_json = excluded.dip_json, recorded_at = excluded.recorded_at`),
       list: db.prepare('SELECT setl_id, mdtrt_id, fixmedins_code, list_json, dip_json FROM national_setl_lists WHERE setl_id = ?'),
+      live: db.prepare(`SELECT s.setl_id FROM settlements s WHERE s.psn_no = ? AND s.mdtrt_id = ? AND s.kind = 'settlement'
+        AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id)`).pluck(),
       // settlement and reversal rows alike (a reversal's amounts are negated): sums net out; the day is the recording
       // day in China time (UTC+8), as the hospital's own books count it
       totals: db.prepare(`SELECT insutype, CASE WHEN inpatient = 1 THEN '21' ELSE '11' END AS clr_type,
@@ -138,6 +140,10 @@ export class SqliteStays implements StaysPort {
       setl_id: row.setl_id, mdtrt_id: row.mdtrt_id, fixmedins_code: row.fixmedins_code,
       list: JSON.parse(row.list_json) as unknown, dip: JSON.parse(row.dip_json) as unknown,
     }
+  }
+
+  async liveSettlement(psnNo: string, mdtrtId: string): Promise<string | undefined> {
+    return this.st.live.get(psnNo, mdtrtId) as string | undefined
   }
 
   async reconcileTotals(fixmedinsCode: string, fromDate: string, toDate: string): Promise<readonly ReconcileTotal[]> {
