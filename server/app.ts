@@ -30,6 +30,9 @@ import { opsRoutes } from './routes/ops.js'
 import { personRoutes } from './routes/persons.js'
 import { settlementRoutes } from './routes/settlements.js'
 import type { AdjudicationResult } from '../engine/result.js'
+import type { StaysPort } from '../engine/ledger/stays-port.js'
+import { SqliteStays } from '../engine/ledger/sqlite/stays.js'
+import { nationalRoutes } from './national/envelope.js'
 
 export interface AppOptions {
   readonly tables: Tables
@@ -58,6 +61,10 @@ export interface AppOptions {
   readonly clusterMetrics?: boolean
   /** Close the ledger when the app closes (serve owns it; tests usually keep theirs). */
   readonly closeLedger?: boolean
+  /** Stays between national interface calls (SPEC §12); default: the ledger file's (engine/ledger/sqlite/stays.ts). */
+  readonly stays?: StaysPort
+  /** The national gateway's clock (answers' times); tests fix it. */
+  readonly nationalClock?: () => Date
 }
 
 declare module 'fastify' {
@@ -150,6 +157,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(batchRoutes, { deps })
   await app.register(monthEndRoutes, { deps })
   await app.register(specialCaseRoutes, { deps })
+  // the national interface gateway (server/national/), beside the /v1 routes
+  const stays = opts.stays ?? new SqliteStays(ledger.db)
+  await app.register(nationalRoutes, { deps, stays, ...(opts.nationalClock ? { now: opts.nationalClock } : {}) })
   return app
 }
 
