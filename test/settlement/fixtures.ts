@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SCHEMA_SQL } from '../../engine/ledger/schema.js'
+import { SCHEMA_SQL, SCHEMA_VERSION } from '../../engine/ledger/schema.js'
 import { validatePolicy } from '../../engine/policy/validate.js'
 import { specPolicyDoc } from '../fixtures/spec-policy.js'
 import type { Policy } from '../../engine/policy/types.js'
@@ -73,6 +73,8 @@ export class TestLedger {
     this.db = new Database(this.file)
     if (this.file !== ':memory:') this.db.pragma('journal_mode = WAL')
     this.db.exec(SCHEMA_SQL)
+    // a ledger file as openLedger stamps it (its identity: engine/ledger/sqlite/connection.ts), so the CLI opens it
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`)
     this.seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM settlements').get() as { s: number }).s
   }
 
