@@ -10,6 +10,7 @@ import { settlementUnits } from './month-end.js'
 import { parsePointValue, pointsToFen, pointValueYuan6, type PointValue } from './point-value.js'
 import { getRun, runsOfYear, type HospitalRow, type RunRow } from './runs.js'
 import { dbOf, type LedgerDb, type MonthEndHospital, type MonthEndReport, type Pool } from './types.js'
+import { supervisionScores, type SupervisedCase, type SupervisionScores } from '../grouping/supervision.js'
 
 /** Cases listed one by one in a report (deviation and flag lists); counts are always complete. */
 export const LISTED_CASES_MAX = 500
@@ -76,6 +77,8 @@ export interface HospitalFeedback {
   readonly special_cases: MonthEndReport['special_cases']
   readonly trend: readonly TrendPoint[]
   readonly generated_at: string
+  /** Supervision scores (SPEC §5; grouping branch): rates beside the region's, by group — see supervisionOf below. */
+  readonly supervision: SupervisionScores
 }
 
 interface CaseRow {
@@ -214,7 +217,23 @@ export function hospitalReport(
     special_cases: report.special_cases.filter((s) => codes.includes(s.fixmedins_code)),
     trend: trendOf(db, context.yearRuns, Number(q.month.slice(0, 4)), q.pool, unit),
     generated_at: (q.now ?? new Date()).toISOString(),
+    supervision: supervisionOf(db, run, report, codes),
   }
+}
+
+// ---- supervision scores (grouping branch, SPEC §5 违规行为监管辅助目录) -------------------------------------------
+// The month's cases of every hospital of the run, read once per run (all hospital pages of a run share them), and the
+// pure scoring of engine/grouping/supervision.ts.
+const monthCasesOfRun = new WeakMap<RunRow, SupervisedCase[]>()
+
+function supervisionOf(db: Database, run: RunRow, report: MonthEndReport, codes: readonly string[]): SupervisionScores {
+  let month = monthCasesOfRun.get(run)
+  if (month === undefined) {
+    const all = [...new Set(report.hospitals.flatMap((h) => [h.fixmedins_code, ...h.members]))]
+    month = liveCases(db, run, all).map((c) => ({ fixmedins_code: c.fixmedins_code, dip_group_code: c.dip_group_code, flags: flagsOf(c) }))
+    monthCasesOfRun.set(run, month)
+  }
+  return supervisionScores(month, codes)
 }
 
 export interface RegionOverview {
