@@ -10,6 +10,7 @@ import Database from 'better-sqlite3'
 import type { KindRule } from './procedure-kind.js'
 import { CASE_HISTORY_FILE, dipGroupsTableFromCaseHistory } from './history.js'
 import { CHARLSON_FILE, charlsonFileOf, readCharlson } from './read-charlson.js'
+import type { DerivedAuxCoefficient } from './aux-history.js'
 import { PrefixIndex, Problems } from './source-fields.js'
 import {
   checkPolicyGroups, OVERRIDES_FILE, readCatalogue, readDiagnoses, readDipGroups, readHospitals, readPersons, readPolicy,
@@ -63,6 +64,8 @@ export interface BuildReport {
   readonly scoresComputed: number
   /** Hospitals whose dip_coefficient was empty and defaulted to 1. */
   readonly coefficientsDefaulted: number
+  /** 辅助目录 coefficients derived from case-history.csv (group, type, cases, coefficient); absent: none derived. */
+  readonly auxCoefficients?: readonly { readonly group_code: string; readonly type: string; readonly cases: number; readonly coefficient: number }[]
 }
 
 /** A bad sources directory: every problem found, each `file:row:column: what is wrong`. */
@@ -140,13 +143,17 @@ export function buildTables(opts: BuildOptions): BuildReport {
   const ops = tOps ? readProcedures(tOps, tOverrides, p) : []
   const opSet = new Set(ops.map((o) => o.codeUc))
   const cat = tCat && tDx ? readCatalogue(tCat, dxIndex, p) : []
+  const charlson = readCharlson(charlsonFileOf(sourcesDir), p)
+  let auxCoefficients: readonly DerivedAuxCoefficient[] = []
   if (existsSync(historyFile) && policy) {
-    tDip = dipGroupsTableFromCaseHistory(readFileSync(historyFile, 'utf8'), policy, new Map(ops.map((o) => [o.codeUc, o.kind])), (m) => p.add(m))
+    tDip = dipGroupsTableFromCaseHistory(readFileSync(historyFile, 'utf8'), policy, new Map(ops.map((o) => [o.codeUc, o.kind])), (m) => p.add(m), {
+      charlson: charlson.map((c) => ({ ...c, icd10Prefixes: c.icd10Prefixes.split(' ') })),
+      derived: (d) => { auxCoefficients = d.aux_coefficients ?? [] },
+    })
   }
   const dip = tDip && tDx && tOps ? readDipGroups(tDip, dxIndex, opSet, policy, p) : []
   const hosp = tHosp ? readHospitals(tHosp, p) : { rows: [], defaulted: 0, alliances: 0 }
   const psn = tPsn ? readPersons(tPsn, p) : []
-  const charlson = readCharlson(charlsonFileOf(sourcesDir), p)
   if (policy && tDip) checkPolicyGroups(policy, tDip, p)
   if (p.count > 0) throw new SourceError(p.list, p.more)
   if (!policy) throw new SourceError(['policy.json: (root): not read'], 0)
@@ -165,6 +172,9 @@ export function buildTables(opts: BuildOptions): BuildReport {
     kindRules,
     scoresComputed: dip.filter((g) => !g.scoreGiven).length,
     coefficientsDefaulted: hosp.defaulted,
+    ...(auxCoefficients.length > 0
+      ? { auxCoefficients: auxCoefficients.map((a) => ({ group_code: a.group_code, type: a.type, cases: a.cases, coefficient: a.coefficient })) }
+      : {}),
   }
 
   mkdirSync(dirname(outFile), { recursive: true })
@@ -208,6 +218,8 @@ export function buildTables(opts: BuildOptions): BuildReport {
         for (const x of psn) iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen, x.brdy)
         const iC = db.prepare('INSERT INTO charlson_conditions VALUES (?, ?, ?, ?, ?)')
         for (const c of charlson) iC.run(c.condition, c.name, c.weight, c.icd10Prefixes, c.supersedes)
+        const iA = db.prepare('INSERT INTO aux_coefficients VALUES (?, ?, ?, ?)')
+        for (const a of auxCoefficients) iA.run(a.group_code, a.type, a.coef_micro, a.cases)
         // the loader's packed copy, read back from the rows just written so that both forms hold the same values
         const iPacked = db.prepare('INSERT INTO packed (name, json) VALUES (?, ?)')
         for (const [table, cols] of Object.entries(PACKED_COLUMNS)) {
@@ -240,5 +252,10 @@ export function formatReport(r: BuildReport): string {
       (r.scoresComputed > 0 ? `; ${r.scoresComputed} scores computed` : ''),
     `  procedure kinds by rule: ${rules}`,
     ...(r.coefficientsDefaulted > 0 ? [`  ${r.coefficientsDefaulted} hospitals without dip_coefficient: 1.0`] : []),
+    ...(c.charlsonConditions !== undefined ? [`  辅助目录: ${c.charlsonConditions} Charlson conditions`] : []),
+    ...(r.auxCoefficients !== undefined
+      ? [`  辅助目录 coefficients derived from case history: ${r.auxCoefficients.length}`,
+        ...r.auxCoefficients.map((a) => `    ${a.group_code} ${a.type}: ${a.coefficient} (${a.cases} cases)`)]
+      : []),
   ].join('\n') + '\n'
 }

@@ -6,7 +6,7 @@
 // tie the first in the order severity, tumour, age, as listed in the policy. The classification codes here are the
 // SPEC's definitions of the types, not rates: every coefficient is policy or history data.
 import type { Policy } from '../policy/types.js'
-import type { Tables } from '../tables/types.js'
+import type { CharlsonCondition, Tables } from '../tables/types.js'
 import { dayNumber } from '../claim.js'
 import { ratioToPpm } from '../money.js'
 import { charlsonIndex, type CharlsonIndex } from './charlson.js'
@@ -45,6 +45,7 @@ const METASTASIS = /^C7[7-9]/
 const RADIOTHERAPY_PREFIX = '92.2'
 const CHEMOTHERAPY_PREFIX = '99.25'
 const NOTHING: Typed = { types: [], cci: null }
+const NO_CONDITIONS: readonly CharlsonCondition[] = []
 
 /** Completed years and days of age at `on` for a person born `brdy` (both YYYY-MM-DD); null when born after `on`. */
 export function ageAt(brdy: string, on: string): { days: number; years: number } | null {
@@ -56,14 +57,14 @@ export function ageAt(brdy: string, on: string): { days: number; years: number }
 }
 
 /** Every type of the policy that applies to the case, in the order severity, tumour, age. */
-export function applicableTypes(c: AuxCase, aux: Auxiliary, tables: Tables): Typed {
+export function applicableTypes(c: AuxCase, aux: Auxiliary, charlson: readonly CharlsonCondition[]): Typed {
   let types: ApplicableType[] | null = null
   const add = (type: string, coef: number, why: string): void => {
     ;(types ??= []).push({ type, policyMicro: ratioToPpm(coef), why })
   }
   let cci: CharlsonIndex | null = null
   if (aux.cci_levels !== undefined) {
-    cci = charlsonIndex(c.otherDx, tables)
+    cci = charlsonIndex(c.otherDx, charlson)
     let band: { min: number; coef: number } | undefined
     for (const l of aux.cci_levels) if (cci.index >= l.min) band = l
     if (band !== undefined) {
@@ -119,7 +120,7 @@ export const UNTYPED: AuxOutcome = { chosen: null, candidates: [], cci: null }
 
 /** Type a core case of `groupCode` (upper-case): the highest coefficient wins; the first of equals. */
 export function typeCase(c: AuxCase, groupCodeUc: string, aux: Auxiliary, tables: Tables): AuxOutcome {
-  const typed = applicableTypes(c, aux, tables)
+  const typed = applicableTypes(c, aux, tables.charlson ?? NO_CONDITIONS)
   if (typed.types.length === 0) return typed.cci === null ? UNTYPED : { chosen: null, candidates: [], cci: typed.cci }
   const derived = tables.auxCoefficients
   let chosen: ResolvedType | null = null

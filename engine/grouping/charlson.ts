@@ -2,8 +2,8 @@
 // conditions found (tables.charlson: Quan et al. 2005's ICD-10 coding, or the region's file), a condition counted
 // once however many diagnoses show it, and a more severe condition replacing the one it `supersedes` (metastatic
 // tumour over any malignancy). Lookup is one map probe per prefix length the file uses (3 and 5 characters for the
-// published coding), built once per loaded Tables.
-import type { CharlsonCondition, Tables } from '../tables/types.js'
+// published coding), built once per conditions list (the loaded tables hold one).
+import type { CharlsonCondition } from '../tables/types.js'
 
 export interface CharlsonFound {
   readonly condition: string
@@ -24,22 +24,22 @@ interface Lookup {
 }
 
 const NONE: CharlsonIndex = { index: 0, conditions: [] }
-const cache = new WeakMap<Tables, Lookup>()
+const cache = new WeakMap<readonly CharlsonCondition[], Lookup>()
 
-function lookupOf(tables: Tables): Lookup {
-  const hit = cache.get(tables)
+function lookupOf(conditions: readonly CharlsonCondition[]): Lookup {
+  const hit = cache.get(conditions)
   if (hit) return hit
   const byPrefix = new Map<string, CharlsonCondition>()
-  for (const c of tables.charlson ?? []) for (const p of c.icd10Prefixes) byPrefix.set(p, c)
+  for (const c of conditions) for (const p of c.icd10Prefixes) byPrefix.set(p, c)
   const lookup: Lookup = { byPrefix, lengths: [...new Set([...byPrefix.keys()].map((p) => p.length))].sort((a, b) => a - b) }
-  cache.set(tables, lookup)
+  cache.set(conditions, lookup)
   return lookup
 }
 
 /** The index of the secondary diagnoses (upper-case codes), with the conditions that made it in the file's order. */
-export function charlsonIndex(secondaryDx: readonly string[], tables: Tables): CharlsonIndex {
-  if (secondaryDx.length === 0) return NONE
-  const { byPrefix, lengths } = lookupOf(tables)
+export function charlsonIndex(secondaryDx: readonly string[], conditions: readonly CharlsonCondition[]): CharlsonIndex {
+  if (secondaryDx.length === 0 || conditions.length === 0) return NONE
+  const { byPrefix, lengths } = lookupOf(conditions)
   let found: Map<string, CharlsonFound> | null = null
   for (const dx of secondaryDx) {
     for (const n of lengths) {
@@ -52,14 +52,14 @@ export function charlsonIndex(secondaryDx: readonly string[], tables: Tables): C
   }
   if (found === null) return NONE
   let index = 0
-  const conditions: CharlsonFound[] = []
-  for (const c of tables.charlson ?? []) {
+  const made: CharlsonFound[] = []
+  for (const c of conditions) {
     const f = found.get(c.condition)
     if (f === undefined) continue
     // replaced by a more severe condition also present
-    if ((tables.charlson ?? []).some((s) => s.supersedes === c.condition && found.has(s.condition))) continue
+    if (conditions.some((s) => s.supersedes === c.condition && found.has(s.condition))) continue
     index += f.weight
-    conditions.push(f)
+    made.push(f)
   }
-  return { index, conditions }
+  return { index, conditions: made }
 }

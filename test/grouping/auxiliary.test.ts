@@ -52,23 +52,22 @@ function auxTables(o: { persons?: Person[]; derived?: Record<string, number>; co
 }
 
 describe('Charlson index of the secondary diagnoses (Quan et al. 2005 coding, Charlson weights)', () => {
-  const t = auxTables()
   it('sums the weights of the conditions found: I50.000 heart failure 1 + E11.200 diabetes with complication 2 = 3', () => {
-    expect(charlsonIndex(['I50.000', 'E11.200X001'], t)).toEqual({ index: 3, conditions: [
+    expect(charlsonIndex(['I50.000', 'E11.200X001'], CHARLSON)).toEqual({ index: 3, conditions: [
       { condition: 'congestive_heart_failure', weight: 1, dx: 'I50.000' },
       { condition: 'diabetes_with_complication', weight: 2, dx: 'E11.200X001' }] })
   })
   it('counts a condition once however many diagnoses show it (I21.0 and I22.1: one myocardial infarction, 1)', () => {
-    expect(charlsonIndex(['I21.000', 'I22.100'], t).index).toBe(1)
+    expect(charlsonIndex(['I21.000', 'I22.100'], CHARLSON).index).toBe(1)
   })
   it('a more severe condition replaces the one it supersedes: C78.000 metastasis 6 with C34.100 malignancy 2 = 6, not 8', () => {
-    expect(charlsonIndex(['C78.000', 'C34.100'], t)).toMatchObject({ index: 6, conditions: [{ condition: 'metastatic_solid_tumour' }] })
+    expect(charlsonIndex(['C78.000', 'C34.100'], CHARLSON)).toMatchObject({ index: 6, conditions: [{ condition: 'metastatic_solid_tumour' }] })
     // K70.3 mild (1) and K72.1 moderate/severe (3) liver disease: 3; E11.9 (1) and E11.2 (2) diabetes: 2
-    expect(charlsonIndex(['K70.300', 'K72.100', 'E11.900', 'E11.200'], t).index).toBe(5)
+    expect(charlsonIndex(['K70.300', 'K72.100', 'E11.900', 'E11.200'], CHARLSON).index).toBe(5)
   })
   it('matches on the 4th character where the coding does: I42.0 heart failure 1, I42.1 nothing; C44 skin is no malignancy', () => {
-    expect(charlsonIndex(['I42.000'], t).index).toBe(1)
-    expect(charlsonIndex(['I42.100', 'C44.300'], t).index).toBe(0)
+    expect(charlsonIndex(['I42.000'], CHARLSON).index).toBe(1)
+    expect(charlsonIndex(['I42.100', 'C44.300'], CHARLSON).index).toBe(0)
   })
   it('the shipped file holds the 17 conditions with weights 1, 2, 3 and 6', () => {
     expect(CHARLSON).toHaveLength(17)
