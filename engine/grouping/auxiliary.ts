@@ -7,7 +7,6 @@
 // SPEC's definitions of the types, not rates: every coefficient is policy or history data.
 import type { Policy } from '../policy/types.js'
 import type { CharlsonCondition, Tables } from '../tables/types.js'
-import { dayNumber } from '../claim.js'
 import { ratioToPpm } from '../money.js'
 import { charlsonIndex, type CharlsonIndex } from './charlson.js'
 
@@ -47,13 +46,17 @@ const CHEMOTHERAPY_PREFIX = '99.25'
 const NOTHING: Typed = { types: [], cci: null }
 const NO_CONDITIONS: readonly CharlsonCondition[] = []
 
+/** Days since 1970-01-01 of a checked YYYY-MM-DD (brdy is checked at build, begndate on input), without a Date. */
+function epochDay(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000
+}
+
 /** Completed years and days of age at `on` for a person born `brdy` (both YYYY-MM-DD); null when born after `on`. */
 export function ageAt(brdy: string, on: string): { days: number; years: number } | null {
-  const b = dayNumber(brdy)
-  const d = dayNumber(on)
-  if (b === null || d === null || d < b) return null
+  const days = epochDay(on) - epochDay(brdy)
+  if (!(days >= 0)) return null
   const years = Number(on.slice(0, 4)) - Number(brdy.slice(0, 4)) - (on.slice(5) < brdy.slice(5) ? 1 : 0)
-  return { days: d - b, years }
+  return { days, years }
 }
 
 /** Every type of the policy that applies to the case, in the order severity, tumour, age. */
