@@ -29,8 +29,8 @@ export interface ApplicableType {
   readonly type: string
   /** The policy's coefficient × 1e6. */
   readonly policyMicro: number
-  /** Why it applies (the trace and the result). */
-  readonly why: string
+  /** Why it applies (the trace and the result): worded only when read. */
+  readonly why: () => string
 }
 
 export interface Typed {
@@ -45,6 +45,28 @@ const RADIOTHERAPY_PREFIX = '92.2'
 const CHEMOTHERAPY_PREFIX = '99.25'
 const NOTHING: Typed = { types: [], cci: null }
 const NO_CONDITIONS: readonly CharlsonCondition[] = []
+
+/** The policy's types with their names and coefficients, made once per policy object (not per claim). */
+interface Prepared {
+  readonly cci: readonly { readonly min: number; readonly type: string; readonly micro: number }[] | null
+  readonly age: readonly { readonly bound: 'max_days' | 'max_years' | 'min_years'; readonly n: number; readonly type: string; readonly micro: number }[] | null
+}
+const prepared = new WeakMap<Auxiliary, Prepared>()
+
+function prepare(aux: Auxiliary): Prepared {
+  const hit = prepared.get(aux)
+  if (hit) return hit
+  const p: Prepared = {
+    cci: aux.cci_levels?.map((l) => ({ min: l.min, type: `cci:${l.min}`, micro: ratioToPpm(l.coef) })) ?? null,
+    age: aux.age_bands?.map((b) => {
+      const bound = b.max_days !== undefined ? 'max_days' : b.max_years !== undefined ? 'max_years' : 'min_years'
+      const n = b[bound] as number
+      return { bound, n, type: `age:${bound}=${n}`, micro: ratioToPpm(b.coef) }
+    }) ?? null,
+  }
+  prepared.set(aux, p)
+  return p
+}
 
 /** Days since 1970-01-01 of a checked YYYY-MM-DD (brdy is checked at build, begndate on input), without a Date. */
 function epochDay(date: string): number {
@@ -61,42 +83,47 @@ export function ageAt(brdy: string, on: string): { days: number; years: number }
 
 /** Every type of the policy that applies to the case, in the order severity, tumour, age. */
 export function applicableTypes(c: AuxCase, aux: Auxiliary, charlson: readonly CharlsonCondition[]): Typed {
+  const pre = prepare(aux)
   let types: ApplicableType[] | null = null
-  const add = (type: string, coef: number, why: string): void => {
-    ;(types ??= []).push({ type, policyMicro: ratioToPpm(coef), why })
-  }
   let cci: CharlsonIndex | null = null
-  if (aux.cci_levels !== undefined) {
-    cci = charlsonIndex(c.otherDx, charlson)
-    let band: { min: number; coef: number } | undefined
-    for (const l of aux.cci_levels) if (cci.index >= l.min) band = l
+  if (pre.cci !== null) {
+    const found = charlsonIndex(c.otherDx, charlson)
+    cci = found
+    let band: { readonly min: number; readonly type: string; readonly micro: number } | undefined
+    for (const l of pre.cci) if (found.index >= l.min) band = l
     if (band !== undefined) {
-      const found = cci.conditions.map((f) => `${f.condition} ${f.dx} (${f.weight})`).join(', ')
-      add(`cci:${band.min}`, band.coef, `Charlson index ${cci.index} ≥ ${band.min}${found === '' ? '' : `: ${found}`}`)
+      const min = band.min
+      ;(types ??= []).push({ type: band.type, policyMicro: band.micro, why: () => {
+        const list = found.conditions.map((f) => `${f.condition} ${f.dx} (${f.weight})`).join(', ')
+        return `Charlson index ${found.index} ≥ ${min}${list === '' ? '' : `: ${list}`}`
+      } })
     }
   }
   const t = aux.tumour
   if (t !== undefined && MALIGNANT_MAIN.test(c.mainDx)) {
+    const main = c.mainDx
     if (t.metastasis !== undefined) {
       const m = c.otherDx.find((dx) => METASTASIS.test(dx))
-      if (m !== undefined) add('tumour:metastasis', t.metastasis, `malignant ${c.mainDx} with metastasis ${m}`)
+      if (m !== undefined) (types ??= []).push({ type: 'tumour:metastasis', policyMicro: ratioToPpm(t.metastasis), why: () => `malignant ${main} with metastasis ${m}` })
     }
     if (t.radiotherapy !== undefined) {
       const op = c.procedures.find((p) => p.startsWith(RADIOTHERAPY_PREFIX))
-      if (op !== undefined) add('tumour:radiotherapy', t.radiotherapy, `malignant ${c.mainDx} with radiotherapy ${op}`)
+      if (op !== undefined) (types ??= []).push({ type: 'tumour:radiotherapy', policyMicro: ratioToPpm(t.radiotherapy), why: () => `malignant ${main} with radiotherapy ${op}` })
     }
     if (t.chemotherapy !== undefined) {
       const op = c.procedures.find((p) => p.startsWith(CHEMOTHERAPY_PREFIX))
-      if (op !== undefined) add('tumour:chemotherapy', t.chemotherapy, `malignant ${c.mainDx} with chemotherapy ${op}`)
+      if (op !== undefined) (types ??= []).push({ type: 'tumour:chemotherapy', policyMicro: ratioToPpm(t.chemotherapy), why: () => `malignant ${main} with chemotherapy ${op}` })
     }
   }
-  if (aux.age_bands !== undefined && c.brdy !== null) {
+  if (pre.age !== null && c.brdy !== null) {
     const age = ageAt(c.brdy, c.begndate)
     if (age !== null) {
-      for (const b of aux.age_bands) {
-        if (b.max_days !== undefined && age.days <= b.max_days) add(`age:max_days=${b.max_days}`, b.coef, `${age.days} days old at admission (≤ ${b.max_days})`)
-        if (b.max_years !== undefined && age.years <= b.max_years) add(`age:max_years=${b.max_years}`, b.coef, `${age.years} years old at admission (≤ ${b.max_years})`)
-        if (b.min_years !== undefined && age.years >= b.min_years) add(`age:min_years=${b.min_years}`, b.coef, `${age.years} years old at admission (≥ ${b.min_years})`)
+      for (const b of pre.age) {
+        const applies = b.bound === 'max_days' ? age.days <= b.n : b.bound === 'max_years' ? age.years <= b.n : age.years >= b.n
+        if (!applies) continue
+        const why = b.bound === 'max_days' ? () => `${age.days} days old at admission (≤ ${b.n})`
+          : b.bound === 'max_years' ? () => `${age.years} years old at admission (≤ ${b.n})` : () => `${age.years} years old at admission (≥ ${b.n})`
+        ;(types ??= []).push({ type: b.type, policyMicro: b.micro, why })
       }
     }
   }
@@ -108,7 +135,7 @@ export interface ResolvedType {
   readonly type: string
   readonly coefMicro: number
   readonly source: 'history' | 'policy'
-  readonly why: string
+  readonly why: () => string
 }
 
 export interface AuxOutcome {

@@ -146,22 +146,22 @@ function score(
 
 /** The facts the 辅助目录 types a claim on: its codes, admission date and the person's birth date. */
 function auxCase(claim: Claim, ctx: AdjudicationContext): AuxCase {
-  return {
-    mainDx: claim.mainDx, otherDx: claim.otherDx, procedures: claim.procedures, begndate: claim.begndate,
-    brdy: ctx.tables.persons.get(claim.psnNo)?.brdy ?? null,
-  }
+  // the person is looked up only when the policy types by age
+  const brdy = ctx.policy.dip.auxiliary?.age_bands !== undefined ? ctx.tables.persons.get(claim.psnNo)?.brdy ?? null : null
+  return { mainDx: claim.mainDx, otherDx: claim.otherDx, procedures: claim.procedures, begndate: claim.begndate, brdy }
 }
 
 function auxiliaryResult(aux: AuxOutcome): AuxiliaryResult {
   const c = aux.chosen as ResolvedType
   return {
-    type: c.type, coefficient: c.coefMicro / PPM, source: c.source, why: c.why,
-    ...(aux.cci !== null ? { cci: { index: aux.cci.index, conditions: aux.cci.conditions } } : {}),
+    type: c.type, coefficient: c.coefMicro / PPM, source: c.source,
+    // the type names its tumour kind or age bound; a severity type lists the Charlson conditions (the trace words all)
+    ...(aux.cci !== null && c.type.startsWith('cci:') ? { cci: { index: aux.cci.index, conditions: aux.cci.conditions } } : {}),
   }
 }
 
 function auxiliaryTrace(aux: AuxOutcome): AuxiliaryCandidate[] {
-  return aux.candidates.map((c) => ({ type: c.type, coefficient: c.coefMicro / PPM, source: c.source, why: c.why, chosen: c === aux.chosen }))
+  return aux.candidates.map((c) => ({ type: c.type, coefficient: c.coefMicro / PPM, source: c.source, why: c.why(), chosen: c === aux.chosen }))
 }
 
 /**

@@ -39,11 +39,11 @@ export interface AuxiliaryCandidate {
 
 /** The 辅助目录 type a core case was paid as (SPEC §5). */
 export interface AuxiliaryResult {
+  /** Names the tumour kind or the age bound itself (`tumour:metastasis`, `age:min_years=66`); trace.auxiliary words why. */
   readonly type: string
   readonly coefficient: number
   readonly source: 'history' | 'policy'
-  readonly why: string
-  /** The Charlson index of the secondary diagnoses and the conditions that made it (when the policy bands it). */
+  /** A severity type: the Charlson index of the secondary diagnoses and the conditions that made it. */
   readonly cci?: { readonly index: number; readonly conditions: readonly { readonly condition: string; readonly weight: number; readonly dx: string }[] }
 }
 

@@ -109,7 +109,9 @@ describe('types and coefficients (policy: CCI ≥1 1.1, ≥3 1.2, ≥5 1.3; meta
   it('tumour: metastasis C79.500 → 1.25 when severity is not banded (with CCI bands the metastasis weighs 6 → 1.3 wins)', () => {
     const noCci = auxPolicy({ auxiliary: { tumour: AUX.tumour } })
     expect(groupClaim(claim('C34.100', [], 12500, { otherDx: ['C79.500'] }), ctx(auxTables(), noCci)))
-      .toMatchObject({ points: 1250, auxiliary: { type: 'tumour:metastasis', coefficient: 1.25, why: 'malignant C34.100 with metastasis C79.500' } })
+      .toMatchObject({ points: 1250, auxiliary: { type: 'tumour:metastasis', coefficient: 1.25 } })
+    expect(groupClaim(claim('C34.100', [], 12500, { otherDx: ['C79.500'] }), ctx(auxTables(), noCci), { trace: true }).trace?.auxiliary)
+      .toEqual([{ type: 'tumour:metastasis', coefficient: 1.25, source: 'policy', why: 'malignant C34.100 with metastasis C79.500', chosen: true }])
     expect(groupClaim(claim('C34.100', [], 13000, { otherDx: ['C79.500'] }), ctx(auxTables(), policy)))
       .toMatchObject({ points: 1300, auxiliary: { type: 'cci:5', coefficient: 1.3 } })
   })
@@ -122,7 +124,10 @@ describe('types and coefficients (policy: CCI ≥1 1.1, ≥3 1.2, ≥5 1.3; meta
   it('age: a 10-day-old (≤ 28 days 1.3, also ≤ 6 years 1.15) → 1.3; a 70-year-old → 1.1', () => {
     const t = auxTables({ persons: [person('P1', '2026-09-21'), person('P2', '1956-03-01')] })
     expect(groupClaim(claim('J18.900', [], 13000), ctx(t, policy)))
-      .toMatchObject({ points: 1300, auxiliary: { type: 'age:max_days=28', coefficient: 1.3, why: '10 days old at admission (≤ 28)' } })
+      .toMatchObject({ points: 1300, auxiliary: { type: 'age:max_days=28', coefficient: 1.3 } })
+    expect(groupClaim(claim('J18.900', [], 13000), ctx(t, policy), { trace: true }).trace?.auxiliary?.map((a) => [a.type, a.why, a.chosen])).toEqual([
+      ['cci:0', 'Charlson index 0 ≥ 0', false], ['age:max_days=28', '10 days old at admission (≤ 28)', true],
+      ['age:max_years=6', '0 years old at admission (≤ 6)', false]])
     expect(groupClaim(claim('J18.900', [], 11000, { psnNo: 'P2' }), ctx(t, policy)))
       .toMatchObject({ points: 1100, auxiliary: { type: 'age:min_years=66', coefficient: 1.1 } })
   })
