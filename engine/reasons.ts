@@ -48,6 +48,8 @@ export const DIP_FLAGS = {
   F_LONG_STAY: 'stay far beyond the group\'s average days',
   F_REVIEW_CANDIDATE: 'cost above the review threshold: 特例单议 candidate',
   F_UNGROUPABLE: 'no DIP group fits: listed for review',
+  F_INCOMPLETE_STAY: 'stay ended in death or transfer (dip.incomplete): points × min(1, cost ÷ average)',
+  F_IN_HOSPITAL_DEATH: 'in-hospital death (dip.supervision.death_dscg_ways): counted in the supervision scores',
 } as const
 
 export type RejectionCode = keyof typeof REJECTIONS

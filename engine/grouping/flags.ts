@@ -31,10 +31,14 @@ export function mergedEpisodeOf(claim: Claim, hospital: Hospital | undefined, hi
   return hospital === undefined ? null : mergeSource(claim, hospital.allianceId, history, policy)?.episode_id ?? null
 }
 
-/** 低标入院: cost below `low_standard_cost_ratio` × the group's average with a stay of at most `low_standard_max_days`. */
-export function isLowStandardAdmission(costFen: number, avgFen: number, days: number, dip: Policy['dip']): boolean {
+/**
+ * 低标入院: cost below `low_standard_cost_ratio` × the group's average (micro-yuan, as published) with a stay of at
+ * most `low_standard_max_days`.
+ */
+export function isLowStandardAdmission(costFen: number, avgMicroYuan: number, days: number, dip: Policy['dip']): boolean {
   if (days > dipSetting(dip, 'low_standard_max_days')) return false
-  return BigInt(costFen) * BigInt(PPM) < BigInt(ratioToPpm(dipSetting(dip, 'low_standard_cost_ratio'))) * BigInt(avgFen)
+  // fen × 1e4 = micro-yuan
+  return BigInt(costFen) * 10_000n * BigInt(PPM) < BigInt(ratioToPpm(dipSetting(dip, 'low_standard_cost_ratio'))) * BigInt(avgMicroYuan)
 }
 
 /** A stay longer than `long_stay_multiple` × the group's average days (days are not money: a float compare). */

@@ -53,6 +53,11 @@ const SeriousIllness = Type.Object({
   }, strict)),
 }, strict)
 
+/** A 辅助目录 type coefficient (the type's mean cost ÷ the group's). */
+const AuxCoef = Type.Number({ exclusiveMinimum: 0, maximum: 10 })
+/** 离院方式 code (national: 1 医嘱离院, 2 医嘱转院, 3 医嘱转社区, 4 非医嘱离院, 5 死亡, 9 其他). */
+const DscgWay = Type.String({ pattern: '^[0-9A-Za-z]{1,3}$' })
+
 const Dip = Type.Object({
   scale: Type.Number({ exclusiveMinimum: 0, maximum: 100000 }),
   region_avg_cost_yuan: Type.Number({ exclusiveMinimum: 0, maximum: 1e8 }),
@@ -85,6 +90,39 @@ const Dip = Type.Object({
   low_standard_max_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 3 })),
   /** Stay beyond this multiple of the group's average days is flagged. */
   long_stay_multiple: Type.Optional(Type.Number({ minimum: 1, maximum: 100, default: 3 })),
+  /**
+   * 床日 by kind of stay (SPEC §5, seed 004): kind → main-diagnosis prefixes, optional procedure prefixes (the stay needs
+   * one of them) and points per bed day by hospital level. Such a stay earns days × points × hospital coefficient.
+   */
+  per_diem: Type.Optional(Type.Record(Type.String({ minLength: 1, pattern: '^[a-z0-9_]+$' }), Type.Object({
+    main_dx_prefixes: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    procedure_prefixes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    points_per_day: ByLevel(Type.Number({ minimum: 0, maximum: 1e6 })),
+  }, strict))),
+  /** 辅助目录 (SPEC §5): severity, tumour and age types of a core case; the highest applicable coefficient wins. */
+  auxiliary: Type.Optional(Type.Object({
+    /** Charlson index bands of the secondary diagnoses, ascending by min; a case takes the highest band it reaches. */
+    cci_levels: Type.Optional(Type.Array(Type.Object({ min: Type.Integer({ minimum: 0, maximum: 100 }), coef: AuxCoef }, strict), { minItems: 1 })),
+    /** Malignant main diagnosis (C00–C97) with metastasis (secondary C77–C79), radiotherapy (92.2x), chemotherapy (99.25). */
+    tumour: Type.Optional(Type.Object({
+      metastasis: Type.Optional(AuxCoef), radiotherapy: Type.Optional(AuxCoef), chemotherapy: Type.Optional(AuxCoef),
+    }, strict)),
+    /** Age at admission from the person's brdy; each band names one bound, inclusive (age ≤ max, age ≥ min). */
+    age_bands: Type.Optional(Type.Array(Type.Object({
+      max_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 366 })),
+      max_years: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+      min_years: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+      coef: AuxCoef,
+    }, strict), { minItems: 1 })),
+    /** Cases a type needs in a group's history for its coefficient to be derived (default: dip.min_cases). */
+    min_cases: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+  }, strict)),
+  /** Incomplete stays (death, transfer): points × min(1, c / a) for these 离院方式 (dscg_way). */
+  incomplete: Type.Optional(Type.Object({ dscg_ways: Type.Array(DscgWay, { minItems: 1 }) }, strict)),
+  /** Ungroupable cases earn c ÷ region average × scale × this factor (flagged for review); absent: no points. */
+  ungroupable_factor: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
+  /** Supervision scores (违规行为监管辅助目录): the 离院方式 that count as an in-hospital death. */
+  supervision: Type.Optional(Type.Object({ death_dscg_ways: Type.Array(DscgWay, { minItems: 1 }) }, strict)),
 }, strict)
 
 const MonthEnd = Type.Object({

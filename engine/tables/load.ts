@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import type { Policy } from '../policy/types.js'
 import { PACKED_COLUMNS, unpackColumns, type PackedTable } from './packed.js'
 import type {
-  CatalogueItem, ChrgitmLv, CompositeKind, DipGroup, DipGroupKind, Hospital, HospitalLevel, Insutype, Person, PsnKind,
+  CatalogueItem, CharlsonCondition, ChrgitmLv, CompositeKind, DipGroup, DipGroupKind, Hospital, HospitalLevel, Insutype, Person, PsnKind,
   ProcedureKind, Tables, TablesMeta,
 } from './types.js'
 
@@ -68,14 +68,15 @@ export function loadTables(file: string): Tables {
     const compositeGroups = new Map<string, DipGroup>()
     {
       const { n, cols } = columns('dip_groups')
-      const [code, kind, dx, op, others, ck, avgFen, cases, days, score] = cols as [
+      const [code, kind, dx, op, others, ck, avgFen, cases, days, score, avgMicro] = cols as [
         string[], DipGroupKind[], string[], (string | null)[], string[], (CompositeKind | null)[], number[], number[], number[],
-        number[]]
+        number[], number[]]
       for (let i = 0; i < n; i++) {
         const other = others[i] as string
         const g: DipGroup = {
           groupCode: code[i] as string, kind: kind[i] as DipGroupKind, mainDx: dx[i] as string, mainOp: op[i] ?? null,
-          otherOps: other === '' ? [] : other.split(','), avgCostFen: avgFen[i] as number, cases: cases[i] as number,
+          otherOps: other === '' ? [] : other.split(','), avgCostFen: avgFen[i] as number,
+          avgCostMicro: avgMicro[i] as number, cases: cases[i] as number,
           avgIptDays: days[i] as number, scoreMicro: score[i] as number, compositeKind: ck[i] ?? null,
         }
         dipGroups.set(g.groupCode, g)
@@ -105,17 +106,38 @@ export function loadTables(file: string): Tables {
     const persons = new Map<string, Person>()
     {
       const { n, cols } = columns('persons')
-      const [psn, ins, kind, poverty, assistance, city, balance] = cols as [
-        string[], Insutype[], PsnKind[], number[], number[], string[], number[]]
+      const [psn, ins, kind, poverty, assistance, city, balance, brdy] = cols as [
+        string[], Insutype[], PsnKind[], number[], number[], string[], number[], (string | null)[]]
       for (let i = 0; i < n; i++) {
         persons.set(psn[i] as string, {
           psnNo: psn[i] as string, insutype: ins[i] as Insutype, psnKind: kind[i] as PsnKind, poverty: poverty[i] === 1,
-          assistance: assistance[i] === 1, city: city[i] as string, acctBalanceFen: balance[i] as number,
+          assistance: assistance[i] === 1, city: city[i] as string, acctBalanceFen: balance[i] as number, brdy: brdy[i] ?? null,
         })
       }
     }
 
-    return { meta, diagnoses, procedures, catalogue, dipGroups, dipGroupsByDx, compositeGroups, hospitals, persons, policy, file }
+    // 辅助目录 (SPEC §5)
+    const charlson: CharlsonCondition[] = []
+    {
+      const { n, cols } = columns('charlson_conditions')
+      const [condition, name, weight, prefixes, supersedes] = cols as [string[], string[], number[], string[], (string | null)[]]
+      for (let i = 0; i < n; i++) {
+        charlson.push({
+          condition: condition[i] as string, name: name[i] as string, weight: weight[i] as number,
+          icd10Prefixes: (prefixes[i] as string).split(' ').filter((x) => x !== ''), supersedes: supersedes[i] ?? null,
+        })
+      }
+    }
+    const auxCoefficients = new Map<string, number>()
+    {
+      const { n, cols: [group, type, coef] } = columns('aux_coefficients') as { n: number; cols: [string[], string[], number[]] }
+      for (let i = 0; i < n; i++) auxCoefficients.set(`${group[i] as string}|${type[i] as string}`, coef[i] as number)
+    }
+
+    return {
+      meta, diagnoses, procedures, catalogue, dipGroups, dipGroupsByDx, compositeGroups, hospitals, persons, charlson, auxCoefficients,
+      policy, file,
+    }
   } finally {
     db.close()
   }
