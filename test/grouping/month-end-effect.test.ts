@@ -57,14 +57,14 @@ describe('month-end points of typed, incomplete, per-diem and ungroupable cases'
     expect(cases.map(([, r]) => r.points)).toEqual(cases.map(([, , want]) => want))
   })
 
-  it('the run counts them: H1 4,750 points, H2 1,000, total 5,750; DIP amounts split 4,750 : 1,000', () => {
+  it('the run counts them: H1 4,750 points, H2 1,000, total 5,750; DIP amounts split 4,750 : 1,000', async () => {
     const l = new TestLedger(':memory:')
     for (const [code, r] of cases) {
       l.discharge({ code, enddate: '2026-10-11', points: r.points, medfeeYuan: r.total_cost_yuan, hifpYuan: r.total_cost_yuan / 2,
         deviation: r.deviation, group: r.group_code ?? undefined, flags: [...r.flags] })
     }
     // budget 40,250 yuan; the split by points holds whichever reimbursement ratio the run takes (policy or actual)
-    const o = settleMonth(l, t, policy, { month: '2026-10', pool: '390', budgetFen: fen(40_250), close: false })
+    const o = await settleMonth(l, t, policy, { month: '2026-10', pool: '390', budgetFen: fen(40_250), close: false })
     if (o.status !== 'ok') throw new Error(JSON.stringify(o))
     const byCode = Object.fromEntries(o.report.hospitals.map((h) => [h.fixmedins_code, h]))
     expect(o.report.total_points).toBe(5750)
@@ -75,7 +75,7 @@ describe('month-end points of typed, incomplete, per-diem and ungroupable cases'
     expect(h1 * 1000).toBeCloseTo(h2 * 4750, 6)
 
     // the feedback JSON: H1's supervision scores beside the region's (1 death of H1's 6 cases, of the region's 7)
-    const report = hospitalReport(l, t, policy, { month: '2026-10', pool: '390', code: H1 })
+    const report = await hospitalReport(l, t, policy, { month: '2026-10', pool: '390', code: H1 })
     expect(report?.supervision.hospital).toMatchObject({ cases: 6, in_hospital_death: { count: 1, rate: 0.1667 } })
     expect(report?.supervision.region).toMatchObject({ cases: 7, in_hospital_death: { count: 1, rate: 0.1429 } })
     expect(report?.supervision.by_group.find((x) => x.dip_group_code === 'J18.9')?.region.cases).toBe(4)
