@@ -83,6 +83,8 @@ const Dip = Type.Object({
   low_standard_max_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 3 })),
   /** Stay beyond this multiple of the group's average days is flagged. */
   long_stay_multiple: Type.Optional(Type.Number({ minimum: 1, maximum: 100, default: 3 })),
+  /** SPEC §1: a claim whose stay is longer than this many days is refused (default 1,100). */
+  max_stay_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 36500 })),
 }, strict)
 
 const MonthEnd = Type.Object({
@@ -136,7 +138,8 @@ export const PolicySchema = Type.Object({
     annual_cap_yuan: Yuan,
   }, strict),
   alliance: Type.Object({
-    merge_gap_days: Type.Integer({ minimum: 0, maximum: 365 }),
+    /** SPEC §3: the one switch of alliance merging (referral within this many days); null switches merging off. */
+    merge_gap_days: Type.Union([Type.Integer({ minimum: 0, maximum: 365 }), Type.Null()]),
     primary_uses_level2_catalogue: Type.Boolean(),
     settle_as_one: Type.Boolean(),
   }, strict),
