@@ -3,7 +3,9 @@
 // the same 400s), check the caller's hospital (403), then read the person's history, adjudicate, group, prepare the
 // ledger row (engine/ledger/writer.ts readForAppend, as the inline path) and serialise the answer. It writes nothing: the ledger writer thread appends what it prepares.
 import { parentPort, workerData } from 'node:worker_threads'
-import secureJson from 'secure-json-parse'
+import { Buffer } from 'node:buffer'
+import { parseStrictJson } from '../engine/strict-json.js'
+import { refusal } from './plugins/body-parsers.js'
 import { bodyHash } from '../engine/ledger/settle.js'
 import { openLedger } from '../engine/ledger/sqlite.js'
 import { readForAppend } from '../engine/ledger/writer.js'
@@ -36,13 +38,10 @@ function answer(id: number, r: AdjudicationResult): AdjudicationReply {
 }
 
 function adjudicateOne(q: AdjudicationRequest): AdjudicationReply {
-  let body: unknown
-  try {
-    // as fastify's own JSON parser: a "__proto__" or "constructor.prototype" key is refused, not parsed
-    body = secureJson.parse(q.body, undefined, { protoAction: 'error', constructorAction: 'error' })
-  } catch {
-    return error(q.id, new HttpError('E_BAD_JSON', '', 'the body is not a JSON object'))
-  }
+  // as the inline route's parser (SPEC §1 strict input); the text was decoded from the bytes on the event loop
+  const parsed = parseStrictJson(Buffer.from(q.body, 'utf8'))
+  if (!parsed.ok) return error(q.id, refusal(parsed))
+  const body = parsed.value
   if (!validate(body)) return error(q.id, fromAjvError(validate.errors![0]!))
   const claim = body
   const refused = hospitalRefusal(q.hospital, claim.fixmedins_code)

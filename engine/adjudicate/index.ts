@@ -14,7 +14,7 @@ export { parseClaim } from './validate.js'
 
 /** Adjudicate one claim body against the history in ctx; pure, records nothing. */
 export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
-  const v = validateClaim(input, ctx.tables)
+  const v = validateClaim(input, ctx.tables, { maxStayDays: ctx.policy.dip.max_stay_days })
   if (v.status === 'rejected') return v
   const { claim } = v
   if (ctx.history.stay(claim.psnNo, claim.mdtrtId) !== undefined) {
