@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .requiredOption('--setl-id <id>', 'setl_id of the candidate discharge')
     .requiredOption('--decision <approved|rejected>', 'the expert panel\'s decision')
     .option('--note <text>', 'why (kept with the decision)')
+    .option('--tables <file>', 'accepted for symmetry (SPEC §8); a decision needs only the ledger')
     .action((opts: Opts) => {
       if (opts.decision !== 'approved' && opts.decision !== 'rejected') {
         usageError(`special-case decide: --decision must be approved or rejected, got "${opts.decision}"`)
