@@ -35,6 +35,15 @@ const OutpatientRule = Type.Object({
   annual_cap_yuan: Yuan,
 }, strict)
 
+/** One 门诊慢特病 of the policy: its main-diagnosis prefixes and its own annual cap of the basic fund. */
+const ChronicDisease = Type.Object({
+  code: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1 }),
+  /** A claim's main diagnosis (upper-case) starting with one of these is this disease. */
+  dx_prefixes: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+  annual_cap_yuan: Yuan,
+}, strict)
+
 const OutpatientMedType = Type.Object({
   '310': Type.Optional(OutpatientRule),
   '390': Type.Optional(OutpatientRule),
@@ -131,7 +140,11 @@ export const PolicySchema = Type.Object({
     /** seed 001: 甲类 diagnosis-and-treatment items above this unit price are fully in scope. */
     jia_item_full_scope_above_yuan: Yuan,
   }, strict),
-  outpatient: Type.Optional(Type.Object({ '11': Type.Optional(OutpatientMedType), '14': Type.Optional(OutpatientMedType) }, strict)),
+  outpatient: Type.Optional(Type.Object({
+    '11': Type.Optional(OutpatientMedType), '14': Type.Optional(OutpatientMedType),
+    /** 门诊慢特病 (med_type 14, SPEC §3): the eligible diseases; a claim whose main diagnosis matches none is refused. */
+    chronic_diseases: Type.Optional(Type.Array(ChronicDisease, { minItems: 1 })),
+  }, strict)),
   serious_illness: Type.Object({ '310': SeriousIllness, '390': SeriousIllness }, strict),
   assistance: Type.Object({
     ratio: Ratio,
