@@ -22,6 +22,15 @@ describe('parseStrictJson', () => {
     }), { numRuns: 300 })
   })
 
+  it('reads a plain decimal of up to 15 digits to the same double as Number(text) (the fast path)', () => {
+    const decimal = fc.tuple(fc.boolean(), fc.stringMatching(/^(0|[1-9][0-9]{0,9})$/), fc.stringMatching(/^[0-9]{0,5}$/))
+      .map(([neg, i, f]) => `${neg ? '-' : ''}${i}${f === '' ? '' : '.' + f}`)
+    fc.assert(fc.property(decimal, (text) => {
+      const r = parse(`[${text}]`)
+      expect(r.ok && Object.is((r.value as number[])[0], Number(text))).toBe(true)
+    }), { numRuns: 2000 })
+  })
+
   it('refuses what JSON.parse refuses, as E_BAD_JSON with no field', () => {
     for (const t of ['', '{', '{"a":}', '[1,]', '{"a":01}', '{"a":1.}', '"x" x', "{'a':1}", '{"a":"\u0001"}', 'nul', '{"a":"\\x"}']) {
       expect(() => JSON.parse(t)).toThrow()
