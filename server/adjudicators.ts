@@ -9,7 +9,10 @@
 //   5. a prepared row goes to the ledger writer thread (writer.ts), which appends it if the person's history is still
 //      the one adjudicated against ('stale' → back to 4) and commits with whatever else is queued;
 //   6. the answer (already serialised by the thread, its setl_id filled in) leaves after the commit.
+import { isUtf8 } from 'node:buffer'
 import { Worker } from 'node:worker_threads'
+import { parseStrictJson } from '../engine/strict-json.js'
+import { refusal } from './plugins/body-parsers.js'
 import { routedPsnNo } from '../engine/pool/lines.js'
 import { MAX_STALE_RETRIES, writtenAnswer, type LedgerWriter } from '../engine/ledger/writer.js'
 import { withSetlId } from '../engine/ledger/sqlite.js'
@@ -80,6 +83,11 @@ export class Adjudicators {
   settle(raw: Buffer, hospital: string | null): Promise<ClaimReply> {
     // the person as the pool's router finds it in the raw bytes; the thread checks the parsed one agrees
     const psnNo = routedPsnNo(raw)
+    // bytes that are not UTF-8 are refused here, naming the byte: the text sent to the thread would hold U+FFFD
+    if (!isUtf8(raw)) {
+      const r = parseStrictJson(raw)
+      return Promise.resolve(errorReply(r.ok ? new HttpError('E_FIELD_FORMAT', '', 'the body is not UTF-8') : refusal(r)))
+    }
     const body = raw.toString('utf8')
     return this.queue.run(psnNo, () => this.settleInOrder(body, hospital, psnNo))
   }

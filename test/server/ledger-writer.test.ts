@@ -225,7 +225,9 @@ describe('adjudicator threads answer every refusal as the inline route does', ()
       const c = inpatientClaim()
       const other = claims.find((x) => x.fixmedins_code !== c.fixmedins_code)!
       const token = (w: World) => bearer(w.tokens[c.fixmedins_code]!)
-      const cases: { name: string; payload: string; headers?: Record<string, string> }[] = [
+      const json = JSON.stringify(c)
+      const at = json.indexOf('"mdtrt_id":"') + '"mdtrt_id":"'.length
+      const cases: { name: string; payload: string | Buffer; headers?: Record<string, string> }[] = [
         { name: 'not JSON', payload: '{"msgid": ' },
         { name: 'empty', payload: '' },
         { name: 'an array', payload: '[1]' },
@@ -238,6 +240,11 @@ describe('adjudicator threads answer every refusal as the inline route does', ()
         { name: 'an unknown person', payload: JSON.stringify({ ...c, psn_no: 'P999999999' }) },
         { name: 'text/plain', payload: JSON.stringify(c), headers: { 'content-type': 'text/plain' } },
         { name: 'a repeated psn_no key', payload: JSON.stringify(c).replace('{', `{"psn_no":"${other.psn_no}",`) },
+        // SPEC §1 strict input, as the inline route refuses it
+        { name: 'bytes that are not UTF-8', payload: Buffer.concat([Buffer.from(json.slice(0, at)), Buffer.from([0xff]), Buffer.from(json.slice(at))]) },
+        { name: 'a repeated fees key', payload: json.replace('"fees":', '"fees":[],"fees":') },
+        { name: 'an unknown key', payload: json.replace('{', '{"remark":"x",') },
+        { name: 'nesting deeper than 32', payload: json.replace('{', `{"x":${'['.repeat(100)}${']'.repeat(100)},`) },
       ]
       for (const k of cases) {
         const send = (w: World) => w.app.inject({
