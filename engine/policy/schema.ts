@@ -35,6 +35,15 @@ const OutpatientRule = Type.Object({
   annual_cap_yuan: Yuan,
 }, strict)
 
+/** One 门诊慢特病 of the policy: its main-diagnosis prefixes and its own annual cap of the basic fund. */
+const ChronicDisease = Type.Object({
+  code: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1 }),
+  /** A claim's main diagnosis (upper-case) starting with one of these is this disease. */
+  dx_prefixes: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+  annual_cap_yuan: Yuan,
+}, strict)
+
 const OutpatientMedType = Type.Object({
   '310': Type.Optional(OutpatientRule),
   '390': Type.Optional(OutpatientRule),
@@ -123,6 +132,8 @@ const Dip = Type.Object({
   ungroupable_factor: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
   /** Supervision scores (违规行为监管辅助目录): the 离院方式 that count as an in-hospital death. */
   supervision: Type.Optional(Type.Object({ death_dscg_ways: Type.Array(DscgWay, { minItems: 1 }) }, strict)),
+  /** SPEC §1: a claim whose stay is longer than this many days is refused (default 1,100). */
+  max_stay_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 36500 })),
 }, strict)
 
 const MonthEnd = Type.Object({
@@ -185,14 +196,19 @@ export const PolicySchema = Type.Object({
     /** seed 001: 甲类 diagnosis-and-treatment items above this unit price are fully in scope. */
     jia_item_full_scope_above_yuan: Yuan,
   }, strict),
-  outpatient: Type.Optional(Type.Object({ '11': Type.Optional(OutpatientMedType), '14': Type.Optional(OutpatientMedType) }, strict)),
+  outpatient: Type.Optional(Type.Object({
+    '11': Type.Optional(OutpatientMedType), '14': Type.Optional(OutpatientMedType),
+    /** 门诊慢特病 (med_type 14, SPEC §3): the eligible diseases; a claim whose main diagnosis matches none is refused. */
+    chronic_diseases: Type.Optional(Type.Array(ChronicDisease, { minItems: 1 })),
+  }, strict)),
   serious_illness: Type.Object({ '310': SeriousIllness, '390': SeriousIllness }, strict),
   assistance: Type.Object({
     ratio: Ratio,
     annual_cap_yuan: Yuan,
   }, strict),
   alliance: Type.Object({
-    merge_gap_days: Type.Integer({ minimum: 0, maximum: 365 }),
+    /** SPEC §3: the one switch of alliance merging (referral within this many days); null switches merging off. */
+    merge_gap_days: Type.Union([Type.Integer({ minimum: 0, maximum: 365 }), Type.Null()]),
     primary_uses_level2_catalogue: Type.Boolean(),
     settle_as_one: Type.Boolean(),
     /** How an episode's one DIP case's points go to its stays (SPEC §5): by cost (default) or all to the last stay. */

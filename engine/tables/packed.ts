@@ -3,6 +3,19 @@
 // conversion). Low-cardinality strings (city, kinds, levels) are dictionary-encoded so that every row shares one string.
 // The SQL tables stay the canonical, queryable form; the builder writes both from the same rows in one transaction.
 
+import { createHash } from 'node:crypto'
+
+/**
+ * The tables file's format, stored as meta `builder_version`: the loader refuses a file of another version (rebuild
+ * it with `dipsettle data build`). 3: meta `packed_sha256` holds the sha256 of every packed blob.
+ */
+export const TABLES_FORMAT_VERSION = '4'
+
+/** sha256 (hex) of a packed blob's JSON text, stored at build time (meta `packed_sha256`) and checked on every load. */
+export function packedChecksum(json: string): string {
+  return createHash('sha256').update(json, 'utf8').digest('hex')
+}
+
 /** Column order of each packed table, shared by the builder (writer) and the loader (reader). */
 export const PACKED_COLUMNS = {
   diagnoses: ['code_uc'],
