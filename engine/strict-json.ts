@@ -12,7 +12,10 @@ export const MAX_DEPTH = 32
 
 export type StrictJson =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly code: 'E_BAD_JSON' | 'E_FIELD_FORMAT'; readonly field: string; readonly message: string }
+  | { readonly ok: false; readonly code: 'E_BAD_JSON' | 'E_FIELD_FORMAT'; readonly kind: RefusalKind; readonly field: string; readonly message: string }
+
+/** What was refused, for callers that word it themselves (the national gateway answers in Chinese). */
+export type RefusalKind = 'syntax' | 'depth' | 'proto' | 'repeated' | 'surrogate' | 'utf8'
 
 /**
  * Source text of numbers whose double might not show the decimals as sent: an exponent, more than 2 decimals or more
@@ -29,7 +32,10 @@ export function numberTextOf(container: object, key: string): string | undefined
 /** A refusal while parsing; `path` is filled in (innermost key first) as the error unwinds. */
 class Refusal {
   readonly path: (string | number)[] = []
-  constructor(readonly code: 'E_BAD_JSON' | 'E_FIELD_FORMAT', readonly message: string) {}
+  readonly code: 'E_BAD_JSON' | 'E_FIELD_FORMAT'
+  constructor(readonly kind: RefusalKind, readonly message: string) {
+    this.code = kind === 'syntax' ? 'E_BAD_JSON' : 'E_FIELD_FORMAT'
+  }
 }
 
 const QUOTE = 0x22
@@ -72,7 +78,7 @@ class Parser {
 
   private syntax(what: string): Refusal {
     const at = this.i < this.b.length ? `byte ${this.i}` : 'the end'
-    return new Refusal('E_BAD_JSON', `not valid JSON at ${at}: ${what}`)
+    return new Refusal('syntax', `not valid JSON at ${at}: ${what}`)
   }
 
   private ws(): void {
@@ -104,7 +110,7 @@ class Parser {
   }
 
   private nested(depth: number): void {
-    if (depth > MAX_DEPTH) throw new Refusal('E_FIELD_FORMAT', `nested deeper than ${MAX_DEPTH} levels`)
+    if (depth > MAX_DEPTH) throw new Refusal('depth', `nested deeper than ${MAX_DEPTH} levels`)
   }
 
   private object(depth: number): Record<string, unknown> {
@@ -117,8 +123,8 @@ class Parser {
       if (this.b[this.i] !== QUOTE) throw this.syntax('a key is expected')
       const key = this.key()
       try {
-        if (key === '__proto__') throw new Refusal('E_FIELD_FORMAT', 'the key __proto__ is not allowed')
-        if (Object.prototype.hasOwnProperty.call(o, key)) throw new Refusal('E_FIELD_FORMAT', 'the key is repeated in its object')
+        if (key === '__proto__') throw new Refusal('proto', 'the key __proto__ is not allowed')
+        if (Object.prototype.hasOwnProperty.call(o, key)) throw new Refusal('repeated', 'the key is repeated in its object')
         this.ws()
         if (this.b[this.i] !== 0x3a) throw this.syntax('a colon is expected')
         this.i++
@@ -283,12 +289,12 @@ class Parser {
           i += 4
           if (u >= 0xd800 && u <= 0xdbff) {
             const lo = b[i] === BACKSLASH && b[i + 1] === 0x75 ? this.hex4(i + 2) : -1
-            if (lo < 0xdc00 || lo > 0xdfff) { this.i = i; throw new Refusal('E_FIELD_FORMAT', `a lone surrogate escape before byte ${i}`) }
+            if (lo < 0xdc00 || lo > 0xdfff) { this.i = i; throw new Refusal('surrogate', `a lone surrogate escape before byte ${i}`) }
             out += String.fromCharCode(u, lo)
             i += 6
           } else if (u >= 0xdc00 && u <= 0xdfff) {
             this.i = i
-            throw new Refusal('E_FIELD_FORMAT', `a lone surrogate escape before byte ${i}`)
+            throw new Refusal('surrogate', `a lone surrogate escape before byte ${i}`)
           } else out += String.fromCharCode(u)
           break
         }
@@ -346,7 +352,7 @@ function keepText(container: object, key: string, text: string): void {
 }
 
 function notUtf8(offset: number): Refusal {
-  return new Refusal('E_FIELD_FORMAT', `byte ${offset} is not UTF-8`)
+  return new Refusal('utf8', `byte ${offset} is not UTF-8`)
 }
 
 function isDigit(c: number | undefined): boolean {
@@ -369,8 +375,8 @@ export function parseStrictJson(bytes: Uint8Array): StrictJson {
   } catch (e) {
     if (!(e instanceof Refusal)) throw e
     // a syntax error is the document's: no field (its byte offset is in the message)
-    if (e.code === 'E_BAD_JSON') return { ok: false, code: e.code, field: '', message: e.message }
+    if (e.code === 'E_BAD_JSON') return { ok: false, code: e.code, kind: e.kind, field: '', message: e.message }
     const field = pathText(e.path.reverse())
-    return { ok: false, code: e.code, field, message: field === '' ? e.message : `${field}: ${e.message}` }
+    return { ok: false, code: e.code, kind: e.kind, field, message: field === '' ? e.message : `${field}: ${e.message}` }
   }
 }

@@ -9,7 +9,7 @@ import type { StaysPort } from '../../engine/ledger/stays-port.js'
 import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
 import { principalOf } from '../plugins/auth.js'
-import { JsonRefusal, parseStrictJson } from './strict-json.js'
+import { MAX_DEPTH, parseStrictJson, type StrictJson } from '../../engine/strict-json.js'
 import { NationalRefusal, checkObject, opt, req } from './fields.js'
 import { answerJson, msgidConflict, type CallContext, type NationalDeps, type Transaction } from './context.js'
 import { nationalEngine } from './settle-port.js'
@@ -96,7 +96,9 @@ export const nationalRoutes: FastifyPluginAsync<NationalOptions> = async (app, o
     let msgid = ''
     try {
       if (!Buffer.isBuffer(req.body)) throw new NationalRefusal('', '报文为空')
-      const body = parseStrictJson(req.body)
+      const parsed = parseStrictJson(req.body)
+      if (!parsed.ok) throw new NationalRefusal(parsed.field, refusalText(parsed))
+      const body = parsed.value
       const env = checkObject(body, ENVELOPE, '', received)
       msgid = env['msgid'] as string
       const hospital = env['fixmedins_code'] as string
@@ -119,8 +121,21 @@ export const nationalRoutes: FastifyPluginAsync<NationalOptions> = async (app, o
       }
       return reply.send(await tx.run(ctx))
     } catch (e) {
-      if (e instanceof NationalRefusal || e instanceof JsonRefusal) return reply.send(answerJson(msgid, received, now(), null, e.message))
+      if (e instanceof NationalRefusal) return reply.send(answerJson(msgid, received, now(), null, e.message))
       throw e
     }
   })
+}
+
+/** The strict parser's refusal (engine/strict-json.ts: SPEC §1), worded in Chinese for err_msg. */
+function refusalText(r: Extract<StrictJson, { ok: false }>): string {
+  const at = r.field === '' ? '' : `字段 ${r.field} `
+  switch (r.kind) {
+    case 'utf8': return `报文不是 UTF-8 编码 (${r.message})`
+    case 'depth': return `${at}嵌套超过 ${MAX_DEPTH} 层`
+    case 'repeated': return `字段 ${r.field} 重复出现`
+    case 'proto': return `${at}不允许 __proto__ 字段`
+    case 'surrogate': return `${at}含有不成对的代理项转义 (${r.message})`
+    case 'syntax': return `报文不是合法的 JSON: ${r.message}`
+  }
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { buildTables, formatReport, SourceError } from '../../grouper-data/build.js'
 import { loadTables } from '../../engine/tables/load.js'
 import { groupClaim } from '../../engine/grouping/index.js'
-import { EMPTY_HISTORY } from '../../engine/ledger/types.js'
+import { EMPTY_HISTORY } from '../../engine/history.js'
 import { claim } from '../grouping/helpers.js'
 import { MINI_FILES, writeMiniSources } from './mini-sources.js'
 

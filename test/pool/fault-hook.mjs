@@ -2,6 +2,7 @@
 // while it holds a batch, to prove that a crash loses and doubles nothing. Plain JS: the workers import it as it is.
 // data: { exitOnMsgid, when: 'before' | 'during' | 'after', onceFile: path | null }
 import { closeSync, openSync } from 'node:fs'
+import process from 'node:process'
 
 export default function faultHook(spec) {
   const crash = () => {

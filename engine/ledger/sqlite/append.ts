@@ -9,7 +9,7 @@ import { reason } from '../../reasons.js'
 import { COL, negateSettlement, setlIdOf, type PreparedRecord, type Row } from '../codec.js'
 import { priorOutcome, type CommitOutcome } from '../outcome.js'
 import type { ReversalRequest } from '../port.js'
-import { answerOfMsgid, settlementAnswer } from './history.js'
+import { answerOfMsgid } from './history.js'
 import type { Statements } from './statements.js'
 import { withSetlId } from '../codec.js'
 
