@@ -1,0 +1,178 @@
+// What adjudication needs from a person's past (SPEC §3 steps 2, 5, 10): their year accumulators and their settled,
+// not reversed stays. Domain types, not storage: the ledger (engine/ledger/) reads them and answers them through its
+// port as a per-person snapshot (HistorySnapshot), which decide() consults and which can absorb a record decided in
+// the same batch, so that the person's next claim decides without a re-read.
+import { strict as assert } from 'node:assert'
+
+/** A person's accumulators for one calendar year (年度累计, national 5206). All fen. */
+export interface PersonYear {
+  /** Settled, not reversed inpatient admissions (alliance-merged stays count once). */
+  readonly admissions: number
+  /** Inpatient basic fund (统筹) paid, against the annual cap. */
+  readonly hifp_paid_fen: number
+  /** 大病 base: in-scope amount the basic fund did not pay (deductible, co-payment, above the cap). */
+  readonly serious_base_fen: number
+  /** 大病保险 / 职工大额 paid. */
+  readonly serious_paid_fen: number
+  /** 医疗救助 paid. */
+  readonly maf_paid_fen: number
+  /** 个人账户 paid. */
+  readonly acct_paid_fen: number
+  /** Outpatient deductible used and outpatient basic fund paid. */
+  readonly op_dedc_fen: number
+  readonly op_hifp_paid_fen: number
+}
+
+export const ZERO_YEAR: PersonYear = Object.freeze({
+  admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0,
+  op_dedc_fen: 0, op_hifp_paid_fen: 0,
+})
+
+/** A settled, not reversed inpatient stay, as later claims need it (alliance merging, readmission). */
+export interface StayRecord {
+  readonly mdtrt_id: string
+  readonly setl_id: string
+  readonly psn_no: string
+  readonly fixmedins_code: string
+  readonly alliance_id: string | null
+  readonly level: 1 | 2 | 3
+  readonly begn_day: number
+  readonly end_day: number
+  /** mdtrt_id of the first stay of the alliance episode (itself when not merged). */
+  readonly episode_id: string
+  /** The episode's nth admission of the year. */
+  readonly episode_n: number
+  /** Deductible charged over the episode up to and including this stay, fen. */
+  readonly episode_dedc_fen: number
+  /** 3-character category of the main diagnosis. */
+  readonly dx_category: string
+  readonly year: number
+}
+
+/** Read-only view of the past that adjudication consults. */
+export interface History {
+  personYear(psnNo: string, year: number): PersonYear
+  /** The person's settled, not reversed stay with this mdtrt_id. */
+  stay(psnNo: string, mdtrtId: string): StayRecord | undefined
+  /** The person's settled, not reversed stays whose end_day ≥ sinceDay, newest first. */
+  recentStays(psnNo: string, sinceDay: number): readonly StayRecord[]
+  /**
+   * Deductible charged so far over the alliance episode (医共体 单次住院): the sum over its settled, not reversed
+   * stays. A stay referred from any stay of the episode is credited with all of it (a branching episode too: A→B
+   * and A→C, C is credited with A's and B's).
+   */
+  episodeDeductibleFen(psnNo: string, episodeId: string): number
+}
+
+export const EMPTY_HISTORY: History = {
+  personYear: () => ZERO_YEAR,
+  stay: () => undefined,
+  recentStays: () => [],
+  episodeDeductibleFen: () => 0,
+}
+
+/** A live stay as the ledger keeps it for the snapshot: the stay, its own deductible and its append order. */
+export interface LiveStay {
+  readonly stay: StayRecord
+  /** act_pay_dedc of this stay, fen (the episode's deductible is the sum over its stays). */
+  readonly dedcFen: number
+  /** Append order (the ledger's seq); absorbed stays come after every stored one. */
+  readonly seq: number
+}
+
+/** What the ledger reads for one person in one call (LedgerPort.readHistory). */
+export interface PersonHistoryData {
+  readonly psnNo: string
+  /** The seq of the person's latest settlement or reversal (0: none). Commit refuses a record decided on another. */
+  readonly version: number
+  readonly years: ReadonlyMap<number, PersonYear>
+  /** Live stays, any order. */
+  readonly stays: readonly LiveStay[]
+}
+
+/** What a record decided in this batch adds to its person's history (engine/ledger/codec.ts builds it). */
+export interface HistoryDelta {
+  /** The record's msgid: a repeat of it in the same batch is answered by the commit, not adjudicated again. */
+  readonly msgid: string
+  readonly year: number
+  readonly accum: PersonYear
+  /** The record's stay (setl_id '' until committed), when it is an inpatient stay. */
+  readonly stay: StayRecord | null
+  readonly dedcFen: number
+}
+
+/**
+ * One person's history at `version`, plus the records absorbed since (decided in this batch, not yet committed).
+ * `absorbed` counts them: a record decided after k absorbed ones is valid only if those k were appended, in order, in
+ * the same commit (the ledger checks; else 'stale').
+ */
+export class HistorySnapshot implements History {
+  private readonly years: Map<number, PersonYear>
+  /** Newest first: end_day descending, then seq descending. */
+  private stays: LiveStay[]
+  private nextSeq = Number.MAX_SAFE_INTEGER / 2
+  private readonly absorbedMsgids = new Set<string>()
+  absorbed = 0
+
+  constructor(readonly data: PersonHistoryData) {
+    this.years = new Map(data.years)
+    this.stays = data.stays.slice().sort(newestFirst)
+  }
+
+  get psnNo(): string { return this.data.psnNo }
+  get version(): number { return this.data.version }
+
+  personYear(psnNo: string, year: number): PersonYear {
+    this.mine(psnNo)
+    return this.years.get(year) ?? ZERO_YEAR
+  }
+
+  stay(psnNo: string, mdtrtId: string): StayRecord | undefined {
+    this.mine(psnNo)
+    let best: LiveStay | undefined
+    for (const s of this.stays) if (s.stay.mdtrt_id === mdtrtId && (best === undefined || s.seq > best.seq)) best = s
+    return best?.stay
+  }
+
+  recentStays(psnNo: string, sinceDay: number): readonly StayRecord[] {
+    this.mine(psnNo)
+    const out: StayRecord[] = []
+    for (const s of this.stays) if (s.stay.end_day >= sinceDay) out.push(s.stay)
+    return out
+  }
+
+  episodeDeductibleFen(psnNo: string, episodeId: string): number {
+    this.mine(psnNo)
+    let sum = 0
+    for (const s of this.stays) if (s.stay.episode_id === episodeId) sum += s.dedcFen
+    return sum
+  }
+
+  /** Adds a record decided against this snapshot (its accumulators, its stay) for the person's next claim. */
+  absorb(d: HistoryDelta): void {
+    const y = this.years.get(d.year) ?? ZERO_YEAR
+    const sum = {} as Record<keyof PersonYear, number>
+    for (const k of Object.keys(ZERO_YEAR) as (keyof PersonYear)[]) sum[k] = y[k] + d.accum[k]
+    this.years.set(d.year, sum)
+    if (d.stay !== null) {
+      this.stays.push({ stay: d.stay, dedcFen: d.dedcFen, seq: this.nextSeq++ })
+      this.stays.sort(newestFirst)
+    }
+    this.absorbedMsgids.add(d.msgid)
+    this.absorbed++
+  }
+
+  /** True when a record with this msgid was absorbed (decided earlier in the batch, not yet committed). */
+  hasAbsorbed(msgid: string): boolean {
+    return this.absorbedMsgids.has(msgid)
+  }
+
+  private mine(psnNo: string): void {
+    // a claim's adjudication asks about its own person only; anything else is a bug in the caller
+    if (psnNo !== this.data.psnNo) assert.fail(`history of ${this.data.psnNo} asked about ${psnNo}`)
+  }
+}
+
+function newestFirst(a: LiveStay, b: LiveStay): number {
+  return b.stay.end_day - a.stay.end_day || b.seq - a.seq
+}
