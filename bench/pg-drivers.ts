@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import postgres from 'postgres'
 import { ACCUM_FIELDS } from '../engine/ledger/schema.js'
-import { ADD_ACCUM_SQL, COL, INSERT_SETTLEMENT_SQL, SETTLEMENT_COLUMNS } from '../engine/ledger/postgres/columns.js'
+import { COL, SETTLEMENT_COLUMNS } from '../engine/ledger/codec.js'
+import { ADD_ACCUM_SQL, INSERT_SETTLEMENT_SQL } from '../engine/ledger/postgres/statements.js'
 import { MIGRATIONS, SCHEMA_TABLE_SQL } from '../engine/ledger/postgres/schema.js'
 
 const LOCK = 'SELECT version FROM ledger_persons WHERE psn_no = $1 FOR UPDATE'
@@ -23,8 +24,8 @@ const BUMP = 'UPDATE ledger_persons SET version = $2 WHERE psn_no = $1'
 /** One synthetic settlement: realistic widths (40 fee lines, an answer of ~1.5 kB). */
 function record(i: number, persons: number): { row: (string | number | null)[]; lines: string; psn: string; accum: number[] } {
   const psn = `P${String(i % persons).padStart(8, '0')}`
-  const row: (string | number | null)[] = SETTLEMENT_COLUMNS.map((c) => (c.endsWith('_fen') || c === 'admissions' ? 1_000 + (i % 97) : null))
-  const set = (c: string, v: string | number | null): void => { row[SETTLEMENT_COLUMNS.indexOf(c)] = v }
+  const row: (string | number | null)[] = SETTLEMENT_COLUMNS.map((c: string) => (c.endsWith('_fen') || c === 'admissions' ? 1_000 + (i % 97) : null))
+  const set = (c: string, v: string | number | null): void => { row[(SETTLEMENT_COLUMNS as readonly string[]).indexOf(c)] = v }
   for (const [c, v] of Object.entries({
     msgid: `M${i}-${randomBytes(4).toString('hex')}`, body_hash: randomBytes(32).toString('hex'), kind: 'settlement',
     fixmedins_code: 'H15020300003', psn_no: psn, insutype: '390', mdtrt_id: `V${i}`, med_type: '21', inpatient: 1,

@@ -14,6 +14,7 @@ import type { Policy } from '../../engine/policy/types.js'
 import type { Tables } from '../../engine/tables/types.js'
 import { env, fakeAdjudicate, tempDir } from './fixtures.js'
 import { overlapLoad, PER_PERSON, PERSONS } from './overlap-load.js'
+import { NUMERIC_TYPES } from './backends.js'
 import { describePg, freshDatabase } from './pg-server.js'
 
 const CHILD = fileURLToPath(new URL('./child/pg-settle.ts', import.meta.url))
@@ -50,8 +51,8 @@ async function oneProcessAccumulators(server: string): Promise<unknown[]> {
   const db = await freshDatabase(server, 'ref')
   try {
     const ledger = await PgLedger.open(db.url, { maxConnections: 1 })
-    const e = { tables: {} as Tables, policy: {} as Policy, ledger, adjudicate: fakeAdjudicate }
-    for (const c of overlapLoad()) expect((await settleClaim(c, e)).status).toBe('settled')
+    const e = { tables: {} as Tables, policy: {} as Policy, adjudicate: fakeAdjudicate }
+    for (const c of overlapLoad()) expect((await settleClaim(c, ledger, e)).status).toBe('settled')
     await ledger.close()
     return await accumulators(db.url)
   } finally {
@@ -76,7 +77,7 @@ async function accumulators(url: string): Promise<unknown[]> {
 }
 
 async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const c = new pg.Client({ connectionString: url, types: { getTypeParser: ((oid: number, f?: 'text' | 'binary') => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, f))) as typeof pg.types.getTypeParser } })
+  const c = new pg.Client({ connectionString: url, types: NUMERIC_TYPES })
   await c.connect()
   try {
     return (await c.query(sql)).rows as Record<string, unknown>[]

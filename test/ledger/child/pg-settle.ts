@@ -14,14 +14,14 @@ const [url, seedArg, connArg, partArg, ofArg] = process.argv.slice(2)
 if (url === undefined) throw new Error('usage: pg-settle URL SEED [CONNECTIONS [PART OF]]')
 const connections = Number(connArg ?? 2)
 const ledger = await PgLedger.open(url, { maxConnections: connections })
-const env = { tables: {} as Tables, policy: {} as Policy, ledger, adjudicate: fakeAdjudicate }
+const env = { tables: {} as Tables, policy: {} as Policy, adjudicate: fakeAdjudicate }
 const of = Number(ofArg ?? 1)
 const part = Number(partArg ?? 0)
 const claims = shuffled(overlapLoad().filter((_, i) => i % of === part), Number(seedArg ?? 1))
 let next = 0
 await Promise.all(Array.from({ length: connections }, async () => {
   for (let i = next++; i < claims.length; i = next++) {
-    const r = await settleClaim(claims[i], env)
+    const r = await settleClaim(claims[i], ledger, env)
     const sha = createHash('sha256').update(JSON.stringify(r)).digest('hex').slice(0, 16)
     process.stdout.write(`${r.msgid} ${r.status} ${r.setl_id ?? '-'} ${sha}\n`)
   }
