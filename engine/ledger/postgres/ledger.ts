@@ -123,6 +123,18 @@ export class PgLedger implements LedgerPort {
     })
   }
 
+  /** fn in one transaction of this ledger's database: `ledger copy` (copy.ts) writes a SQLite ledger's rows with it. */
+  importRows<T>(fn: (c: pg.ClientBase) => Promise<T>): Promise<T> {
+    return this.transaction(fn)
+  }
+
+  /** Rows in the settlements and accumulators (`ledger verify`'s summary line). */
+  async counts(): Promise<{ readonly settlements: number; readonly personYears: number }> {
+    const r = await this.pool.query<{ settlements: number; person_years: number }>(
+      'SELECT (SELECT COUNT(*) FROM settlements) AS settlements, (SELECT COUNT(*) FROM accumulators) AS person_years')
+    return { settlements: r.rows[0]!.settlements, personYears: r.rows[0]!.person_years }
+  }
+
   async close(): Promise<void> {
     await this.pool.end()
   }
