@@ -14,6 +14,9 @@ import { JsonLineWriter, readLineChunks } from '../jsonl.js'
 import { usageError } from '../usage.js'
 import { inLineOrder, preAnswerLines } from '../../pool/lines.js'
 import { parseWorkers, runPoolCli } from '../../pool/cli.js'
+import { ledgerTarget } from '../../ledger/open.js'
+import { isPostgresUrl } from '../../ledger/postgres/ledger.js'
+import { adjudicatePostgres } from './adjudicate-postgres.js'
 
 /**
  * Turns one chunk of parsed bodies into their answers, in order, committed before it returns. The in-process one
@@ -68,6 +71,8 @@ export function register(program: Command): void {
     .option('--chunk <lines>', 'lines per transaction (group commit)', parseChunkLines, DEFAULT_CHUNK_LINES)
     .option('--workers [n]', 'adjudicate on N worker threads (alone: cores − 1); absent: in this thread')
     .action(async (opts: { ledger?: string; dryRun?: boolean; tables?: string; policy?: string; chunk: number; workers?: string | true }, cmd: Command) => {
+      const pgUrl = ledgerTarget(opts.ledger)
+      if (pgUrl !== undefined && isPostgresUrl(pgUrl)) return adjudicatePostgres(pgUrl, opts)
       if (opts.dryRun === true && opts.ledger === undefined) usageError('--dry-run needs --ledger FILE')
       if (opts.workers !== undefined) {
         // the worker pool (engine/pool/): same answers, a person's claims in input order, people in parallel
