@@ -47,6 +47,14 @@ const MSGID_INDEX = 'settlements_msgid_key'
 const MAX_RUNS = 5
 /** First key of the month-end advisory lock ('mend'); the second is hashtext(month/pool). */
 const MONTH_END_LOCK = 0x6d656e64
+/**
+ * The seq watermark lock ('dips' 'seqw'): every appending transaction holds it shared from BEGIN to COMMIT; ledgerSeq
+ * takes it exclusively for one read. settlement_seq hands out seqs in nextval order, not commit order, so without it
+ * a reader could see seq 8 committed while seq 7 is still in flight, and a month-end run bounded by uptoSeq = 8
+ * (reports-port.ts) — and the next run's carry after 8 — would never see row 7.
+ */
+const WATERMARK = '1684631667, 1936028023'
+const BEGIN_APPEND = `BEGIN; SELECT pg_advisory_xact_lock_shared(${WATERMARK})`
 
 export function isPostgresUrl(s: string): boolean {
   return /^postgres(ql)?:\/\//i.test(s)
@@ -84,11 +92,23 @@ export class PgLedger implements LedgerPort {
 
   async commit(records: readonly PreparedRecord[]): Promise<CommitOutcome[]> {
     if (records.length === 0) return []
-    return this.transaction((c) => commitRecords(c, records, this.now))
+    return this.transaction((c) => commitRecords(c, records, this.now), BEGIN_APPEND)
   }
 
   reverse(req: ReversalRequest): Promise<CommitOutcome> {
-    return this.transaction((c) => reverseSettlement(c, req, this.now))
+    return this.transaction((c) => reverseSettlement(c, req, this.now), BEGIN_APPEND)
+  }
+
+  /**
+   * The ledger's last seq with no smaller seq still in flight: what a month-end run started now sees (reports-port.ts
+   * DischargesPort.ledgerSeq). Waits for the appending transactions open now; new ones wait for this one read.
+   */
+  ledgerSeq(): Promise<number> {
+    return this.transaction(async (c) => {
+      await c.query(`SELECT pg_advisory_xact_lock(${WATERMARK})`)
+      const r = await c.query<{ seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM settlements')
+      return r.rows[0]!.seq
+    })
   }
 
   async settlement(setlId: string): Promise<AdjudicationResult | undefined> {
@@ -125,7 +145,7 @@ export class PgLedger implements LedgerPort {
 
   /** fn in one transaction of this ledger's database: `ledger copy` (copy.ts) writes a SQLite ledger's rows with it. */
   importRows<T>(fn: (c: pg.ClientBase) => Promise<T>): Promise<T> {
-    return this.transaction(fn)
+    return this.transaction(fn, BEGIN_APPEND)
   }
 
   /** Rows in the settlements and accumulators (`ledger verify`'s summary line). */
@@ -140,12 +160,12 @@ export class PgLedger implements LedgerPort {
   }
 
   /** fn in BEGIN … COMMIT on one pooled connection, run again (up to MAX_RUNS) when it lost a race (RETRIED). */
-  private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     for (let run = 1; ; run++) {
       const c = await this.pool.connect()
       let broken: Error | undefined
       try {
-        await c.query('BEGIN')
+        await c.query(begin)
         const out = await fn(c)
         await c.query('COMMIT')
         return out
