@@ -45,7 +45,7 @@ describePg('dipsettle adjudicate on PostgreSQL', (server) => {
     }
   }
 
-  it('answers as the SQLite ledger does, verifies, and replays every answer on a resend', async () => {
+  it('answers as the SQLite ledger does, verifies, replays every answer on a resend, and reverses', async () => {
     const db = await freshDatabase(server, 'cli')
     try {
       const p = cli(['adjudicate', '--tables', tables, '--ledger', db.url], input)
@@ -58,6 +58,14 @@ describePg('dipsettle adjudicate on PostgreSQL', (server) => {
       expect(cli(['ledger', 'verify', '--ledger', db.url]).stdout).toMatch(/^ok: \d+ settlement rows/m)
       const resent = cli(['adjudicate', '--tables', tables, '--ledger', db.url], input)
       expect(jsonLines(resent.stdout)).toEqual(out)
+      // reverse: the negated settlement, once; the accumulators roll back and still verify
+      const first = out.find((o) => o['status'] === 'settled')!
+      const rev = `${JSON.stringify({ setl_id: first['setl_id'], msgid: 'REV-1' })}\n`
+      const r1 = jsonLines(cli(['reverse', '--ledger', db.url], rev).stdout)
+      expect(r1[0]).toMatchObject({ msgid: 'REV-1', status: 'settled', reverses: first['setl_id'] })
+      const r2 = jsonLines(cli(['reverse', '--ledger', db.url], `${JSON.stringify({ setl_id: first['setl_id'], msgid: 'REV-2' })}\n{"msgid":"REV-3"}\n`).stdout)
+      expect(r2.map((o) => (o['reasons'] as { code: string }[])[0]?.code)).toEqual(['E_ALREADY_REVERSED', 'E_FIELD_MISSING'])
+      expect(cli(['ledger', 'verify', '--ledger', db.url]).stdout).toMatch(/^ok: \d+ settlement rows/m)
     } finally {
       await db.drop()
     }

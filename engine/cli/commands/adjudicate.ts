@@ -16,7 +16,7 @@ import { inLineOrder, preAnswerLines } from '../../pool/lines.js'
 import { parseWorkers, runPoolCli } from '../../pool/cli.js'
 import { ledgerTarget } from '../../ledger/open.js'
 import { isPostgresUrl } from '../../ledger/postgres/ledger.js'
-import { adjudicatePostgres } from './adjudicate-postgres.js'
+import { adjudicatePostgres } from './postgres-lines.js'
 
 /**
  * Turns one chunk of parsed bodies into their answers, in order, committed before it returns. The in-process one

@@ -1,4 +1,4 @@
-// `dipsettle adjudicate --ledger postgres://…` (SPEC §8, §11): the same lines in, the same answers out, in input
+// `dipsettle adjudicate | reverse --ledger postgres://…` (SPEC §8, §11): the same lines in, the same answers out, in input
 // order, against a PostgreSQL ledger that other processes may be writing at the same time. Each claim commits on its
 // own (engine/ledger/postgres/settle-claim.ts: read the person, decide, commit under the person's row lock, again
 // when stale); a chunk's persons are settled in parallel over the ledger's connections, each person's claims in input
@@ -10,6 +10,12 @@ import { PgLedger } from '../../ledger/postgres/ledger.js'
 import { settleClaim } from '../../ledger/postgres/settle-claim.js'
 import { EMPTY_HISTORY } from '../../history.js'
 import type { AdjudicationResult } from '../../result.js'
+import { rejectionToResult } from '../../result.js'
+import { isObject } from '../../claim.js'
+import { bodyHash } from '../../ledger/hash.js'
+import { answerOf } from '../../ledger/outcome.js'
+import { reason } from '../../reasons.js'
+import type { Reason } from '../../reasons.js'
 import { openContext } from '../context.js'
 import { runJsonLines } from './adjudicate.js'
 import type { ChunkProcessor } from './adjudicate.js'
@@ -58,4 +64,43 @@ function byPerson(settle: (body: unknown) => Promise<AdjudicationResult>): Chunk
     }))
     return answers
   }
+}
+
+/**
+ * `dipsettle reverse --ledger postgres://…`: one `{ "setl_id", "msgid" }` per line → the reversal or a rejection,
+ * each in its own transaction under the person's row lock (PgLedger.reverse), answered in input order.
+ */
+export async function reversePostgres(url: string, opts: { chunk: number }): Promise<void> {
+  const ledger = await PgLedger.open(url, { maxConnections: 1 })
+  try {
+    const faults = await runJsonLines(async (bodies) => {
+      const answers: AdjudicationResult[] = []
+      for (const b of bodies) {
+        const f = reversalFields(b)
+        answers.push('reasons' in f ? rejectionToResult(f.msgid, f.reasons)
+          : answerOf(await ledger.reverse({ setlId: f.setlId, msgid: f.msgid, bodyHash: bodyHash(b) }), f.msgid))
+      }
+      return answers
+    }, { chunkLines: opts.chunk })
+    if (faults > 0) process.exitCode = 1
+  } finally {
+    await ledger.close()
+  }
+}
+
+/**
+ * A reversal body `{ setl_id, msgid }` validated as settle.ts processReversal does. MERGE NOTE: a copy of settle.ts's
+ * private reversalFields; export that one and import it here instead.
+ */
+function reversalFields(body: unknown): { setlId: string; msgid: string } | { reasons: Reason[]; msgid: string } {
+  if (!isObject(body)) return { msgid: '', reasons: [reason('E_BAD_JSON', '')] }
+  const reasons: Reason[] = []
+  for (const f of ['setl_id', 'msgid'] as const) {
+    const v = body[f]
+    if (v === undefined || v === null || v === '') reasons.push(reason('E_FIELD_MISSING', f))
+    else if (typeof v !== 'string') reasons.push(reason('E_FIELD_TYPE', f, `${f} must be a string`))
+  }
+  const msgid = typeof body['msgid'] === 'string' ? body['msgid'] : ''
+  if (reasons.length > 0) return { msgid, reasons }
+  return { setlId: body['setl_id'] as string, msgid }
 }
