@@ -15,6 +15,7 @@ import type { PreparedRecord } from '../codec.js'
 import type { CommitOutcome, PriorAnswer } from '../outcome.js'
 import type { ClaimHistory, LedgerDifference, LedgerPort, ReversalRequest } from '../port.js'
 import { answerOfMsgid, commitRecords, reverseSettlement } from './commit.js'
+import { PgCredentials } from './credentials.js'
 import { migrate } from './migrate.js'
 import { answerOfRow, readClaimHistory } from './read.js'
 import { BY_SETL_ID_SQL, PERSON_YEAR_SQL } from './statements.js'
@@ -61,11 +62,16 @@ export function isPostgresUrl(s: string): boolean {
 }
 
 export class PgLedger implements LedgerPort {
+  /** The HTTP service's bearer credentials (reports port, CredentialsPort), in this ledger's database. */
+  readonly credentials: PgCredentials
+
   private constructor(
     readonly url: string,
     private readonly pool: pg.Pool,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.credentials = new PgCredentials(pool)
+  }
 
   /** Connect, then create or migrate the schema, or refuse a database that is not a dipsettle ledger (migrate.ts). */
   static async open(url: string, opts: PgLedgerOptions = {}): Promise<PgLedger> {
