@@ -1,6 +1,6 @@
 // The server side of bench/http.ts, run in a worker thread so that the load generator (autocannon, on the main thread)
 // and the server under test each have a core: one process would measure the client's work as the server's.
-// workerData: { kind: 'settle', tablesFile, ledgerFile, hospitals, groupCommit } | { kind: 'echo' }
+// workerData: { kind: 'settle', tablesFile, ledgerFile, hospitals } | { kind: 'echo' } | { kind: 'floor', … }
 // Posts { port, tokens } once listening; closes on any message.
 import Fastify from 'fastify'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -8,17 +8,14 @@ import { openLedger } from '../engine/ledger/sqlite.js'
 import { loadTables } from '../engine/tables/load.js'
 import { buildApp } from '../server/app.js'
 import { CredentialStore } from '../server/auth/credentials.js'
-import type { GroupCommitMode } from '../server/group-commit.js'
 import { listen } from '../server/server.js'
-import { startPoolDispatch } from './pool-dispatch.js'
+import { buildFloorApp } from './http-floor.js'
 
 export type HttpServerJob =
-  | { readonly kind: 'settle'; readonly tablesFile: string; readonly ledgerFile: string; readonly hospitals: readonly string[]; readonly groupCommit: GroupCommitMode
-    /** Instead of inline adjudication: gather claims ~1 ms and dispatch them to a pool of this many workers. */
-    readonly poolDispatchWorkers?: number
-    /** Adjudicator threads (`serve --adjudicators N`): the event loop only speaks HTTP. */
-    readonly adjudicatorThreads?: number }
+  | { readonly kind: 'settle'; readonly tablesFile: string; readonly ledgerFile: string; readonly hospitals: readonly string[] }
   | { readonly kind: 'echo' }
+  /** The durable floor (bench/http-floor.ts): parse, append durably, answer a settlement answer's size. */
+  | { readonly kind: 'floor'; readonly file: string; readonly answerBytes: number }
 
 async function main(job: HttpServerJob): Promise<void> {
   if (parentPort === null) throw new Error('bench/http-server: run me as a worker thread')
@@ -32,18 +29,19 @@ async function main(job: HttpServerJob): Promise<void> {
     port.once('message', () => { void app.close().then(() => process.exit(0)) })
     return
   }
+  if (job.kind === 'floor') {
+    const floor = buildFloorApp({ file: job.file, answerBytes: job.answerBytes })
+    const l = await listen(floor.app as never, { port: 0, host: '127.0.0.1' })
+    port.postMessage({ port: l.port, tokens: {} })
+    port.once('message', () => { void floor.app.close().then(() => { floor.close(); process.exit(0) }) })
+    return
+  }
   const tables = loadTables(job.tablesFile)
   const ledger = openLedger(job.ledgerFile)
   const store = new CredentialStore(ledger.db)
   const tokens: Record<string, string> = {}
   for (const code of job.hospitals) tokens[code] = store.add({ hospital: code }).token
-  const committer = job.poolDispatchWorkers !== undefined
-    ? await startPoolDispatch({ workers: job.poolDispatchWorkers, tablesFile: job.tablesFile, ledgerFile: job.ledgerFile })
-    : undefined
-  const app = await buildApp({
-    tables, policy: tables.policy, ledger, groupCommit: job.groupCommit, closeLedger: true, ...(committer ? { committer } : {}),
-    ...(job.adjudicatorThreads !== undefined ? { adjudicators: { threads: job.adjudicatorThreads, tablesFile: job.tablesFile } } : {}),
-  })
+  const app = await buildApp({ tables, policy: tables.policy, ledger, closeLedger: true })
   const l = await listen(app, { port: 0, host: '127.0.0.1' })
   port.postMessage({ port: l.port, tokens })
   port.once('message', () => { void l.shutdown().then(() => process.exit(0)) })

@@ -1,10 +1,11 @@
 // HTTP benchmark: autocannon against the real listening service, POST /v1/settlements with ~7 KB demo claims (a fresh
 // msgid and visit per request: every request is a new settlement, recorded durably), against a bare fastify route
-// that only parses and echoes the same body, in one run. The service commits through its ledger writer thread (the
-// default); it also settles once with the commits on the event loop (`--group-commit immediate`), to show what the
-// writer thread buys; once with claims gathered ~1 ms and dispatched to a 2-worker pool instead of adjudicated inline
-// (bench/pool-dispatch.ts); and once as 2 processes (node:cluster). Each server runs in a worker thread (bench/http-server.ts) and autocannon on the main
-// thread, so the client's work is not counted as the server's. Run alone: `node dist/bench/http.js [--quick]` (last stdout line: one JSON object).
+// that only parses and echoes the same body, in one run. The service commits through its ledger writer thread (its
+// one real-time path); also under 4 connections, and as 2 processes (node:cluster). Each server runs in a worker
+// thread (bench/http-server.ts) and autocannon on the main
+// thread, so the client's work is not counted as the server's. The durable floor (bench/http-floor.ts: parse, append
+// durably in one group commit per event-loop turn, answer as many bytes as a settlement) runs on the same claims and
+// load: `http_settle_vs_floor` is the share of the least a durable settlement can cost that dipsettle reaches. Run alone: `node dist/bench/http.js [--quick]` (last stdout line: one JSON object).
 import autocannon from 'autocannon'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,7 +20,6 @@ import { buildTables } from '../grouper-data/build.js'
 import { generateDemoClaims } from '../engine/demo/claims.js'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import { loadTables } from '../engine/tables/load.js'
-import type { GroupCommitMode } from '../server/group-commit.js'
 import type { HttpServerJob } from './http-server.js'
 
 export interface HttpBenchResult {
@@ -27,22 +27,12 @@ export interface HttpBenchResult {
   readonly http_settle_p99_ms: number
   readonly http_echo_rps: number
   readonly http_settle_vs_echo: number
-  /** The same load with commits on the event loop (group commit per event-loop turn, `--group-commit immediate`). */
-  readonly http_settle_rps_event_loop_commit: number
-  readonly http_settle_p99_ms_event_loop_commit: number
-  /** What the ledger writer thread buys: thread ÷ event-loop commit. */
-  readonly http_writer_thread_gain: number
-  /**
-   * The alternative to inline adjudication: claims gathered ~1 ms and dispatched to a 2-worker pool as one batch
-   * (bench/pool-dispatch.ts). `http_inline_vs_pool_dispatch` > 1: inline is the faster, and the service uses it.
-   */
-  readonly http_settle_rps_pool_dispatch: number
-  readonly http_settle_p99_ms_pool_dispatch: number
-  readonly http_inline_vs_pool_dispatch: number
-  /** `serve --adjudicators 2`: two threads parse, validate and adjudicate; the event loop only speaks HTTP. */
-  readonly http_settle_rps_adjudicator_threads: number
-  readonly http_settle_p99_ms_adjudicator_threads: number
-  readonly http_adjudicator_threads_vs_inline: number
+  /** The durable floor (bench/http-floor.ts) on the same claims and load, and settle rps ÷ floor rps. */
+  readonly http_floor_rps: number
+  readonly http_floor_p99_ms: number
+  readonly http_settle_vs_floor: number
+  /** The size of one settlement answer to these claims: the floor answers as many bytes. */
+  readonly http_answer_bytes: number
   readonly http_claim_bytes: number
   readonly http_settle_non2xx: number
   /** `dipsettle serve --workers 2` (node:cluster) on the same load: one process per core, one ledger file. */
@@ -101,17 +91,20 @@ async function startServer(job: HttpServerJob): Promise<{ port: number; tokens: 
   }
 }
 
-async function settleRun(tablesFile: string, p: Prepared, dir: string, mode: GroupCommitMode,
-  o: { durationS: number; connections: number; poolDispatchWorkers?: number; adjudicatorThreads?: number }) {
-  const name = o.poolDispatchWorkers !== undefined ? `pool-${o.poolDispatchWorkers}`
-    : o.adjudicatorThreads !== undefined ? `adj-${o.adjudicatorThreads}` : String(mode)
+async function settleRun(tablesFile: string, p: Prepared, dir: string, name: string,
+  o: { durationS: number; connections: number; probe?: { answerBytes: number } }) {
   const server = await startServer({
-    kind: 'settle', tablesFile, ledgerFile: join(dir, `ledger-${name}-c${o.connections}.sqlite`), hospitals: p.hospitals, groupCommit: mode,
-    ...(o.poolDispatchWorkers !== undefined ? { poolDispatchWorkers: o.poolDispatchWorkers } : {}),
-    ...(o.adjudicatorThreads !== undefined ? { adjudicatorThreads: o.adjudicatorThreads } : {}),
+    kind: 'settle', tablesFile, ledgerFile: join(dir, `ledger-${name}-c${o.connections}.sqlite`), hospitals: p.hospitals,
   })
   const next = requestFactory(p, server.tokens)
   try {
+    if (o.probe !== undefined) {
+      // one real settlement first: its answer's size is the floor's answer size (a request of the same load)
+      const r = next()
+      const res = await fetch(`http://127.0.0.1:${server.port}/v1/settlements`, { method: 'POST', body: r.body, headers: r.headers })
+      if (res.status !== 200) throw new Error(`http bench: probe settlement answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
+      o.probe.answerBytes = (await res.arrayBuffer()).byteLength
+    }
     return await autocannon({
       url: `http://127.0.0.1:${server.port}/v1/settlements`, connections: o.connections, duration: o.durationS,
       requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...next() }) }],
@@ -164,6 +157,20 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** The durable floor on the same claims: the body as sent to the settlement route (msgid and visit fresh per request). */
+async function floorRun(p: Prepared, dir: string, answerBytes: number, o: { durationS: number; connections: number }) {
+  const server = await startServer({ kind: 'floor', file: join(dir, 'floor.sqlite'), answerBytes })
+  const next = requestFactory(p, {})
+  try {
+    return await autocannon({
+      url: `http://127.0.0.1:${server.port}/floor`, connections: o.connections, duration: o.durationS,
+      requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...next() }) }],
+    })
+  } finally {
+    await server.stop()
+  }
+}
+
 async function echoRun(body: string, o: { durationS: number; connections: number }) {
   const server = await startServer({ kind: 'echo' })
   try {
@@ -192,11 +199,10 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-bench-http-'))
   try {
     const o = { durationS, connections }
-    const settle = await settleRun(tablesFile, p, dir, 'thread', o)
+    const probe = { answerBytes: 0 }
+    const settle = await settleRun(tablesFile, p, dir, 'thread', { ...o, probe })
+    const floor = await floorRun(p, dir, probe.answerBytes, o)
     const light = await settleRun(tablesFile, p, dir, 'thread', { ...o, connections: 4 })
-    const loop = await settleRun(tablesFile, p, dir, 'immediate', o)
-    const pooled = await settleRun(tablesFile, p, dir, 'immediate', { ...o, poolDispatchWorkers: 2 })
-    const threads = await settleRun(tablesFile, p, dir, 'thread', { ...o, adjudicatorThreads: 2 })
     const cluster2 = await clusterSettleRun(tablesFile, p, dir, 2, o)
     const sample = requestFactory(p, {})().body
     const echo = await echoRun(sample, o)
@@ -206,18 +212,12 @@ export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchR
       http_settle_p99_ms: settle.latency.p99,
       http_echo_rps: r2(echo.requests.average),
       http_settle_vs_echo: r2(settle.requests.average / echo.requests.average),
-      http_settle_rps_event_loop_commit: r2(loop.requests.average),
-      http_settle_p99_ms_event_loop_commit: loop.latency.p99,
-      http_writer_thread_gain: r2(settle.requests.average / loop.requests.average),
-      http_settle_rps_pool_dispatch: r2(pooled.requests.average),
-      http_settle_p99_ms_pool_dispatch: pooled.latency.p99,
-      http_inline_vs_pool_dispatch: r2(settle.requests.average / pooled.requests.average),
-      http_settle_rps_adjudicator_threads: r2(threads.requests.average),
-      http_settle_p99_ms_adjudicator_threads: threads.latency.p99,
-      http_adjudicator_threads_vs_inline: r2(threads.requests.average / settle.requests.average),
+      http_floor_rps: r2(floor.requests.average),
+      http_floor_p99_ms: floor.latency.p99,
+      http_settle_vs_floor: r2(settle.requests.average / floor.requests.average),
+      http_answer_bytes: probe.answerBytes,
       http_claim_bytes: Buffer.byteLength(sample),
-      http_settle_non2xx: settle.non2xx + settle.errors + loop.non2xx + loop.errors + pooled.non2xx + pooled.errors
-        + threads.non2xx + threads.errors + light.non2xx + light.errors,
+      http_settle_non2xx: settle.non2xx + settle.errors + light.non2xx + light.errors + floor.non2xx + floor.errors,
       http_settle_rps_2proc: r2(cluster2.requests.average),
       http_settle_p99_ms_2proc: cluster2.latency.p99,
       http_settle_2proc_vs_1proc: r2(cluster2.requests.average / settle.requests.average),

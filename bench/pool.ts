@@ -1,7 +1,7 @@
 // Benchmark: bulk adjudication through the worker pool (engine/pool/). The same generated demo claims run with 1 and
 // 2 workers in one process, so the scaling ratio is measured on one input under one machine load. Also: the batch
-// size (10, 25, 50, 100 tried at 2 workers; the best is reported and used), the answer format (ready JSON-line bytes
-// vs a msgpack buffer decoded on the main thread), RSS per worker, and the same with a ledger (group commit per batch).
+// size (10, 25, 50, 100 tried at 2 workers; the best is reported and used), RSS per worker, and the same with a
+// ledger (group commit per batch).
 // Reports pool_claims_per_s_1w, pool_claims_per_s_2w, pool_scaling_2w_vs_1w (SPEC §9 benchmark line).
 // Run alone after `npx tsc -p .`: `node dist/bench/pool.js [claims]`.
 import { Buffer } from 'node:buffer'
@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads'
 import { generateDemoClaims } from '../engine/demo/claims.js'
 import { DEMO_TABLES_FILE } from '../engine/paths.js'
 import { AdjudicationPool } from '../engine/pool/index.js'
-import type { PoolOptions, ResultFormat } from '../engine/pool/index.js'
+import type { PoolOptions } from '../engine/pool/index.js'
 import { loadTables } from '../engine/tables/load.js'
 
 export interface PoolBenchResult {
@@ -23,7 +23,6 @@ export interface PoolBenchResult {
   readonly pool_scaling_2w_vs_1w: number
   readonly pool_best_batch_size: number
   readonly pool_claims_per_s_by_batch: Record<string, number>
-  readonly pool_msgpack_vs_jsonl: number
   readonly pool_ledger_claims_per_s_1w: number
   readonly pool_ledger_claims_per_s_2w: number
   readonly pool_worker_rss_mb: number
@@ -147,9 +146,6 @@ export async function runPoolBench(opts: { claims?: number; tablesFile?: string;
   }
   const [one, two] = await measurePair(input, { ...base, batchSize: best }, 3)
   const box = await boxScaling()
-  const fmt = async (resultFormat: ResultFormat): Promise<number> => (await measure(input, { ...base, workers: 2, batchSize: best, resultFormat }, 2)).claimsPerS
-  const jsonl = await fmt('jsonl')
-  const msgpack = await fmt('msgpack')
   // with a ledger: a fresh file per run, fewer claims (each batch is one fsync'd transaction)
   const ledgerInput = input.slice(0, Math.max(1, Math.ceil(input.length / 4)))
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-poolbench-'))
@@ -169,7 +165,6 @@ export async function runPoolBench(opts: { claims?: number; tablesFile?: string;
     pool_scaling_2w_vs_1w: Math.round((two.claimsPerS / one.claimsPerS) * 100) / 100,
     pool_best_batch_size: best,
     pool_claims_per_s_by_batch: byBatch,
-    pool_msgpack_vs_jsonl: Math.round((msgpack / jsonl) * 100) / 100,
     pool_ledger_claims_per_s_1w: l1,
     pool_ledger_claims_per_s_2w: l2,
     pool_worker_rss_mb: Math.max(one.rssPerWorkerMb, two.rssPerWorkerMb),

@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url'
 import type { Claim } from '../engine/claim.js'
 import { groupClaim } from '../engine/grouping/index.js'
-import { EMPTY_HISTORY } from '../engine/ledger/types.js'
+import { EMPTY_HISTORY } from '../engine/history.js'
 import { existsSync } from 'node:fs'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import { buildTables } from '../grouper-data/build.js'

@@ -84,7 +84,12 @@ export const MODULES: readonly ModuleSpec[] = [
     call: async (f, quick) => (await (f as Fn)({ quick })) as Figures,
   },
   {
-    name: 'http', file: 'http', fn: 'benchHttp', repeats: { full: 3, quick: 1 }, timeoutS: { full: 900, quick: 120 },
+    // the built CLI as a child process, files in and out: 40,000 claims (~100 MB) full, 8,000 quick
+    name: 'cli', file: 'cli', fn: 'runCliBench', repeats: { full: 1, quick: 1 }, timeoutS: { full: 900, quick: 180 },
+    call: async (f, quick) => (await (f as Fn)({ quick })) as Figures,
+  },
+  {
+    name: 'http', file: 'http', fn: 'benchHttp', repeats: { full: 3, quick: 1 }, timeoutS: { full: 900, quick: 150 },
     call: async (f, quick) => (await (f as Fn)({ quick })) as Figures,
   },
 ]
@@ -94,11 +99,15 @@ export const SPEC_KEYS = [
   'http_settle_rps', 'http_settle_p99_ms', 'http_echo_rps', 'http_settle_vs_echo', 'engine_claims_per_s', 'engine_vs_lookup_only',
   'pool_claims_per_s_1w', 'pool_claims_per_s_2w', 'pool_scaling_2w_vs_1w', 'regroup_claims_per_s', 'month_end_1m_s',
   'month_end_1m_vs_sqlite_groupby', 'tables_load_ms', 'worker_rss_mb',
+  // second wave
+  'http_floor_rps', 'http_settle_vs_floor', 'cli_workers_scaling_2w_vs_1w',
 ] as const
 
 /** Headline ratios: figure ÷ its baseline from the same run (SPEC keys first, then this runner's own). */
 export const HEADLINE_RATIOS: Readonly<Record<string, string>> = {
   http_settle_vs_echo: 'settle rps ÷ a bare fastify echo of the same body',
+  http_settle_vs_floor: 'settle rps ÷ a durable floor (parse, fsync\'d append, answer-sized reply)',
+  cli_workers_scaling_2w_vs_1w: 'adjudicate --workers 2 ÷ --workers 1, files in and out',
   engine_vs_lookup_only: 'adjudication rate ÷ a loop doing only its table look-ups',
   pool_scaling_2w_vs_1w: 'pool rate with 2 workers ÷ with 1',
   month_end_1m_vs_sqlite_groupby: 'month-end time ÷ a bare SQLite GROUP BY over the same rows',

@@ -107,16 +107,18 @@ export interface HistoryDelta {
  * the same commit (the ledger checks; else 'stale').
  */
 export class HistorySnapshot implements History {
-  private readonly years: Map<number, PersonYear>
+  /** The read's own map until the first absorb (copied then: the read's data stays as read). */
+  private years: ReadonlyMap<number, PersonYear>
   /** Newest first: end_day descending, then seq descending. */
-  private stays: LiveStay[]
+  private stays: readonly LiveStay[]
+  private owned = false
   private nextSeq = Number.MAX_SAFE_INTEGER / 2
   private readonly absorbedMsgids = new Set<string>()
   absorbed = 0
 
   constructor(readonly data: PersonHistoryData) {
-    this.years = new Map(data.years)
-    this.stays = data.stays.slice().sort(newestFirst)
+    this.years = data.years
+    this.stays = data.stays.length < 2 ? data.stays : data.stays.slice().sort(newestFirst)
   }
 
   get psnNo(): string { return this.data.psnNo }
@@ -150,14 +152,19 @@ export class HistorySnapshot implements History {
 
   /** Adds a record decided against this snapshot (its accumulators, its stay) for the person's next claim. */
   absorb(d: HistoryDelta): void {
-    const y = this.years.get(d.year) ?? ZERO_YEAR
+    const years = this.owned ? this.years as Map<number, PersonYear> : new Map(this.years)
+    const stays = this.owned ? this.stays as LiveStay[] : this.stays.slice()
+    this.owned = true
+    const y = years.get(d.year) ?? ZERO_YEAR
     const sum = {} as Record<keyof PersonYear, number>
     for (const k of Object.keys(ZERO_YEAR) as (keyof PersonYear)[]) sum[k] = y[k] + d.accum[k]
-    this.years.set(d.year, sum)
+    years.set(d.year, sum)
     if (d.stay !== null) {
-      this.stays.push({ stay: d.stay, dedcFen: d.dedcFen, seq: this.nextSeq++ })
-      this.stays.sort(newestFirst)
+      stays.push({ stay: d.stay, dedcFen: d.dedcFen, seq: this.nextSeq++ })
+      stays.sort(newestFirst)
     }
+    this.years = years
+    this.stays = stays
     this.absorbedMsgids.add(d.msgid)
     this.absorbed++
   }

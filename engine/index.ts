@@ -10,7 +10,7 @@ export type { Policy } from './policy/types.js'
 export {
   openLedger, processClaim, processReversal, processBatch, processReversals, EMPTY_HISTORY,
 } from './ledger/index.js'
-export type { History, Ledger, LedgerDifference, PersonYear, SettleEnv } from './ledger/index.js'
+export type { History, LedgerPort, LedgerDifference, PersonYear, SettleEnv } from './ledger/index.js'
 export type { ClaimInput } from './claim.js'
 export type { AdjudicationResult, Settlement } from './result.js'
 export type { Reason } from './reasons.js'

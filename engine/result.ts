@@ -3,7 +3,7 @@ import type { Claim } from './claim.js'
 import type { DipResult } from './grouping/types.js'
 import type { LineReason, Reason } from './reasons.js'
 import type { ChrgitmLv } from './tables/types.js'
-import type { PersonYear, StayRecord } from './ledger/types.js'
+import type { PersonYear, StayRecord } from './history.js'
 import { fenToYuan } from './money.js'
 
 /** The national setlinfo fields, in fen. */

@@ -1,8 +1,6 @@
-// Checks of a real-time claim that the service makes before the engine sees it (the inline route and the
-// adjudicator threads both use them).
+// Checks of a real-time claim that the service makes before the engine sees it.
 import { reason } from '../engine/reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../engine/result.js'
-import type { ClaimReply } from './adjudicator-protocol.js'
 import { HttpError } from './errors.js'
 
 /**
@@ -31,16 +29,4 @@ const NO_CODES: readonly string[] = []
 /** The reason codes a rejection is counted under in the metrics (none for an answer that is not a rejection). */
 export function rejectionCodes(r: AdjudicationResult): readonly string[] {
   return r.status === 'rejected' ? r.reasons.map((x) => x.code) : NO_CODES
-}
-
-/** An error as the route sends it. */
-export function errorReply(e: HttpError): ClaimReply {
-  return { kind: 'error', status: e.status, body: e.body() }
-}
-
-/** An answer as the route sends it: its error (409, 500: errorOf), or the 200 with its JSON. */
-export function replyOf(r: AdjudicationResult): ClaimReply {
-  const e = errorOf(r)
-  if (e !== undefined) return errorReply(e)
-  return { kind: 'answer', json: JSON.stringify(r), status: r.status, codes: rejectionCodes(r) }
 }

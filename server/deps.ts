@@ -1,22 +1,24 @@
 // What every route is built with (buildApp assembles it once).
-import type { Ledger } from '../engine/ledger/types.js'
+import type { LedgerPort } from '../engine/ledger/port.js'
+import type { SettleEnv } from '../engine/ledger/settle.js'
+import type { SqliteLedger } from '../engine/ledger/sqlite.js'
 import type { Policy } from '../engine/policy/types.js'
 import type { Tables } from '../engine/tables/types.js'
 import type { AdjudicationResult } from '../engine/result.js'
-import type { MonthEndPort, SettleEnv, SettlementEngine } from './engine-port.js'
-import type { ClaimCommitter } from './group-commit.js'
-import type { Adjudicators } from './adjudicators.js'
+import type { MonthEndPort } from './engine-port.js'
+import type { ClaimCommitter } from './writer-commit.js'
 import type { ServiceMetrics } from './plugins/metrics.js'
 
 export interface ServerDeps {
   readonly tables: Tables
   readonly policy: Policy
-  readonly ledger: Ledger
+  /** The SQLite ledger (batches and reversals run on it in this thread; the reports side reads its db). */
+  readonly ledger: SqliteLedger
+  /** The same ledger behind the port: the real-time path's reads and the lookups. */
+  readonly port: LedgerPort
   readonly env: SettleEnv
-  readonly engine: SettlementEngine
+  /** The real-time path (writer-commit.ts). */
   readonly committer: ClaimCommitter
-  /** When set, POST /v1/settlements goes to the adjudicator threads (raw body in, ready answer out). */
-  readonly adjudicators: Adjudicators | undefined
   readonly metrics: ServiceMetrics
   readonly monthEnd: MonthEndPort | undefined
   /** Settle a batch (inline processBatch by default; the pool may take it over). */

@@ -1,26 +1,6 @@
-// What the HTTP service asks of the engine: the settle/reverse/batch entry points of engine/ledger/settle.ts and the
-// month-end run of engine/settlement/month-end.ts. An interface so that tests (and a later pool-backed batch path) can
-// stand in for them; buildApp wires the real ones by default.
-import type { AdjudicationResult } from '../engine/result.js'
-import type { Ledger } from '../engine/ledger/types.js'
-import type { Policy } from '../engine/policy/types.js'
-import type { Tables } from '../engine/tables/types.js'
-
-export interface SettleEnv {
-  readonly tables: Tables
-  readonly policy: Policy
-  readonly ledger?: Ledger
-  /** Compute against the ledger's history and record nothing (2303 pre-settlement). */
-  readonly dryRun?: boolean
-}
-
-export interface SettlementEngine {
-  /** One claim: validate, adjudicate, record (unless dryRun); a repeated msgid replays or answers E_MSGID_CONFLICT. */
-  processClaim(body: unknown, env: SettleEnv): AdjudicationResult
-  processReversal(req: { setl_id: string; msgid: string }, env: { readonly ledger: Ledger }): AdjudicationResult
-  /** Many claims in one ledger transaction, answers in order. */
-  processBatch(bodies: readonly unknown[], env: SettleEnv): AdjudicationResult[]
-}
+// What the HTTP service asks of the month-end side (engine/settlement/month-end.ts): an interface so that tests can
+// stand in for it; buildApp wires the real one by default. (Settlements go through the ledger port and decide:
+// engine/ledger/port.ts, engine/ledger/decide.ts.)
 
 /** A month-end report as the routes see it (SPEC §9 month-end report; more keys pass through). */
 export interface MonthEndReport {

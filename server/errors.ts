@@ -25,6 +25,7 @@ export const HTTP_ERRORS = {
   E_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported Content-Type for this route' },
   E_INTERNAL: { status: 500, message: 'internal error: nothing was recorded for this request' },
   E_SHUTTING_DOWN: { status: 503, message: 'the service is shutting down: retry on another instance' },
+  E_STORAGE_FULL: { status: 503, message: 'the ledger\'s disk is full: nothing was recorded; retry later' },
 } as const
 
 export type HttpErrorCode = keyof typeof HTTP_ERRORS

@@ -9,6 +9,7 @@ import { renderHospitalReportHtml } from '../engine/settlement/report-html.js'
 import type { MonthEndReport as EngineReport } from '../engine/settlement/types.js'
 import type { Tables } from '../engine/tables/types.js'
 import type { MonthEndPort } from './engine-port.js'
+import { echartsAsset } from './routes/report-assets.js'
 
 export function monthEndPort(db: Database.Database, tables: Tables, policy: Policy): MonthEndPort {
   const ledger = { db }
@@ -28,7 +29,7 @@ export function monthEndPort(db: Database.Database, tables: Tables, policy: Poli
       return r as unknown as Record<string, unknown> | undefined
     },
     renderHospitalReportHtml(report) {
-      return renderHospitalReportHtml(report as unknown as HospitalFeedback)
+      return renderHospitalReportHtml(report as unknown as HospitalFeedback, { echarts: { src: echartsAsset().url } })
     },
     listRuns() {
       if (!hasRuns()) return []

@@ -9,7 +9,6 @@ import { loadTables } from '../engine/tables/load.js'
 import { buildApp } from './app.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
 import { startBatchPool } from './batch-pool.js'
-import type { GroupCommitMode } from './group-commit.js'
 import { SHUTDOWN_MESSAGE, listen, onSignals } from './server.js'
 
 export interface ServeConfig {
@@ -21,9 +20,6 @@ export interface ServeConfig {
   readonly workers: number
   /** Worker threads for POST /v1/batches (engine/pool); 0 runs batches inline in the HTTP process. */
   readonly batchWorkers?: number
-  readonly groupCommit: GroupCommitMode
-  /** Adjudicator threads for POST /v1/settlements (server/adjudicators.ts); 0 or absent: on the event loop. */
-  readonly adjudicators?: number
   /** Printed once by the primary when listening (the demo's tokens and curl example). */
   readonly banner?: (url: string) => string
 }
@@ -44,15 +40,13 @@ async function serveOne(cfg: ServeConfig): Promise<string> {
   const policy = cfg.policyFile !== undefined ? loadPolicyFile(cfg.policyFile) : tables.policy
   const ledger = openLedger(cfg.ledgerFile)
   const batchWorkers = cfg.batchWorkers ?? 0
-  const adjudicatorThreads = cfg.adjudicators ?? 0
   const policyOpt = cfg.policyFile !== undefined ? { policyFile: cfg.policyFile } : {}
   const batchPool = batchWorkers > 0
     ? await startBatchPool({ workers: batchWorkers, tablesFile: cfg.tablesFile, ledgerFile: cfg.ledgerFile, ...policyOpt })
     : undefined
   const app = await buildApp({
-    tables, policy, ledger, closeLedger: true, groupCommit: cfg.groupCommit, processMetrics: true,
+    tables, policy, ledger, closeLedger: true, processMetrics: true,
     clusterMetrics: !cluster.isPrimary,
-    ...(adjudicatorThreads > 0 ? { adjudicators: { threads: adjudicatorThreads, tablesFile: cfg.tablesFile, ...policyOpt } } : {}),
     logger: { level: 'warn' },
     ...(batchPool ? { runBatch: (bodies: readonly unknown[]) => batchPool.run(bodies) } : {}),
   })

@@ -1,37 +1,64 @@
-// Real-time settlements with the ledger writer thread (engine/ledger/writer.ts): the event loop adjudicates, the
-// writer thread appends and commits. A claim's way:
-//   1. wait for the person's previous claim still in flight (one claim per person at a time, in arrival order);
-//   2. against the committed ledger: msgid seen? → the first answer (same body) or E_MSGID_CONFLICT;
-//      else the person's history version, and the adjudication against that history;
-//   3. the prepared row goes to the writer thread, which checks the msgid and the version again inside its
-//      transaction (another process, or a reversal, may have written this person meanwhile: 'stale' → back to 2),
-//      appends, commits together with whatever else was queued, and answers;
-//   4. the answer leaves only after its commit.
-// While one group of claims is being committed, the event loop parses and adjudicates the next ones; in
-// GroupCommitter (group-commit.ts) the loop waited for every fsync.
+// The real-time path of POST /v1/settlements, one straight line (engine/ledger/README.md):
+//   route → PersonQueue (one claim per person at a time, in arrival order)
+//         → the ledger port's readHistory (the person's snapshot + the msgid's first answer)
+//         → decide (engine/ledger/decide.ts: an answer, or a prepared record)
+//         → commit in the ledger writer thread (engine/ledger/writer.ts: msgid, person version, append; grouped
+//           with whatever else is queued into one transaction and one fsync)
+//         → the answer, only after its commit.
+// 'stale' (another process, or a reversal, moved this person since the read) → read and decide again.
+// A full disk: the claim is answered 503 E_STORAGE_FULL (nothing written), and the state stays 'storage full' —
+// for /healthz and /metrics — until a commit succeeds again (each new claim tries: it resumes by itself).
 import type { AdjudicationContext, Outcome } from '../engine/adjudicate/types.js'
-import { bodyHash, faultAnswer } from '../engine/ledger/settle.js'
-import type { SqliteLedger } from '../engine/ledger/sqlite.js'
-import { MAX_STALE_RETRIES, readForAppend, writtenAnswer, type LedgerWriter } from '../engine/ledger/writer.js'
+import { claimIds, decide, failedAnswer } from '../engine/ledger/decide.js'
+import { bodyHash } from '../engine/ledger/hash.js'
+import { answerOf } from '../engine/ledger/outcome.js'
+import type { LedgerPort } from '../engine/ledger/port.js'
+import { MAX_STALE_RETRIES } from '../engine/ledger/settle.js'
+import type { LedgerWriter } from '../engine/ledger/writer.js'
 import type { Policy } from '../engine/policy/types.js'
 import { reason } from '../engine/reasons.js'
 import { rejectionToResult, type AdjudicationResult } from '../engine/result.js'
 import type { Tables } from '../engine/tables/types.js'
-import type { ClaimCommitter } from './group-commit.js'
 import { PersonQueue } from './person-queue.js'
 import { isObject } from '../engine/claim.js'
+
+/** How the settlement route hands a claim over to be settled and recorded. */
+export interface ClaimCommitter {
+  /**
+   * The claim's answer once it is recorded (or rejected); a storage fault rejects the promise (StorageFullError for
+   * a full disk). `text`: the body's JSON as received (the ledger writer thread hashes it off the event loop).
+   */
+  submit(body: unknown, text?: string): Promise<AdjudicationResult>
+  /** Claims submitted and not yet answered. */
+  readonly pending: number
+  /** Since when commits fail for a full disk (ms since the epoch), or null. */
+  readonly storageFullSince: number | null
+  /** Resolves once every submitted claim is answered (shutdown). */
+  drain(): Promise<void>
+  /** Releases what the committer holds (the writer thread), after drain; the app calls it on close. */
+  close(): Promise<void>
+}
+
+/** A commit refused because the disk is full: nothing of the claim was written (HTTP 503 E_STORAGE_FULL). */
+export class StorageFullError extends Error {
+  constructor(readonly reason: string) {
+    super(`the ledger's disk is full: ${reason}`)
+    this.name = 'StorageFullError'
+  }
+}
 
 export interface WriterCommitterEnv {
   readonly tables: Tables
   readonly policy: Policy
-  /** This process's own connection: the reads of step 2 (never written through while the writer runs). */
-  readonly ledger: SqliteLedger
+  /** The reads of the path (this process's own connection behind the port; never written through here). */
+  readonly ledger: LedgerPort
   readonly writer: LedgerWriter
   readonly adjudicate?: (input: unknown, ctx: AdjudicationContext) => Outcome
 }
 
 export class WriterCommitter implements ClaimCommitter {
   private readonly queue = new PersonQueue()
+  storageFullSince: number | null = null
 
   constructor(private readonly env: WriterCommitterEnv) {}
 
@@ -41,9 +68,8 @@ export class WriterCommitter implements ClaimCommitter {
 
   async submit(body: unknown, text?: string): Promise<AdjudicationResult> {
     if (!isObject(body)) return rejectionToResult('', [reason('E_BAD_JSON', '')])
-    const msgid = typeof body['msgid'] === 'string' ? body['msgid'] : ''
-    const psnNo = typeof body['psn_no'] === 'string' ? body['psn_no'] : ''
-    return this.queue.run(psnNo, () => this.settle(body, msgid, psnNo, text))
+    const { psnNo } = claimIds(body)
+    return this.queue.run(psnNo, () => this.settle(body, text))
   }
 
   /** Resolves when no claim is in flight. */
@@ -61,16 +87,21 @@ export class WriterCommitter implements ClaimCommitter {
    * equals bodyHash(body) only while validation leaves the body as parsed: a `default` in the Claim schema (Ajv fills
    * defaults in) would make every replay a 409 — the idempotency tests in test/server/ledger-writer.test.ts catch it.
    */
-  private async settle(body: Record<string, unknown>, msgid: string, psnNo: string, text: string | undefined): Promise<AdjudicationResult> {
-    const ids = { msgid, psnNo, hash: text === undefined ? bodyHash(body) : null }
+  private async settle(body: Record<string, unknown>, text: string | undefined): Promise<AdjudicationResult> {
+    const { msgid, psnNo } = claimIds(body)
+    const claim = { body, hash: text === undefined ? bodyHash(body) : null }
     for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
-      const read = readForAppend(body, ids, this.env)
-      if (read.kind === 'answer') return read.result
-      const w = await this.env.writer.submit(read.record, read.version, ids.hash === null ? text : undefined)
-      if (w.status === 'appended') return { ...read.result, setl_id: w.setlId }
-      if (w.status !== 'stale') return writtenAnswer(w, msgid)
+      const read = await this.env.ledger.readHistory(psnNo, msgid)
+      const d = decide(claim, read.history, read.prior, this.env)
+      if (d.kind === 'answer') return d.result
+      const o = await this.env.writer.submit(d.record, claim.hash === null ? text : undefined)
+      if (o.status === 'failed' && o.storageFull === true) {
+        this.storageFullSince ??= Date.now()
+        throw new StorageFullError(o.message)
+      }
+      if (o.status !== 'failed') this.storageFullSince = null
+      if (o.status !== 'stale') return answerOf(o, msgid, d.result)
     }
-    return faultAnswer(msgid, new Error(`person ${psnNo} kept changing under ${MAX_STALE_RETRIES + 1} attempts`))
+    return failedAnswer(msgid, new Error(`person ${psnNo} kept changing under ${MAX_STALE_RETRIES + 1} attempts`))
   }
-
 }

@@ -7,7 +7,7 @@
 // history that does not hold it) settles as a normal admission — the transfer itself is legitimate, only the merge
 // needs the earlier stay. policy.alliance.settle_as_one = false switches merging off.
 import type { Claim } from '../claim.js'
-import type { History, StayRecord } from '../ledger/types.js'
+import type { History, StayRecord } from '../history.js'
 import type { Policy } from '../policy/types.js'
 import type { Working } from './working.js'
 

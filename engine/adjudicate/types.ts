@@ -1,6 +1,6 @@
 // The contract of adjudication: a pure function of (claim body, tables, policy, history) → outcome as data.
 import type { Claim } from '../claim.js'
-import type { History } from '../ledger/types.js'
+import type { History } from '../history.js'
 import type { Policy } from '../policy/types.js'
 import type { Reason } from '../reasons.js'
 import type { Settlement } from '../result.js'

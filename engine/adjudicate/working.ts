@@ -2,7 +2,7 @@
 // rule in pipeline.ts reads what the earlier rules left and writes its own part; index.ts turns it into a Settlement.
 // Everything is integer fen. The state never leaves adjudicate(): the Settlement is built from it, immutable.
 import type { Claim } from '../claim.js'
-import type { PersonYear } from '../ledger/types.js'
+import type { PersonYear } from '../history.js'
 import type { Policy } from '../policy/types.js'
 import type { Reason } from '../reasons.js'
 import type { LineResultFen, SetlDetailFen, SetlInfoFen } from '../result.js'

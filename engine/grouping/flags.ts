@@ -1,6 +1,6 @@
 // Monitoring flags (SPEC §5): not payment rules — they list a discharge for the bureau's review.
 import type { Claim } from '../claim.js'
-import type { History } from '../ledger/types.js'
+import type { History } from '../history.js'
 import type { Policy } from '../policy/types.js'
 import type { Hospital } from '../tables/types.js'
 import { PPM, ratioToPpm } from '../money.js'

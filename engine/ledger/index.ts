@@ -1,8 +1,12 @@
-// The append-only ledger: settle, reverse, accumulators, verify.
-export { openLedger, SqliteLedger, setlIdOf } from './sqlite.js'
+// The append-only ledger: the port (port.ts), decide/commit (decide.ts, outcome.ts), the record codec (codec.ts),
+// the SQLite implementation (sqlite/), and the settle flow over it (settle.ts).
+export { openLedger, SqliteLedger, NotALedgerError, verifyLedgerDb, formatDifference } from './sqlite.js'
 export type { OpenLedgerOptions } from './sqlite.js'
-export { processClaim, processReversal, processBatch, processReversals, bodyHash, canonicalJson, isFault } from './settle.js'
+export { setlIdOf } from './codec.js'
+export { processClaim, processReversal, processBatch, processReversals, isFault } from './settle.js'
 export type { SettleEnv, ReversalEnv } from './settle.js'
-export { verifyLedgerDb, formatDifference } from './verify.js'
-export { EMPTY_HISTORY, ZERO_YEAR } from './types.js'
-export type { History, Ledger, LedgerDifference, PersonYear, RecordOutcome, StayRecord } from './types.js'
+export { bodyHash, canonicalJson } from './hash.js'
+export { decide, compute } from './decide.js'
+export type { LedgerPort, LedgerDifference, CommitOutcome, PriorAnswer, ClaimHistory, ReversalRequest } from './port.js'
+export { EMPTY_HISTORY, ZERO_YEAR } from '../history.js'
+export type { History, PersonYear, StayRecord } from '../history.js'

@@ -1,11 +1,16 @@
 // Validate a policy document against the schema; every problem names its JSON path (e.g. `basic.310.ratio.retired.2`).
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { readFileSync } from 'node:fs'
 import { PolicySchema } from './schema.js'
 import type { Policy } from './types.js'
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true })
-const check = ajv.compile(PolicySchema)
+// compiled on first use, not at import: a pool worker or a CLI command that validates no policy file imports this
+// module without paying the compile (bench/README.md, CLI scaling)
+let compiled: ValidateFunction | undefined
+function policyCheck(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false, useDefaults: true }).compile(PolicySchema)
+  return compiled
+}
 
 export interface PolicyProblem {
   /** Dotted path inside the document, '' for the root. */
@@ -31,6 +36,7 @@ export type PolicyCheck = { ok: true; policy: Policy } | { ok: false; problems: 
 /** Validate a parsed document (defaults from the schema are filled in place). */
 export function validatePolicy(doc: unknown): PolicyCheck {
   const copy: unknown = structuredClone(doc)
+  const check = policyCheck()
   if (check(copy)) {
     const semantic = checkSemantics(copy as Policy)
     if (semantic.length > 0) return { ok: false, problems: semantic }

@@ -5,9 +5,9 @@ import { Buffer } from 'node:buffer'
 import type { Writable } from 'node:stream'
 import { once } from 'node:events'
 import type { Piscina } from 'piscina'
-import { Unpackr } from 'msgpackr'
 import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
-import { bodyHash, priorAnswer } from '../ledger/settle.js'
+import { bodyHash } from '../ledger/hash.js'
+import { answerOf, priorOutcome } from '../ledger/outcome.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
 import { reason } from '../reasons.js'
 import { isObject } from '../claim.js'
@@ -86,7 +86,6 @@ function outBytesFor(lines: number): number {
 /** One run's batches: dispatch, retry, the answers' buffers, and the run's counts. */
 export class BatchRunner {
   readonly counts: RunCounts = { settled: 0, computed: 0, rejected: 0, faults: 0, retriedBatches: 0, failedBatches: 0 }
-  private readonly unpackr: Unpackr | null
   private recorded: SqliteLedger | null = null
   private batchNo = 0
 
@@ -94,9 +93,7 @@ export class BatchRunner {
     private readonly piscina: Piscina<BatchTask, BatchAnswer>,
     private readonly o: FilledPoolOptions,
     private readonly buffers: BatchBuffers,
-  ) {
-    this.unpackr = o.resultFormat === 'msgpack' ? new Unpackr() : null
-  }
+  ) {}
 
   get inputs(): SabPool {
     return this.buffers.inputs
@@ -115,7 +112,7 @@ export class BatchRunner {
   async run(task0: BatchTask): Promise<BatchOut> {
     let task = task0
     for (let attempt = 1; ; attempt++) {
-      if (this.o.resultFormat === 'jsonl' && task.out === null) {
+      if (task.out === null) {
         task = { ...task, out: this.outs.acquire(outBytesFor(task.count)) }
       }
       let a: BatchAnswer
@@ -154,14 +151,9 @@ export class BatchRunner {
   private answerOf(task: BatchTask, a: BatchAnswer): BatchOut {
     const lines = a.settled + a.computed + a.rejected
     const inOut = a.outBytes >= 0 && task.out !== null
-    let bytes = inOut
+    const bytes = inOut
       ? Buffer.from(task.out as SharedArrayBuffer, 0, a.outBytes)
       : Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength)
-    if (this.unpackr !== null) {
-      const objs = this.unpackr.unpack(bytes) as unknown[]
-      if (objs.length !== lines) throw new Error(`pool: batch ${task.batchNo} answered ${objs.length} results for ${lines} counted`)
-      bytes = Buffer.from(objs.map((r) => JSON.stringify(r) + '\n').join(''))
-    }
     if (!inOut) this.outs.release(task.out)
     return { bytes, lines, slot: inOut ? { sab: task.out as SharedArrayBuffer, remaining: lines, writing: 0 } : null }
   }
@@ -201,7 +193,7 @@ function recordedAnswer(ledger: SqliteLedger, line: Buffer, msgid: string): Adju
     return undefined
   }
   if (!isObject(body)) return undefined
-  return priorAnswer(prior, msgid, bodyHash(body))
+  return answerOf(priorOutcome(prior, msgid, bodyHash(body)), msgid)
 }
 
 /**

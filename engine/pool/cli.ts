@@ -1,6 +1,8 @@
 // `dipsettle adjudicate --workers [N]`: the pool behind the CLI, with a progress bar on stderr for long runs
 // (claims done, claims/s, ETA when stdin is a file of known size) that stays quiet when stderr is not a TTY.
-import { existsSync, fstatSync } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync, fstatSync } from 'node:fs'
+import { finished } from 'node:stream/promises'
+import type { Readable, Writable } from 'node:stream'
 import cliProgress from 'cli-progress'
 import { AdjudicationPool } from './pool.js'
 import type { PoolProgress, RunSummary } from './pool.js'
@@ -17,6 +19,8 @@ export interface PoolCliOptions {
   readonly ledgerFile?: string
   readonly dryRun: boolean
   readonly batchSize?: number
+  /** Answers without their per-line detail (`--compact`). */
+  readonly compact?: boolean
 }
 
 /** `--workers` alone means the default (cores − 1, at least 1); `--workers N` that many. Null: not a count. */
@@ -36,7 +40,7 @@ export async function runPoolCli(o: PoolCliOptions): Promise<RunSummary> {
   if (o.policyFile !== undefined) loadPolicyFile(o.policyFile)
   const pool = new AdjudicationPool({
     workers: o.workers, tablesFile, policyFile: o.policyFile ?? null, ledgerFile: o.ledgerFile ?? null,
-    dryRun: o.dryRun, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+    dryRun: o.dryRun, compact: o.compact === true, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
   })
   const progress = progressReporter()
   // SIGINT/SIGTERM: stop reading, let the batches in flight commit, print the answers in order, then exit (drain)
@@ -47,8 +51,10 @@ export async function runPoolCli(o: PoolCliOptions): Promise<RunSummary> {
   try {
     // a worker that cannot start (tables unreadable) fails the command here, before any line is answered
     await pool.ready()
+    const io = stdio()
     // stdout (a pipe, a file or a terminal) is done with a Buffer by its write callback
-    const summary = await pool.run(process.stdin, process.stdout, { onProgress: progress.update, signal: stop.signal, writeInPlace: true })
+    const summary = await pool.run(io.input, io.output, { onProgress: progress.update, signal: stop.signal, writeInPlace: true })
+    await io.end()
     if (summary.interrupted) {
       progress.stop()
       process.stderr.write(`dipsettle: interrupted after ${summary.lines} answered line(s); ` +
@@ -61,6 +67,28 @@ export async function runPoolCli(o: PoolCliOptions): Promise<RunSummary> {
     progress.stop()
     await pool.close()
   }
+}
+
+function isFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * stdin and stdout, read and written as a user runs `adjudicate < in.jsonl > out.jsonl`. A file on stdin is read in
+ * 1 MB chunks instead of process.stdin's 64 KB (16× fewer chunks for the main thread to allocate, cut and collect);
+ * a file on stdout is written asynchronously (process.stdout writes a file synchronously, the main thread blocked
+ * while each batch's answer is copied to the kernel and the workers waiting for their next batch). Pipes and
+ * terminals keep process.stdin / process.stdout.
+ */
+function stdio(): { input: Readable; output: Writable; end: () => Promise<void> } {
+  const input = isFile(0) ? createReadStream('', { fd: 0, highWaterMark: 1 << 20, autoClose: false }) : process.stdin
+  if (!isFile(1)) return { input, output: process.stdout, end: async () => {} }
+  const output = createWriteStream('', { fd: 1, autoClose: false })
+  return { input, output, end: async () => { output.end(); await finished(output) } }
 }
 
 interface Reporter {

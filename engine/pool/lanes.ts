@@ -41,7 +41,7 @@ export class LaneRun extends PoolRun {
   private readonly splitter = new LineSplitter((line) => {
     const psn = routedPsnNo(line)
     const lane = this.lanes[fnv1a32(psn) % this.o.lanes] as Lane
-    // one claim per person in a recording batch (settle-split.ts adjudicates it outside the write lock)
+    // one claim per person in a recording batch (decided outside the write lock: ledger/settle.ts settleBodies)
     if (lane.persons.has(psn)) this.seal(lane)
     lane.persons.add(psn)
     lane.parts.push(line)

@@ -201,6 +201,17 @@ export function inLineOrder(fixed: readonly (AdjudicationResult | undefined)[], 
   })
 }
 
+/**
+ * The answer without its per-line detail (`lines`): every total, split, DIP result and reason of the claim stays
+ * (`adjudicate --compact`, for callers that reconcile totals and do not need ~90 lines per claim; the pool's workers
+ * and the in-thread CLI both answer through this).
+ */
+export function compactAnswer(r: AdjudicationResult): AdjudicationResult {
+  if (r.lines === undefined) return r
+  const { lines: _lines, ...rest } = r
+  return rest
+}
+
 /** The msgid as far as a byte scan finds it (for the E_FAILED answer of a batch no worker could process). */
 export function scannedMsgid(line: Uint8Array): string {
   const tok = findStringValue(line, MSGID_KEY)

@@ -2,7 +2,7 @@
 // before any worker starts or any input is read.
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import type { FaultSpec, ResultFormat } from './protocol.js'
+import type { PoolTestHook } from './protocol.js'
 
 export interface PoolOptions {
   /** Worker threads. Default: one less than the cores, at least 1 (SPEC §8). */
@@ -26,12 +26,13 @@ export interface PoolOptions {
    * Default: 4 × lanes × batchSize, ≥ 2048.
    */
   readonly maxPendingLines?: number
-  readonly resultFormat?: ResultFormat
+  /** Answers without their per-line detail (lines.ts compactAnswer). Default false. */
+  readonly compact?: boolean
   /** The compiled worker (default: dist/engine/pool/worker.js beside this file, or the built one from source). */
   readonly workerFile?: string
   readonly execArgv?: readonly string[]
-  /** Test-only: crash a worker (default: from DIPSETTLE_POOL_FAULT). */
-  readonly fault?: FaultSpec | null
+  /** Test-only: the workers' fault hook (default: from DIPSETTLE_POOL_TEST_HOOK). */
+  readonly testHook?: PoolTestHook | null
 }
 
 export interface FilledPoolOptions {
@@ -45,10 +46,10 @@ export interface FilledPoolOptions {
   readonly batchSize: number
   readonly lanes: number
   readonly maxPendingLines: number
-  readonly resultFormat: ResultFormat
+  readonly compact: boolean
   readonly workerFile: string
   readonly execArgv: readonly string[]
-  readonly fault: FaultSpec | null
+  readonly testHook: PoolTestHook | null
 }
 
 /** The default batch size of a run that records nothing (the best in bench/pool.ts's sweep in every run of 2026-11-25). */
@@ -75,7 +76,7 @@ function existingFile(name: string, v: unknown, hint: string): string {
   return v
 }
 
-export function fillOptions(o: PoolOptions, defaults: { workerFile: string; execArgv: readonly string[]; fault: FaultSpec | null }): FilledPoolOptions {
+export function fillOptions(o: PoolOptions, defaults: { workerFile: string; execArgv: readonly string[]; testHook: PoolTestHook | null }): FilledPoolOptions {
   if (o === null || typeof o !== 'object') throw new TypeError('options must be an object with at least { tablesFile }')
   const workers = o.workers === undefined ? defaultWorkers() : positiveInt('workers', o.workers, MAX_WORKERS)
   const tablesFile = existingFile('tablesFile', o.tablesFile, 'pass the lookup tables built by `dipsettle data build`')
@@ -98,14 +99,14 @@ export function fillOptions(o: PoolOptions, defaults: { workerFile: string; exec
     ? Math.max(2048, 4 * lanes * batchSize)
     : positiveInt('maxPendingLines', o.maxPendingLines, 100_000_000)
   if (maxPendingLines < batchSize) throw new TypeError(`options.maxPendingLines (${maxPendingLines}) must be at least options.batchSize (${batchSize})`)
-  const resultFormat = o.resultFormat ?? 'jsonl'
-  if (resultFormat !== 'jsonl' && resultFormat !== 'msgpack') throw new TypeError(`options.resultFormat must be 'jsonl' or 'msgpack'; got ${JSON.stringify(resultFormat)}`)
+  if (o.compact !== undefined && typeof o.compact !== 'boolean') throw new TypeError('options.compact must be a boolean')
+  const compact = o.compact ?? false
   const workerFile = o.workerFile === undefined ? defaults.workerFile : existingFile('workerFile', o.workerFile, 'build with `npx tsc -p .` or omit it')
   if (!existsSync(workerFile)) throw new TypeError(`the pool worker ${workerFile} does not exist: build with \`npx tsc -p .\` (or pass options.workerFile)`)
   if (o.execArgv !== undefined && (!Array.isArray(o.execArgv) || !o.execArgv.every((a) => typeof a === 'string'))) {
     throw new TypeError("options.execArgv must be an array of strings, e.g. ['--import', 'tsx']")
   }
   const execArgv = o.execArgv ?? defaults.execArgv
-  const fault = o.fault === undefined ? defaults.fault : o.fault
-  return { workers, tablesFile, policyFile, ledgerFile, dryRun, recording, batchSize, lanes, maxPendingLines, resultFormat, workerFile, execArgv, fault }
+  const testHook = o.testHook === undefined ? defaults.testHook : o.testHook
+  return { workers, tablesFile, policyFile, ledgerFile, dryRun, recording, batchSize, lanes, maxPendingLines, compact, workerFile, execArgv, testHook }
 }

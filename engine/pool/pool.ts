@@ -6,11 +6,10 @@ import { Piscina } from 'piscina'
 import { openLedger } from '../ledger/sqlite.js'
 import { workerFile } from '../worker-file.js'
 import { BatchBuffers, BatchRunner } from './batch-runner.js'
-import { faultFromEnv } from './fault.js'
 import { InOrderRun } from './in-order.js'
 import { LaneRun } from './lanes.js'
 import { fillOptions, type FilledPoolOptions, type PoolOptions } from './options.js'
-import type { BatchAnswer, BatchTask, WorkerConfig } from './protocol.js'
+import { TEST_HOOK_ENV, type BatchAnswer, type BatchTask, type PoolTestHook, type WorkerConfig } from './protocol.js'
 import type { RunOptions, RunSummary } from './run.js'
 
 export type { PoolProgress, RunOptions, RunSummary } from './run.js'
@@ -23,14 +22,14 @@ export class AdjudicationPool {
 
   constructor(options: PoolOptions) {
     const d = workerFile(import.meta.url, 'worker')
-    this.options = fillOptions(options, { ...d, fault: faultFromEnv() })
+    this.options = fillOptions(options, { ...d, testHook: testHookFromEnv() })
     const o = this.options
     // create the ledger (schema, WAL) once here, so that workers starting together never race to do it
     if (o.recording && o.ledgerFile !== null) openLedger(o.ledgerFile).close()
     this.buffers = new BatchBuffers(o.batchSize)
     const workerData: WorkerConfig = {
       tablesFile: o.tablesFile, policyFile: o.policyFile, ledgerFile: o.ledgerFile, dryRun: o.dryRun,
-      resultFormat: o.resultFormat, fault: o.fault,
+      compact: o.compact, testHook: o.testHook,
     }
     this.piscina = new Piscina({
       filename: o.workerFile,
@@ -74,4 +73,10 @@ export class AdjudicationPool {
       this.running = false
     }
   }
+}
+
+/** A test's hook for pools started by a spawned CLI (TEST_HOOK_ENV); null in production. */
+function testHookFromEnv(): PoolTestHook | null {
+  const raw = process.env[TEST_HOOK_ENV]
+  return raw === undefined || raw === '' ? null : (JSON.parse(raw) as PoolTestHook)
 }

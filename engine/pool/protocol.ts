@@ -1,3 +1,4 @@
+import type { Buffer } from 'node:buffer'
 // What crosses the thread boundary between the pool (main thread) and a worker. Plain data only: errors thrown in a
 // piscina worker lose their class, so a worker answers every claim, rejections included, as result lines.
 
@@ -9,16 +10,11 @@ export interface WorkerConfig {
   /** With a ledger, each batch is adjudicated against it and recorded in one transaction (unless dryRun). */
   readonly ledgerFile: string | null
   readonly dryRun: boolean
-  readonly resultFormat: ResultFormat
-  /** Test-only fault injection (engine/pool/fault.ts); null in production. */
-  readonly fault: FaultSpec | null
+  /** Answers without their per-line detail (lines.ts compactAnswer; `adjudicate --compact`). */
+  readonly compact: boolean
+  /** Test-only fault injection (PoolTestHook); null in production. */
+  readonly testHook: PoolTestHook | null
 }
-
-/**
- * 'jsonl': the worker answers with ready-to-print JSON-line bytes (the CLI writes them as they are);
- * 'msgpack': one msgpackr buffer holding the array of result objects (for callers that want objects, e.g. HTTP).
- */
-export type ResultFormat = 'jsonl' | 'msgpack'
 
 /**
  * One batch: the raw bytes of its JSON lines, shared with the worker (not copied). The worker splits them as
@@ -36,19 +32,16 @@ export interface BatchTask {
   /** Batch number in dispatch order, for the fault hook and diagnostics. */
   readonly batchNo: number
   /**
-   * jsonl: where the worker copies its answer bytes when they fit (the main thread reuses these buffers: no new
+   * Where the worker copies its answer bytes when they fit (the main thread reuses these buffers: no new
    * external memory per batch, which would trigger the main thread's full GCs); null: always answer in `bytes`.
    */
   readonly out: SharedArrayBuffer | null
 }
 
 export interface BatchAnswer {
-  /**
-   * jsonl: one line per answered claim (settled + computed + rejected), each ending '\n'; msgpack: an encoded array
-   * of those result objects. Empty when outBytes ≥ 0.
-   */
+  /** One JSON line per answered claim (settled + computed + rejected), each ending '\n'. Empty when outBytes ≥ 0. */
   readonly bytes: Uint8Array
-  /** jsonl: the answer is the first outBytes bytes of the task's `out`; -1: it is `bytes`. */
+  /** The answer is the first outBytes bytes of the task's `out`; -1: it is `bytes`. */
   readonly outBytes: number
   readonly settled: number
   readonly computed: number
@@ -57,15 +50,21 @@ export interface BatchAnswer {
   readonly faults: number
 }
 
-/** Crash the worker (process.exit inside the worker thread) when a batch holds this msgid. */
-export interface FaultSpec {
-  readonly exitOnMsgid: string
-  /**
-   * 'before': before the batch is processed; 'during': when that claim is reached, inside the batch's open ledger
-   * transaction (earlier claims of the batch recorded, not committed); 'after': after the batch committed, before
-   * answering.
-   */
-  readonly when: 'before' | 'during' | 'after'
-  /** When set, only the first worker to create this file crashes (a crash that a retry survives). */
-  readonly onceFile: string | null
+/**
+ * Test-only: a module the worker imports (its default export called with `data`) that returns hooks called before a
+ * batch, inside its open ledger transaction (with the msgids appended, before COMMIT), and after it committed. The
+ * tests' crash injection lives in test/pool/fault-hook.mjs; production code only calls what a test installed.
+ */
+export interface PoolTestHook {
+  readonly module: string
+  readonly data: unknown
 }
+
+export interface PoolHooks {
+  readonly before?: (batch: Buffer) => void
+  readonly during?: (msgids: readonly string[]) => void
+  readonly after?: (batch: Buffer) => void
+}
+
+/** The environment variable naming a PoolTestHook (JSON) for pools started by a spawned CLI in tests. */
+export const TEST_HOOK_ENV = 'DIPSETTLE_POOL_TEST_HOOK'

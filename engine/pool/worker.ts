@@ -4,16 +4,15 @@
 import { Buffer } from 'node:buffer'
 import { existsSync } from 'node:fs'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
-import { Packr } from 'msgpackr'
 import { loadTables } from '../tables/load.js'
 import { loadPolicyFile } from '../policy/validate.js'
 import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
-import { computeClaim, isFault, type SettleEnv } from '../ledger/settle.js'
+import { computeClaim, isFault, settleBodies, type SettleEnv } from '../ledger/settle.js'
+import { bodyHash } from '../ledger/hash.js'
+import { isObject } from '../claim.js'
 import type { AdjudicationResult } from '../result.js'
-import { maybeCrash } from './fault.js'
-import { forEachLine, inLineOrder, parseJsonLine, preAnswer, preAnswerLines } from './lines.js'
-import { settleBatchSplit } from './settle-split.js'
-import type { BatchAnswer, BatchTask, WorkerConfig } from './protocol.js'
+import { compactAnswer, forEachLine, inLineOrder, parseJsonLine, preAnswer, preAnswerLines } from './lines.js'
+import type { BatchAnswer, BatchTask, PoolHooks, WorkerConfig } from './protocol.js'
 
 const config = workerData as WorkerConfig
 const tables = loadTables(config.tablesFile)
@@ -24,16 +23,23 @@ if (config.ledgerFile !== null) {
   if (!config.dryRun) ledger = openLedger(config.ledgerFile)
   else if (existsSync(config.ledgerFile)) ledger = openLedger(config.ledgerFile, { readonly: true })
 }
-const fault = config.fault
 const env: SettleEnv = { tables, policy, dryRun: config.dryRun, ...(ledger ? { ledger } : {}) }
-/** Recording runs adjudicate outside the write lock (settle-split.ts); the others are processBatch's pure path. */
+/** Recording runs decide outside the write lock and commit each batch in one transaction (ledger/settle.ts). */
 const recording = ledger !== undefined && !config.dryRun
-// test-only: die on one claim inside the batch's open write transaction (earlier claims recorded, not committed)
-const beforeRecord = fault?.when === 'during'
-  ? (msgid: string): void => { if (msgid === fault.exitOnMsgid) maybeCrash(fault, 'during', msgid) }
-  : undefined
+// test-only: the hooks a test installed (fault injection: test/pool/fault-hook.mjs); none in production
+const hooks: PoolHooks = config.testHook === null ? {}
+  : ((await import(config.testHook.module)) as { default: (data: unknown) => PoolHooks }).default(config.testHook.data)
+if (hooks.during !== undefined && ledger !== undefined) {
+  // the hook runs inside the batch's open transaction, after its records are appended and before COMMIT
+  const commit = ledger.commit.bind(ledger)
+  const during = hooks.during
+  ledger.commit = (records) => ledger!.transaction(() => {
+    const out = commit(records)
+    during(records.map((r) => r.msgid))
+    return out
+  })
+}
 
-const packr = config.resultFormat === 'msgpack' ? new Packr() : null
 const encoder = new TextEncoder()
 
 
@@ -45,10 +51,9 @@ const encoder = new TextEncoder()
  */
 let scratch = new Uint8Array(1024 * 1024)
 
-/** Collects a batch's answers in order, as JSON-line bytes or (msgpack) objects, and counts them by status. */
+/** Collects a batch's answers in order, as JSON-line bytes, and counts them by status. */
 class AnswerSink {
   private used = 0
-  private readonly objects: AdjudicationResult[] = []
   settled = 0
   computed = 0
   rejected = 0
@@ -58,8 +63,7 @@ class AnswerSink {
     if (r.status === 'settled') this.settled++
     else if (r.status === 'computed') this.computed++
     else { this.rejected++; if (isFault(r)) this.faults++ }
-    if (packr !== null) this.objects.push(r)
-    else this.write(JSON.stringify(r))
+    this.write(JSON.stringify(config.compact ? compactAnswer(r) : r))
   }
 
   private write(line: string): void {
@@ -76,12 +80,12 @@ class AnswerSink {
 
   answer(out: SharedArrayBuffer | null): BatchAnswer {
     const counts = { settled: this.settled, computed: this.computed, rejected: this.rejected, faults: this.faults }
-    if (packr === null && out !== null && this.used <= out.byteLength) {
+    if (out !== null && this.used <= out.byteLength) {
       new Uint8Array(out).set(scratch.subarray(0, this.used))
       return { bytes: EMPTY, outBytes: this.used, ...counts }
     }
-    // msgpack: a fresh buffer (not msgpackr's reused one); jsonl too big for `out`: the exact bytes, copied out
-    const bytes = packr !== null ? new Uint8Array(packr.pack(this.objects)) : scratch.slice(0, this.used)
+    // too big for `out`: the exact bytes, copied out
+    const bytes = scratch.slice(0, this.used)
     return movable({ bytes, outBytes: -1, ...counts })
   }
 }
@@ -90,7 +94,7 @@ const EMPTY = new Uint8Array(0)
 
 export function answerBatch(task: BatchTask): BatchAnswer {
   const view = Buffer.from(task.bytes, 0, task.byteLength)
-  maybeCrash(fault, 'before', view)
+  hooks.before?.(view)
   const sink = new AnswerSink()
   if (!recording) {
     // nothing recorded: each line is parsed, adjudicated and serialised before the next is read, so a claim's objects
@@ -101,14 +105,15 @@ export function answerBatch(task: BatchTask): BatchAnswer {
       sink.add(preAnswer(body, view.subarray(s, e)) ?? computeClaim(body, env))
     })
   } else if (ledger !== undefined) {
-    // recording: the batch is one transaction (adjudicated first, then recorded under the write lock)
+    // recording: decided against per-person snapshots outside the write lock, committed in one transaction
     const lines: Buffer[] = []
     forEachLine(view, (s, e) => { lines.push(view.subarray(s, e)) })
     const { fixed, bodies } = preAnswerLines(lines)
-    const answers = bodies.length > 0 ? settleBatchSplit(bodies, { ...env, ledger }, beforeRecord) : []
+    const claims = bodies.map((b) => ({ body: b, hash: isObject(b) ? bodyHash(b) : null }))
+    const answers = claims.length > 0 ? settleBodies(claims, ledger, env) : []
     for (const r of inLineOrder(fixed, answers)) sink.add(r)
   }
-  maybeCrash(fault, 'after', view)
+  hooks.after?.(view)
   return sink.answer(task.out)
 }
 

@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3'
 import { fenToYuan, pointsToJson } from '../money.js'
 import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
+import { feedbackExtras, type FeedbackExtras } from './feedback-extras.js'
 import { settlementUnits } from './month-end.js'
 import { parsePointValue, pointsToFen, pointValueYuan6, type PointValue } from './point-value.js'
 import { getRun, runsOfYear, type HospitalRow, type RunRow } from './runs.js'
@@ -52,7 +53,7 @@ export interface TrendPoint {
   readonly gain_yuan: number
 }
 
-export interface HospitalFeedback {
+export interface HospitalFeedback extends FeedbackExtras {
   readonly kind: 'hospital_feedback'
   readonly month: string
   readonly pool: Pool
@@ -177,7 +178,11 @@ export function hospitalReport(
   const devCases: FeedbackCase[] = []
   const flagged: FeedbackCase[] = []
   let points = 0
+  const byCode = new Map<string, { discharges: number; points1e4: number }>()
   for (const c of cases) {
+    const own = byCode.get(c.fixmedins_code) ?? { discharges: 0, points1e4: 0 }
+    own.discharges += 1; own.points1e4 += c.points1e4
+    byCode.set(c.fixmedins_code, own)
     const code = c.dip_group_code ?? '(ungroupable)'
     const g = groups.get(code) ?? { kind: c.dip_kind ?? 'ungroupable', cases: 0, points: 0, medfee: 0, hifp: 0 }
     g.cases += 1; g.points += c.points1e4; g.medfee += c.medfee; g.hifp += c.hifp
@@ -214,6 +219,7 @@ export function hospitalReport(
     special_cases: report.special_cases.filter((s) => codes.includes(s.fixmedins_code)),
     trend: trendOf(db, context.yearRuns, Number(q.month.slice(0, 4)), q.pool, unit),
     generated_at: (q.now ?? new Date()).toISOString(),
+    ...feedbackExtras(tables, policy, report, settlement, q.code, unit, cases.map(toCase), byCode),
   }
 }
 

@@ -47,9 +47,12 @@ export function writeMonthReports(ledger: LedgerDb, tables: Tables, policy: Poli
   const units = new Set(report.hospitals.map((h) => h.fixmedins_code))
   for (const hosp of tables.hospitals.values()) {
     if (units.has(hosp.code)) continue
-    const page = { fixmedins_code: hosp.code, name: hosp.name, month: q.month, pool: q.pool, settles_under: leadOf.get(hosp.code) ?? null, discharges: 0 }
+    const lead = leadOf.get(hosp.code) ?? null
+    const page = {
+      fixmedins_code: hosp.code, name: hosp.name, month: q.month, pool: q.pool, settles_under: lead, discharges: 0,
+      settles_under_name: lead === null ? null : tables.hospitals.get(lead)?.name ?? '',
+    }
     writeFileSync(join(hdir, `${hosp.code}-${tag}.json`), JSON.stringify(page, null, 2) + '\n')
-    const lead = page.settles_under
     writeFileSync(join(hdir, `${hosp.code}-${tag}.html`), renderNoUnitHtml(page, lead === null ? undefined : `${lead}-${tag}.html`))
   }
   return { dir: q.dir, report: reportFile, overview: overviewFile, hospitals: tables.hospitals.size }

@@ -149,8 +149,6 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
     stage(`start ${workers} worker(s) (load tables)`, t)
     const ledger = openLedger(ledgerFile)
     try {
-      const monthRows = ledger.db.prepare(`SELECT COUNT(*) FROM settlements WHERE month = ? AND kind = 'settlement'`).pluck()
-      const budgetOf = ledger.db.prepare('SELECT COALESCE(SUM(hifp_pay_fen), 0) FROM settlements WHERE month = ? AND insutype = ? AND inpatient = 1').pluck()
       let seqOffset = 0
       for (let i = 0; i < o.months; i++) {
         const month = addMonths(startMonth, i)
@@ -165,7 +163,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
         const monthEnd: MonthSummary['month_end'][number][] = []
         for (const p of ['310', '390'] as const) {
           // the simulated budget: what the basic fund paid item by item for the month's discharges of the pool
-          const budgetFen = budgetOf.get(month, p) as number
+          const budgetFen = ledger.inpatientHifpFen(month, p)
           t = process.hrtime.bigint()
           const me = settleMonth(ledger, tables, policy, { month, pool: p, budgetFen, close: true })
           if (me.status !== 'ok') throw new Error(`simulate: month-end ${month} pool ${p}: ${me.message}`)
@@ -177,14 +175,13 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
           month, inpatient: gen.inpatient, outpatient: gen.outpatient, claims: run.lines, settled: run.settled,
           rejected: run.rejected, faults: run.faults, rejected_by_code: tally.byCode, settle_s: r3(settleS),
           generate_s: r3(stream.generateSeconds()), claims_per_s: Math.round(run.lines / settleS),
-          ledger_rows: monthRows.get(month) as number, month_end: monthEnd,
+          ledger_rows: ledger.settlementsOfMonth(month), month_end: monthEnd,
         })
       }
       t = process.hrtime.bigint()
       const diffs = ledger.verify()
       const verify = { differences: diffs.length, seconds: r3(stage('verify ledger (recompute accumulators)', t)) }
-      const rows = ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get() as number
-      const personYears = ledger.db.prepare('SELECT COUNT(*) FROM accumulators').pluck().get() as number
+      const { rows, personYears } = ledger.stats()
       ledger.db.pragma('wal_checkpoint(TRUNCATE)')
       const bytes = fileBytes(ledgerFile) + fileBytes(`${ledgerFile}-wal`)
       const ledgerInfo = { rows, bytes, bytes_per_row: rows > 0 ? Math.round(bytes / rows) : 0, person_years: personYears }

@@ -115,7 +115,7 @@ export function loadTables(file: string): Tables {
       }
     }
 
-    return { meta, diagnoses, procedures, catalogue, dipGroups, dipGroupsByDx, compositeGroups, hospitals, persons, policy }
+    return { meta, diagnoses, procedures, catalogue, dipGroups, dipGroupsByDx, compositeGroups, hospitals, persons, policy, file }
   } finally {
     db.close()
   }

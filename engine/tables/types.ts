@@ -103,4 +103,6 @@ export interface Tables {
   readonly persons: ReadonlyMap<string, Person>
   /** The policy the tables were built with (a `--policy FILE` may override it at run time). */
   readonly policy: Policy
+  /** The file the tables were loaded from (code names are read from it on demand: engine/tables/names.ts). */
+  readonly file?: string
 }

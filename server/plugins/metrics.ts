@@ -32,6 +32,11 @@ export class ServiceMetrics {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 512], registers: [this.registry],
   })
 
+  readonly storageFull = new Counter({
+    name: 'dipsettle_storage_full_total', help: 'settlements refused because the ledger\'s disk was full (503 E_STORAGE_FULL)',
+    registers: [this.registry],
+  })
+
   constructor(defaults = false) {
     if (defaults) collectDefaultMetrics({ register: this.registry })
   }

@@ -12,6 +12,8 @@ const ROUTES: readonly [string, string, string][] = [
   ['POST', '/v1/batches', 'many claims (application/x-ndjson or application/x-msgpack), answers in order'],
   ['POST', '/v1/month-end/:month/:pool', 'admin: run month-end ({"budget_yuan": …, "close": false})'],
   ['GET', '/v1/month-end/:month/:pool/hospitals/:code', 'a hospital\'s feedback report (JSON, or HTML with Accept: text/html)'],
+  ['GET', '/reports/month-end/:month/:pool/hospitals/:code', 'the same report as its page (HTML with charts)'],
+  ['GET', '/assets/echarts.min.js', 'the report pages\' charting script, cached (immutable, ETag)'],
   ['GET', '/healthz', 'liveness'],
   ['GET', '/metrics', 'Prometheus metrics'],
 ]
@@ -50,7 +52,9 @@ document.querySelectorAll('a[data-report]').forEach(function (a) {
       .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, t: t } }) })
       .then(function (x) {
         if (!x.ok) { alert(x.t); return }
-        window.open(URL.createObjectURL(new Blob([x.t], { type: 'text/html' })), '_blank')
+        // the page loads its script from this server (/assets/…): a blob: page resolves it against this origin
+        var html = x.t.replace('<head>', '<head><base href="' + location.origin + '/">')
+        window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank')
       })
   })
 })

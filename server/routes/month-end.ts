@@ -8,6 +8,7 @@ import type { MonthEndPort } from '../engine-port.js'
 import { HttpError } from '../errors.js'
 import { requireOwnerOrAdmin } from '../plugins/auth.js'
 import { HospitalCode, Yuan, errorResponses } from '../schemas/common.js'
+import { registerReportAssets } from './report-assets.js'
 
 const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' })
 const PoolParam = Type.Union([Type.Literal('310'), Type.Literal('390')])
@@ -21,6 +22,9 @@ function port(deps: ServerDeps): MonthEndPort {
 }
 
 export const monthEndRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async (app, { deps }) => {
+  // the pages' charting script, once per browser (not inlined into every report)
+  registerReportAssets(app)
+
   app.post('/v1/month-end/:month/:pool', {
     config: { auth: 'admin' },
     schema: {

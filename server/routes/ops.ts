@@ -12,12 +12,15 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async 
       response: { 200: Health, 503: Health },
     },
   }, async (_req, reply) => {
+    // storage_full: the last commit failed for a full disk; it clears by itself at the next commit that succeeds
+    const storageFull = deps.committer.storageFullSince !== null
     const body = {
-      status: app.draining ? 'draining' : 'ok', region: deps.tables.meta.region,
-      // the committer's and the adjudicator threads' claims (app.ts)
+      status: app.draining ? 'draining' : storageFull ? 'storage_full' : 'ok', region: deps.tables.meta.region,
+      // the real-time claims queued or being committed (app.ts)
       policy_version: deps.tables.meta.policyVersion, pending: app.pendingClaims,
     }
     if (app.draining) reply.code(503).header('connection', 'close')
+    else if (storageFull) reply.code(503)
     return body
   })
 

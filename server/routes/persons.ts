@@ -28,7 +28,7 @@ export const personRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = asy
     const person = deps.tables.persons.get(req.params.psn_no)
     if (person === undefined) throw new HttpError('E_UNKNOWN_PERSON', 'psn_no')
     const year = req.query.year !== undefined ? Number(req.query.year) : new Date().getUTCFullYear()
-    const y = deps.ledger.personYear(person.psnNo, year)
+    const y = await deps.port.accumulators(person.psnNo, year)
     const capFen = yuanToFen(deps.policy.basic[person.insutype].annual_cap_yuan)
     return {
       psn_no: person.psnNo, year, insutype: person.insutype, admissions: y.admissions,

@@ -5,7 +5,8 @@ import { Type } from 'typebox'
 import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
 import { errorOf, foreignMsgid } from '../claim-checks.js'
-import { principalOf, requireHospital, requireOwnerOrAdmin } from '../plugins/auth.js'
+import { requireHospital, requireOwnerOrAdmin } from '../plugins/auth.js'
+import { processClaim, processReversal } from '../../engine/ledger/settle.js'
 import { PSN_NO_ONCE, psnNoAmbiguous } from '../../engine/pool/lines.js'
 import { keepJsonText, receivedJsonOf } from '../plugins/body-parsers.js'
 import { Claim } from '../schemas/claim.js'
@@ -15,7 +16,7 @@ import { AdjudicationResult as ResultSchema, asWire } from '../schemas/result.js
 const response = { 200: ResultSchema, ...errorResponses }
 
 export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async (app, { deps }) => {
-  const { engine, committer, metrics, ledger } = deps
+  const { committer, metrics, port } = deps
 
   app.post('/v1/presettlements', {
     config: { auth: 'any' },
@@ -23,57 +24,38 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
     schema: { body: Claim, response },
   }, async (req) => {
     requireHospital(req, req.body.fixmedins_code)
-    const r = engine.processClaim(req.body, { ...deps.env, dryRun: true })
+    const r = processClaim(req.body, { ...deps.env, dryRun: true })
     const error = errorOf(r)
     if (error) throw error
     metrics.countResult('presettlement', r)
     return asWire(r)
   })
 
-  const adjudicators = deps.adjudicators
-  if (adjudicators !== undefined) {
-    // adjudicator threads: the body goes as text (the thread parses and validates it against the same Claim schema)
-    await app.register(async (raw) => {
-      raw.removeContentTypeParser('application/json')
-      raw.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
-      raw.post('/v1/settlements', {
-        config: { auth: 'any' },
-        schema: { response },
-      }, async (req, reply) => {
-        const p = principalOf(req)
-        const r = await adjudicators.settle(req.body as Buffer, p.role === 'hospital' ? p.hospital : null)
-        if (r.kind === 'error') throw new HttpError(r.body.code, r.body.field, r.body.message)
-        metrics.countStatus('settlement', r.status, r.codes)
-        // the thread's JSON, sent as it is (a string is not serialised again)
-        return reply.type('application/json; charset=utf-8').send(r.json as never)
-      })
+  // 2304, the real-time path (writer-commit.ts): person queue → decide → group commit in the ledger writer thread
+  await app.register(async (scoped) => {
+    // the body's text is kept: the ledger writer thread computes its hash (the msgid idempotency key's body check)
+    keepJsonText(scoped)
+    scoped.withTypeProvider<TypeBoxTypeProvider>().post('/v1/settlements', {
+      config: { auth: 'any' },
+      schema: { body: Claim, response },
+    }, async (req) => {
+      requireHospital(req, req.body.fixmedins_code)
+      const json = receivedJsonOf(req)
+      // a repeated "psn_no" key: refused, as the CLI and the pool refuse it
+      if (json !== undefined && psnNoAmbiguous(json.bytes, req.body)) throw new HttpError('E_FIELD_FORMAT', 'psn_no', PSN_NO_ONCE)
+      const r = foreignMsgid(req.body) ?? await committer.submit(req.body, json?.text)
+      const error = errorOf(r)
+      if (error) throw error
+      metrics.countResult('settlement', r)
+      return asWire(r)
     })
-  } else {
-    await app.register(async (scoped) => {
-      // the body's text is kept: the ledger writer thread computes its hash (the msgid idempotency key's body check)
-      keepJsonText(scoped)
-      scoped.withTypeProvider<TypeBoxTypeProvider>().post('/v1/settlements', {
-        config: { auth: 'any' },
-        schema: { body: Claim, response },
-      }, async (req) => {
-        requireHospital(req, req.body.fixmedins_code)
-        const json = receivedJsonOf(req)
-        // a repeated "psn_no" key: refused, as the adjudicator threads and the pool refuse it
-        if (json !== undefined && psnNoAmbiguous(json.bytes, req.body)) throw new HttpError('E_FIELD_FORMAT', 'psn_no', PSN_NO_ONCE)
-        const r = foreignMsgid(req.body) ?? await committer.submit(req.body, json?.text)
-        const error = errorOf(r)
-        if (error) throw error
-        metrics.countResult('settlement', r)
-        return asWire(r)
-      })
-    })
-  }
+  })
 
   app.get('/v1/settlements/:setl_id', {
     config: { auth: 'any' },
     schema: { params: Type.Object({ setl_id: SetlId }), response },
   }, async (req) => {
-    const r = ledger.getSettlement(req.params.setl_id)
+    const r = await port.settlement(req.params.setl_id)
     if (r === undefined) throw new HttpError('E_UNKNOWN_SETTLEMENT', 'setl_id')
     requireOwnerOrAdmin(req, r.fixmedins_code)
     return asWire(r)
@@ -87,12 +69,12 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
       response,
     },
   }, async (req) => {
-    const original = ledger.getSettlement(req.params.setl_id)
+    const original = await port.settlement(req.params.setl_id)
     if (original === undefined) throw new HttpError('E_UNKNOWN_SETTLEMENT', 'setl_id')
     // a stored settlement always names its hospital; were it ever missing, refuse rather than let any hospital through
     const hospital = requireHospital(req, original.fixmedins_code ?? '', 'setl_id')
     if (!req.body.msgid.startsWith(hospital)) throw new HttpError('E_MSGID_HOSPITAL', 'msgid')
-    const r = engine.processReversal({ setl_id: req.params.setl_id, msgid: req.body.msgid }, { ledger })
+    const r = processReversal({ setl_id: req.params.setl_id, msgid: req.body.msgid }, { ledger: deps.ledger })
     const error = errorOf(r)
     if (error) throw error
     if (r.status === 'rejected' && r.reasons.some((x) => x.code === 'E_UNKNOWN_SETTLEMENT')) {

@@ -5,8 +5,8 @@
 // that holds what the earlier ones added (their accum and stay), as the ledger would.
 import { describe, expect, it, vi } from 'vitest'
 import { adjudicate } from '../../engine/adjudicate/index.js'
-import type { History, PersonYear, StayRecord } from '../../engine/ledger/types.js'
-import { ZERO_YEAR } from '../../engine/ledger/types.js'
+import type { History, PersonYear, StayRecord } from '../../engine/history.js'
+import { ZERO_YEAR } from '../../engine/history.js'
 import type { Settlement } from '../../engine/result.js'
 import { C, H, P, claim, ctx, fee, fen } from '../fixtures/claims.js'
 

@@ -1,7 +1,7 @@
 // SPEC §3 step 3, §9: the deductible by insutype × level × nth admission, and county-alliance (医共体) merging.
 import { describe, expect, it, vi } from 'vitest'
 import { adjudicate } from '../../engine/adjudicate/index.js'
-import type { History } from '../../engine/ledger/types.js'
+import type { History } from '../../engine/history.js'
 import type { Settlement } from '../../engine/result.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

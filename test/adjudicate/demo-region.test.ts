@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { syntheticClaimBodies } from '../../bench/engine.js'
 import { adjudicate } from '../../engine/adjudicate/index.js'
-import { EMPTY_HISTORY } from '../../engine/ledger/types.js'
+import { EMPTY_HISTORY } from '../../engine/history.js'
 import { loadDemoTables } from '../fixtures/tables.js'
 
 describe('the demo region', () => {

@@ -2,7 +2,7 @@
 // split. All at the level-3 hospital (resident deductible 800 / ratio 0.7; 职工 900 / 0.85 in service, 0.88 retired).
 import { describe, expect, it, vi } from 'vitest'
 import { adjudicate } from '../../engine/adjudicate/index.js'
-import type { PersonYear } from '../../engine/ledger/types.js'
+import type { PersonYear } from '../../engine/history.js'
 import type { Settlement } from '../../engine/result.js'
 import { C, P, claim, ctx, fee, fen, history } from '../fixtures/claims.js'
 

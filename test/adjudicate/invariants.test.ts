@@ -4,7 +4,7 @@
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import { adjudicate } from '../../engine/adjudicate/index.js'
-import type { PersonYear } from '../../engine/ledger/types.js'
+import type { PersonYear } from '../../engine/history.js'
 import { divRoundHalfAway } from '../../engine/money.js'
 import { CATALOGUE, H, PERSONS, POLICY, claim, ctx, history, stay } from '../fixtures/claims.js'
 

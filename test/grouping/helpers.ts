@@ -2,7 +2,7 @@
 import type { Claim } from '../../engine/claim.js'
 import { dayNumber } from '../../engine/claim.js'
 import type { AdjudicationContext } from '../../engine/adjudicate/types.js'
-import { EMPTY_HISTORY, type History, type StayRecord } from '../../engine/ledger/types.js'
+import { EMPTY_HISTORY, type History, type StayRecord } from '../../engine/history.js'
 import type { Policy } from '../../engine/policy/types.js'
 import type { CompositeKind, DipGroup, DipGroupKind, Hospital, ProcedureKind, Tables } from '../../engine/tables/types.js'
 import { scoreToMicro, yuanToFen } from '../../engine/money.js'

@@ -11,7 +11,7 @@ import { mulRatioFen } from '../../engine/money.js'
 import { reason } from '../../engine/reasons.js'
 import type { Settlement } from '../../engine/result.js'
 import type { SettleEnv } from '../../engine/ledger/settle.js'
-import type { Ledger } from '../../engine/ledger/types.js'
+import type { SqliteLedger as Ledger } from '../../engine/ledger/sqlite.js'
 import type { Tables } from '../../engine/tables/types.js'
 import type { Policy } from '../../engine/policy/types.js'
 

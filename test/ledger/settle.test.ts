@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openLedger } from '../../engine/ledger/sqlite.js'
-import { bodyHash, canonicalJson, processBatch, processClaim, processReversal } from '../../engine/ledger/settle.js'
+import { processBatch, processClaim, processReversal } from '../../engine/ledger/settle.js'
+import { bodyHash, canonicalJson, iterativeCanonicalJson } from '../../engine/ledger/hash.js'
 import { env, fakeAdjudicate, mini, tempDir } from './fixtures.js'
 import type { AdjudicationContext } from '../../engine/adjudicate/types.js'
 
@@ -37,6 +38,23 @@ describe('canonical body hash', () => {
     expect(canonicalJson(JSON.parse('{"z":1,"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1},"z":1}')
     expect(bodyHash({ a: 1, b: 2 })).toBe(bodyHash({ b: 2, a: 1 }))
     expect(bodyHash({ a: [1, 2] })).not.toBe(bodyHash({ a: [2, 1] }))
+  })
+
+  /** A body nested `depth` levels: {"msgid":…,"x":[{"a":[{"a":…}]}]} built as text (no recursion here either). */
+  const deep = (depth: number): unknown => JSON.parse('{"msgid":"M1","x":' + '[{"b":1,"a":'.repeat(depth) + 'null' + '}]'.repeat(depth) + '}')
+
+  it('the iterative walk writes the same text as the fast path, for every shape', () => {
+    const bodies = [{ b: 1, a: { d: [2, 1, { z: 'é"\\', y: [] }], c: null } }, [], {}, 'x', 1.5, null, JSON.parse('{"z":1,"__proto__":{"x":1}}'), deep(20)]
+    for (const b of bodies) expect(iterativeCanonicalJson(b)).toBe(canonicalJson(b))
+  })
+
+  it('a body nested 2,000 or 10,000 levels hashes without overflowing the stack, the same every time', () => {
+    for (const depth of [2_000, 10_000]) {
+      const h = bodyHash(deep(depth))
+      expect(h).toMatch(/^[0-9a-f]{64}$/)
+      expect(bodyHash(deep(depth))).toBe(h)
+      expect(bodyHash(deep(depth + 1))).not.toBe(h)
+    }
   })
 })
 

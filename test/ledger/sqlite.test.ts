@@ -145,15 +145,13 @@ describe('SqliteLedger', () => {
 })
 
 describe('SqliteLedger.record and the msgid', () => {
-  it('answers a seen msgid itself unless the caller looked up that very msgid in the open transaction', () => {
+  it('the commit always checks the msgid: same body replays, another body or another visit conflicts; nothing written', () => {
     const s = settlementOf(mini(1))
     ledger.record(s, 'h1')
-    // a caller that checked another msgid: record still replays / conflicts on its own
-    expect(ledger.record(s, 'h1', { checkedMsgid: 'SOMETHING-ELSE' }).status).toBe('replayed')
-    expect(ledger.record(s, 'other', { checkedMsgid: 'SOMETHING-ELSE' }).status).toBe('conflict')
-    // a caller that claims a check it did not make: the UNIQUE msgid column still refuses the duplicate
+    expect(ledger.record(s, 'h1').status).toBe('replayed')
+    expect(ledger.record(s, 'other').status).toBe('conflict')
     const sameMsgidOtherVisit = settlementOf(mini(1, { mdtrt_id: 'M99' }))
-    expect(() => ledger.record(sameMsgidOtherVisit, 'h9', { checkedMsgid: s.claim.msgid })).toThrow(/UNIQUE/)
+    expect(ledger.record(sameMsgidOtherVisit, 'h9').status).toBe('conflict')
     expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(1)
   })
 })

@@ -1,10 +1,11 @@
 // `dipsettle adjudicate --workers N` end to end: the built CLI in a child process (`npx tsc -p .` first).
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FAULT_ENV } from '../../engine/pool/index.js'
+import { fileURLToPath } from 'node:url'
+import { TEST_HOOK_ENV } from '../../engine/pool/index.js'
 import { CLI, demoLines, requireBuilt, runCli, tablesFile } from './helpers.js'
 
 let dir: string
@@ -31,6 +32,42 @@ describe('dipsettle adjudicate --workers', () => {
     expect(pooled.stderr).toBe('') // stderr is not a TTY here: no progress bar
   })
 
+  it('--compact answers every line as the full answer without its per-line detail, in this thread and on workers', async () => {
+    const input = lines.join('\n') + '\n'
+    const full = await runCli(['adjudicate', '--tables', tablesFile()], input)
+    const inThread = await runCli(['adjudicate', '--tables', tablesFile(), '--compact'], input)
+    const pooled = await runCli(['adjudicate', '--tables', tablesFile(), '--workers', '2', '--compact'], input)
+    expect([full.status, inThread.status, pooled.status]).toEqual([0, 0, 0])
+    expect(pooled.stdout).toBe(inThread.stdout)
+    const fullAnswers = full.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const compact = inThread.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(compact).toHaveLength(500)
+    // the demo month has rejections too: they have no lines and stay as they are
+    expect(fullAnswers.some((a) => a['status'] === 'computed' && Array.isArray(a['lines']))).toBe(true)
+    expect(compact.every((a) => !('lines' in a))).toBe(true)
+    expect(compact).toEqual(fullAnswers.map(({ lines: _lines, ...rest }) => rest))
+  })
+
+  it('with files on stdin and stdout (read in large chunks, written asynchronously) prints what it prints to a pipe', async () => {
+    // a last line without its newline, a blank line and a CRLF line: the file path cuts lines as the pipe path does
+    const input = lines.slice(0, 199).join('\n') + '\n\n' + lines[199]! + '\r\n' + lines.slice(200).join('\n')
+    const piped = await runCli(['adjudicate', '--tables', tablesFile(), '--workers', '2'], input)
+    const inFile = join(dir, 'in.jsonl')
+    const outFile = join(dir, 'out.jsonl')
+    writeFileSync(inFile, input)
+    const fin = openSync(inFile, 'r')
+    const fout = openSync(outFile, 'w')
+    const status = await new Promise<number | null>((resolve) => {
+      spawn(process.execPath, [CLI, 'adjudicate', '--tables', tablesFile(), '--workers', '2'], { stdio: [fin, fout, 'ignore'] })
+        .once('close', resolve)
+    })
+    closeSync(fin)
+    closeSync(fout)
+    expect([piped.status, status]).toEqual([0, 0])
+    expect(piped.stdout.trim().split('\n')).toHaveLength(500)
+    expect(readFileSync(outFile, 'utf8')).toBe(piped.stdout)
+  })
+
   it('refuses a worker count that is not a positive integer (exit 2, naming the flag)', async () => {
     for (const bad of ['0', 'two', '1.5']) {
       const r = await runCli(['adjudicate', '--tables', tablesFile(), '--workers', bad], '')
@@ -42,7 +79,7 @@ describe('dipsettle adjudicate --workers', () => {
   it('exits 1 and says so when a batch could not be processed (E_FAILED), still answering every line', async () => {
     const victim = (JSON.parse(lines[100]!) as { msgid: string }).msgid
     const r = await runCli(['adjudicate', '--tables', tablesFile(), '--workers', '2', '--ledger', join(dir, 'l.sqlite')],
-      lines.join('\n') + '\n', { [FAULT_ENV]: JSON.stringify({ exitOnMsgid: victim, when: 'before' }) })
+      lines.join('\n') + '\n', { [TEST_HOOK_ENV]: JSON.stringify({ module: fileURLToPath(new URL('./fault-hook.mjs', import.meta.url)), data: { exitOnMsgid: victim, when: 'before', onceFile: null } }) })
     expect(r.status).toBe(1)
     expect(r.stderr).toMatch(/could not be processed \(E_FAILED\)/)
     const out = r.stdout.trim().split('\n')

@@ -1,5 +1,6 @@
 // The worker pool answers exactly what the single-threaded path answers, in input order, whatever the number of
 // workers: a person's claims run one after the other (one lane per person), different people in parallel.
+import { fileURLToPath } from 'node:url'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { Writable } from 'node:stream'
@@ -121,13 +122,6 @@ describe('the pool gives the single-threaded answers, in input order', () => {
     expect(pooled.out).toBe(base)
     expect(Math.max(...base.split('\n').map((l) => l.length))).toBeGreaterThan(16 * 1024)
   })
-
-  it('a msgpack answer format decodes to the same lines', async () => {
-    const input = busyLines.slice(0, 300).join('\n') + '\n'
-    const a = await viaPool(input, { workers: 2, resultFormat: 'jsonl' })
-    const b = await viaPool(input, { workers: 2, resultFormat: 'msgpack' })
-    expect(b.out).toBe(a.out)
-  })
 })
 
 describe('bad lines are answered in place and the rest continues', () => {
@@ -239,7 +233,7 @@ describe('a worker that dies loses nothing and applies nothing twice', () => {
     const clean = await viaPool(input, { workers: 2, ledgerFile: join(dir, 'c0.sqlite') })
     const crashed = await viaPool(input, {
       workers: 2, ledgerFile: join(dir, 'c1.sqlite'),
-      fault: { exitOnMsgid: victim, when: 'after', onceFile: join(dir, 'crashed-once') },
+      testHook: faultHook({ exitOnMsgid: victim, when: 'after', onceFile: join(dir, 'crashed-once') }),
     })
     expect(crashed.summary.retriedBatches).toBe(1)
     expect(crashed.summary.failedBatches).toBe(0)
@@ -254,7 +248,7 @@ describe('a worker that dies loses nothing and applies nothing twice', () => {
     const clean = await viaPool(input, { workers: 2, ledgerFile: join(dir, 'd0.sqlite') })
     const crashed = await viaPool(input, {
       workers: 2, ledgerFile: join(dir, 'd1.sqlite'),
-      fault: { exitOnMsgid: victim, when: 'during', onceFile: join(dir, 'crashed-during') },
+      testHook: faultHook({ exitOnMsgid: victim, when: 'during', onceFile: join(dir, 'crashed-during') }),
     })
     expect(crashed.summary.retriedBatches).toBe(1)
     expect(withoutSetlId(crashed.out)).toBe(withoutSetlId(clean.out))
@@ -268,7 +262,7 @@ describe('a worker that dies loses nothing and applies nothing twice', () => {
     const clean = await viaPool(input, { workers: 2, batchSize: 20, ledgerFile: join(dir, 'g0.sqlite') })
     const ledgerFile = join(dir, 'g1.sqlite')
     const crashed = await viaPool(input, {
-      workers: 2, batchSize: 20, ledgerFile, fault: { exitOnMsgid: victim, when: 'after', onceFile: null },
+      workers: 2, batchSize: 20, ledgerFile, testHook: faultHook({ exitOnMsgid: victim, when: 'after', onceFile: null }),
     })
     expect(crashed.summary.failedBatches).toBe(1)
     expect(crashed.summary.faults).toBe(0)
@@ -283,7 +277,7 @@ describe('a worker that dies loses nothing and applies nothing twice', () => {
     const victim = (JSON.parse(busyLines[300]!) as { msgid: string }).msgid
     const ledgerFile = join(dir, 'f1.sqlite')
     const { out, summary } = await viaPool(input, {
-      workers: 2, batchSize: 20, ledgerFile, fault: { exitOnMsgid: victim, when: 'before', onceFile: null },
+      workers: 2, batchSize: 20, ledgerFile, testHook: faultHook({ exitOnMsgid: victim, when: 'before', onceFile: null }),
     })
     expect(summary.failedBatches).toBe(1)
     const answers = out.trim().split('\n').map((l) => JSON.parse(l) as { msgid: string; status: string; reasons: { code: string }[] })
@@ -342,3 +336,8 @@ describe('options are checked before any worker starts', () => {
     expect(() => new AdjudicationPool({ tablesFile: tablesFile(), batchSize: 2.5 })).toThrow(/options.batchSize must be an integer/)
   })
 })
+
+/** The test-only crash hook (fault-hook.mjs) for a pool's workers. */
+function faultHook(data: { exitOnMsgid: string; when: 'before' | 'during' | 'after'; onceFile: string | null }) {
+  return { module: fileURLToPath(new URL('./fault-hook.mjs', import.meta.url)), data }
+}

@@ -1,4 +1,4 @@
-// The pool's recording path (adjudicate outside the write lock, record in one transaction) answers and records what
+// The pool's recording path (settleBodies: decide outside the write lock, commit in one transaction) answers and records what
 // processBatch does, claim for claim: new claims, a replayed msgid, a reused msgid with another body, a rejection, an
 // adjudication that throws, a body that is not an object. Fake adjudicator (test/ledger/fixtures.ts), real SQLite.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -9,7 +9,15 @@ import { processBatch, processClaim } from '../../engine/ledger/settle.js'
 import type { ClaimInput } from '../../engine/claim.js'
 import { generateDemoClaims } from '../../engine/demo/claims.js'
 import { loadDemoTables } from '../fixtures/tables.js'
-import { settleBatchSplit } from '../../engine/pool/settle-split.js'
+import { settleBodies } from '../../engine/ledger/settle.js'
+import { bodyHash } from '../../engine/ledger/hash.js'
+import { isObject } from '../../engine/claim.js'
+import { adjudicate } from '../../engine/adjudicate/index.js'
+
+/** The pool worker's call: bodies hashed, then decide → commit. */
+function settleBatchSplit(bodies: readonly unknown[], e: Parameters<typeof settleBodies>[2] & { ledger: SqliteLedger }) {
+  return settleBodies(bodies.map((b) => ({ body: b, hash: isObject(b) ? bodyHash(b) : null })), e.ledger, e)
+}
 import { env, fakeAdjudicate, mini, tempDir } from '../ledger/fixtures.js'
 
 let tmp: ReturnType<typeof tempDir>
@@ -88,7 +96,19 @@ describe('settleBatchSplit with another writer on the ledger', () => {
     const l = openLedger(tmp.file('split.sqlite'), { now: FIXED_NOW })
     try {
       let other: unknown
-      const answers = settleBatchSplit([second], e(l), () => { other = processClaim(first, e(l)) })
+      // "another process" on the same file settles `first` after this batch's decision read the history
+      const otherL = openLedger(tmp.file('split.sqlite'), { now: FIXED_NOW })
+      let calls = 0
+      const answers = settleBatchSplit([second], {
+        ...e(l),
+        adjudicate: (input, ctx) => {
+          const out = adjudicate(input, ctx)
+          if (++calls === 1) other = processClaim(first, e(otherL))
+          return out
+        },
+      })
+      otherL.close()
+      expect(calls).toBe(2)
       expect(other).toStrictEqual(expected[0])
       expect(answers[0]).toStrictEqual(expected[1])
       expect(l.verify()).toEqual([])

@@ -71,3 +71,18 @@ describe('POST /v1/batches through the worker pool', () => {
     expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(results.filter((r) => r.status === 'settled').length)
   })
 })
+
+describe('a claim nested 10,000 levels deep in a pooled batch', () => {
+  it('is answered alone, in its place (JSON.stringify overflows there); the others go through the pool', async () => {
+    const c = { ...claims[0]!, msgid: claims[0]!.msgid.slice(0, -4) + '9901', mdtrt_id: 'BPDEEP' }
+    const deep = JSON.stringify(c).slice(0, -1) + ',"x":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}'
+    const ok = { ...claims[0]!, msgid: claims[0]!.msgid.slice(0, -4) + '9902', mdtrt_id: 'BPOK' }
+    const payload = deep + '\n' + JSON.stringify(ok) + '\n'
+    const res = await app.inject({ method: 'POST', url: '/v1/batches', headers: { ...bearer(token), 'content-type': 'application/x-ndjson' }, payload })
+    expect(res.statusCode).toBe(200)
+    const results = (res.json() as { results: { msgid: string; status: string; reasons: { code: string }[] }[] }).results
+    expect(results.map((r) => r.msgid)).toEqual([c.msgid, ok.msgid])
+    expect(results[0]).toMatchObject({ status: 'rejected', reasons: [{ code: 'E_BAD_JSON' }] })
+    expect(results[1]!.status).toBe('settled')
+  })
+})

@@ -1,11 +1,9 @@
 // Review of the HTTP service (issue 7): faults answer with the error shape and no internal text, every claim queued
 // for a group commit is answered whatever the ledger does, and one hospital cannot probe another's msgids.
-import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { processBatch } from '../../engine/ledger/settle.js'
 import type { SqliteLedger } from '../../engine/ledger/sqlite.js'
 import { buildApp } from '../../server/app.js'
-import { H1, H2, bearer, claimBody, demoPolicy, fakeAdjudicate, fakeEngine, fakeTables, makeWorld, type World } from './fixtures.js'
+import { H1, H2, bearer, claimBody, demoPolicy, fakeAdjudicate, fakeTables, makeWorld, type World } from './fixtures.js'
 
 let w: World | undefined
 afterEach(async () => {
@@ -21,7 +19,7 @@ const ERROR_SHAPE = { code: expect.any(String), field: expect.any(String), messa
 describe('internal faults', () => {
   it('an exception in the engine is a 500 with the error shape only: no message, no stack', async () => {
     const boom = () => { throw new Error('SECRET detail at /srv/dipsettle/engine/x.ts:12:3') }
-    w = await makeWorld({ engine: { ...fakeEngine, processClaim: boom, processBatch: boom } })
+    w = await makeWorld({ adjudicate: boom })
     for (const url of ['/v1/settlements', '/v1/presettlements']) {
       const res = await post(w, url, w.tokens.h1, claimBody())
       expect(res.statusCode).toBe(500)
@@ -37,7 +35,7 @@ describe('internal faults', () => {
       if ((input as { msgid: string }).msgid === claimBody(H1, 2).msgid) throw new Error('SECRET TypeError in adjudicate')
       return fakeAdjudicate(input, ctx)
     }
-    w = await makeWorld({ engine: { ...fakeEngine, processBatch: (b, env) => processBatch(b, { ...env, adjudicate }) } })
+    w = await makeWorld({ adjudicate })
     const res = await post(w, '/v1/batches', w.tokens.h1, ndjson([claimBody(H1, 1), claimBody(H1, 2), claimBody(H1, 3)]), { 'content-type': 'application/x-ndjson' })
     expect(res.statusCode).toBe(200)
     const results = res.json().results as { status: string; reasons: { code: string; message: string }[] }[]
@@ -45,28 +43,6 @@ describe('internal faults', () => {
     expect(results[1]!.reasons).toEqual([{ code: 'E_FAILED', field: '', message: expect.any(String) }])
     expect(res.body).not.toContain('SECRET')
     expect(w.rows()).toBe(2)
-  })
-})
-
-describe('group commit under a storage fault', () => {
-  const busy = (): never => { throw new Database.SqliteError('database is locked', 'SQLITE_BUSY') }
-
-  it('SQLITE_BUSY on the shared transaction and on each retry: every waiting request gets a 500 with the error shape, nothing written', async () => {
-    w = await makeWorld({ engine: { ...fakeEngine, processClaim: busy, processBatch: busy } })
-    const answers = await Promise.all([1, 2, 3, 4].map((i) => post(w!, '/v1/settlements', w!.tokens.h1, claimBody(H1, i))))
-    expect(answers.map((r) => r.statusCode)).toEqual([500, 500, 500, 500])
-    for (const r of answers) expect(r.json()).toEqual({ ...ERROR_SHAPE, code: 'E_INTERNAL', field: '' })
-    expect(w.app.pendingClaims).toBe(0)
-    expect(w.rows()).toBe(0)
-  })
-
-  it('a fault of the shared transaction falls back to one transaction per claim: the claims that can settle do', async () => {
-    // the group's transaction fails once (as a busy COMMIT would); each claim then settles on its own
-    w = await makeWorld({ engine: { ...fakeEngine, processBatch: busy } })
-    const answers = await Promise.all([1, 2, 3].map((i) => post(w!, '/v1/settlements', w!.tokens.h1, claimBody(H1, i))))
-    expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200])
-    expect(answers.map((r) => r.json().status)).toEqual(['settled', 'settled', 'settled'])
-    expect(w.rows()).toBe(3)
   })
 })
 
@@ -131,7 +107,7 @@ describe('ownership', () => {
         : Reflect.get(t, k) as unknown,
     }) as SqliteLedger
     const policy = demoPolicy()
-    const app = await buildApp({ tables: fakeTables(policy), policy, ledger, engine: fakeEngine })
+    const app = await buildApp({ tables: fakeTables(policy), policy, ledger, adjudicate: fakeAdjudicate })
     try {
       const res = await app.inject({ method: 'POST', url: `/v1/settlements/${settled.setl_id as string}/reversal`, headers: bearer(w.tokens.h2), payload: { msgid: `${H2}202610221030000001` } })
       expect(res.statusCode).toBe(403)

@@ -7,7 +7,6 @@ import { join } from 'node:path'
 import type { ClaimInput } from '../../engine/claim.js'
 import { dayNumber } from '../../engine/claim.js'
 import type { AdjudicationContext, Outcome } from '../../engine/adjudicate/types.js'
-import { processBatch, processClaim, processReversal } from '../../engine/ledger/settle.js'
 import { openLedger, type SqliteLedger } from '../../engine/ledger/sqlite.js'
 import { mulRatioFen, parseYuan } from '../../engine/money.js'
 import { loadPolicyFile } from '../../engine/policy/validate.js'
@@ -18,7 +17,7 @@ import type { Hospital, Person, Tables } from '../../engine/tables/types.js'
 import { fromRoot } from '../../engine/paths.js'
 import { buildApp, type App, type AppOptions } from '../../server/app.js'
 import { CredentialStore } from '../../server/auth/credentials.js'
-import type { MonthEndPort, MonthEndReport, SettlementEngine } from '../../server/engine-port.js'
+import type { MonthEndPort, MonthEndReport } from '../../server/engine-port.js'
 
 export const H1 = 'H15020300001'
 export const H2 = 'H15020300002'
@@ -85,13 +84,6 @@ export function fakeAdjudicate(input: unknown, ctx: AdjudicationContext): Outcom
   return { status: 'ok', settlement }
 }
 
-/** The real settle flow with the fake adjudicator. */
-export const fakeEngine: SettlementEngine = {
-  processClaim: (b, env) => processClaim(b, { ...env, adjudicate: fakeAdjudicate }),
-  processBatch: (b, env) => processBatch(b, { ...env, adjudicate: fakeAdjudicate }),
-  processReversal: (b, env) => processReversal(b, env),
-}
-
 /** An in-memory month-end: points are 1 per settlement; a closed month refuses. */
 export class FakeMonthEnd implements MonthEndPort {
   readonly runs = new Map<string, MonthEndReport>()
@@ -136,7 +128,7 @@ export async function makeWorld(extra: Partial<AppOptions> = {}): Promise<World>
   const tokens = { h1: store.add({ hospital: H1 }).token, h2: store.add({ hospital: H2 }).token, admin: store.add({ admin: true }).token }
   const policy = demoPolicy()
   const monthEnd = new FakeMonthEnd()
-  const app = await buildApp({ tables: fakeTables(policy), policy, ledger, engine: fakeEngine, monthEnd, ...extra })
+  const app = await buildApp({ tables: fakeTables(policy), policy, ledger, adjudicate: fakeAdjudicate, monthEnd, ...extra })
   return {
     app, ledger, dir, tokens, monthEnd,
     rows: () => (ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get() as number),

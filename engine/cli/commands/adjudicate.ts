@@ -12,7 +12,7 @@ import type { AdjudicationResult } from '../../result.js'
 import { openContext } from '../context.js'
 import { JsonLineWriter, readLineChunks } from '../jsonl.js'
 import { usageError } from '../usage.js'
-import { inLineOrder, preAnswerLines } from '../../pool/lines.js'
+import { compactAnswer, inLineOrder, preAnswerLines } from '../../pool/lines.js'
 import { parseWorkers, runPoolCli } from '../../pool/cli.js'
 import { ledgerTarget } from '../../ledger/open.js'
 import { isPostgresUrl } from '../../ledger/postgres/ledger.js'
@@ -37,7 +37,7 @@ export const DEFAULT_CHUNK_LINES = 100
  */
 export async function runJsonLines(
   processChunk: ChunkProcessor,
-  opts: { input?: Readable; output?: Writable; chunkLines?: number } = {},
+  opts: { input?: Readable; output?: Writable; chunkLines?: number; compact?: boolean } = {},
 ): Promise<number> {
   const out = new JsonLineWriter(opts.output ?? process.stdout)
   let faults = 0
@@ -47,7 +47,7 @@ export async function runJsonLines(
     const answers = bodies.length > 0 ? await processChunk(bodies) : []
     for (const r of inLineOrder(fixed, answers)) {
       if (isFault(r)) faults++
-      await out.write(r)
+      await out.write(opts.compact === true ? compactAnswer(r) : r)
     }
     await out.flush()
   }
@@ -70,7 +70,8 @@ export function register(program: Command): void {
     .option('--policy <file>', 'policy file (default: the one in the tables)')
     .option('--chunk <lines>', 'lines per transaction (group commit)', parseChunkLines, DEFAULT_CHUNK_LINES)
     .option('--workers [n]', 'adjudicate on N worker threads (alone: cores − 1); absent: in this thread')
-    .action(async (opts: { ledger?: string; dryRun?: boolean; tables?: string; policy?: string; chunk: number; workers?: string | true }, cmd: Command) => {
+    .option('--compact', 'answers without their per-line detail (lines); totals, splits, DIP and reasons kept')
+    .action(async (opts: { ledger?: string; dryRun?: boolean; tables?: string; policy?: string; chunk: number; workers?: string | true; compact?: boolean }, cmd: Command) => {
       const pgUrl = ledgerTarget(opts.ledger)
       if (pgUrl !== undefined && isPostgresUrl(pgUrl)) return adjudicatePostgres(pgUrl, opts)
       if (opts.dryRun === true && opts.ledger === undefined) usageError('--dry-run needs --ledger FILE')
@@ -79,7 +80,7 @@ export function register(program: Command): void {
         const workers = parseWorkers(opts.workers)
         if (workers === null) usageError(`--workers must be an integer from 1 to 256, got ${String(opts.workers)}`)
         const summary = await runPoolCli({
-          workers, dryRun: opts.dryRun === true,
+          workers, dryRun: opts.dryRun === true, compact: opts.compact === true,
           ...(opts.tables !== undefined ? { tablesFile: opts.tables } : {}),
           ...(opts.policy !== undefined ? { policyFile: opts.policy } : {}),
           ...(opts.ledger !== undefined ? { ledgerFile: opts.ledger } : {}),
@@ -98,7 +99,7 @@ export function register(program: Command): void {
       }
       try {
         const env: SettleEnv = { tables: ctx.tables, policy: ctx.policy, dryRun: opts.dryRun === true, ...(ledger ? { ledger } : {}) }
-        const faults = await runJsonLines(inProcessChunks(env), { chunkLines: opts.chunk })
+        const faults = await runJsonLines(inProcessChunks(env), { chunkLines: opts.chunk, compact: opts.compact === true })
         if (faults > 0) {
           process.stderr.write(`dipsettle: ${faults} line(s) could not be processed (E_FAILED)\n`)
           process.exitCode = 1

@@ -99,8 +99,7 @@ export function register(program: Command): void {
             budgetFen = p.fen
           } else {
             // the demo's budget: what the basic fund paid item by item for the month's discharges of the pool
-            budgetFen = ledger.db.prepare('SELECT COALESCE(SUM(hifp_pay_fen), 0) FROM settlements WHERE month = ? AND insutype = ? AND inpatient = 1')
-              .pluck().get(opts.month, pool) as number
+            budgetFen = ledger.inpatientHifpFen(opts.month, pool)
           }
           const o = settleMonth(ledger, tables, policy, { month: opts.month, pool, budgetFen, close: opts.close === true })
           if (o.status !== 'ok') { process.stderr.write(`month-end ${pool}: ${o.message}\n`); process.exitCode = 1; continue }

@@ -6,7 +6,7 @@ import { redactUrl } from '../../ledger/open.js'
 import { copyLedger } from '../../ledger/postgres/copy.js'
 import { isPostgresUrl, PgLedger } from '../../ledger/postgres/ledger.js'
 import { LedgerRefused } from '../../ledger/postgres/migrate.js'
-import { formatDifference } from '../../ledger/verify.js'
+import { formatDifference } from '../../ledger/sqlite.js'
 import { usageError } from '../usage.js'
 
 /** `ledger verify` on a PostgreSQL ledger: each difference (exit 1), or ok (exit 0). */

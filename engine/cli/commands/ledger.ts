@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { openLedger } from '../../ledger/sqlite.js'
-import { formatDifference } from '../../ledger/verify.js'
+import { formatDifference } from '../../ledger/sqlite.js'
 import { usageError } from '../usage.js'
 import { isPostgresUrl } from '../../ledger/postgres/ledger.js'
 import { registerLedgerCopy, verifyPostgres } from './ledger-postgres.js'
@@ -26,9 +26,8 @@ export function register(program: Command): void {
           process.exitCode = 1
           return
         }
-        const n = l.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get() as number
-        const py = l.db.prepare('SELECT COUNT(*) FROM accumulators').pluck().get() as number
-        process.stdout.write(`ok: ${n} settlement rows, ${py} person-years agree\n`)
+        const { rows, personYears } = l.stats()
+        process.stdout.write(`ok: ${rows} settlement rows, ${personYears} person-years agree\n`)
       } finally {
         l.close()
       }

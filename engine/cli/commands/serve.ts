@@ -4,24 +4,16 @@
 import type { Command } from 'commander'
 import { prepareDemo, demoBanner } from '../../../server/demo.js'
 import { serve, workerConfig, type ServeConfig } from '../../../server/serve.js'
-import type { GroupCommitMode } from '../../../server/group-commit.js'
 import { usageError } from '../usage.js'
 
 interface ServeOpts {
-  tables?: string; ledger?: string; policy?: string; port: string; host: string; workers: string; batchWorkers: string; groupCommit: string; adjudicators: string
+  tables?: string; ledger?: string; policy?: string; port: string; host: string; workers: string; batchWorkers: string
 }
 
 function intOption(name: string, v: string, min: number, max: number): number {
   const n = Number(v)
   if (!Number.isInteger(n) || n < min || n > max) usageError(`serve: --${name} must be an integer from ${min} to ${max}, got "${v}"`)
   return n
-}
-
-function groupCommitOption(v: string): GroupCommitMode {
-  if (v === 'thread') return 'thread'
-  if (v === 'immediate') return 'immediate'
-  if (v === 'off') return false
-  return intOption('group-commit', v, 1, 50)
 }
 
 export function register(program: Command): void {
@@ -37,30 +29,21 @@ export function register(program: Command): void {
       + 'CPU for adjudication but contend for the write lock', '1')
     .option('--batch-workers <n>', 'worker threads adjudicating POST /v1/batches off the event loop (engine/pool); '
       + '0 runs batches inline', '1')
-    .option('--group-commit <mode>', '"thread" (a ledger writer thread commits whatever claims are queued in one '
-      + 'transaction while the event loop goes on adjudicating), "immediate" (claims arriving in one event-loop turn '
-      + 'share a transaction, committed on the event loop), a window in ms (1–50), or "off"', 'thread')
-    .option('--adjudicators <n>', 'threads that parse, validate and adjudicate POST /v1/settlements while the event loop '
-      + 'only speaks HTTP (needs --group-commit thread). Default 0: adjudicated on the event loop, which measured as fast '
-      + 'on the 2-core dev machine with the load generator on the other core (bench/README.md); use them on more cores', '0')
     .action(async (opts: ServeOpts) => {
       const inWorker = workerConfig()
       if (inWorker) return serve(inWorker)
       const port = intOption('port', opts.port, 0, 65535)
       const workers = intOption('workers', opts.workers, 1, 64)
       const batchWorkers = intOption('batch-workers', opts.batchWorkers, 0, 64)
-      const groupCommit = groupCommitOption(opts.groupCommit)
-      const adjudicators = intOption('adjudicators', opts.adjudicators, 0, 64)
-      if (adjudicators > 0 && groupCommit !== 'thread') usageError('serve: --adjudicators needs --group-commit thread')
       let cfg: ServeConfig
       if (opts.tables === undefined && opts.ledger === undefined) {
         const demo = prepareDemo()
         cfg = { tablesFile: demo.tablesFile, ledgerFile: demo.ledgerFile, policyFile: opts.policy, port, host: opts.host,
-          workers, batchWorkers, groupCommit, adjudicators, banner: (url) => demoBanner(demo, url) }
+          workers, batchWorkers, banner: (url) => demoBanner(demo, url) }
       } else {
         if (opts.tables === undefined || opts.ledger === undefined) usageError('serve: pass both --tables FILE and --ledger FILE (or neither, for the demo)')
         cfg = { tablesFile: opts.tables, ledgerFile: opts.ledger, policyFile: opts.policy, port, host: opts.host, workers,
-          batchWorkers, groupCommit, adjudicators }
+          batchWorkers }
       }
       await serve(cfg)
     })

@@ -4,7 +4,7 @@
 // reversed a claim of this person since the read) reads and decides again, up to MAX_STALE_RETRIES times.
 //
 // MERGE NOTE: when settle.ts grows its own flow over LedgerPort (the HTTP route on PostgreSQL needs one), use that
-// and delete this file; MAX_STALE_RETRIES lives in settle.ts on core-settle's branch.
+// and delete this file.
 import type { AdjudicationResult } from '../../result.js'
 import { isObject } from '../../claim.js'
 import { claimIds, decide, failedAnswer } from '../decide.js'
@@ -12,7 +12,7 @@ import type { DecideEnv } from '../decide.js'
 import { bodyHash } from '../hash.js'
 import { answerOf } from '../outcome.js'
 import type { LedgerPort } from '../port.js'
-import { MAX_STALE_RETRIES } from '../writer.js'
+import { MAX_STALE_RETRIES } from '../settle.js'
 
 export async function settleClaim(body: unknown, ledger: LedgerPort, env: DecideEnv): Promise<AdjudicationResult> {
   const { msgid, psnNo } = claimIds(body)

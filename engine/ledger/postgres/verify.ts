@@ -4,8 +4,8 @@
 import type pg from 'pg'
 import { ACCUM_FIELDS } from '../schema.js'
 import type { AccumField } from '../schema.js'
-import type { LedgerDifference } from '../types.js'
-import { DERIVED_ACCUM_SQL } from '../verify.js'
+import type { LedgerDifference } from '../port.js'
+import { DERIVED_ACCUM_SQL } from '../sqlite/verify.js'
 
 type Totals = Record<AccumField, number> & { psn_no: string; year: number }
 

@@ -15,9 +15,9 @@
 // accumulator column), and a settlement whose recorded delta columns disagree with what its setlinfo implies
 // (field = `<column> of <setl_id>`).
 import type { Database } from 'better-sqlite3'
-import { ACCUM_FIELDS } from './schema.js'
-import type { AccumField } from './schema.js'
-import type { LedgerDifference } from './types.js'
+import { ACCUM_FIELDS } from '../schema.js'
+import type { AccumField } from '../schema.js'
+import type { LedgerDifference } from '../port.js'
 
 const SIGN = `(CASE kind WHEN 'reversal' THEN -1 ELSE 1 END)`
 
