@@ -40,7 +40,7 @@ async function main(job: HttpServerJob): Promise<void> {
   const ledger = openLedger(job.ledgerFile)
   const store = new CredentialStore(ledger.db)
   const tokens: Record<string, string> = {}
-  for (const code of job.hospitals) tokens[code] = store.add({ hospital: code }).token
+  for (const code of job.hospitals) tokens[code] = (await store.add({ hospital: code })).token
   const app = await buildApp({ tables, policy: tables.policy, ledger, closeLedger: true })
   const l = await listen(app, { port: 0, host: '127.0.0.1' })
   port.postMessage({ port: l.port, tokens })

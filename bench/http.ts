@@ -120,7 +120,7 @@ async function clusterSettleRun(tablesFile: string, p: Prepared, dir: string, wo
   const ledger = openLedger(ledgerFile)
   const store = new CredentialStore(ledger.db)
   const tokens: Record<string, string> = {}
-  for (const code of p.hospitals) tokens[code] = store.add({ hospital: code }).token
+  for (const code of p.hospitals) tokens[code] = (await store.add({ hospital: code })).token
   ledger.close()
   const port = await freePort()
   const main = fileURLToPath(new URL('../engine/cli/main.js', import.meta.url))

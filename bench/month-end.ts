@@ -78,7 +78,7 @@ export function fillLedger(db: Database.Database, tables: Tables, rows: number, 
   })()
 }
 
-export function runMonthEndBench(opts: { rows?: number; runs?: number } = {}): MonthEndBenchResult {
+export async function runMonthEndBench(opts: { rows?: number; runs?: number } = {}): Promise<MonthEndBenchResult> {
   const rows = opts.rows ?? 1_000_000
   const runs = opts.runs ?? 2
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-bench-me-'))
@@ -100,7 +100,7 @@ export function runMonthEndBench(opts: { rows?: number; runs?: number } = {}): M
       groupBy.all(MONTH, '390')
       bestGroupBy = Math.min(bestGroupBy, Number(process.hrtime.bigint() - t) / 1e9)
       t = process.hrtime.bigint()
-      const o = settleMonth(db, tables, policy, { month: MONTH, pool: '390', budgetFen: 150_000_000_000, close: false })
+      const o = await settleMonth(db, tables, policy, { month: MONTH, pool: '390', budgetFen: 150_000_000_000, close: false })
       if (o.status !== 'ok') throw new Error(`month-end bench: ${JSON.stringify(o)}`)
       bestMonthEnd = Math.min(bestMonthEnd, Number(process.hrtime.bigint() - t) / 1e9)
     }
@@ -119,5 +119,5 @@ export function runMonthEndBench(opts: { rows?: number; runs?: number } = {}): M
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const n = Number(process.argv[2] ?? 1_000_000)
-  process.stdout.write(JSON.stringify(runMonthEndBench({ rows: n })) + '\n')
+  process.stdout.write(JSON.stringify(await runMonthEndBench({ rows: n })) + '\n')
 }

@@ -80,14 +80,31 @@ export interface LiveStay {
   readonly seq: number
 }
 
+/**
+ * Which of a person's stays a read loads (the rest of the history — every year's accumulators — always comes whole):
+ * those that ended on or after `sinceDay` (the readmission window, SPEC §4), those with one of `mdtrtIds` (the claim's
+ * own visit and its referral) and every stay of their episodes. Bounded per claim, whatever the person's past; the
+ * snapshot asserts that adjudication asks nothing outside it.
+ */
+export interface HistoryScope {
+  readonly sinceDay: number
+  readonly mdtrtIds: readonly string[]
+}
+
+/** The scope covering both (a batch reads a person once for all their claims). */
+export function unionScope(a: HistoryScope, b: HistoryScope): HistoryScope {
+  return { sinceDay: Math.min(a.sinceDay, b.sinceDay), mdtrtIds: [...new Set([...a.mdtrtIds, ...b.mdtrtIds])] }
+}
+
 /** What the ledger reads for one person in one call (LedgerPort.readHistory). */
 export interface PersonHistoryData {
   readonly psnNo: string
   /** The seq of the person's latest settlement or reversal (0: none). Commit refuses a record decided on another. */
   readonly version: number
   readonly years: ReadonlyMap<number, PersonYear>
-  /** Live stays, any order. */
+  /** Live stays within `scope` (all of them when it is undefined), any order. */
   readonly stays: readonly LiveStay[]
+  readonly scope?: HistoryScope
 }
 
 /** What a record decided in this batch adds to its person's history (engine/ledger/codec.ts builds it). */
@@ -131,6 +148,8 @@ export class HistorySnapshot implements History {
 
   stay(psnNo: string, mdtrtId: string): StayRecord | undefined {
     this.mine(psnNo)
+    const scope = this.data.scope
+    if (scope !== undefined && !scope.mdtrtIds.includes(mdtrtId)) assert.fail(`stay ${mdtrtId} asked outside the history's scope`)
     let best: LiveStay | undefined
     for (const s of this.stays) if (s.stay.mdtrt_id === mdtrtId && (best === undefined || s.seq > best.seq)) best = s
     return best?.stay
@@ -138,6 +157,8 @@ export class HistorySnapshot implements History {
 
   recentStays(psnNo: string, sinceDay: number): readonly StayRecord[] {
     this.mine(psnNo)
+    const scope = this.data.scope
+    if (scope !== undefined && sinceDay < scope.sinceDay) assert.fail(`stays since day ${sinceDay} asked; the history holds them since ${scope.sinceDay}`)
     const out: StayRecord[] = []
     for (const s of this.stays) if (s.stay.end_day >= sinceDay) out.push(s.stay)
     return out
@@ -145,6 +166,8 @@ export class HistorySnapshot implements History {
 
   episodeDeductibleFen(psnNo: string, episodeId: string): number {
     this.mine(psnNo)
+    // complete for the episodes of the scope's visits (their stays are all read); no other is asked (alliance.ts asks
+    // for the referral's episode)
     let sum = 0
     for (const s of this.stays) if (s.stay.episode_id === episodeId) sum += s.dedcFen
     return sum

@@ -15,6 +15,8 @@ import type { MonthEndPort } from './engine-port.js'
 import { HttpError, fromAjvError } from './errors.js'
 import { monthEndPort } from './month-end-port.js'
 import { StorageFullError, WriterCommitter } from './writer-commit.js'
+import { sqliteReports } from '../engine/ledger/sqlite/reports.js'
+import { specialCaseRoutes } from './routes/special-cases.js'
 import { clusterMetricsClient } from './cluster-metrics.js'
 import { LedgerWriter } from '../engine/ledger/writer.js'
 import { isStorageFull, type SqliteLedger } from '../engine/ledger/sqlite.js'
@@ -28,6 +30,9 @@ import { opsRoutes } from './routes/ops.js'
 import { personRoutes } from './routes/persons.js'
 import { settlementRoutes } from './routes/settlements.js'
 import type { AdjudicationResult } from '../engine/result.js'
+import type { StaysPort } from '../engine/ledger/stays-port.js'
+import { SqliteStays } from '../engine/ledger/sqlite/stays.js'
+import { nationalRoutes } from './national/envelope.js'
 
 export interface AppOptions {
   readonly tables: Tables
@@ -56,6 +61,10 @@ export interface AppOptions {
   readonly clusterMetrics?: boolean
   /** Close the ledger when the app closes (serve owns it; tests usually keep theirs). */
   readonly closeLedger?: boolean
+  /** Stays between national interface calls (SPEC §12); default: the ledger file's (engine/ledger/sqlite/stays.ts). */
+  readonly stays?: StaysPort
+  /** The national gateway's clock (answers' times); tests fix it. */
+  readonly nationalClock?: () => Date
 }
 
 declare module 'fastify' {
@@ -73,7 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     throw new TypeError("buildApp: the ledger must be a file (the ledger writer thread opens its own connection), not ':memory:'")
   }
   const credentials = opts.credentials ?? new CredentialStore(ledger.db)
-  const monthEnd = opts.monthEnd ?? monthEndPort(ledger.db, opts.tables, opts.policy)
+  const monthEnd = opts.monthEnd ?? monthEndPort(sqliteReports(ledger.db), opts.tables, opts.policy)
   const env: SettleEnv = { tables: opts.tables, policy: opts.policy, ledger, ...(opts.adjudicate ? { adjudicate: opts.adjudicate } : {}) }
   const metrics = new ServiceMetrics(opts.processMetrics ?? false)
   const port = ledger.port()
@@ -147,6 +156,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(personRoutes, { deps })
   await app.register(batchRoutes, { deps })
   await app.register(monthEndRoutes, { deps })
+  await app.register(specialCaseRoutes, { deps })
+  // the national interface gateway (server/national/), beside the /v1 routes
+  const stays = opts.stays ?? new SqliteStays(ledger.db)
+  await app.register(nationalRoutes, { deps, stays, ...(opts.nationalClock ? { now: opts.nationalClock } : {}) })
   return app
 }
 

@@ -35,7 +35,7 @@ export interface DemoPaths {
   readonly ledgerFile?: string
 }
 
-export function prepareDemo(paths: DemoPaths = {}, now = new Date()): DemoSetup {
+export async function prepareDemo(paths: DemoPaths = {}, now = new Date()): Promise<DemoSetup> {
   const tablesFile = paths.tablesFile ?? DEMO_TABLES_FILE
   const ledgerFile = paths.ledgerFile ?? DEMO_LEDGER_FILE
   mkdirSync(DEMO_VAR_DIR, { recursive: true })
@@ -60,9 +60,9 @@ export function prepareDemo(paths: DemoPaths = {}, now = new Date()): DemoSetup 
     const exampleFile = join(DEMO_VAR_DIR, 'example-claim.json')
     writeFileSync(exampleFile, JSON.stringify(example, null, 2) + '\n')
     const store = new CredentialStore(ledger.db)
-    store.revokeLabelled(DEMO_LABEL)
-    const hospitalToken = store.add({ hospital: example.fixmedins_code }, DEMO_LABEL).token
-    const adminToken = store.add({ admin: true }, DEMO_LABEL).token
+    await store.revokeLabelled(DEMO_LABEL)
+    const hospitalToken = (await store.add({ hospital: example.fixmedins_code }, DEMO_LABEL)).token
+    const adminToken = (await store.add({ admin: true }, DEMO_LABEL)).token
     return {
       tablesFile, ledgerFile, hospital: example.fixmedins_code, hospitalToken,
       adminToken, exampleFile, example,

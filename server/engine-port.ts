@@ -17,11 +17,18 @@ export type MonthEndRun =
   | { readonly status: 'closed' }
   | { readonly status: 'invalid'; readonly field: string; readonly message: string }
 
+/** A hospital's 特例单议 application: recorded, or refused (unknown setl_id, another hospital's, not a candidate). */
+export type SpecialCaseApplication =
+  | { readonly status: 'applied'; readonly applied_at: string }
+  | { readonly status: 'refused'; readonly code: 'E_UNKNOWN_SETTLEMENT' | 'E_NOT_CANDIDATE' | 'E_FORBIDDEN'; readonly message: string }
+
 export interface MonthEndPort {
-  run(req: { month: string; pool: '310' | '390'; budgetYuan: number; close: boolean }): MonthEndRun
+  run(req: { month: string; pool: '310' | '390'; budgetYuan: number; close: boolean }): Promise<MonthEndRun>
   /** One hospital's feedback report (JSON), or undefined when no run of that month and pool includes it. */
-  hospitalReport(month: string, pool: '310' | '390', code: string): Record<string, unknown> | undefined
+  hospitalReport(month: string, pool: '310' | '390', code: string): Promise<Record<string, unknown> | undefined>
   renderHospitalReportHtml(report: Record<string, unknown>): string
   /** The runs there are (for the home page's links). */
-  listRuns(): readonly { month: string; pool: string; status: string; hospitals: readonly string[] }[]
+  listRuns(): Promise<readonly { month: string; pool: string; status: string; hospitals: readonly string[] }[]>
+  /** A hospital applies for expert review (特例单议) of one of its candidates. */
+  applySpecialCase?(req: { setlId: string; hospital: string; note?: string }): Promise<SpecialCaseApplication>
 }

@@ -21,6 +21,7 @@ export const HTTP_ERRORS = {
   E_NO_REPORT: { status: 404, message: 'no month-end run for this month and pool includes this hospital' },
   E_MSGID_CONFLICT: { status: 409, message: REJECTIONS.E_MSGID_CONFLICT },
   E_MONTH_CLOSED: { status: 409, message: 'the month is closed: a closed month-end run cannot be repeated' },
+  E_NOT_CANDIDATE: { status: 409, message: 'the settlement is not a live 特例单议 candidate' },
   E_BODY_TOO_LARGE: { status: 413, message: 'the request body is above the limit of this route' },
   E_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported Content-Type for this route' },
   E_INTERNAL: { status: 500, message: 'internal error: nothing was recorded for this request' },

@@ -9,7 +9,7 @@
 // A full disk: the claim is answered 503 E_STORAGE_FULL (nothing written), and the state stays 'storage full' —
 // for /healthz and /metrics — until a commit succeeds again (each new claim tries: it resumes by itself).
 import type { AdjudicationContext, Outcome } from '../engine/adjudicate/types.js'
-import { claimIds, decide, failedAnswer } from '../engine/ledger/decide.js'
+import { claimIds, claimScope, decide, failedAnswer } from '../engine/ledger/decide.js'
 import { bodyHash } from '../engine/ledger/hash.js'
 import { answerOf } from '../engine/ledger/outcome.js'
 import type { LedgerPort } from '../engine/ledger/port.js'
@@ -90,8 +90,9 @@ export class WriterCommitter implements ClaimCommitter {
   private async settle(body: Record<string, unknown>, text: string | undefined): Promise<AdjudicationResult> {
     const { msgid, psnNo } = claimIds(body)
     const claim = { body, hash: text === undefined ? bodyHash(body) : null }
+    const scope = claimScope(body, this.env.policy)
     for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
-      const read = await this.env.ledger.readHistory(psnNo, msgid)
+      const read = await this.env.ledger.readHistory(psnNo, msgid, scope)
       const d = decide(claim, read.history, read.prior, this.env)
       if (d.kind === 'answer') return d.result
       const o = await this.env.writer.submit(d.record, claim.hash === null ? text : undefined)

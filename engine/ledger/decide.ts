@@ -8,8 +8,8 @@
 //   else adjudicate against the snapshot → its rejection, or the record + its answer (setl_id set by the commit)
 import { adjudicate as realAdjudicate } from '../adjudicate/index.js'
 import type { AdjudicationContext, Outcome } from '../adjudicate/types.js'
-import { isObject } from '../claim.js'
-import type { History, HistorySnapshot } from '../history.js'
+import { dayNumber, isObject } from '../claim.js'
+import type { History, HistoryScope, HistorySnapshot } from '../history.js'
 import type { Policy } from '../policy/types.js'
 import { reason } from '../reasons.js'
 import { rejectionToResult, settlementToResult, type AdjudicationResult } from '../result.js'
@@ -42,6 +42,22 @@ export function claimIds(body: unknown): { readonly msgid: string; readonly psnN
   const psnNo = body['psn_no']
   return { msgid: typeof msgid === 'string' ? msgid : '', psnNo: typeof psnNo === 'string' ? psnNo : '' }
 }
+
+/**
+ * The stays a claim's adjudication may ask about (history.ts HistoryScope): its own visit and its referral (E_MDTRT_
+ * SETTLED, alliance merging, SPEC §3 step 4) and the readmission window before its begndate (分解住院, SPEC §4).
+ */
+export function claimScope(body: unknown, policy: Policy): HistoryScope {
+  if (!isObject(body)) return NO_STAYS
+  const ids: string[] = []
+  if (typeof body['mdtrt_id'] === 'string') ids.push(body['mdtrt_id'])
+  if (typeof body['referral_from'] === 'string') ids.push(body['referral_from'])
+  const begn = typeof body['begndate'] === 'string' ? dayNumber(body['begndate']) : undefined
+  const sinceDay = typeof begn === 'number' ? begn - policy.dip.readmission_days : Number.MAX_SAFE_INTEGER
+  return { sinceDay, mdtrtIds: ids }
+}
+
+const NO_STAYS: HistoryScope = { sinceDay: Number.MAX_SAFE_INTEGER, mdtrtIds: [] }
 
 /**
  * Decide one claim against its person's snapshot (and its msgid's first answer). A record decided here is absorbed

@@ -6,7 +6,7 @@
 //
 // The flow over it (decide.ts): readHistory → decide (pure) → commit → answer; a 'stale' commit outcome means read
 // again and decide again. Nothing outside an implementation of this port checks a msgid or negates a settlement.
-import type { HistorySnapshot, PersonYear } from '../history.js'
+import type { HistoryScope, HistorySnapshot, PersonYear } from '../history.js'
 import type { AdjudicationResult } from '../result.js'
 import type { PreparedRecord } from './codec.js'
 import type { CommitOutcome, PriorAnswer } from './outcome.js'
@@ -39,10 +39,11 @@ export interface ReversalRequest {
 
 export interface LedgerPort {
   /**
-   * One consistent read of a person's history: every year's accumulators, the live (not reversed) stays, the version
-   * (seq of their latest settlement or reversal; 0 when none) — and the first answer of `msgid` when given and seen.
+   * One read of a person's history: every year's accumulators, the live (not reversed) stays within `scope` (all when
+   * omitted; decide.ts claimScope gives a claim's), the version (seq of their latest settlement or reversal; 0 when
+   * none; read FIRST, so that a write after it makes the commit 'stale') — and the first answer of `msgid` when seen.
    */
-  readHistory(psnNo: string, msgid?: string): Promise<ClaimHistory>
+  readHistory(psnNo: string, msgid?: string, scope?: HistoryScope): Promise<ClaimHistory>
   /**
    * Commit prepared records in ONE transaction, in order; one outcome per record. Per record: msgid seen → the first
    * answer or the conflict (outcome.ts priorOutcome); the person's version moved since the record's decision (or a

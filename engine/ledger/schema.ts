@@ -30,6 +30,56 @@ export const STAY_COLUMNS = [
 
 export const SCHEMA_VERSION = 2
 
+/**
+ * The national gateway's tables (SPEC §12; engine/ledger/stays-port.ts). Working state between national calls, not
+ * the settlement record: a stay's row changes state, withdrawn fee lines are deleted. Created with the rest of the
+ * schema, and again (IF NOT EXISTS) by engine/ledger/sqlite/stays.ts for a ledger made before they existed, so adding
+ * them bumps no SCHEMA_VERSION.
+ *
+ * national_stays          one row per visit opened by 2401 / 2201; mdtrt_id 'N' + 12-digit seq
+ * national_stay_fees      its live fee lines, in upload order (seq)
+ * national_envelopes      the answer of each envelope msgid that succeeded (idempotency: replayed, never redone)
+ * national_setl_lists     the 4101A settlement list of a settlement and the DIP group it answered
+ */
+export const STAYS_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS national_stays (
+  mdtrt_id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  fixmedins_code TEXT NOT NULL,
+  psn_no TEXT NOT NULL,
+  insutype TEXT NOT NULL,
+  inpatient INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'discharged', 'settling', 'settled', 'cancelled')),
+  visit_json TEXT NOT NULL,
+  setl_id TEXT,
+  opened_at TEXT NOT NULL,
+  changed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS national_stay_fees (
+  mdtrt_id TEXT NOT NULL REFERENCES national_stays(mdtrt_id),
+  feedetl_sn TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  fee_json TEXT NOT NULL,
+  PRIMARY KEY (mdtrt_id, feedetl_sn)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS national_envelopes (
+  msgid TEXT PRIMARY KEY,
+  fixmedins_code TEXT NOT NULL,
+  infno TEXT NOT NULL,
+  body_hash TEXT NOT NULL,
+  answer_json TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS national_setl_lists (
+  setl_id TEXT PRIMARY KEY,
+  mdtrt_id TEXT NOT NULL,
+  fixmedins_code TEXT NOT NULL,
+  list_json TEXT NOT NULL,
+  dip_json TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+) WITHOUT ROWID;
+`
+
 const int0 = (c: string): string => `${c} INTEGER NOT NULL DEFAULT 0`
 
 export const SCHEMA_SQL = `
@@ -114,4 +164,4 @@ CREATE TRIGGER IF NOT EXISTS settlement_lines_no_update INSTEAD OF UPDATE ON set
   BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS settlement_lines_no_delete INSTEAD OF DELETE ON settlement_lines
   BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
-`
+${STAYS_SCHEMA_SQL}`

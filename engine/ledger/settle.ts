@@ -8,12 +8,12 @@
 //                        again (another writer moved the person in between)   → 'settled' with setl_id, or the answer
 // A rejection writes nothing. Outcomes are data: only a storage fault throws (and aborts the whole transaction).
 import { isObject } from '../claim.js'
-import { EMPTY_HISTORY, type HistorySnapshot } from '../history.js'
+import { EMPTY_HISTORY, unionScope, type HistoryScope, type HistorySnapshot } from '../history.js'
 import { reason } from '../reasons.js'
 import type { Reason } from '../reasons.js'
 import { rejectionToResult } from '../result.js'
 import type { AdjudicationResult } from '../result.js'
-import { claimIds, compute, decide, failedAnswer, type DecideEnv, type Decision } from './decide.js'
+import { claimIds, claimScope, compute, decide, failedAnswer, type DecideEnv, type Decision } from './decide.js'
 import { bodyHash } from './hash.js'
 import { answerOf, REJECTION_FAILED } from './outcome.js'
 import type { SqliteLedger } from './sqlite/ledger.js'
@@ -76,8 +76,19 @@ export function settleBodies(claims: readonly { readonly body: unknown; readonly
   return answers as AdjudicationResult[]
 }
 
-/** Each claim decided against its person's snapshot: read once per person, absorbing the person's earlier claims. */
+/**
+ * Each claim decided against its person's snapshot: read once per person (over the union of their claims' scopes),
+ * absorbing the person's earlier claims of the batch.
+ */
 function decideAll(claims: readonly { readonly body: unknown; readonly hash: string | null }[], ledger: SqliteLedger, env: DecideEnv): Decision[] {
+  const scopes = new Map<string, HistoryScope>()
+  for (const c of claims) {
+    if (!isObject(c.body)) continue
+    const { psnNo } = claimIds(c.body)
+    const s = claimScope(c.body, env.policy)
+    const had = scopes.get(psnNo)
+    scopes.set(psnNo, had === undefined ? s : unionScope(had, s))
+  }
   const snapshots = new Map<string, HistorySnapshot>()
   return claims.map((c) => {
     const { msgid, psnNo } = claimIds(c.body)
@@ -85,7 +96,7 @@ function decideAll(claims: readonly { readonly body: unknown; readonly hash: str
     let h = snapshots.get(psnNo)
     let prior
     if (h === undefined) {
-      const read = ledger.readHistory(psnNo, msgid)
+      const read = ledger.readHistory(psnNo, msgid, scopes.get(psnNo))
       h = read.history
       prior = read.prior
       snapshots.set(psnNo, h)
@@ -105,7 +116,7 @@ export function computeClaim(body: unknown, env: SettleEnv): AdjudicationResult 
   const { ledger } = env
   if (ledger === undefined || !isObject(body)) return compute(body, EMPTY_HISTORY, env)
   // a dry run reads the history on one snapshot, so a writer in another process cannot split it
-  return compute(body, ledger.snapshot(() => ledger.readHistory(claimIds(body).psnNo)).history, env)
+  return compute(body, ledger.snapshot(() => ledger.readHistory(claimIds(body).psnNo, undefined, claimScope(body, env.policy))).history, env)
 }
 
 /** Validate a reversal body `{ setl_id, msgid }` (msgid: the reversal's own idempotency key). */

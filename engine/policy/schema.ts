@@ -65,6 +65,8 @@ const Dip = Type.Object({
   bounds_inclusive: Type.Boolean(),
   /** 特例单议 candidates per hospital per month, in ‰ of its discharges. */
   review_quota_permille: Type.Number({ minimum: 0, maximum: 1000 }),
+  /** … but at least this many (SPEC §5: max(review_quota_min, ⌊n × ‰⌋); default 1). */
+  review_quota_min: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000, default: 1 })),
   hospital_coefficients: Type.Boolean(),
   /** 中蒙医 bonus coefficient on the tcm_groups at tcm hospitals (seed 001). */
   tcm_bonus: Type.Number({ minimum: 0, maximum: 10 }),
@@ -88,8 +90,24 @@ const Dip = Type.Object({
 const MonthEnd = Type.Object({
   /** 预结算比例: share of the payable paid now; the rest is withheld as quality deposit. */
   presettle_ratio: Ratio,
-  /** The pool's actual reimbursement ratio (实际报销比例) used for the point value. */
-  reimbursement_ratio: Type.Object({ '310': Type.Number({ exclusiveMinimum: 0, maximum: 1 }), '390': Type.Number({ exclusiveMinimum: 0, maximum: 1 }) }, strict),
+  /**
+   * A fixed reimbursement ratio per pool for the point value; when absent (per pool) the month's actual ratio
+   * Σ hifp_pay ÷ Σ medfee_sumamt of its DIP discharges is used (SPEC §6).
+   */
+  reimbursement_ratio: Type.Optional(Type.Object({
+    '310': Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+    '390': Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+  }, strict)),
+  /** A closed run's payment due date: this many working days (on `calendar`) after the close (seed 001: 20). */
+  payment_due_working_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 366 })),
+}, strict)
+
+const IsoDate = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' })
+
+/** The region's working calendar: public holidays, and the weekend days that are worked (调休). */
+const Calendar = Type.Object({
+  holidays: Type.Array(IsoDate),
+  working_weekend_days: Type.Array(IsoDate),
 }, strict)
 
 /** 年度清算 (seed 001, 004): 结余留用 and 合理超支分担 bands, quality deposit release, 周转金. */
@@ -139,9 +157,12 @@ export const PolicySchema = Type.Object({
     merge_gap_days: Type.Integer({ minimum: 0, maximum: 365 }),
     primary_uses_level2_catalogue: Type.Boolean(),
     settle_as_one: Type.Boolean(),
+    /** How an episode's one DIP case's points go to its stays (SPEC §5): by cost (default) or all to the last stay. */
+    episode_points: Type.Optional(Type.Union([Type.Literal('split_by_cost'), Type.Literal('last_stay')], { default: 'split_by_cost' })),
   }, strict),
   dip: Dip,
   month_end: MonthEnd,
   annual_clearing: Type.Optional(AnnualClearing),
   fund_pooling: Type.Optional(FundPooling),
+  calendar: Type.Optional(Calendar),
 }, strict)

@@ -6,15 +6,15 @@
 //   bands are marginal, as fractions of the DIP amount (policy annual_clearing.surplus_bands / overspend_bands);
 //   the quality deposit withheld monthly is released at or above the policy's score, in proportion below it;
 //   balance = due − monthly payouts − the 周转金 advance − the deposit kept (negative: the hospital pays back).
+//   The accumulation (accumulate.ts) and the allocation (point-value.ts allocate) are month-end's own.
 import { divRoundHalfAwayBig, fenToYuan, mulRatioFen, PPM, pointsToJson, ratioToPpm, yuanToFen } from '../money.js'
 import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
-import { hasSettlementsTable, ledgerSeq, monthSums, reviewCandidates } from './discharges.js'
+import { accumulateMonth, type UnitTotals } from './accumulate.js'
 import { settlementUnits } from './month-end.js'
-import { allocateDipAmounts, dipTotalFen, pointValue, pointValueString, pointValueYuan6 } from './point-value.js'
-import { ensureMonthEndSchema, specialCaseDecisions } from './runs.js'
-import { judgeCandidates } from './special-cases.js'
-import { dbOf, type LedgerDb, type MonthEndHospital, type Pool } from './types.js'
+import { allocate, pointValueString, pointValueYuan6 } from './point-value.js'
+import { ratio6, ratioString, reimbursementRatio } from './ratio.js'
+import { invalidRun, reportsOf, type InvalidRun, type LedgerDb, type MonthEndHospital, type Pool } from './types.js'
 
 export type ClearingPolicy = NonNullable<Policy['annual_clearing']>
 
@@ -107,6 +107,8 @@ export interface ClearingReport {
   readonly pool: Pool
   readonly fund_yuan: number
   readonly reimbursement_ratio: number
+  readonly ratio_source: 'actual' | 'policy'
+  readonly reimbursement_ratio_exact: string
   readonly total_points: number
   readonly point_value_yuan: number
   readonly point_value_exact: string
@@ -125,75 +127,63 @@ export interface HospitalClearingFacts {
 
 export type ClearingOutcome =
   | { readonly status: 'ok'; readonly report: ClearingReport }
-  | { readonly status: 'invalid'; readonly field: string; readonly message: string }
+  /** Bad arguments: the same outcome as a month-end run's. */
+  | InvalidRun
 
 /**
  * Clear a pool's year from the ledger: points recomputed month by month as the ledger stands (every reversal netted,
  * 特例单议 as decided), payouts and deposits from the year's closed month-end runs, the 周转金 advance from `facts`
  * or else `turnover_advance_months` × the prior year's average monthly payout.
  */
-export function clearYear(
+export async function clearYear(
   ledger: LedgerDb, tables: Tables, policy: Policy,
   q: { year: number; pool: Pool; fundFen: number; facts?: readonly HospitalClearingFacts[] },
-): ClearingOutcome {
+): Promise<ClearingOutcome> {
   const cp = policy.annual_clearing
-  if (!cp) return { status: 'invalid', field: 'policy.annual_clearing', message: 'the policy has no annual_clearing section' }
-  if (!Number.isInteger(q.year) || q.year < 1900 || q.year > 9999) return { status: 'invalid', field: 'year', message: 'year must be YYYY' }
-  if (!Number.isSafeInteger(q.fundFen) || q.fundFen < 0) return { status: 'invalid', field: 'fund_yuan', message: 'fund must be a non-negative amount of yuan' }
-  const db = dbOf(ledger)
-  if (!hasSettlementsTable(db)) return { status: 'invalid', field: 'ledger', message: 'the ledger has no settlements table' }
-  ensureMonthEndSchema(db)
+  if (!cp) return invalidRun('policy.annual_clearing', 'the policy has no annual_clearing section')
+  if (!Number.isInteger(q.year) || q.year < 1900 || q.year > 9999) return invalidRun('year', 'year must be YYYY')
+  if (!Number.isSafeInteger(q.fundFen) || q.fundFen < 0) return invalidRun('fund_yuan', 'fund must be a non-negative amount of yuan')
+  const port = reportsOf(ledger)
+  if (!(await port.hasSettlements())) return invalidRun('ledger', 'the ledger has no settlements table')
   const unitOf = settlementUnits(tables, policy)
-  const seq = ledgerSeq(db)
-  const decisions = specialCaseDecisions(db)
-  type Acc = { points1e4: bigint; discharges: number; medfeeFen: number; hifpFen: number; payoutsFen: number; withheldFen: number; priorPayoutsFen: number }
-  const units = new Map<string, Acc>()
-  const acc = (code: string): Acc => {
-    const u = unitOf(code)
-    let a = units.get(u)
-    if (!a) { a = { points1e4: 0n, discharges: 0, medfeeFen: 0, hifpFen: 0, payoutsFen: 0, withheldFen: 0, priorPayoutsFen: 0 }; units.set(u, a) }
-    return a
-  }
+  const seq = await port.ledgerSeq()
+  const decisions = await port.specialCaseDecisions()
+  const units = new Map<string, UnitTotals>()
+  let hifpFen = 0
+  let medfeeFen = 0
   for (let m = 1; m <= 12; m++) {
     const month = `${q.year}-${String(m).padStart(2, '0')}`
-    const sums = monthSums(db, month, q.pool, seq)
-    for (const s of sums) {
-      const a = acc(s.code)
-      a.points1e4 += BigInt(s.points1e4); a.discharges += s.discharges; a.medfeeFen += s.medfeeFen; a.hifpFen += s.hifpFen
-    }
-    const judged = judgeCandidates(reviewCandidates(db, month, q.pool, seq), new Map(sums.map((s) => [s.code, s.discharges])), decisions, policy, (g) => tables.dipGroups.get(g)?.avgCostFen)
-    for (const j of judged) acc(j.candidate.code).points1e4 += BigInt(j.paidPoints1e4 - j.candidate.points1e4)
+    const acc = await accumulateMonth({ port, policy, unitOf, decisions, units }, month, q.pool, seq)
+    hifpFen += acc.hifpFen
+    medfeeFen += acc.medfeeFen
   }
-  const paid = db.prepare(`SELECT h.fixmedins_code AS code, substr(h.month, 1, 4) AS y, SUM(h.payout_fen) AS payout, SUM(h.withheld_fen) AS withheld
-      FROM month_end_hospitals h JOIN month_end_runs r ON r.month = h.month AND r.pool = h.pool
-     WHERE h.pool = ? AND r.status = 'closed' AND (h.month LIKE ? OR h.month LIKE ?) GROUP BY h.fixmedins_code, y`)
-    .all(q.pool, `${q.year}-%`, `${q.year - 1}-%`) as { code: string; y: string; payout: number; withheld: number }[]
-  for (const p of paid) {
-    const a = acc(p.code)
-    if (Number(p.y) === q.year) { a.payoutsFen += p.payout; a.withheldFen += p.withheld } else a.priorPayoutsFen += p.payout
+  const ratio = reimbursementRatio(policy, q.pool, hifpFen, medfeeFen)
+  if ('status' in ratio) return ratio
+  const paid = new Map<string, { payoutsFen: number; withheldFen: number; priorPayoutsFen: number }>()
+  for (const p of await port.closedPayouts(q.pool, [q.year, q.year - 1])) {
+    const u = unitOf(p.code)
+    const a = paid.get(u) ?? { payoutsFen: 0, withheldFen: 0, priorPayoutsFen: 0 }
+    if (p.year === q.year) { a.payoutsFen += p.payoutFen; a.withheldFen += p.withheldFen } else a.priorPayoutsFen += p.payoutFen
+    paid.set(u, a)
+    if (!units.has(u)) units.set(u, { points1e4: 0n, discharges: 0, medfeeFen: 0, hifpFen: 0, cases: { approved: 0, pending: 0, over_quota: 0, rejected: 0 } })
   }
-  const closedMonths = (db.prepare("SELECT month FROM month_end_runs WHERE pool = ? AND status = 'closed' AND month LIKE ? ORDER BY month")
-    .all(q.pool, `${q.year}-%`) as { month: string }[]).map((r) => r.month)
+  const closedMonths = (await port.closedRuns(q.pool)).filter((r) => r.month.startsWith(`${q.year}-`)).map((r) => r.month)
 
   const facts = new Map((q.facts ?? []).map((f) => [unitOf(f.fixmedins_code), f]))
   const codes = [...units.keys()].sort()
-  const ratio = policy.month_end.reimbursement_ratio[q.pool]
-  const ratioPpm = ratioToPpm(ratio)
-  const totalPoints = codes.reduce((s, c) => s + (units.get(c) as Acc).points1e4, 0n)
-  const dipTotal = dipTotalFen(q.fundFen, ratioPpm)
-  const pv = pointValue(q.fundFen, ratioPpm, totalPoints)
-  const amounts = allocateDipAmounts(dipTotal, codes.map((c) => (units.get(c) as Acc).points1e4))
+  const alloc = allocate(q.fundFen, ratio, codes.map((c) => (units.get(c) as UnitTotals).points1e4))
   let balance = 0
   const hospitals = codes.map((code, i) => {
-    const a = units.get(code) as Acc
+    const a = units.get(code) as UnitTotals
+    const p = paid.get(code) ?? { payoutsFen: 0, withheldFen: 0, priorPayoutsFen: 0 }
     const f = facts.get(code)
     // 周转金: months × the prior year's average monthly payout unless the bureau states the advance it paid
     const advanceFen = f?.turnover_advance_yuan !== undefined ? yuanToFen(f.turnover_advance_yuan)
-      : turnoverAdvanceFen(a.priorPayoutsFen, cp.turnover_advance_months)
+      : turnoverAdvanceFen(p.priorPayoutsFen, cp.turnover_advance_months)
     const line = clearHospital({
       code, points1e4: a.points1e4, discharges: a.discharges, medfeeFen: a.medfeeFen, hifpFen: a.hifpFen,
-      payoutsFen: a.payoutsFen, withheldFen: a.withheldFen, advanceFen, qualityScore: f?.quality_score ?? 100,
-    }, amounts[i] ?? 0, cp)
+      payoutsFen: p.payoutsFen, withheldFen: p.withheldFen, advanceFen, qualityScore: f?.quality_score ?? 100,
+    }, alloc.amountsFen[i] ?? 0, cp)
     balance += line.balanceFen
     const { balanceFen: _omit, ...rest } = line
     return rest
@@ -201,9 +191,11 @@ export function clearYear(
   return {
     status: 'ok',
     report: {
-      year: q.year, pool: q.pool, fund_yuan: fenToYuan(q.fundFen), reimbursement_ratio: ratio,
-      total_points: pointsToJson(Number(totalPoints)), point_value_yuan: pointValueYuan6(pv), point_value_exact: pointValueString(pv),
-      dip_total_yuan: fenToYuan(dipTotal), hospitals, balance_total_yuan: fenToYuan(balance), closed_months: closedMonths,
+      year: q.year, pool: q.pool, fund_yuan: fenToYuan(q.fundFen), reimbursement_ratio: ratio6(ratio),
+      ratio_source: ratio.source, reimbursement_ratio_exact: ratioString(ratio),
+      total_points: pointsToJson(Number(alloc.totalPoints1e4)), point_value_yuan: pointValueYuan6(alloc.pointValue),
+      point_value_exact: pointValueString(alloc.pointValue), dip_total_yuan: fenToYuan(alloc.dipTotalFen), hospitals,
+      balance_total_yuan: fenToYuan(balance), closed_months: closedMonths,
     },
   }
 }

@@ -2,15 +2,15 @@
 // its points by group, case mix, deviation cases, monitoring flags, DIP amount against the item-based total
 // (gain or loss), and its trend over the year's runs; and the bureau's overview of every hospital.
 // Built from the stored run (what was decided) and the ledger rows the run saw (seq ≤ the run's ledger_seq).
-import type { Database } from 'better-sqlite3'
-import { fenToYuan, pointsToJson } from '../money.js'
+import { fenToYuan, PPM, pointsToJson } from '../money.js'
+import type { CaseRow, ReportsPort, RunRow } from '../ledger/reports-port.js'
 import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
 import { feedbackExtras, type FeedbackExtras } from './feedback-extras.js'
+import { episodeCase, liveEpisodes } from './episodes.js'
 import { settlementUnits } from './month-end.js'
 import { parsePointValue, pointsToFen, pointValueYuan6, type PointValue } from './point-value.js'
-import { getRun, runsOfYear, type HospitalRow, type RunRow } from './runs.js'
-import { dbOf, type LedgerDb, type MonthEndHospital, type MonthEndReport, type Pool } from './types.js'
+import { reportsOf, type LedgerDb, type MonthEndHospital, type MonthEndReport, type Pool } from './types.js'
 
 /** Cases listed one by one in a report (deviation and flag lists); counts are always complete. */
 export const LISTED_CASES_MAX = 500
@@ -26,6 +26,8 @@ export interface FeedbackCase {
   readonly flags: readonly string[]
   readonly points: number
   readonly medfee_sumamt_yuan: number
+  /** The alliance episode this stay is part of (its points are its share of the episode's one case), else null. */
+  readonly episode_id: string | null
 }
 
 export interface GroupLine {
@@ -65,6 +67,13 @@ export interface HospitalFeedback extends FeedbackExtras {
   /** The code the hospital settles under (its alliance lead when settled as one). */
   readonly settled_as: string
   readonly point_value_yuan: number
+  /** The hospital's DIP coefficient (1 when coefficients are off) and whether it qualifies for the 中蒙医 bonus. */
+  readonly hospital_coefficient: number
+  readonly tcm_bonus: number | null
+  /** Closed runs: when the fund pays. */
+  readonly payment_due_date: string | null
+  /** Alliance episodes of several stays among the cases, each counted once. */
+  readonly episodes: readonly { readonly episode_id: string; readonly psn_no: string; readonly stays: readonly string[]; readonly points: number; readonly medfee_sumamt_yuan: number }[]
   readonly settlement: MonthEndHospital | null
   /** Case mix index: average points per discharge ÷ the policy's scale. */
   readonly cmi: number
@@ -79,24 +88,6 @@ export interface HospitalFeedback extends FeedbackExtras {
   readonly generated_at: string
 }
 
-interface CaseRow {
-  setl_id: string; mdtrt_id: string; fixmedins_code: string; enddate: string; dip_group_code: string | null
-  dip_kind: string | null; dip_deviation: string | null; dip_flags: string | null; points1e4: number
-  medfee: number; hifp: number
-}
-
-function liveCases(db: Database, run: RunRow, codes: readonly string[]): CaseRow[] {
-  if (codes.length === 0) return []
-  return db.prepare(`
-    SELECT s.setl_id, s.mdtrt_id, s.fixmedins_code, s.enddate, s.dip_group_code, s.dip_kind, s.dip_deviation, s.dip_flags,
-           COALESCE(s.dip_points_1e4, 0) AS points1e4, s.medfee_sumamt_fen AS medfee, s.hifp_pay_fen AS hifp
-      FROM settlements s
-     WHERE s.month = ? AND s.insutype = ? AND s.inpatient = 1 AND s.kind = 'settlement' AND s.seq <= ?
-       AND s.fixmedins_code IN (${codes.map(() => '?').join(', ')})
-       AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id AND r.seq <= ?)
-     ORDER BY s.seq`).all(run.month, run.pool, run.ledger_seq, ...codes, run.ledger_seq) as CaseRow[]
-}
-
 function flagsOf(c: CaseRow): string[] {
   if (!c.dip_flags) return []
   try {
@@ -107,20 +98,18 @@ function flagsOf(c: CaseRow): string[] {
   }
 }
 
-function toCase(c: CaseRow): FeedbackCase {
+function toCase(c: CaseRow, points1e4: number, episodeId: string | null): FeedbackCase {
   return {
     setl_id: c.setl_id, mdtrt_id: c.mdtrt_id, fixmedins_code: c.fixmedins_code, enddate: c.enddate,
     dip_group_code: c.dip_group_code, dip_kind: c.dip_kind, deviation: c.dip_deviation, flags: flagsOf(c),
-    points: pointsToJson(c.points1e4), medfee_sumamt_yuan: fenToYuan(c.medfee),
+    points: pointsToJson(points1e4), medfee_sumamt_yuan: fenToYuan(c.medfee), episode_id: episodeId,
   }
 }
 
-function trendOf(db: Database, yearRuns: readonly RunRow[], year: number, pool: Pool, unit: string): TrendPoint[] {
+async function trendOf(port: ReportsPort, yearRuns: readonly RunRow[], year: number, pool: Pool, unit: string): Promise<TrendPoint[]> {
   const out: TrendPoint[] = []
-  // a range on month (not LIKE, which cannot use the primary key): one unit's rows, not a scan of the table
-  const rows = db.prepare('SELECT * FROM month_end_hospitals WHERE pool = ? AND fixmedins_code = ? AND month >= ? AND month < ?')
-    .all(pool, unit, `${year}-`, `${year + 1}-`) as HospitalRow[]
-  const byMonth = new Map(rows.map((r) => [(r as HospitalRow & { month: string }).month, r]))
+  const rows = await port.hospitalYear(pool, unit, year)
+  const byMonth = new Map(rows.map((r) => [r.month, r]))
   for (const run of yearRuns) {
     const h = byMonth.get(run.month)
     if (!h) continue
@@ -144,32 +133,44 @@ export interface RunReportContext {
 }
 
 /** The context of the month's run for the pool; undefined when there is no run. */
-export function runReportContext(ledger: LedgerDb, tables: Tables, policy: Policy, month: string, pool: Pool): RunReportContext | undefined {
-  const db = dbOf(ledger)
-  const run = getRun(db, month, pool)
+export async function runReportContext(ledger: LedgerDb, tables: Tables, policy: Policy, month: string, pool: Pool): Promise<RunReportContext | undefined> {
+  const port = reportsOf(ledger)
+  const run = await port.getRun(month, pool)
   if (!run) return undefined
   return {
     run, report: JSON.parse(run.report_json) as MonthEndReport, unitOf: settlementUnits(tables, policy),
-    yearRuns: runsOfYear(db, Number(month.slice(0, 4)), pool),
+    yearRuns: await port.runsOfYear(Number(month.slice(0, 4)), pool),
   }
+}
+
+/** The run's alliance episodes of several stays: each stay's share of its episode's points (episodes.ts). */
+async function episodeShares(port: ReportsPort, run: RunRow, policy: Policy) {
+  const rows = await port.episodeRows(run.month, run.pool, run.ledger_seq)
+  const shares = new Map<string, { readonly episodeId: string; readonly points1e4: number }>()
+  const cases = liveEpisodes(rows).filter((e) => e.stays.length >= 2).map((e) => episodeCase(e, policy))
+  for (const c of cases) for (const s of c.stays) shares.set(s.setlId, { episodeId: c.episodeId, points1e4: c.shares.get(s.setlId) ?? 0 })
+  return { shares, cases }
 }
 
 /**
  * One hospital's feedback report for a month-end run; undefined when the month has no run for that pool.
  * An alliance member asking gets the report of the unit it settled in (its lead), with its own cases.
  */
-export function hospitalReport(
+export async function hospitalReport(
   ledger: LedgerDb, tables: Tables, policy: Policy, q: { month: string; pool: Pool; code: string; now?: Date },
-  context: RunReportContext | undefined = runReportContext(ledger, tables, policy, q.month, q.pool),
-): HospitalFeedback | undefined {
-  const db = dbOf(ledger)
+  given?: RunReportContext,
+): Promise<HospitalFeedback | undefined> {
+  const port = reportsOf(ledger)
+  const context = given ?? await runReportContext(port, tables, policy, q.month, q.pool)
   if (!context) return undefined
   const { run, report, unitOf } = context
   const unit = unitOf(q.code)
   const settlement = report.hospitals.find((h) => h.fixmedins_code === unit) ?? null
   const codes = settlement && settlement.members.length > 0 && unit === q.code ? [...settlement.members] : [q.code]
   const pv: PointValue | null = parsePointValue(run.point_value)
-  const cases = liveCases(db, run, codes)
+  const cases = await port.liveCases(run.month, run.pool, run.ledger_seq, codes)
+  const episodes = await episodeShares(port, run, policy)
+  const ownEpisodes = episodes.cases.filter((e) => e.stays.some((s) => codes.includes(s.code)))
 
   const groups = new Map<string, { kind: string; cases: number; points: number; medfee: number; hifp: number }>()
   const mix = new Map<string, { cases: number; points: number }>()
@@ -178,25 +179,33 @@ export function hospitalReport(
   const devCases: FeedbackCase[] = []
   const flagged: FeedbackCase[] = []
   let points = 0
+  let caseCount = 0
   const byCode = new Map<string, { discharges: number; points1e4: number }>()
+  const allCases: FeedbackCase[] = []
   for (const c of cases) {
+    // a stay of an episode earns its share of the episode's one case; only the episode's last stay counts as a case
+    const ep = episodes.shares.get(c.setl_id)
+    const p1e4 = ep?.points1e4 ?? c.points1e4
+    const counts = ep === undefined || episodes.cases.some((e) => e.last.setlId === c.setl_id) ? 1 : 0
+    caseCount += counts
     const own = byCode.get(c.fixmedins_code) ?? { discharges: 0, points1e4: 0 }
-    own.discharges += 1; own.points1e4 += c.points1e4
+    own.discharges += counts; own.points1e4 += p1e4
     byCode.set(c.fixmedins_code, own)
+    allCases.push(toCase(c, p1e4, ep?.episodeId ?? null))
     const code = c.dip_group_code ?? '(ungroupable)'
     const g = groups.get(code) ?? { kind: c.dip_kind ?? 'ungroupable', cases: 0, points: 0, medfee: 0, hifp: 0 }
-    g.cases += 1; g.points += c.points1e4; g.medfee += c.medfee; g.hifp += c.hifp
+    g.cases += counts; g.points += p1e4; g.medfee += c.medfee; g.hifp += c.hifp
     groups.set(code, g)
     const m = mix.get(g.kind) ?? { cases: 0, points: 0 }
-    m.cases += 1; m.points += c.points1e4
+    m.cases += counts; m.points += p1e4
     mix.set(g.kind, m)
-    points += c.points1e4
+    points += p1e4
     const dev = c.dip_deviation ?? 'normal'
     devCounts[dev] = (devCounts[dev] ?? 0) + 1
-    if (dev !== 'normal' && devCases.length < LISTED_CASES_MAX) devCases.push(toCase(c))
+    if (dev !== 'normal' && devCases.length < LISTED_CASES_MAX) devCases.push(toCase(c, p1e4, ep?.episodeId ?? null))
     const fl = flagsOf(c)
     for (const f of fl) flagCounts[f] = (flagCounts[f] ?? 0) + 1
-    if (fl.length > 0 && flagged.length < LISTED_CASES_MAX) flagged.push(toCase(c))
+    if (fl.length > 0 && flagged.length < LISTED_CASES_MAX) flagged.push(toCase(c, p1e4, ep?.episodeId ?? null))
   }
   const groupLines: GroupLine[] = [...groups].map(([code, g]) => {
     const dip = pointsToFen(g.points, pv)
@@ -211,15 +220,23 @@ export function hospitalReport(
   return {
     kind: 'hospital_feedback', month: q.month, pool: q.pool, status: run.status, fixmedins_code: q.code,
     name: h?.name ?? settlement?.name ?? '', city: h?.city ?? '', level: h?.level ?? null, settled_as: unit,
-    point_value_yuan: pointValueYuan6(pv), settlement,
-    cmi: cases.length > 0 ? Math.round(points / cases.length / scale) / 10_000 : 0,
+    point_value_yuan: pointValueYuan6(pv),
+    hospital_coefficient: policy.dip.hospital_coefficients && h !== undefined ? h.dipCoefficientMicro / PPM : 1,
+    tcm_bonus: h?.tcm === true ? policy.dip.tcm_bonus : null,
+    payment_due_date: report.payment_due_date ?? null,
+    episodes: ownEpisodes.map((e) => ({
+      episode_id: e.episodeId, psn_no: e.psnNo, stays: e.stays.map((s) => s.setlId), points: pointsToJson(e.points1e4),
+      medfee_sumamt_yuan: fenToYuan(e.costFen),
+    })),
+    settlement,
+    cmi: caseCount > 0 ? Math.round(points / caseCount / scale) / 10_000 : 0,
     case_mix: [...mix].map(([kind, m]) => ({ kind, cases: m.cases, points: pointsToJson(m.points) })).sort((a, b) => b.cases - a.cases),
     groups: groupLines,
     deviation_counts: devCounts, deviation_cases: devCases, flag_counts: flagCounts, flagged_cases: flagged,
     special_cases: report.special_cases.filter((s) => codes.includes(s.fixmedins_code)),
-    trend: trendOf(db, context.yearRuns, Number(q.month.slice(0, 4)), q.pool, unit),
+    trend: await trendOf(port, context.yearRuns, Number(q.month.slice(0, 4)), q.pool, unit),
     generated_at: (q.now ?? new Date()).toISOString(),
-    ...feedbackExtras(tables, policy, report, settlement, q.code, unit, cases.map(toCase), byCode),
+    ...feedbackExtras(tables, policy, report, settlement, q.code, unit, allCases, byCode),
   }
 }
 
@@ -231,6 +248,12 @@ export interface RegionOverview {
   readonly point_value_yuan: number
   readonly total_points: number
   readonly dip_total_yuan: number
+  /** How the point value was derived (SPEC §6): budget ÷ ratio (actual or the policy's) ÷ total points. */
+  readonly budget_yuan: number
+  readonly reimbursement_ratio: number
+  readonly ratio_source: 'actual' | 'policy'
+  readonly payment_due_date: string | null
+  readonly episodes: number
   readonly discharges: number
   readonly hospitals: readonly {
     readonly fixmedins_code: string; readonly name: string; readonly city: string; readonly level: number | null
@@ -243,9 +266,9 @@ export interface RegionOverview {
 }
 
 /** The bureau's view of a month-end run: every hospital, by city, and the point value over the year. */
-export function regionOverview(ledger: LedgerDb, tables: Tables, q: { month: string; pool: Pool }): RegionOverview | undefined {
-  const db = dbOf(ledger)
-  const run = getRun(db, q.month, q.pool)
+export async function regionOverview(ledger: LedgerDb, tables: Tables, q: { month: string; pool: Pool }): Promise<RegionOverview | undefined> {
+  const port = reportsOf(ledger)
+  const run = await port.getRun(q.month, q.pool)
   if (!run) return undefined
   const report = JSON.parse(run.report_json) as MonthEndReport
   const hospitals = report.hospitals.map((h) => {
@@ -265,10 +288,12 @@ export function regionOverview(ledger: LedgerDb, tables: Tables, q: { month: str
   }
   return {
     kind: 'region_overview', month: q.month, pool: q.pool, status: run.status, point_value_yuan: report.point_value_yuan,
-    total_points: report.total_points, dip_total_yuan: report.dip_total_yuan, discharges: report.discharges, hospitals,
+    total_points: report.total_points, dip_total_yuan: report.dip_total_yuan, budget_yuan: report.budget_yuan,
+    reimbursement_ratio: report.reimbursement_ratio, ratio_source: report.ratio_source ?? 'policy',
+    payment_due_date: report.payment_due_date ?? null, episodes: report.episodes ?? 0, discharges: report.discharges, hospitals,
     cities: [...cities].map(([city, c]) => ({ city, points: pointsToJson(c.points), dip_amount_yuan: fenToYuan(c.dip), gain_yuan: fenToYuan(c.gain) }))
       .sort((a, b) => b.points - a.points),
-    trend: runsOfYear(db, Number(q.month.slice(0, 4)), q.pool).map((r) => ({
+    trend: (await port.runsOfYear(Number(q.month.slice(0, 4)), q.pool)).map((r) => ({
       month: r.month, status: r.status, point_value_yuan: pointValueYuan6(parsePointValue(r.point_value)),
       total_points: pointsToJson(r.total_points_1e4), dip_total_yuan: fenToYuan(r.dip_total_fen),
     })),

@@ -1,7 +1,9 @@
 // Month-end pre-settlement, feedback reports, annual clearing and fund pooling (SPEC §6, §7).
 export { settleMonth, settlementUnits } from './month-end.js'
-export type { LedgerDb, MonthEndHospital, MonthEndOptions, MonthEndOutcome, MonthEndReport, Pool, SpecialCase } from './types.js'
-export { storedReport, recordSpecialCaseDecision, ensureMonthEndSchema, MONTH_END_SCHEMA_SQL } from './runs.js'
+export type { InvalidRun, LedgerDb, MonthEndHospital, MonthEndOptions, MonthEndOutcome, MonthEndReport, Pool, SpecialCase } from './types.js'
+export { reportsOf } from './types.js'
+export { storedReport, recordSpecialCaseDecision, applyForSpecialCase } from './runs.js'
+export { paymentDueDate, addWorkingDays } from './due-date.js'
 export { hospitalReport, regionOverview } from './feedback.js'
 export type { HospitalFeedback, RegionOverview } from './feedback.js'
 export { renderHospitalReportHtml, renderRegionOverviewHtml, echartsFile } from './report-html.js'

@@ -1,10 +1,12 @@
 // 点值 (SPEC §6): point value = (budget ÷ the pool's reimbursement ratio) ÷ total points, held as an exact fraction;
-// the DIP total (budget ÷ ratio) is rounded once to the fen and split over hospitals by largest remainder.
-import { allocateLargestRemainder, divRoundHalfAwayBig, FEN_PER_YUAN, PPM, POINTS_SCALE } from '../money.js'
+// the DIP total (budget ÷ ratio) is rounded once to the fen and split over hospitals by largest remainder. Month-end
+// and annual clearing both allocate with allocate() below.
+import { allocateLargestRemainder, divRoundHalfAwayBig, FEN_PER_YUAN, POINTS_SCALE } from '../money.js'
+import type { Ratio } from './ratio.js'
 
 /** budget ÷ ratio in fen, rounded once (half away from zero): what the month's DIP amounts sum to. */
-export function dipTotalFen(budgetFen: number, ratioPpm: number): number {
-  return Number(divRoundHalfAwayBig(BigInt(budgetFen) * BigInt(PPM), BigInt(ratioPpm)))
+export function dipTotalFen(budgetFen: number, ratio: Ratio): number {
+  return Number(divRoundHalfAwayBig(BigInt(budgetFen) * ratio.den, ratio.num))
 }
 
 /** Yuan per point as an exact fraction num/den (den > 0); null when there are no points. */
@@ -14,14 +16,13 @@ export interface PointValue {
 }
 
 /**
- * (budget_fen/100 ÷ ratio_ppm/1e6) ÷ (points_1e4/1e4) = budget_fen × 1e8 ÷ (ratio_ppm × points_1e4) yuan per point.
- * Example (SPEC §6): 6e9 fen, 600,000 ppm, 1e11 (10,000,000 points) → 6e17 / 6e16 = 10 yuan.
+ * (budget_fen/100 ÷ num/den) ÷ (points_1e4/1e4) = budget_fen × den × 100 ÷ (num × points_1e4) yuan per point.
+ * Example (SPEC §6): 6e9 fen, ratio 6/10, 1e11 (10,000,000 points) → 6e9 × 10 × 100 / 6e11 = 10 yuan.
  */
-export function pointValue(budgetFen: number, ratioPpm: number, points1e4: bigint): PointValue | null {
+export function pointValue(budgetFen: number, ratio: Ratio, points1e4: bigint): PointValue | null {
   if (points1e4 <= 0n) return null
-  // × PPM × POINTS_SCALE ÷ FEN_PER_YUAN, exact: 1e6 × 1e4 is a multiple of 100
-  const num = BigInt(budgetFen) * BigInt(PPM) * BigInt(POINTS_SCALE) / BigInt(FEN_PER_YUAN)
-  return reduce(num, BigInt(ratioPpm) * points1e4)
+  const num = BigInt(budgetFen) * ratio.den * (BigInt(POINTS_SCALE) / BigInt(FEN_PER_YUAN))
+  return reduce(num, ratio.num * points1e4)
 }
 
 function gcd(a: bigint, b: bigint): bigint {
@@ -63,4 +64,20 @@ export function pointsToFen(points1e4: number | bigint, pv: PointValue | null): 
 export function allocateDipAmounts(totalFen: number, points1e4: readonly bigint[]): number[] {
   if (points1e4.every((p) => p === 0n)) return points1e4.map(() => 0)
   return allocateLargestRemainder(BigInt(totalFen), points1e4).map(Number)
+}
+
+export interface Allocation {
+  /** budget ÷ ratio, rounded once to the fen. */
+  readonly dipTotalFen: number
+  readonly totalPoints1e4: bigint
+  readonly pointValue: PointValue | null
+  /** Each unit's DIP amount, in the order given; Σ = dipTotalFen whenever there are points. */
+  readonly amountsFen: readonly number[]
+}
+
+/** The one allocation of month-end and clearing: ratio → point value → largest-remainder amounts to the fen. */
+export function allocate(budgetFen: number, ratio: Ratio, points1e4: readonly bigint[]): Allocation {
+  const totalPoints1e4 = points1e4.reduce((a, p) => a + p, 0n)
+  const total = dipTotalFen(budgetFen, ratio)
+  return { dipTotalFen: total, totalPoints1e4, pointValue: pointValue(budgetFen, ratio, totalPoints1e4), amountsFen: allocateDipAmounts(total, points1e4) }
 }

@@ -6,7 +6,7 @@ import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
 import { hospitalReport, regionOverview, runReportContext } from './feedback.js'
 import { echartsFile, renderHospitalReportHtml, renderNoUnitHtml, renderRegionOverviewHtml } from './report-html.js'
-import { dbOf, type LedgerDb, type Pool } from './types.js'
+import { reportsOf, type LedgerDb, type Pool } from './types.js'
 
 export interface WrittenReports {
   readonly dir: string
@@ -16,11 +16,11 @@ export interface WrittenReports {
 }
 
 /** `<dir>/month-end-<month>-<pool>.json`, `overview-<month>-<pool>.html`, `hospitals/<code>-<month>-<pool>.{json,html}`. */
-export function writeMonthReports(ledger: LedgerDb, tables: Tables, policy: Policy, q: { month: string; pool: Pool; dir: string }): WrittenReports | undefined {
-  const db = dbOf(ledger)
+export async function writeMonthReports(ledger: LedgerDb, tables: Tables, policy: Policy, q: { month: string; pool: Pool; dir: string }): Promise<WrittenReports | undefined> {
+  const port = reportsOf(ledger)
   // the run and its parsed report, read once for the run's JSON and every hospital page
-  const context = runReportContext(db, tables, policy, q.month, q.pool)
-  const overview = regionOverview(db, tables, q)
+  const context = await runReportContext(port, tables, policy, q.month, q.pool)
+  const overview = await regionOverview(port, tables, q)
   if (!context || !overview) return undefined
   const report = context.report
   const hdir = join(q.dir, 'hospitals')
@@ -35,7 +35,7 @@ export function writeMonthReports(ledger: LedgerDb, tables: Tables, policy: Poli
     echarts: { src: 'echarts.min.js' }, hospitalHref: (code) => `hospitals/${code}-${tag}.html`,
   }))
   for (const h of report.hospitals) {
-    const fb = hospitalReport(db, tables, policy, { month: q.month, pool: q.pool, code: h.fixmedins_code }, context)
+    const fb = await hospitalReport(port, tables, policy, { month: q.month, pool: q.pool, code: h.fixmedins_code }, context)
     if (!fb) continue
     writeFileSync(join(hdir, `${h.fixmedins_code}-${tag}.json`), JSON.stringify(fb, null, 2) + '\n')
     writeFileSync(join(hdir, `${h.fixmedins_code}-${tag}.html`), renderHospitalReportHtml(fb, { echarts: { src: '../echarts.min.js' } }))

@@ -1,27 +1,44 @@
-// 特例单议 (SPEC §5, seed 001 特殊病例专家评议): a hospital may put at most the policy's ‰ of its month's discharges to
-// expert review; within that quota an approved case is paid at cost-based points, a case not yet decided is paid as
-// grouped and listed as pending, a rejected one stays as grouped; candidates beyond the quota are paid as grouped.
+// 特例单议 (SPEC §5, seed 001 特殊病例专家评议): a hospital may put at most
+// max(review_quota_min, ⌊discharges × review_quota_permille / 1000⌋) of its month's candidates to expert review; within
+// that quota an approved case is paid at cost-based points, a case not yet decided is paid as grouped and listed as
+// pending, a rejected one stays as grouped; candidates beyond the quota are paid as grouped.
 import { reviewQuota } from '../grouping/review-quota.js'
-import { divRoundHalfAwayBig, PPM } from '../money.js'
+import { points1e4 } from '../grouping/points.js'
+import type { DipResult } from '../grouping/types.js'
+import { ratioToPpm, scoreToMicro, yuanToFen } from '../money.js'
+import type { Decision, ReviewCandidate, SpecialCaseStatus } from '../ledger/reports-port.js'
 import type { Policy } from '../policy/types.js'
-import type { ReviewCandidate } from './discharges.js'
-import type { SpecialCaseStatus } from './types.js'
+
+/** A candidate as judged: a single stay's, or an alliance episode's (its costs summed, keyed by its last stay). */
+export interface Candidate extends ReviewCandidate {
+  readonly episodeId: string | null
+}
 
 export interface JudgedCase {
-  readonly candidate: ReviewCandidate
+  readonly candidate: Candidate
   readonly status: SpecialCaseStatus
   readonly paidPoints1e4: number
 }
 
+/** The hospital-month's quota of candidates (SPEC §5; review_quota_min defaults to 1). */
+export function specialCaseQuota(discharges: number, policy: Policy): number {
+  return Math.max(policy.dip.review_quota_min ?? 1, reviewQuota(discharges, policy.dip.review_quota_permille))
+}
+
 /**
- * Cost-based points of an approved case: the score a group whose average cost were this case's cost would have,
- * cost ÷ region average cost × scale (no deviation factor, no coefficient: the case is paid at its cost).
- * points_1e4 = medfee_fen/100 ÷ (avg_micro/1e6) × scale × 1e4 = medfee_fen × scale_ppm × 100 ÷ avg_micro.
+ * Cost-based points of an approved case: score × (c / a) × hospital coefficient × 中蒙医 bonus, rounded once, and
+ * never fewer than the points it was grouped at (approval never lowers a payment).
+ * Example: score 1,000, a = 10,000 yuan, c = 60,000 yuan, coefficient 1.1 → 1,000 × 6 × 1.1 = 6,600 points.
  */
-export function costBasedPoints1e4(medfeeFen: number, policy: Policy): number {
-  const avgMicro = BigInt(Math.round(policy.dip.region_avg_cost_yuan * 1_000_000))
-  const scalePpm = BigInt(Math.round(policy.dip.scale * PPM))
-  return Number(divRoundHalfAwayBig(BigInt(medfeeFen) * scalePpm * 100n, avgMicro))
+export function approvedPoints1e4(costFen: number, groupedPoints1e4: number, dip: DipResult | null): number {
+  if (dip === null || dip.group_code === null) return groupedPoints1e4
+  const avgFen = yuanToFen(dip.avg_cost_yuan)
+  if (avgFen <= 0) return groupedPoints1e4
+  const cost = points1e4({
+    baseMicro: BigInt(scoreToMicro(dip.score)), coefficientMicro: ratioToPpm(dip.hospital_coefficient),
+    bonusMicro: ratioToPpm(dip.tcm_bonus), factorNum: BigInt(costFen), factorDen: BigInt(avgFen),
+  })
+  return Math.max(cost, groupedPoints1e4)
 }
 
 /**
@@ -29,21 +46,20 @@ export function costBasedPoints1e4(medfeeFen: number, policy: Policy): number {
  * (cost ÷ group average, as engine/grouping/review-quota.ts orders them), then the higher cost, then setl_id.
  */
 export function judgeCandidates(
-  candidates: readonly ReviewCandidate[],
+  candidates: readonly Candidate[],
   dischargesByHospital: ReadonlyMap<string, number>,
-  decisions: ReadonlyMap<string, 'approved' | 'rejected'>,
+  decisions: ReadonlyMap<string, Decision>,
   policy: Policy,
-  groupAvgCostFen: (groupCode: string) => number | undefined = () => undefined,
 ): JudgedCase[] {
-  const avg = (c: ReviewCandidate): bigint => BigInt(Math.max(1, (c.groupCode !== null ? groupAvgCostFen(c.groupCode) : undefined) ?? 1))
+  const avg = (c: Candidate): bigint => BigInt(Math.max(1, c.dip !== null ? yuanToFen(c.dip.avg_cost_yuan) : 1))
   // c1/a1 > c2/a2 ⇔ c1·a2 > c2·a1; an unknown group average counts as 1 fen (orders by cost alone among them)
-  const byRatio = (x: ReviewCandidate, y: ReviewCandidate): number => {
+  const byRatio = (x: Candidate, y: Candidate): number => {
     const l = BigInt(x.medfeeFen) * avg(y)
     const r = BigInt(y.medfeeFen) * avg(x)
     if (l !== r) return l > r ? -1 : 1
     return (y.medfeeFen - x.medfeeFen) || (x.setlId < y.setlId ? -1 : 1)
   }
-  const byHospital = new Map<string, ReviewCandidate[]>()
+  const byHospital = new Map<string, Candidate[]>()
   for (const c of candidates) {
     const list = byHospital.get(c.code) ?? []
     list.push(c)
@@ -51,12 +67,12 @@ export function judgeCandidates(
   }
   const out: JudgedCase[] = []
   for (const [code, list] of [...byHospital].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const quota = reviewQuota(dischargesByHospital.get(code) ?? 0, policy.dip.review_quota_permille)
+    const quota = specialCaseQuota(dischargesByHospital.get(code) ?? 0, policy)
     list.sort(byRatio)
     list.forEach((c, i) => {
       if (i >= quota) { out.push({ candidate: c, status: 'over_quota', paidPoints1e4: c.points1e4 }); return }
       const d = decisions.get(c.setlId)
-      if (d === 'approved') out.push({ candidate: c, status: 'approved', paidPoints1e4: costBasedPoints1e4(c.medfeeFen, policy) })
+      if (d === 'approved') out.push({ candidate: c, status: 'approved', paidPoints1e4: approvedPoints1e4(c.medfeeFen, c.points1e4, c.dip) })
       else out.push({ candidate: c, status: d === 'rejected' ? 'rejected' : 'pending', paidPoints1e4: c.points1e4 })
     })
   }

@@ -1,16 +1,35 @@
 // Shapes of month-end pre-settlement (月度预结算, SPEC §6, §9): the report in yuan, and the outcome as data (a closed
 // month is an answer the HTTP layer maps to 409, never an exception).
 import type { Database } from 'better-sqlite3'
+import type { Pool, ReportsPort, SpecialCaseStatus } from '../ledger/reports-port.js'
+import { sqliteReports } from '../ledger/sqlite/reports.js'
 
-export type Pool = '310' | '390'
+export type { Pool, SpecialCaseStatus } from '../ledger/reports-port.js'
 
-/** A better-sqlite3 handle, or anything that carries one (the SQLite ledger exposes `db`). */
-export type LedgerDb = Database | { readonly db: Database }
+/**
+ * Where month-end, clearing and the reports read and write: the ledger's reports port, or (until the composed ledger
+ * carries the port) a SQLite ledger handle / anything with `db`, taken through the SQLite implementation.
+ */
+export type LedgerDb = ReportsPort | Database | { readonly db: Database }
 
-export function dbOf(l: LedgerDb): Database {
-  return 'db' in l && typeof (l as { db?: unknown }).db === 'object' && (l as { db?: unknown }).db !== null
+export function reportsOf(l: LedgerDb): ReportsPort {
+  if ('exclusiveRun' in l && typeof l.exclusiveRun === 'function') return l as ReportsPort
+  const db = 'db' in l && typeof (l as { db?: unknown }).db === 'object' && (l as { db?: unknown }).db !== null
     ? (l as { db: Database }).db
     : (l as Database)
+  return sqliteReports(db)
+}
+
+/** Bad arguments to a month-end run or an annual clearing (HTTP 400, CLI exit 2): one shape for both. */
+export interface InvalidRun {
+  readonly status: 'invalid'
+  readonly code: 'E_MONTH_ARGS'
+  readonly field: string
+  readonly message: string
+}
+
+export function invalidRun(field: string, message: string): InvalidRun {
+  return { status: 'invalid', code: 'E_MONTH_ARGS', field, message }
 }
 
 export interface MonthEndOptions {
@@ -56,9 +75,9 @@ export interface MonthEndHospital {
   readonly gain_yuan: number
   readonly special_cases: { readonly approved: number; readonly pending: number; readonly over_quota: number; readonly rejected: number }
   readonly adjustment: CarriedAdjustment | null
+  /** Closed runs: when the fund pays (month_end.payment_due_working_days working days after the close). */
+  readonly payment_due_date?: string
 }
-
-export type SpecialCaseStatus = 'approved' | 'rejected' | 'pending' | 'over_quota'
 
 /** A 特例单议 candidate of the month and what became of it. */
 export interface SpecialCase {
@@ -71,13 +90,20 @@ export interface SpecialCase {
   /** Points as grouped (high-deviation formula) and as paid (cost-based when approved). */
   readonly grouped_points: number
   readonly paid_points: number
+  /** When the hospital applied for review (null: it did not). */
+  readonly applied_at: string | null
+  /** The alliance episode the case is (its stays' costs summed), null for a single stay. */
+  readonly episode_id: string | null
 }
 
 export interface MonthEndReport {
   readonly month: string
   readonly pool: Pool
   readonly budget_yuan: number
+  /** The ratio the point value divides by, 6 decimals shown (reimbursement_ratio_exact is the fraction). */
   readonly reimbursement_ratio: number
+  /** "actual": Σ hifp_pay ÷ Σ medfee_sumamt of the month's DIP discharges; "policy": month_end.reimbursement_ratio. */
+  readonly ratio_source: 'actual' | 'policy'
   readonly total_points: number
   /** Rounded to 6 decimals for display; point_value_exact is the fraction it came from. */
   readonly point_value_yuan: number
@@ -88,6 +114,12 @@ export interface MonthEndReport {
   readonly dip_total_yuan: number
   /** yuan per point as "numerator/denominator" (integers). */
   readonly point_value_exact: string
+  /** The ratio as "Σ hifp_pay fen/Σ medfee_sumamt fen" (actual) or "ppm/1000000" (policy). */
+  readonly reimbursement_ratio_exact: string
+  /** Alliance episodes of two or more stays counted as one DIP case each (SPEC §5). */
+  readonly episodes: number
+  /** Closed runs: the payment due date of every hospital (YYYY-MM-DD). */
+  readonly payment_due_date?: string
   readonly presettle_ratio: number
   readonly discharges: number
   readonly special_cases: readonly SpecialCase[]
@@ -103,4 +135,4 @@ export type MonthEndOutcome =
   /** The month is closed: nothing was run (HTTP 409). */
   | { readonly status: 'refused'; readonly code: 'E_MONTH_CLOSED'; readonly message: string; readonly closed_at: string }
   /** Bad arguments (HTTP 400). */
-  | { readonly status: 'invalid'; readonly code: 'E_MONTH_ARGS'; readonly field: string; readonly message: string }
+  | InvalidRun

@@ -165,7 +165,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
           // the simulated budget: what the basic fund paid item by item for the month's discharges of the pool
           const budgetFen = ledger.inpatientHifpFen(month, p)
           t = process.hrtime.bigint()
-          const me = settleMonth(ledger, tables, policy, { month, pool: p, budgetFen, close: true })
+          const me = await settleMonth(ledger, tables, policy, { month, pool: p, budgetFen, close: true })
           if (me.status !== 'ok') throw new Error(`simulate: month-end ${month} pool ${p}: ${me.message}`)
           const s = stage(`${month} month-end ${p} (close)`, t, me.report.discharges)
           monthEnd.push({ pool: p, seconds: r3(s), discharges: me.report.discharges, hospitals: me.report.hospitals.length,

@@ -5,6 +5,8 @@
 // revocation by another process (or by `dipsettle credentials`) takes effect within that second.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type Database from 'better-sqlite3'
+import type { CredentialRow, CredentialsPort } from '../../engine/ledger/reports-port.js'
+import { sqliteCredentials } from '../../engine/ledger/sqlite/credentials.js'
 
 export type Principal =
   | { readonly role: 'hospital'; readonly hospital: string; readonly keyId: string }
@@ -18,7 +20,7 @@ export interface IssuedCredential {
 
 /** What the auth hook needs: a token → who it belongs to, or undefined. */
 export interface CredentialVerifier {
-  verify(token: string): Principal | undefined
+  verify(token: string): Promise<Principal | undefined>
 }
 
 const TOKEN_RE = /^dps_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/
@@ -27,68 +29,57 @@ function sha256(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest()
 }
 
-interface Row { key_id: string; token_sha256: Buffer; role: 'hospital' | 'admin'; hospital: string | null; revoked: number }
+type Row = CredentialRow
 
 /** How long a credential row read from the file is reused (a revocation takes effect within this time). */
 const ROW_CACHE_MS = 1000
 const ROW_CACHE_MAX = 10_000
 
 export class CredentialStore implements CredentialVerifier {
-  /** key id → the row as read, and when: every request is authenticated, and a row lookup costs a SQLite read. */
+  /** key id → the row as read, and when: every request is authenticated, and a row lookup costs a ledger read. */
   private readonly rows = new Map<string, { readonly row: Row | undefined; readonly at: number }>()
-  private readonly byKey
-  private readonly insert
-  private readonly revokeLabel
+  private readonly port: CredentialsPort
 
-  /** `now` (ms, monotonic): the row cache's clock; tests pass their own. */
-  constructor(private readonly db: Database.Database, private readonly now: () => number = () => performance.now()) {
-    db.exec(`CREATE TABLE IF NOT EXISTS credentials (
-      key_id TEXT PRIMARY KEY,
-      token_sha256 BLOB NOT NULL,
-      role TEXT NOT NULL CHECK (role IN ('hospital', 'admin')),
-      hospital TEXT,
-      label TEXT NOT NULL DEFAULT '',
-      created_at TEXT NOT NULL,
-      revoked INTEGER NOT NULL DEFAULT 0,
-      CHECK ((role = 'hospital') = (hospital IS NOT NULL))
-    )`)
-    this.byKey = db.prepare<[string], Row>('SELECT key_id, token_sha256, role, hospital, revoked FROM credentials WHERE key_id = ?')
-    this.insert = db.prepare('INSERT INTO credentials (key_id, token_sha256, role, hospital, label, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-    this.revokeLabel = db.prepare('UPDATE credentials SET revoked = 1 WHERE label = ? AND revoked = 0')
+  /** The ledger's credentials (a SQLite handle: its `credentials` table); `now` (ms, monotonic): the row cache's clock. */
+  constructor(source: CredentialsPort | Database.Database, private readonly now: () => number = () => performance.now()) {
+    this.port = 'credentialByKeyId' in source ? source : sqliteCredentials(source)
   }
 
   /** Create a credential; the token is returned once and never stored. */
-  add(who: { hospital: string } | { admin: true }, label = ''): IssuedCredential {
+  async add(who: { hospital: string } | { admin: true }, label = ''): Promise<IssuedCredential> {
     const keyId = randomBytes(8).toString('hex')
     const token = `dps_${keyId}_${randomBytes(32).toString('base64url')}`
     const hospital = 'hospital' in who ? who.hospital : null
-    this.insert.run(keyId, sha256(token), hospital === null ? 'admin' : 'hospital', hospital, label, new Date().toISOString())
+    await this.port.insertCredential({
+      key_id: keyId, token_sha256: sha256(token), role: hospital === null ? 'admin' : 'hospital', hospital, label,
+      created_at: new Date().toISOString(),
+    })
     this.rows.delete(keyId)
     const principal: Principal = hospital === null ? { role: 'admin', keyId } : { role: 'hospital', hospital, keyId }
     return { token, principal }
   }
 
   /** Revoke every live credential with this label (the demo re-issues its tokens on each start). */
-  revokeLabelled(label: string): number {
+  async revokeLabelled(label: string): Promise<number> {
     this.rows.clear()
-    return this.revokeLabel.run(label).changes
+    return this.port.revokeCredentials(label)
   }
 
-  private row(keyId: string): Row | undefined {
+  private async row(keyId: string): Promise<Row | undefined> {
     const now = this.now()
     const hit = this.rows.get(keyId)
     if (hit !== undefined && now - hit.at < ROW_CACHE_MS) return hit.row
-    const row = this.byKey.get(keyId)
+    const row = await this.port.credentialByKeyId(keyId)
     if (this.rows.size >= ROW_CACHE_MAX) this.rows.clear()
     this.rows.set(keyId, { row, at: now })
     return row
   }
 
-  verify(token: string): Principal | undefined {
+  async verify(token: string): Promise<Principal | undefined> {
     const m = TOKEN_RE.exec(token)
     if (!m) return undefined
     const keyId = m[1] as string
-    const row = this.row(keyId)
+    const row = await this.row(keyId)
     const presented = sha256(token)
     // compare even when the row is missing, so a miss and a wrong secret take the same time
     const stored = row?.token_sha256 ?? Buffer.alloc(presented.length)

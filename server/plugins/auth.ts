@@ -23,7 +23,7 @@ export function registerAuth(app: FastifyInstance, verifier: CredentialVerifier)
     if (rule === 'none') return
     const header = req.headers.authorization
     const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
-    const principal = m ? verifier.verify(m[1] as string) : undefined
+    const principal = m ? await verifier.verify(m[1] as string) : undefined
     if (!principal) throw new HttpError('E_UNAUTHENTICATED', 'authorization')
     if (rule === 'admin' && principal.role !== 'admin') {
       throw new HttpError('E_FORBIDDEN', '', 'this route needs the bureau\'s admin credential')

@@ -2,6 +2,7 @@
 // plain link cannot carry: the page asks for the token once and fetches the report with it (kept in this tab only).
 
 import { esc } from '../../engine/settlement/report-html.js'
+import { NATIONAL_PATH, TRANSACTIONS } from '../national/envelope.js'
 
 const ROUTES: readonly [string, string, string][] = [
   ['POST', '/v1/presettlements', 'compute a claim, record nothing (2303)'],
@@ -14,11 +15,13 @@ const ROUTES: readonly [string, string, string][] = [
   ['GET', '/v1/month-end/:month/:pool/hospitals/:code', 'a hospital\'s feedback report (JSON, or HTML with Accept: text/html)'],
   ['GET', '/reports/month-end/:month/:pool/hospitals/:code', 'the same report as its page (HTML with charts)'],
   ['GET', '/assets/echarts.min.js', 'the report pages\' charting script, cached (immutable, ETag)'],
+  ['POST', '/fsi/api/rsfComIfsService/callService', 'the national 两定机构 interface (infno envelope; see below)'],
   ['GET', '/healthz', 'liveness'],
   ['GET', '/metrics', 'Prometheus metrics'],
 ]
 
 export function homePage(region: string, runs: readonly { month: string; pool: string; status: string; hospitals: readonly string[] }[]): string {
+  const nationalRows = Object.entries(TRANSACTIONS).map(([infno, t]) => `<tr><td>${esc(infno)}</td><td>${esc(t.name)}</td></tr>`).join('')
   const routeRows = ROUTES.map(([m, p, w]) => `<tr><td>${m}</td><td><code>${esc(p)}</code></td><td>${esc(w)}</td></tr>`).join('')
   const runRows = runs.length === 0
     ? '<p>No month-end run yet. The admin runs one with <code>POST /v1/month-end/2026-10/390</code>.</p>'
@@ -40,6 +43,15 @@ applied twice. The bureau runs month-end pre-settlement (月度预结算) and ea
 that hospital's records; the admin credential runs month-end. Tokens are made with
 <code>dipsettle credentials add --ledger FILE (--hospital CODE | --admin)</code>.</p>
 <h2>Routes</h2><table>${routeRows}</table>
+<h2>For HIS integrators: the national interface (两定机构接口)</h2>
+<p>A hospital HIS that already speaks the national interface changes only its base URL and token: point it at
+<code>POST ${esc(NATIONAL_PATH)}</code> on this server, with <code>Authorization: Bearer &lt;the hospital's token&gt;</code>
+and the usual <code>infno</code> envelope (<code>fixmedins_code</code> must be the token's hospital; <code>msgid</code>
+is the idempotency key). Answers are <code>{ infcode, inf_refmsgid, refmsg_time, respond_time, err_msg, warn_msg,
+output }</code>, HTTP 200 (401 for a bad token). Supported:</p>
+<table>${nationalRows}</table>
+<p>Amounts are those of <code>/v1/settlements</code> to the fen; stays between calls are kept in the ledger. Field
+mapping, error codes and a worked example: <code>docs/national-interface.md</code> in the repository.</p>
 <h2>Month-end reports</h2>
 <p><label>Bearer token (admin, or the hospital's own): <input id="token" type="password" size="50"></label></p>
 ${runRows}

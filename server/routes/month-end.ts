@@ -33,7 +33,7 @@ export const monthEndRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = a
       response: { 200: OpenReport, ...errorResponses },
     },
   }, async (req) => {
-    const out = port(deps).run({
+    const out = await port(deps).run({
       month: req.params.month, pool: req.params.pool, budgetYuan: req.body.budget_yuan, close: req.body.close ?? false,
     })
     if (out.status === 'closed') throw new HttpError('E_MONTH_CLOSED', 'month')
@@ -42,9 +42,9 @@ export const monthEndRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = a
   })
 
   /** The report as JSON, or its page; a hospital reads only its own. */
-  const report = (req: FastifyRequest, params: { month: string; pool: '310' | '390'; code: string }, reply: FastifyReply, asHtml: boolean) => {
+  const report = async (req: FastifyRequest, params: { month: string; pool: '310' | '390'; code: string }, reply: FastifyReply, asHtml: boolean) => {
     requireOwnerOrAdmin(req, params.code, 'code')
-    const r = port(deps).hospitalReport(params.month, params.pool, params.code)
+    const r = await port(deps).hospitalReport(params.month, params.pool, params.code)
     if (r === undefined) throw new HttpError('E_NO_REPORT', 'code')
     if (asHtml) return reply.type('text/html; charset=utf-8').send(port(deps).renderHospitalReportHtml(r))
     return reply.send(r)

@@ -30,7 +30,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async 
   })
 
   app.get('/', async (_req, reply) => {
-    const runs = deps.monthEnd?.listRuns() ?? []
+    const runs = (await deps.monthEnd?.listRuns()) ?? []
     return reply.type('text/html; charset=utf-8').send(homePage(deps.tables.meta.region, runs))
   })
 }

@@ -36,7 +36,7 @@ beforeAll(async () => {
   const mine = all.filter((c) => c.fixmedins_code === hospital).slice(0, 12)
   const persons = mine.slice(0, 3).map((c) => c.psn_no)
   claims = mine.map((c, i) => ({ ...c, psn_no: persons[i % 3]!, insutype: tables.persons.get(persons[i % 3]!)!.insutype, mdtrt_id: `BP${i}` }))
-  token = new CredentialStore(ledger.db).add({ hospital }).token
+  token = (await new CredentialStore(ledger.db).add({ hospital })).token
   pool = await startBatchPool({ workers: 2, tablesFile: demoTablesFile(), ledgerFile })
   app = await buildApp({ tables, policy: tables.policy, ledger, runBatch: (b) => pool.run(b) })
 }, 120_000)

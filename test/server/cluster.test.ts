@@ -27,7 +27,7 @@ beforeAll(async () => {
   claims = [...generateDemoClaims(demoTables(), { count: 80, seed: 23, month: '2026-10' })]
   const ledger = openLedger(ledgerFile)
   const store = new CredentialStore(ledger.db)
-  for (const h of new Set(claims.map((c) => c.fixmedins_code))) tokens[h] = store.add({ hospital: h }).token
+  for (const h of new Set(claims.map((c) => c.fixmedins_code))) tokens[h] = (await store.add({ hospital: h })).token
   ledger.close()
   const port = await freePort()
   base = `http://127.0.0.1:${port}`

@@ -8,43 +8,43 @@ import { join } from 'node:path'
 import { CredentialStore } from '../../server/auth/credentials.js'
 
 describe('CredentialStore', () => {
-  it('stores only the sha256 of a token and recognises the token, not a tampered one', () => {
+  it('stores only the sha256 of a token and recognises the token, not a tampered one', async () => {
     const db = new Database(':memory:')
     const store = new CredentialStore(db)
-    const { token, principal } = store.add({ hospital: 'H15020300001' }, 'cashier 3')
+    const { token, principal } = await store.add({ hospital: 'H15020300001' }, 'cashier 3')
     expect(principal).toMatchObject({ role: 'hospital', hospital: 'H15020300001' })
     const row = db.prepare('SELECT * FROM credentials').get() as { token_sha256: Buffer; label: string }
     expect(JSON.stringify(db.prepare('SELECT * FROM credentials').all())).not.toContain(token.split('_')[2])
     expect(row.token_sha256.equals(createHash('sha256').update(token).digest())).toBe(true)
-    expect(store.verify(token)).toMatchObject({ role: 'hospital', hospital: 'H15020300001' })
+    expect(await store.verify(token)).toMatchObject({ role: 'hospital', hospital: 'H15020300001' })
     const last = token.at(-1) === 'A' ? 'B' : 'A'
-    expect(store.verify(token.slice(0, -1) + last)).toBeUndefined()
-    expect(store.verify('not-a-token')).toBeUndefined()
+    expect(await store.verify(token.slice(0, -1) + last)).toBeUndefined()
+    expect(await store.verify('not-a-token')).toBeUndefined()
   })
 
-  it('an admin credential is the admin; a revoked label no longer verifies', () => {
+  it('an admin credential is the admin; a revoked label no longer verifies', async () => {
     const store = new CredentialStore(new Database(':memory:'))
-    const admin = store.add({ admin: true }, 'demo')
-    expect(store.verify(admin.token)).toMatchObject({ role: 'admin' })
-    expect(store.revokeLabelled('demo')).toBe(1)
-    expect(store.verify(admin.token)).toBeUndefined()
+    const admin = await store.add({ admin: true }, 'demo')
+    expect(await store.verify(admin.token)).toMatchObject({ role: 'admin' })
+    expect(await store.revokeLabelled('demo')).toBe(1)
+    expect(await store.verify(admin.token)).toBeUndefined()
   })
 
-  it('a revocation written by another connection takes effect once the cached row is a second old', () => {
+  it('a revocation written by another connection takes effect once the cached row is a second old', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dipsettle-cred-'))
     try {
       let now = 0
       const store = new CredentialStore(new Database(join(dir, 'l.sqlite')), () => now)
-      const { token } = store.add({ hospital: 'H15020300001' }, 'cashier 3')
-      expect(store.verify(token)).toBeDefined()
+      const { token } = await store.add({ hospital: 'H15020300001' }, 'cashier 3')
+      expect(await store.verify(token)).toBeDefined()
       // another process (the credentials CLI) revokes it in the file
       const other = new Database(join(dir, 'l.sqlite'))
       other.prepare("UPDATE credentials SET revoked = 1 WHERE label = 'cashier 3'").run()
       other.close()
       now = 999
-      expect(store.verify(token)).toBeDefined()
+      expect(await store.verify(token)).toBeDefined()
       now = 1001
-      expect(store.verify(token)).toBeUndefined()
+      expect(await store.verify(token)).toBeUndefined()
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

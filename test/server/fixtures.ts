@@ -87,7 +87,7 @@ export function fakeAdjudicate(input: unknown, ctx: AdjudicationContext): Outcom
 /** An in-memory month-end: points are 1 per settlement; a closed month refuses. */
 export class FakeMonthEnd implements MonthEndPort {
   readonly runs = new Map<string, MonthEndReport>()
-  run(req: { month: string; pool: '310' | '390'; budgetYuan: number; close: boolean }): ReturnType<MonthEndPort['run']> {
+  async run(req: { month: string; pool: '310' | '390'; budgetYuan: number; close: boolean }): ReturnType<MonthEndPort['run']> {
     const key = `${req.month}/${req.pool}`
     if (this.runs.get(key)?.status === 'closed') return { status: 'closed' }
     const report: MonthEndReport = {
@@ -97,7 +97,7 @@ export class FakeMonthEnd implements MonthEndPort {
     this.runs.set(key, report)
     return { status: 'ok', report }
   }
-  hospitalReport(month: string, pool: '310' | '390', code: string) {
+  async hospitalReport(month: string, pool: '310' | '390', code: string) {
     const r = this.runs.get(`${month}/${pool}`)
     const h = r?.hospitals.find((x) => x.fixmedins_code === code)
     return r && h ? { month, pool, status: r.status, hospital: h } : undefined
@@ -105,7 +105,7 @@ export class FakeMonthEnd implements MonthEndPort {
   renderHospitalReportHtml(report: Record<string, unknown>): string {
     return `<!doctype html><html><body><h1>report ${String(report['month'])}</h1></body></html>`
   }
-  listRuns() {
+  async listRuns() {
     return [...this.runs.values()].map((r) => ({ month: r.month, pool: r.pool, status: r.status, hospitals: r.hospitals.map((h) => h.fixmedins_code) }))
   }
 }
@@ -125,7 +125,7 @@ export async function makeWorld(extra: Partial<AppOptions> = {}): Promise<World>
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-server-'))
   const ledger = openLedger(join(dir, 'ledger.sqlite'))
   const store = new CredentialStore(ledger.db)
-  const tokens = { h1: store.add({ hospital: H1 }).token, h2: store.add({ hospital: H2 }).token, admin: store.add({ admin: true }).token }
+  const tokens = { h1: (await store.add({ hospital: H1 })).token, h2: (await store.add({ hospital: H2 })).token, admin: (await store.add({ admin: true })).token }
   const policy = demoPolicy()
   const monthEnd = new FakeMonthEnd()
   const app = await buildApp({ tables: fakeTables(policy), policy, ledger, adjudicate: fakeAdjudicate, monthEnd, ...extra })

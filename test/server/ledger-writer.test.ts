@@ -67,7 +67,7 @@ async function makeWorld(): Promise<World> {
   const ledger = openLedger(join(dir, `ledger-${++n}.sqlite`))
   const store = new CredentialStore(ledger.db)
   const tokens: Record<string, string> = {}
-  for (const h of new Set(claims.map((c) => c.fixmedins_code))) tokens[h] = store.add({ hospital: h }).token
+  for (const h of new Set(claims.map((c) => c.fixmedins_code))) tokens[h] = (await store.add({ hospital: h })).token
   const app = await buildApp({ tables, policy: tables.policy, ledger, closeLedger: true })
   const post = (c: unknown) => app.inject({
     method: 'POST', url: '/v1/settlements', payload: c as object,

@@ -1,5 +1,6 @@
 // A real listening server on 127.0.0.1 (loopback only): shutdown while requests are in flight, and a short autocannon
 // run that must see only 2xx answers.
+import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { afterEach, describe, expect, it } from 'vitest'
 import { listen, type Listening } from '../../server/server.js'
@@ -16,8 +17,8 @@ afterEach(async () => {
 
 describe('a listening server', () => {
   it('shutdown while requests are in flight loses none: each is answered 200 and recorded', async () => {
-    // a 200 ms group-commit window keeps the claims queued (in flight) when shutdown starts
-    w = await makeWorld()
+    // each commit waits 50 ms (a test hook of the writer thread): the claims are still in flight when shutdown starts
+    w = await makeWorld({ writerTestHook: fileURLToPath(new URL('./slow-commit-hook.mjs', import.meta.url)) })
     l = await listen(w.app, { port: 0, host: '127.0.0.1' })
     const n = 20
     const answers = Array.from({ length: n }, (_, i) => fetch(`${l!.url}/v1/settlements`, {

@@ -31,10 +31,10 @@ beforeAll(async () => {
   ledger = openLedger(join(dir, 'ledger.sqlite'))
   claim = [...generateDemoClaims(tables, { count: 20, seed: 11, month: '2026-10' })].find((c) => c.med_type === '21' && !c.referral_from)!
   const store = new CredentialStore(ledger.db)
-  hospitalToken = store.add({ hospital: claim.fixmedins_code }).token
-  adminToken = store.add({ admin: true }).token
+  hospitalToken = (await store.add({ hospital: claim.fixmedins_code })).token
+  adminToken = (await store.add({ admin: true })).token
   // a credential whose hospital is not a designated hospital of the region
-  strangerToken = store.add({ hospital: STRANGER }).token
+  strangerToken = (await store.add({ hospital: STRANGER })).token
   app = await buildApp({ tables, policy: tables.policy, ledger, closeLedger: true })
 }, 60_000)
 

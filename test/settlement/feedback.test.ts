@@ -11,14 +11,14 @@ import { fen, testPolicy, testTables, TestLedger } from './fixtures.js'
 const H1 = 'H00000000001'
 const H2 = 'H00000000002'
 
-function setup() {
+async function setup() {
   const policy = testPolicy()
   const tables = testTables(policy)
   const l = new TestLedger(':memory:')
   // September: H1 one case of 1,000 points; October: H1 three cases, H2 one
   l.discharge({ code: H1, enddate: '2026-09-10', points: 1000, medfeeYuan: 9_000, hifpYuan: 6_000 })
   l.discharge({ code: H2, enddate: '2026-09-10', points: 1000, medfeeYuan: 9_000, hifpYuan: 6_000 })
-  expect(settleMonth(l, tables, policy, { month: '2026-09', pool: '390', budgetFen: fen(14_000), close: true }).status).toBe('ok')
+  expect((await settleMonth(l, tables, policy, { month: '2026-09', pool: '390', budgetFen: fen(14_000), close: true })).status).toBe('ok')
   l.discharge({ code: H1, enddate: '2026-10-01', points: 600, medfeeYuan: 5_000, hifpYuan: 3_000, group: 'I63.9' })
   l.discharge({ code: H1, enddate: '2026-10-02', points: 400, medfeeYuan: 5_000, hifpYuan: 3_000, group: 'I63.9', deviation: 'low', flags: ['F_READMISSION'] })
   l.discharge({ code: H1, enddate: '2026-10-03', points: 1000, medfeeYuan: 9_000, hifpYuan: 6_000, group: 'K80.1', deviation: 'high' })
@@ -26,14 +26,14 @@ function setup() {
   l.reverse(gone)
   l.discharge({ code: H2, enddate: '2026-10-05', points: 2000, medfeeYuan: 15_000, hifpYuan: 10_000, group: 'K80.1' })
   // October: 28,000 ÷ 0.7 = 40,000 yuan over 4,000 points → 10 yuan per point
-  expect(settleMonth(l, tables, policy, { month: '2026-10', pool: '390', budgetFen: fen(28_000), close: false }).status).toBe('ok')
+  expect((await settleMonth(l, tables, policy, { month: '2026-10', pool: '390', budgetFen: fen(28_000), close: false })).status).toBe('ok')
   return { policy, tables, l }
 }
 
 describe('hospital feedback report (seed 001 月度反馈)', () => {
-  it('lists points by group, deviation cases, flags and DIP against item-based cost, without reversed cases', () => {
-    const { policy, tables, l } = setup()
-    const r = hospitalReport(l, tables, policy, { month: '2026-10', pool: '390', code: H1 })
+  it('lists points by group, deviation cases, flags and DIP against item-based cost, without reversed cases', async () => {
+    const { policy, tables, l } = await setup()
+    const r = await hospitalReport(l, tables, policy, { month: '2026-10', pool: '390', code: H1 })
     if (!r) throw new Error('no report')
     expect(r.point_value_yuan).toBe(10)
     // I63.9: 2 cases, 1,000 points → 10,000 yuan against 10,000 of items: gain 0; K80.1: 10,000 vs 9,000 → +1,000
@@ -52,9 +52,9 @@ describe('hospital feedback report (seed 001 月度反馈)', () => {
       ['2026-09', 'closed', 1000, 10_000], ['2026-10', 'draft', 2000, 20_000]])
   })
 
-  it('renders a page that needs no network: echarts inlined, data embedded', () => {
-    const { policy, tables, l } = setup()
-    const r = hospitalReport(l, tables, policy, { month: '2026-10', pool: '390', code: H1 })
+  it('renders a page that needs no network: echarts inlined, data embedded', async () => {
+    const { policy, tables, l } = await setup()
+    const r = await hospitalReport(l, tables, policy, { month: '2026-10', pool: '390', code: H1 })
     if (!r) throw new Error('no report')
     const html = renderHospitalReportHtml(r)
     expect(html).not.toMatch(/<script[^>]+src=/)
@@ -66,9 +66,9 @@ describe('hospital feedback report (seed 001 月度反馈)', () => {
     expect(beside.length).toBeLessThan(100_000)
   })
 
-  it('gives the bureau an overview of every hospital with the point value over the year', () => {
-    const { tables, l } = setup()
-    const o = regionOverview(l, tables, { month: '2026-10', pool: '390' })
+  it('gives the bureau an overview of every hospital with the point value over the year', async () => {
+    const { tables, l } = await setup()
+    const o = await regionOverview(l, tables, { month: '2026-10', pool: '390' })
     if (!o) throw new Error('no overview')
     expect(o.hospitals.map((h) => [h.fixmedins_code, h.dip_amount_yuan, h.item_total_yuan, h.gain_yuan])).toEqual([
       [H1, 20_000, 19_000, 1_000], [H2, 20_000, 15_000, 5_000]])
@@ -76,18 +76,18 @@ describe('hospital feedback report (seed 001 月度反馈)', () => {
     expect(renderRegionOverviewHtml(o, { echarts: { src: 'echarts.min.js' } })).toContain(H2)
   })
 
-  it('answers undefined for a month without a run', () => {
-    const { policy, tables, l } = setup()
-    expect(hospitalReport(l, tables, policy, { month: '2026-11', pool: '390', code: H1 })).toBeUndefined()
+  it('answers undefined for a month without a run', async () => {
+    const { policy, tables, l } = await setup()
+    expect(await hospitalReport(l, tables, policy, { month: '2026-11', pool: '390', code: H1 })).toBeUndefined()
   })
 })
 
 describe('report files', () => {
-  it('write a page for every hospital of the region: units get their feedback, the others say why they have none', () => {
-    const { policy, tables, l } = setup()
+  it('write a page for every hospital of the region: units get their feedback, the others say why they have none', async () => {
+    const { policy, tables, l } = await setup()
     const dir = mkdtempSync(join(tmpdir(), 'dipsettle-reports-'))
     try {
-      const w = writeMonthReports(l, tables, policy, { month: '2026-10', pool: '390', dir })
+      const w = await writeMonthReports(l, tables, policy, { month: '2026-10', pool: '390', dir })
       expect(w?.hospitals).toBe(tables.hospitals.size)
       for (const code of tables.hospitals.keys()) {
         expect(existsSync(join(dir, 'hospitals', `${code}-2026-10-390.html`))).toBe(true)

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SCHEMA_SQL } from '../../engine/ledger/schema.js'
+import { SCHEMA_SQL, SCHEMA_VERSION } from '../../engine/ledger/schema.js'
+import { LEDGER_APPLICATION_ID } from '../../engine/ledger/sqlite/connection.js'
 import { validatePolicy } from '../../engine/policy/validate.js'
 import { specPolicyDoc } from '../fixtures/spec-policy.js'
 import type { Policy } from '../../engine/policy/types.js'
@@ -61,6 +62,16 @@ export interface Discharge {
   group?: string
   flags?: string[]
   inpatient?: boolean
+  /** The recorded DIP result's group score and average cost (yuan): what 特例单议 and episodes re-score from. */
+  score?: number
+  avgCostYuan?: number
+  coefficient?: number
+  dipKind?: 'core' | 'per_diem'
+  /** Alliance episode: the person, this stay's mdtrt_id and the episode's first stay's mdtrt_id. */
+  psn?: string
+  mdtrt?: string
+  episode?: string
+  begndate?: string
 }
 
 export class TestLedger {
@@ -73,6 +84,9 @@ export class TestLedger {
     this.db = new Database(this.file)
     if (this.file !== ':memory:') this.db.pragma('journal_mode = WAL')
     this.db.exec(SCHEMA_SQL)
+    // a dipsettle ledger's identity (engine/ledger/sqlite/connection.ts), so the CLI opens the file
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`)
+    this.db.pragma(`application_id = ${LEDGER_APPLICATION_ID}`)
     this.seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM settlements').get() as { s: number }).s
   }
 
@@ -87,16 +101,26 @@ export class TestLedger {
     const setlId = 'S' + String(this.seq).padStart(12, '0')
     const medfee = Math.round(d.medfeeYuan * 100)
     const hifp = Math.round(d.hifpYuan * 100)
+    const day = (date: string): number => Math.round(Date.parse(date + 'T00:00:00Z') / 86_400_000)
+    const mdtrt = d.mdtrt ?? `M${this.seq}`
+    const dip = d.avgCostYuan === undefined ? undefined : {
+      group_code: d.group ?? 'I63.9', kind: d.dipKind ?? 'core', score: d.score ?? d.points, points: d.points,
+      points_1e4: Math.round(d.points * 10_000), deviation: d.deviation ?? 'normal', flags: d.flags ?? [],
+      hospital_coefficient: d.coefficient ?? 1, tcm_bonus: 1, deviation_factor: 1, avg_cost_yuan: d.avgCostYuan,
+      total_cost_yuan: d.medfeeYuan,
+    }
     this.insert({
       setl_id: setlId, seq: this.seq, msgid: `${d.code}20260101000000${String(this.seq).padStart(6, '0')}`,
-      body_hash: 'h', kind: 'settlement', reverses: null, fixmedins_code: d.code, psn_no: `P${this.seq}`,
-      insutype: d.insutype ?? '390', mdtrt_id: `M${this.seq}`, med_type: d.inpatient === false ? '11' : '21',
-      inpatient: d.inpatient === false ? 0 : 1, begndate: d.enddate, enddate: d.enddate, year: Number(d.enddate.slice(0, 4)),
+      body_hash: 'h', kind: 'settlement', reverses: null, fixmedins_code: d.code, psn_no: d.psn ?? `P${this.seq}`,
+      insutype: d.insutype ?? '390', mdtrt_id: mdtrt, med_type: d.inpatient === false ? '11' : '21',
+      inpatient: d.inpatient === false ? 0 : 1, begndate: d.begndate ?? d.enddate, enddate: d.enddate,
+      episode_id: d.inpatient === false ? null : d.episode ?? mdtrt, begn_day: day(d.begndate ?? d.enddate), end_day: day(d.enddate), year: Number(d.enddate.slice(0, 4)),
       month: d.enddate.slice(0, 7), recorded_at: new Date(Date.UTC(2026, 0, 1, 0, 0, this.seq)).toISOString(),
       medfee_sumamt_fen: medfee, hifp_pay_fen: hifp, fund_pay_sumamt_fen: hifp, psn_part_amt_fen: medfee - hifp,
       psn_cash_pay_fen: medfee - hifp, inscp_scp_amt_fen: medfee,
       dip_group_code: d.group ?? 'I63.9', dip_kind: 'core', dip_points_1e4: Math.round(d.points * 10_000),
-      dip_deviation: d.deviation ?? 'normal', dip_flags: JSON.stringify(d.flags ?? []), result_json: '{}',
+      dip_deviation: d.deviation ?? 'normal', dip_flags: JSON.stringify(d.flags ?? []),
+      result_json: dip === undefined ? '{}' : JSON.stringify({ dip }),
       level: 2,
     })
     return setlId

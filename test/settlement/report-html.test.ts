@@ -21,7 +21,7 @@ function visibleText(html: string): string {
   return html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
 }
 
-function month() {
+async function month() {
   const policy = testPolicy()
   const tables = testTables(policy)
   const l = new TestLedger(':memory:')
@@ -34,9 +34,9 @@ function month() {
   l.discharge({ code: LEAD, enddate: '2026-10-05', points: 1500, medfeeYuan: 12_000, hifpYuan: 8_000, group: 'K80.1' })
   l.discharge({ code: MEMBER, enddate: '2026-10-06', points: 500, medfeeYuan: 4_000, hifpYuan: 2_800, group: 'I63.9' })
   // 28,000 ÷ 0.7 = 40,000 yuan over 2,000 + 2,000 = 4,000 points → 10 yuan per point
-  expect(settleMonth(l, tables, policy, { month: '2026-10', pool: '390', budgetFen: fen(28_000), close: false }).status).toBe('ok')
-  const report = (code: string): HospitalFeedback => {
-    const r = hospitalReport(l, tables, policy, { month: '2026-10', pool: '390', code })
+  expect((await settleMonth(l, tables, policy, { month: '2026-10', pool: '390', budgetFen: fen(28_000), close: false })).status).toBe('ok')
+  const report = async (code: string): Promise<HospitalFeedback> => {
+    const r = await hospitalReport(l, tables, policy, { month: '2026-10', pool: '390', code })
     if (!r) throw new Error('no report')
     return r
   }
@@ -44,7 +44,7 @@ function month() {
 }
 
 describe('group names from the tables\' code lists', () => {
-  it('name a group by its diagnosis and procedures as the catalogue publishes them', () => {
+  it('name a group by its diagnosis and procedures as the catalogue publishes them', async () => {
     const tables = loadDemoTables()
     const names = codeNamesOf(tables)
     const name = (code: string) => groupName(tables.dipGroups.get(code)!, names)
@@ -60,9 +60,9 @@ describe('group names from the tables\' code lists', () => {
 })
 
 describe('the hospital feedback page', () => {
-  it('shows the point value\'s working: budget ÷ ratio = DIP total, ÷ total points = point value', () => {
-    const { report } = month()
-    const r = report(H1)
+  it('shows the point value\'s working: budget ÷ ratio = DIP total, ÷ total points = point value', async () => {
+    const { report } = await month()
+    const r = (await report(H1))
     expect(r.point_value_derivation).toMatchObject({
       budget_yuan: 28_000, reimbursement_ratio: 0.7, dip_total_yuan: 40_000, total_points: 4_000, point_value_yuan: 10,
       presettle_ratio: 0.95, closed_at: null, payment_due_date: null,
@@ -77,9 +77,9 @@ describe('the hospital feedback page', () => {
     expect(html).toContain('<td class="l">医院等级系数</td><td>1</td>')
   })
 
-  it('lists every case with its group, cost, deviation and points, and their sums; the reversed one is not there', () => {
-    const { report } = month()
-    const r = report(H1)
+  it('lists every case with its group, cost, deviation and points, and their sums; the reversed one is not there', async () => {
+    const { report } = await month()
+    const r = (await report(H1))
     expect(r.cases.map((c) => [c.points, c.medfee_sumamt_yuan, c.deviation])).toEqual([[600, 5_000, 'normal'], [400, 5_000, 'low'], [1000, 9_000, 'high']])
     const text = visibleText(renderHospitalReportHtml(r, { echarts: { src: 'x.js' } }))
     for (const c of r.cases) expect(text).toContain(c.setl_id)
@@ -93,27 +93,27 @@ describe('the hospital feedback page', () => {
     expect(text.match(RAW_CODES)).toBeNull()
   })
 
-  it('measures 盈亏 against the total it is labelled with: DIP 40,000 ÷ 4,000 × 2,000 = 20,000 − 按项目总费用 19,000', () => {
-    const { report } = month()
-    const text = visibleText(renderHospitalReportHtml(report(H1), { echarts: { src: 'x.js' } }))
+  it('measures 盈亏 against the total it is labelled with: DIP 40,000 ÷ 4,000 × 2,000 = 20,000 − 按项目总费用 19,000', async () => {
+    const { report } = await month()
+    const text = visibleText(renderHospitalReportHtml((await report(H1)), { echarts: { src: 'x.js' } }))
     expect(text).toMatch(/按项目总费用\s+19,000\.00\s+医疗总费用 = 统筹基金 \+ 个人及其他基金/)
     expect(text).toMatch(/盈亏\s+1,000\.00\s+DIP 金额 − 按项目总费用/)
   })
 
-  it('names the alliance lead\'s members, and tells a member in Chinese where its cases are paid', () => {
-    const { tables, report } = month()
+  it('names the alliance lead\'s members, and tells a member in Chinese where its cases are paid', async () => {
+    const { tables, report } = await month()
     // the member's own coefficient (its cases earn it), not its lead's
     const m = tables.hospitals.get(MEMBER)!
     ;(tables.hospitals as Map<string, typeof m>).set(MEMBER, { ...m, dipCoefficientMicro: 1_100_000 })
-    const lead = report(LEAD)
+    const lead = (await report(LEAD))
     expect(lead.terms.hospital_coefficient).toBe(1)
     expect(lead.members.map((x) => x.hospital_coefficient)).toEqual([1.1, 1])
-    expect(report(MEMBER).terms.hospital_coefficient).toBe(1.1)
+    expect((await report(MEMBER)).terms.hospital_coefficient).toBe(1.1)
     expect(lead.members.map((m) => [m.fixmedins_code, m.discharges, m.points])).toEqual([[MEMBER, 1, 500], [LEAD, 1, 1500]])
     const leadText = visibleText(renderHospitalReportHtml(lead, { echarts: { src: 'x.js' } }))
     expect(leadText).toContain('本院为县域医共体牵头医院,统一结算以下 2 家医疗机构的住院病例')
     expect(leadText).toContain(`医院 ${MEMBER}`)
-    const member = report(MEMBER)
+    const member = (await report(MEMBER))
     expect(member.settled_as).toBe(LEAD)
     expect(member.cases.map((c) => c.fixmedins_code)).toEqual([MEMBER])
     const memberText = visibleText(renderHospitalReportHtml(member, { echarts: { src: 'x.js' } }))
@@ -122,9 +122,9 @@ describe('the hospital feedback page', () => {
     expect(file).toContain(`本月住院病例并入医共体牵头医院 医院 ${LEAD} (${LEAD})`)
   })
 
-  it('states the due date and where the ratio came from when the run carries them', () => {
-    const { report } = month()
-    const r = report(H1)
+  it('states the due date and where the ratio came from when the run carries them', async () => {
+    const { report } = await month()
+    const r = (await report(H1))
     const closed: HospitalFeedback = {
       ...r, status: 'closed',
       point_value_derivation: { ...r.point_value_derivation, ratio_source: 'actual', closed_at: '2026-11-03T02:00:00.000Z', payment_due_date: '2026-12-01' },
@@ -135,10 +135,10 @@ describe('the hospital feedback page', () => {
     expect(visibleText(html)).toMatch(/拨付截止日\s+2026-12-01/)
   })
 
-  it('is served with echarts referenced from /assets, not inlined into every response', () => {
-    const { policy, tables, l } = month()
+  it('is served with echarts referenced from /assets, not inlined into every response', async () => {
+    const { policy, tables, l } = await month()
     const port = monthEndPort(l.db, tables, policy)
-    const r = port.hospitalReport('2026-10', '390', H1)
+    const r = await port.hospitalReport('2026-10', '390', H1)
     if (!r) throw new Error('no report')
     const html = port.renderHospitalReportHtml(r)
     expect(html).toMatch(/<script src="\/assets\/echarts\.min\.js\?v=[0-9a-f]{16}"><\/script>/)

@@ -47,7 +47,7 @@ Per hospital: DIP amount = the year's fund ÷ ratio split by points; surplus (DI
 surplus_bands, overspend (cost > DIP) shared by overspend_bands (marginal bands, fractions of the DIP amount);
 balance = fund due − monthly payouts − 周转金 advance − deposit kept (negative: the hospital pays back).
 Exit status: 0 done; 1 fault; 2 bad usage.`)
-    .action((opts: Opts) => {
+    .action(async (opts: Opts) => {
       if (!/^\d{4}$/.test(opts.year)) usageError(`--year must be YYYY, got "${opts.year}"`)
       if (opts.pool !== '310' && opts.pool !== '390') usageError(`--pool must be 310 or 390, got "${opts.pool}"`)
       const fund = parseYuan(Number(opts.fundYuan))
@@ -57,7 +57,7 @@ Exit status: 0 done; 1 fault; 2 bad usage.`)
       const ctx = openContext(opts)
       const ledger = openLedger(opts.ledger)
       try {
-        const out = clearYear(ledger, ctx.tables, ctx.policy, { year: Number(opts.year), pool: opts.pool, fundFen: fund.fen, facts })
+        const out = await clearYear(ledger, ctx.tables, ctx.policy, { year: Number(opts.year), pool: opts.pool, fundFen: fund.fen, facts })
         if (out.status === 'invalid') usageError(`${out.field}: ${out.message}`)
         process.stdout.write(JSON.stringify(out.report) + '\n')
       } finally {

@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--hospital <code>', 'fixmedins_code of the hospital (12 characters)')
     .option('--admin', 'the bureau\'s admin credential', false)
     .option('--label <text>', 'a note stored beside the hash (who it was given to)', '')
-    .action((opts: { ledger: string; hospital?: string; admin: boolean; label: string }) => {
+    .action(async (opts: { ledger: string; hospital?: string; admin: boolean; label: string }) => {
       if ((opts.hospital === undefined) === !opts.admin) usageError('credentials add: pass exactly one of --hospital CODE or --admin')
       if (opts.hospital !== undefined && !/^[A-Za-z0-9]{12}$/.test(opts.hospital)) {
         usageError(`credentials add: --hospital must be a 12-character fixmedins_code, got "${opts.hospital}"`)
@@ -21,7 +21,7 @@ export function register(program: Command): void {
       const ledger = openLedger(opts.ledger)
       try {
         const store = new CredentialStore(ledger.db)
-        const issued = store.add(opts.hospital !== undefined ? { hospital: opts.hospital } : { admin: true }, opts.label)
+        const issued = await store.add(opts.hospital !== undefined ? { hospital: opts.hospital } : { admin: true }, opts.label)
         process.stdout.write(issued.token + '\n')
         const who = issued.principal.role === 'admin' ? 'admin' : `hospital ${issued.principal.hospital}`
         process.stderr.write(`dipsettle: credential ${issued.principal.keyId} for ${who} stored (hash only); the token above is shown once\n`)

@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .option('--budget-yuan-390 <n>', 'month budget of 居民 (default: what the basic fund paid item by item)')
     .option('--close', 'close the month (final runs)')
     .option('--top <n>', 'hospitals listed per pool', '15')
-    .action((opts: Opts) => {
+    .action(async (opts: Opts) => {
       const count = Number(opts.claims)
       if (!Number.isInteger(count) || count < 1 || count > 10_000_000) usageError(`--claims must be a whole number 1–10,000,000, got "${opts.claims}"`)
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) usageError(`--month must be YYYY-MM, got "${opts.month}"`)
@@ -101,18 +101,19 @@ export function register(program: Command): void {
             // the demo's budget: what the basic fund paid item by item for the month's discharges of the pool
             budgetFen = ledger.inpatientHifpFen(opts.month, pool)
           }
-          const o = settleMonth(ledger, tables, policy, { month: opts.month, pool, budgetFen, close: opts.close === true })
+          const o = await settleMonth(ledger, tables, policy, { month: opts.month, pool, budgetFen, close: opts.close === true })
           if (o.status !== 'ok') { process.stderr.write(`month-end ${pool}: ${o.message}\n`); process.exitCode = 1; continue }
           const dir = join(out, 'reports', `${opts.month}-${pool}`)
-          const w = writeMonthReports(ledger, tables, policy, { month: opts.month, pool, dir })
+          const w = await writeMonthReports(ledger, tables, policy, { month: opts.month, pool, dir })
           const r = o.report
-          process.stdout.write(`\n== month-end ${r.month} pool ${pool} (${pool === '310' ? '职工' : '居民'}) ${r.status}: budget ${money(r.budget_yuan)} ÷ ${r.reimbursement_ratio}`
+          process.stdout.write(`\n== month-end ${r.month} pool ${pool} (${pool === '310' ? '职工' : '居民'}) ${r.status}: budget ${money(r.budget_yuan)} ÷ ${r.reimbursement_ratio} (${r.ratio_source})`
             + ` = ${money(r.dip_total_yuan)} yuan over ${r.total_points.toFixed(4)} points → ${r.point_value_yuan.toFixed(6)} yuan/point,`
             + ` ${r.discharges} discharges, ${r.hospitals.length} hospitals, ${r.special_cases.length} 特例单议 candidates\n`)
           process.stdout.write(table(r, Number(opts.top) || 15))
           if (w) process.stdout.write(`reports: ${w.overview}\n         ${join(dir, 'hospitals')}/ (${w.hospitals} pages)\n`)
           ;(summary.pools as Record<string, unknown>)[pool] = {
-            budget_yuan: fenToYuan(budgetFen), point_value_yuan: r.point_value_yuan, total_points: r.total_points,
+            budget_yuan: fenToYuan(budgetFen), reimbursement_ratio: r.reimbursement_ratio, ratio_source: r.ratio_source,
+            point_value_yuan: r.point_value_yuan, total_points: r.total_points, dip_total_yuan: r.dip_total_yuan,
             hospitals: r.hospitals.length, overview: w?.overview ?? null,
           }
         }

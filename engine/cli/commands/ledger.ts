@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .description('recompute every accumulator from the settlements; exit 1 naming each difference')
     .requiredOption('--ledger <file>', 'the ledger to check')
     .option('--tables <file>', 'accepted for symmetry; the check needs only the ledger')
-    .action((opts: { ledger: string }) => {
+    .action(async (opts: { ledger: string }) => {
       if (isPostgresUrl(opts.ledger)) return verifyPostgres(opts.ledger)
       if (!existsSync(opts.ledger)) usageError(`ledger ${opts.ledger} does not exist`)
       const l = openLedger(opts.ledger, { readonly: true })

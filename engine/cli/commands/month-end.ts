@@ -32,7 +32,7 @@ export function register(program: Command): void {
 Exit status: 0 the run was recorded; 1 the month is closed (nothing changed) or a fault; 2 bad usage.
 Reports: month-end-<month>-<pool>.json, overview-<month>-<pool>.html (the bureau's view), hospitals/<code>-….{json,html}
 (each hospital's feedback with charts; echarts.min.js is copied beside them, no network needed).`)
-    .action((opts: Opts) => {
+    .action(async (opts: Opts) => {
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) usageError(`--month must be YYYY-MM, got "${opts.month}"`)
       if (opts.pool !== '310' && opts.pool !== '390') usageError(`--pool must be 310 or 390, got "${opts.pool}"`)
       const budget = parseYuan(Number(opts.budgetYuan))
@@ -41,7 +41,7 @@ Reports: month-end-<month>-<pool>.json, overview-<month>-<pool>.html (the bureau
       const ctx = openContext(opts)
       const ledger = openLedger(opts.ledger)
       try {
-        const out = settleMonth(ledger, ctx.tables, ctx.policy, { month: opts.month, pool: opts.pool, budgetFen: budget.fen, close: opts.close === true })
+        const out = await settleMonth(ledger, ctx.tables, ctx.policy, { month: opts.month, pool: opts.pool, budgetFen: budget.fen, close: opts.close === true })
         if (out.status === 'refused') {
           process.stderr.write(`dipsettle: ${out.message}\n`)
           process.exitCode = 1
@@ -50,7 +50,7 @@ Reports: month-end-<month>-<pool>.json, overview-<month>-<pool>.html (the bureau
         if (out.status === 'invalid') usageError(`${out.field}: ${out.message}`)
         if (opts.reports) {
           const dir = resolve(opts.reportDir ?? join(dirname(resolve(opts.ledger)), 'reports', `${opts.month}-${opts.pool}`))
-          const w = writeMonthReports(ledger, ctx.tables, ctx.policy, { month: opts.month, pool: opts.pool, dir })
+          const w = await writeMonthReports(ledger, ctx.tables, ctx.policy, { month: opts.month, pool: opts.pool, dir })
           if (w) process.stderr.write(`reports: ${w.overview} (+ ${w.hospitals} hospital pages)\n`)
         }
         process.stdout.write(JSON.stringify(out.report) + '\n')

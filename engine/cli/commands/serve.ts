@@ -37,7 +37,7 @@ export function register(program: Command): void {
       const batchWorkers = intOption('batch-workers', opts.batchWorkers, 0, 64)
       let cfg: ServeConfig
       if (opts.tables === undefined && opts.ledger === undefined) {
-        const demo = prepareDemo()
+        const demo = await prepareDemo()
         cfg = { tablesFile: demo.tablesFile, ledgerFile: demo.ledgerFile, policyFile: opts.policy, port, host: opts.host,
           workers, batchWorkers, banner: (url) => demoBanner(demo, url) }
       } else {

@@ -44,7 +44,7 @@ export function register(program: Command): void {
       if (!opts.serve) return
       const port = Number(opts.port)
       if (!Number.isInteger(port) || port < 0 || port > 65535) usageError(`start: --port must be a port number, got "${opts.port}"`)
-      const demo = prepareDemo({ sourcesDir: opts.sources, tablesFile: opts.tables })
+      const demo = await prepareDemo({ sourcesDir: opts.sources, tablesFile: opts.tables })
       await serve({ tablesFile: demo.tablesFile, ledgerFile: demo.ledgerFile, port, host: '127.0.0.1', workers: 1, batchWorkers: 1,
         banner: (url) => demoBanner(demo, url) })
     })

@@ -1,7 +1,7 @@
 // History reads of the SQLite ledger: the per-person snapshot decide() consults (one read of accumulators, live
 // stays and version), the msgid's first answer, and the single lookups (5206, a settlement by setl_id).
 import { HistorySnapshot, ZERO_YEAR } from '../../history.js'
-import type { LiveStay, PersonYear, StayRecord } from '../../history.js'
+import type { HistoryScope, LiveStay, PersonYear, StayRecord } from '../../history.js'
 import type { AdjudicationResult } from '../../result.js'
 import { storedAnswer } from '../codec.js'
 import type { ClaimHistory } from '../port.js'
@@ -11,7 +11,7 @@ import type { Statements } from './statements.js'
 type StayRow = StayRecord & { readonly act_pay_dedc_fen: number; readonly seq: number }
 
 /** The person's snapshot and the msgid's first answer; the caller holds one read transaction around it. */
-export function readClaimHistory(st: Statements, psnNo: string, msgid: string | undefined): ClaimHistory {
+export function readClaimHistory(st: Statements, psnNo: string, msgid: string | undefined, scope?: HistoryScope): ClaimHistory {
   const prior = msgid === undefined || msgid === '' ? undefined : answerOfMsgid(st, msgid)
   const version = st.personVersion.get(psnNo) as number
   const years = new Map<number, PersonYear>()
@@ -19,8 +19,10 @@ export function readClaimHistory(st: Statements, psnNo: string, msgid: string | 
     const { year, ...y } = r
     years.set(year, y)
   }
-  const stays: LiveStay[] = (st.liveStays.all(psnNo) as StayRow[]).map(({ act_pay_dedc_fen, seq, ...stay }) => ({ stay, dedcFen: act_pay_dedc_fen, seq }))
-  return { history: new HistorySnapshot({ psnNo, version, years, stays }), prior }
+  const rows = (scope === undefined ? st.liveStays.all(psnNo)
+    : st.liveStaysInScope.all({ psn: psnNo, since: scope.sinceDay, ids: JSON.stringify(scope.mdtrtIds) })) as StayRow[]
+  const stays: LiveStay[] = rows.map(({ act_pay_dedc_fen, seq, ...stay }) => ({ stay, dedcFen: act_pay_dedc_fen, seq }))
+  return { history: new HistorySnapshot({ psnNo, version, years, stays, ...(scope !== undefined ? { scope } : {}) }), prior }
 }
 
 export function answerOfMsgid(st: Statements, msgid: string): PriorAnswer | undefined {

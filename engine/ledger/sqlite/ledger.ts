@@ -3,7 +3,7 @@
 // settle flow codes against. The synchronous methods serve what runs inside one SQLite transaction on this thread
 // (the CLI's chunks, the pool's batches, the ledger writer thread) and the single lookups.
 import type { Database as Db } from 'better-sqlite3'
-import type { History, PersonYear, StayRecord } from '../../history.js'
+import type { History, HistoryScope, PersonYear, StayRecord } from '../../history.js'
 import type { AdjudicationResult, Settlement } from '../../result.js'
 import { prepareRecord, type PreparedRecord } from '../codec.js'
 import type { CommitOutcome, PriorAnswer } from '../outcome.js'
@@ -34,8 +34,8 @@ export class SqliteLedger implements History {
    * history, so a write to this person after it moves the version and the commit answers 'stale' (a batch reads
    * inside snapshot() anyway).
    */
-  readHistory(psnNo: string, msgid?: string): ClaimHistory {
-    return readClaimHistory(this.st, psnNo, msgid)
+  readHistory(psnNo: string, msgid?: string, scope?: HistoryScope): ClaimHistory {
+    return readClaimHistory(this.st, psnNo, msgid, scope)
   }
 
   /** Commit prepared records in one transaction (or inside the open one): port.ts LedgerPort.commit. */
@@ -143,7 +143,7 @@ export class SqliteLedger implements History {
 /** LedgerPort over a SqliteLedger: the synchronous calls, answered as promises. */
 class SqlitePort implements LedgerPort {
   constructor(private readonly l: SqliteLedger) {}
-  async readHistory(psnNo: string, msgid?: string): Promise<ClaimHistory> { return this.l.readHistory(psnNo, msgid) }
+  async readHistory(psnNo: string, msgid?: string, scope?: HistoryScope): Promise<ClaimHistory> { return this.l.readHistory(psnNo, msgid, scope) }
   async commit(records: readonly PreparedRecord[]): Promise<CommitOutcome[]> { return this.l.commit(records) }
   async reverse(req: ReversalRequest): Promise<CommitOutcome> { return this.l.reverseSettlement(req) }
   async settlement(setlId: string): Promise<AdjudicationResult | undefined> { return this.l.getSettlement(setlId) }

@@ -25,6 +25,7 @@ export interface Statements {
   readonly stay: Statement
   readonly recentStays: Statement
   readonly liveStays: Statement
+  readonly liveStaysInScope: Statement
   readonly liveMdtrt: Statement
   readonly episodeDedc: Statement
 }
@@ -52,6 +53,13 @@ export function prepareStatements(db: Db): Statements {
     liveStays: db.prepare(`SELECT s.mdtrt_id, s.setl_id, s.psn_no, s.fixmedins_code, s.alliance_id, s.level, s.begn_day,
       s.end_day, s.episode_id, s.episode_n, s.episode_dedc_fen, s.dx_category, s.year, s.act_pay_dedc_fen, s.seq
       FROM settlements s WHERE s.psn_no = ? AND ${LIVE_STAY}`),
+    // the scope's stays (history.ts HistoryScope): ended since a day, the named visits, and their episodes
+    liveStaysInScope: db.prepare(`SELECT s.mdtrt_id, s.setl_id, s.psn_no, s.fixmedins_code, s.alliance_id, s.level, s.begn_day,
+      s.end_day, s.episode_id, s.episode_n, s.episode_dedc_fen, s.dx_category, s.year, s.act_pay_dedc_fen, s.seq
+      FROM settlements s WHERE s.psn_no = @psn AND ${LIVE_STAY} AND (s.end_day >= @since
+        OR s.mdtrt_id IN (SELECT value FROM json_each(@ids))
+        OR s.episode_id IN (SELECT e.episode_id FROM settlements e WHERE e.psn_no = @psn AND e.episode_id IS NOT NULL
+          AND e.mdtrt_id IN (SELECT value FROM json_each(@ids))))`),
     episodeDedc: db.prepare(`SELECT COALESCE(SUM(s.act_pay_dedc_fen), 0) FROM settlements s
       WHERE s.psn_no = ? AND s.episode_id = ? AND ${LIVE_STAY}`).pluck(),
     liveMdtrt: db.prepare(`SELECT s.setl_id FROM settlements s WHERE s.psn_no = ? AND s.mdtrt_id = ? AND ${LIVE}`).pluck(),

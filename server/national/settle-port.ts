@@ -1,0 +1,48 @@
+// The one place the national gateway reaches the settlement core: every amount of 2303/2304/2305, 2206/2207/2208 and
+// every line classification of 2301/2204 comes from here, i.e. from the same entry points POST /v1/presettlements,
+// /v1/settlements and /v1/settlements/:id/reversal use (processClaim dry-run, the app's committer, processReversal). No money rule lives in
+// server/national. When the settlement core's entry points change (decide/commit), only this file is rewired.
+import type { ClaimInput } from '../../engine/claim.js'
+import { parseClaim } from '../../engine/adjudicate/index.js'
+import { groupClaim, type DipResult } from '../../engine/grouping/index.js'
+import { bodyHash } from '../../engine/ledger/hash.js'
+import { processClaim, processReversal } from '../../engine/ledger/settle.js'
+import type { PersonYear } from '../../engine/history.js'
+import type { Reason } from '../../engine/reasons.js'
+import type { AdjudicationResult } from '../../engine/result.js'
+import type { ServerDeps } from '../deps.js'
+
+export interface NationalEngine {
+  /** 2303 / 2206 and the classification of uploaded lines: computed against the ledger's history, nothing recorded. */
+  presettle(claim: ClaimInput): Promise<AdjudicationResult>
+  /** 2304 / 2207: settled and recorded as POST /v1/settlements records it (claim.msgid is its idempotency key). */
+  settle(claim: ClaimInput): Promise<AdjudicationResult>
+  /** 2305 / 2208: the reversal POST /v1/settlements/:setl_id/reversal makes (msgid: the reversal's own). */
+  reverse(setlId: string, msgid: string): Promise<AdjudicationResult>
+  /** The recorded answer of a settlement. */
+  settlement(setlId: string): Promise<AdjudicationResult | undefined>
+  /** 4101A: DIP grouping of a settled stay's claim with the settlement list's diagnoses and procedures. */
+  group(claim: ClaimInput): Promise<{ readonly dip: DipResult } | { readonly reasons: readonly Reason[] }>
+  /** The person's year accumulators (1101's account balance). */
+  personYear(psnNo: string, year: number): Promise<PersonYear>
+  /** The idempotency hash of a body (the ledger's: canonical JSON, sha256). */
+  hashOf(body: unknown): string
+}
+
+export function nationalEngine(deps: ServerDeps): NationalEngine {
+  const { committer, env, ledger, port } = deps
+  return {
+    presettle: async (claim) => processClaim(claim, { ...env, dryRun: true }),
+    settle: (claim) => committer.submit(claim),
+    reverse: async (setlId, msgid) => processReversal({ setl_id: setlId, msgid }, { ledger }),
+    settlement: (setlId) => port.settlement(setlId),
+    group: async (claim) => {
+      const p = parseClaim(claim, env.tables)
+      if (p.status === 'rejected') return { reasons: p.reasons }
+      // the ledger's history, as settlement saw it: the stay's own record is never its own readmission (flags.ts)
+      return { dip: groupClaim(p.claim, { tables: env.tables, policy: env.policy, history: ledger }) }
+    },
+    personYear: (psnNo, year) => port.accumulators(psnNo, year),
+    hashOf: bodyHash,
+  }
+}
