@@ -29,7 +29,8 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     await (await PgLedger.open(db.url)).close()
     expect(await tables()).toEqual([
       'accumulators', 'credentials', 'dipsettle_schema', 'ledger_persons', 'month_end_cases', 'month_end_hospitals',
-      'month_end_runs', 'settlement_line_sets', 'settlements', 'special_case_reviews',
+      'month_end_runs', 'national_envelopes', 'national_setl_lists', 'national_stay_fees', 'national_stays',
+      'settlement_line_sets', 'settlements', 'special_case_applications', 'special_case_reviews',
     ])
     expect((await c.query('SELECT version FROM dipsettle_schema')).rows).toEqual([{ version: PG_SCHEMA_VERSION }])
   })

@@ -1,9 +1,9 @@
 // `dipsettle ledger copy --from FILE --to URL` (SPEC §11): an embedded SQLite ledger moved into PostgreSQL, whole
 // and in one transaction — settlements in seq order (a reversal after what it reverses), their line sets, the
 // accumulators as stored (so `verify` on the copy judges the original's bookkeeping too), month-end runs, special-case
-// decisions and credentials — then each person's version (the seq of their latest row) and settlement_seq past the
-// largest seq, so that new settlements continue the file's numbering. result_json and line sets are copied as text:
-// an answer replays byte-for-byte from the copy.
+// decisions and applications, the national interface's open stays and envelopes, credentials — then each person's
+// version (the seq of their latest row) and settlement_seq past the largest seq, so that new settlements continue the
+// file's numbering. result_json and line sets are copied as text: an answer replays byte-for-byte from the copy.
 //
 // Refused, with nothing written: a file that is not a dipsettle ledger of this schema version, a file holding a
 // table this copy does not know (it would be left behind), a target that already holds settlements.
@@ -23,6 +23,11 @@ const TABLES: readonly { readonly name: string; readonly required: boolean; read
   { name: 'month_end_hospitals', required: false, orderBy: 'month, pool, fixmedins_code' },
   { name: 'month_end_cases', required: false, orderBy: 'month, pool, setl_id' },
   { name: 'special_case_reviews', required: false, orderBy: 'setl_id' },
+  { name: 'special_case_applications', required: false, orderBy: 'setl_id' },
+  { name: 'national_stays', required: false, orderBy: 'seq' },
+  { name: 'national_stay_fees', required: false, orderBy: 'mdtrt_id, seq' },
+  { name: 'national_envelopes', required: false, orderBy: 'msgid' },
+  { name: 'national_setl_lists', required: false, orderBy: 'setl_id' },
   { name: 'credentials', required: false, orderBy: 'key_id' },
 ]
 

@@ -166,6 +166,51 @@ CREATE TABLE special_case_reviews (
   note text
 );
 
+CREATE TABLE special_case_applications (
+  setl_id text PRIMARY KEY,
+  fixmedins_code text NOT NULL,
+  applied_at text NOT NULL,
+  note text
+);
+
+-- the national interface's open stays between calls (engine/ledger/schema.ts STAYS_SCHEMA_SQL)
+CREATE TABLE national_stays (
+  mdtrt_id text PRIMARY KEY,
+  seq bigint NOT NULL UNIQUE,
+  fixmedins_code text NOT NULL,
+  psn_no text NOT NULL,
+  insutype text NOT NULL,
+  inpatient integer NOT NULL,
+  status text NOT NULL CHECK (status IN ('open', 'discharged', 'settling', 'settled', 'cancelled')),
+  visit_json text NOT NULL,
+  setl_id text,
+  opened_at text NOT NULL,
+  changed_at text NOT NULL
+);
+CREATE TABLE national_stay_fees (
+  mdtrt_id text NOT NULL REFERENCES national_stays(mdtrt_id),
+  feedetl_sn text NOT NULL,
+  seq bigint NOT NULL,
+  fee_json text NOT NULL,
+  PRIMARY KEY (mdtrt_id, feedetl_sn)
+);
+CREATE TABLE national_envelopes (
+  msgid text PRIMARY KEY,
+  fixmedins_code text NOT NULL,
+  infno text NOT NULL,
+  body_hash text NOT NULL,
+  answer_json text NOT NULL,
+  recorded_at text NOT NULL
+);
+CREATE TABLE national_setl_lists (
+  setl_id text PRIMARY KEY,
+  mdtrt_id text NOT NULL,
+  fixmedins_code text NOT NULL,
+  list_json text NOT NULL,
+  dip_json text NOT NULL,
+  recorded_at text NOT NULL
+);
+
 CREATE TABLE credentials (
   key_id text PRIMARY KEY,
   token_sha256 bytea NOT NULL,
