@@ -21,11 +21,14 @@ export interface PersonYear {
   /** Outpatient deductible used and outpatient basic fund paid. */
   readonly op_dedc_fen: number
   readonly op_hifp_paid_fen: number
+  /** 门诊慢特病 (med_type 14) deductible used and basic fund paid: apart from 门诊统筹's (#20 item 9). */
+  readonly chronic_dedc_fen: number
+  readonly chronic_hifp_paid_fen: number
 }
 
 export const ZERO_YEAR: PersonYear = Object.freeze({
   admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0,
-  op_dedc_fen: 0, op_hifp_paid_fen: 0,
+  op_dedc_fen: 0, op_hifp_paid_fen: 0, chronic_dedc_fen: 0, chronic_hifp_paid_fen: 0,
 })
 
 /** A settled, not reversed inpatient stay, as later claims need it (alliance merging, readmission). */

@@ -66,18 +66,45 @@ export function fenToYuan(fen: number): number {
 
 export type YuanParse = { ok: true; fen: number } | { ok: false; problem: 'not_a_number' | 'too_many_decimals' | 'negative' | 'too_large' }
 
+const DECIMAL = /^(-?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/
+
+/**
+ * A decimal text (a JSON number as sent, or a double's shortest text String(x)) → an integer count of 10^-scale,
+ * exactly: no tolerance, no binary rounding (SPEC §1: `12.3400001` has more decimals, `12.30` is 1,230 fen). null when
+ * the text has more than `scale` decimals (trailing zeros do not count), 'too_large' beyond `maxUnits`.
+ */
+export function decimalUnits(text: string, scale: number, maxUnits: number): number | null | 'too_large' | 'not_a_number' {
+  const m = DECIMAL.exec(text)
+  if (m === null) return 'not_a_number'
+  const intPart = m[2] as string
+  const all = (intPart + (m[3] ?? '')).replace(/0+$/, '')
+  if (/^0*$/.test(all)) return 0
+  const exp = m[4] === undefined ? 0 : Number(m[4])
+  // the decimal point's position in `all` (digits before it)
+  const point = intPart.length + exp
+  if (all.length - point > scale) return null
+  const leading = /^0*/.exec(all)?.[0].length ?? 0
+  // digits of the integer count: beyond 17 it is far above any bound here
+  if (point + scale - leading > 17) return 'too_large'
+  const units = Number(all + '0'.repeat(point + scale - all.length))
+  if (units > maxUnits) return 'too_large'
+  return m[1] === '-' ? -units : units
+}
+
 /**
  * Parse a money value from untrusted input (a claim, a request). Accepts a JSON number with at most two decimals,
- * not above MAX_YUAN; negative only when allowNegative.
+ * not above MAX_YUAN; negative only when allowNegative. `text` is the number as sent (strict-json.ts numberTextOf);
+ * without it (a msgpack double, an object built in code) the double's shortest text decides.
  */
-export function parseYuan(x: unknown, allowNegative = false): YuanParse {
+export function parseYuan(x: unknown, allowNegative = false, text?: string): YuanParse {
   if (typeof x !== 'number' || !Number.isFinite(x)) return { ok: false, problem: 'not_a_number' }
   if (Math.abs(x) > MAX_YUAN) return { ok: false, problem: 'too_large' }
   if (x < 0 && !allowNegative) return { ok: false, problem: 'negative' }
-  const fen = Math.round(x * FEN_PER_YUAN)
-  // tolerance well below half a fen, above binary representation error of a 2-decimal number
-  if (Math.abs(x * FEN_PER_YUAN - fen) > 1e-6 * Math.max(1, Math.abs(x))) return { ok: false, problem: 'too_many_decimals' }
-  return { ok: true, fen }
+  const fen = decimalUnits(text ?? String(x), 2, MAX_YUAN * FEN_PER_YUAN)
+  if (fen === null) return { ok: false, problem: 'too_many_decimals' }
+  if (fen === 'too_large') return { ok: false, problem: 'too_large' }
+  if (fen === 'not_a_number') return { ok: false, problem: 'not_a_number' }
+  return { ok: true, fen: fen === 0 ? 0 : fen }
 }
 
 /** A score with 6 decimals (576.444152) as integer 1e-6 units. */

@@ -29,6 +29,8 @@ export const REJECTIONS = {
   E_NOT_REVERSIBLE: 'a reversal cannot itself be reversed',
   E_FAILED: 'the claim could not be processed (worker failure); it was not recorded',
   E_NO_BASIC_RATIO: 'the policy has no reimbursement ratio for this insutype, person kind and hospital level',
+  E_UNKNOWN_FIELD: 'the key is not part of this request',
+  E_CHRONIC_DISEASE: 'the main diagnosis is not an eligible 门诊慢特病 of the policy',
 } as const
 
 export const LINE_OUTCOMES = {
@@ -38,7 +40,7 @@ export const LINE_OUTCOMES = {
   L_SELFPAY_PROP: '乙类: 先行自付 proportion applied',
   L_LEVEL_RESTRICTED: 'restricted to higher hospital levels: 全自费',
   L_DX_RESTRICTED: 'restricted to a diagnosis the claim does not have: 全自费',
-  L_JIA_HIGH_PRICE_FULL_SCOPE: '甲类 item above the policy price: fully in scope (seed 001)',
+  L_JIA_HIGH_PRICE_FULL_SCOPE: '甲类 item at or above the policy price: fully in scope (seed 001)',
   L_ALLIANCE_LEVEL2_CATALOGUE: 'alliance primary institution: level-2 catalogue applied (seed 001)',
 } as const
 
@@ -48,6 +50,8 @@ export const DIP_FLAGS = {
   F_LONG_STAY: 'stay far beyond the group\'s average days',
   F_REVIEW_CANDIDATE: 'cost above the review threshold: 特例单议 candidate',
   F_UNGROUPABLE: 'no DIP group fits: listed for review',
+  F_INCOMPLETE_STAY: 'stay ended in death or transfer (dip.incomplete): points × min(1, cost ÷ average)',
+  F_IN_HOSPITAL_DEATH: 'in-hospital death (dip.supervision.death_dscg_ways): counted in the supervision scores',
 } as const
 
 export type RejectionCode = keyof typeof REJECTIONS

@@ -9,6 +9,8 @@ import { basename, dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { KindRule } from './procedure-kind.js'
 import { CASE_HISTORY_FILE, dipGroupsTableFromCaseHistory } from './history.js'
+import { CHARLSON_FILE, charlsonFileOf, readCharlson } from './read-charlson.js'
+import type { DerivedAuxCoefficient } from './aux-history.js'
 import { PrefixIndex, Problems } from './source-fields.js'
 import {
   checkPolicyGroups, OVERRIDES_FILE, readCatalogue, readDiagnoses, readDipGroups, readHospitals, readPersons, readPolicy,
@@ -16,14 +18,14 @@ import {
 } from './read-sources.js'
 import type { DipGroupKind } from '../engine/tables/types.js'
 import { fromRoot } from '../engine/paths.js'
-import { PACKED_COLUMNS, packRows } from '../engine/tables/packed.js'
+import { PACKED_COLUMNS, TABLES_FORMAT_VERSION, packRows, packedChecksum } from '../engine/tables/packed.js'
 import { FEN_PER_YUAN } from '../engine/money.js'
 
 export { MAX_ERRORS } from './source-fields.js'
 export { OVERRIDES_FILE, scoreTolerance } from './read-sources.js'
 
 /** Bumped when the table layout or a derivation changes, so that an unchanged sources dir still rebuilds. */
-export const BUILDER_VERSION = '2'
+export const BUILDER_VERSION = TABLES_FORMAT_VERSION
 export const SCHEMA_FILE = fromRoot('grouper-data', 'schema.sql')
 
 const SOURCE_FILES = ['diagnoses.csv', 'procedures.csv', 'catalogue.csv', 'dip-groups.csv', 'hospitals.csv', 'persons.csv',
@@ -53,6 +55,8 @@ export interface BuildReport {
     readonly hospitals: number
     readonly alliances: number
     readonly persons: number
+    /** Charlson conditions of the 辅助目录 (the region's charlson.csv or the shipped Quan 2005 coding). */
+    readonly charlsonConditions?: number
   }
   /** How many procedure codes each kind rule classified (grouper-data/procedure-kind.ts). */
   readonly kindRules: Readonly<Partial<Record<KindRule, number>>>
@@ -60,6 +64,8 @@ export interface BuildReport {
   readonly scoresComputed: number
   /** Hospitals whose dip_coefficient was empty and defaulted to 1. */
   readonly coefficientsDefaulted: number
+  /** 辅助目录 coefficients derived from case-history.csv (group, type, cases, coefficient); absent: none derived. */
+  readonly auxCoefficients?: readonly { readonly group_code: string; readonly type: string; readonly cases: number; readonly coefficient: number }[]
 }
 
 /** A bad sources directory: every problem found, each `file:row:column: what is wrong`. */
@@ -81,6 +87,9 @@ export function sourcesChecksum(sourcesDir: string): string {
     h.update(`\0${name}\0`)
     h.update(readFileSync(file))
   }
+  // 辅助目录: the region's charlson.csv or the shipped default, whichever the tables are built from
+  h.update(`\0${CHARLSON_FILE}\0`)
+  h.update(readFileSync(charlsonFileOf(sourcesDir)))
   return h.digest('hex')
 }
 
@@ -134,8 +143,13 @@ export function buildTables(opts: BuildOptions): BuildReport {
   const ops = tOps ? readProcedures(tOps, tOverrides, p) : []
   const opSet = new Set(ops.map((o) => o.codeUc))
   const cat = tCat && tDx ? readCatalogue(tCat, dxIndex, p) : []
+  const charlson = readCharlson(charlsonFileOf(sourcesDir), p)
+  let auxCoefficients: readonly DerivedAuxCoefficient[] = []
   if (existsSync(historyFile) && policy) {
-    tDip = dipGroupsTableFromCaseHistory(readFileSync(historyFile, 'utf8'), policy, new Map(ops.map((o) => [o.codeUc, o.kind])), (m) => p.add(m))
+    tDip = dipGroupsTableFromCaseHistory(readFileSync(historyFile, 'utf8'), policy, new Map(ops.map((o) => [o.codeUc, o.kind])), (m) => p.add(m), {
+      charlson: charlson.map((c) => ({ ...c, icd10Prefixes: c.icd10Prefixes.split(' ') })),
+      derived: (d) => { auxCoefficients = d.aux_coefficients ?? [] },
+    })
   }
   const dip = tDip && tDx && tOps ? readDipGroups(tDip, dxIndex, opSet, policy, p) : []
   const hosp = tHosp ? readHospitals(tHosp, p) : { rows: [], defaulted: 0, alliances: 0 }
@@ -153,11 +167,14 @@ export function buildTables(opts: BuildOptions): BuildReport {
     policyVersion: policy.version ?? `${policy.region}/${policy.effective_from}`,
     counts: {
       diagnoses: dx.length, procedures: ops.length, catalogue: cat.length, dipGroups: dip.length, dipByKind,
-      hospitals: hosp.rows.length, alliances: hosp.alliances, persons: psn.length,
+      hospitals: hosp.rows.length, alliances: hosp.alliances, persons: psn.length, charlsonConditions: charlson.length,
     },
     kindRules,
     scoresComputed: dip.filter((g) => !g.scoreGiven).length,
     coefficientsDefaulted: hosp.defaulted,
+    ...(auxCoefficients.length > 0
+      ? { auxCoefficients: auxCoefficients.map((a) => ({ group_code: a.group_code, type: a.type, cases: a.cases, coefficient: a.coefficient })) }
+      : {}),
   }
 
   mkdirSync(dirname(outFile), { recursive: true })
@@ -189,21 +206,31 @@ export function buildTables(opts: BuildOptions): BuildReport {
         for (const c of cat) {
           iCat.run(c.codeUc, c.code, c.name, c.listType, c.lv, c.capFen, c.propPpm, c.minLv, c.dxPrefix, c.vbp ? 1 : 0, c.refPriceFen)
         }
-        const iDip = db.prepare('INSERT INTO dip_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        const iDip = db.prepare('INSERT INTO dip_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         for (const g of dip) {
           iDip.run(g.groupCode, g.kind, g.mainDx, g.mainOp, g.otherOps.join(','), g.compositeKind, g.avgCostYuan,
-            Math.round(g.avgCostYuan * FEN_PER_YUAN), g.cases, g.avgIptDays, g.scoreMicro, g.scoreGiven ? 1 : 0, g.name)
+            Math.round(g.avgCostYuan * FEN_PER_YUAN), g.cases, g.avgIptDays, g.scoreMicro, g.scoreGiven ? 1 : 0, g.name,
+            g.avgCostMicro)
         }
         const iH = db.prepare('INSERT INTO hospitals VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         for (const h of hosp.rows) iH.run(h.code, h.name, h.city, h.level, h.allianceId, h.lead ? 1 : 0, h.coefMicro, h.tcm ? 1 : 0)
-        const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?)')
-        for (const x of psn) iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen)
+        const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        for (const x of psn) iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen, x.brdy)
+        const iC = db.prepare('INSERT INTO charlson_conditions VALUES (?, ?, ?, ?, ?)')
+        for (const c of charlson) iC.run(c.condition, c.name, c.weight, c.icd10Prefixes, c.supersedes)
+        const iA = db.prepare('INSERT INTO aux_coefficients VALUES (?, ?, ?, ?)')
+        for (const a of auxCoefficients) iA.run(a.group_code, a.type, a.coef_micro, a.cases)
         // the loader's packed copy, read back from the rows just written so that both forms hold the same values
         const iPacked = db.prepare('INSERT INTO packed (name, json) VALUES (?, ?)')
+        // with the sha256 of each blob: a flipped byte inside one passes SQLite's integrity_check, not the loader (#14)
+        const sums: Record<string, string> = {}
         for (const [table, cols] of Object.entries(PACKED_COLUMNS)) {
           const rows = db.prepare(`SELECT ${cols.join(', ')} FROM ${table}`).raw(true).all() as unknown[][]
-          iPacked.run(table, packRows(rows, cols.length))
+          const json = packRows(rows, cols.length)
+          iPacked.run(table, json)
+          sums[table] = packedChecksum(json)
         }
+        meta.run('packed_sha256', JSON.stringify(sums))
       })
       write()
     } finally {
@@ -230,5 +257,10 @@ export function formatReport(r: BuildReport): string {
       (r.scoresComputed > 0 ? `; ${r.scoresComputed} scores computed` : ''),
     `  procedure kinds by rule: ${rules}`,
     ...(r.coefficientsDefaulted > 0 ? [`  ${r.coefficientsDefaulted} hospitals without dip_coefficient: 1.0`] : []),
+    ...(c.charlsonConditions !== undefined ? [`  辅助目录: ${c.charlsonConditions} Charlson conditions`] : []),
+    ...(r.auxCoefficients !== undefined
+      ? [`  辅助目录 coefficients derived from case history: ${r.auxCoefficients.length}`,
+        ...r.auxCoefficients.map((a) => `    ${a.group_code} ${a.type}: ${a.coefficient} (${a.cases} cases)`)]
+      : []),
   ].join('\n') + '\n'
 }

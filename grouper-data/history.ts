@@ -22,8 +22,11 @@ import type { CompositeKind, HospitalLevel, ProcedureKind } from '../engine/tabl
 import { compositeKindOf } from '../engine/grouping/composite.js'
 import { categoryOf, subcategoryOf } from '../engine/grouping/subcategory.js'
 import { divRoundHalfAwayBig, parseYuan, ratioToPpm } from '../engine/money.js'
+import { dayNumber } from '../engine/claim.js'
 import type { Policy } from '../engine/policy/types.js'
 import { parseCsv, type CsvTable } from './csv-file.js'
+import type { CharlsonCondition } from '../engine/tables/types.js'
+import { deriveGroupAuxCoefficients, type AuxHistoryCase, type DerivedAuxCoefficient } from './aux-history.js'
 
 /** Year weights oldest → newest over the three prior years (SPEC §2: 1:2:7). */
 export const YEAR_WEIGHTS: readonly [number, number, number] = [1, 2, 7]
@@ -38,6 +41,10 @@ export interface HistoryCase {
   readonly cost_fen: number
   readonly ipt_days?: number
   readonly level?: HospitalLevel
+  /** 辅助目录 facts (optional columns other_dx_codes, begndate, brdy): secondary diagnoses, admission, birth date. */
+  readonly other_dx?: readonly string[]
+  readonly begndate?: string
+  readonly brdy?: string
 }
 
 export interface DeriveOptions {
@@ -48,6 +55,8 @@ export interface DeriveOptions {
   /** Procedure kinds for the composite fallback (a code without a kind does not raise the rank). */
   readonly procedureKinds: ReadonlyMap<string, ProcedureKind>
   readonly yearWeights?: readonly [number, number, number]
+  /** Derive 辅助目录 coefficients too (grouper-data/aux-history.ts): the policy and the Charlson conditions. */
+  readonly auxiliary?: { readonly policy: Policy; readonly charlson: readonly CharlsonCondition[] }
   /**
    * The region average to score against, yuan (the policy's `dip.region_avg_cost_yuan`, what the bureau publishes).
    * Default: the one derived from the history. Either way the derived one is reported.
@@ -75,6 +84,8 @@ export interface DerivedHistory {
   readonly target_year: number
   /** Core-candidate groups that fell into a composite group for having too few cases. */
   readonly folded: readonly { readonly from: string; readonly into: string; readonly cases: number }[]
+  /** 辅助目录 coefficients derived per core group and type (only when DeriveOptions.auxiliary is given). */
+  readonly aux_coefficients?: readonly DerivedAuxCoefficient[]
 }
 
 interface Parsed { dx: string; mainOp: string; otherOps: string[]; composite: CompositeKind | null }
@@ -201,7 +212,27 @@ export function deriveGroupsFromHistory(rows: readonly HistoryCase[], opts: Deri
     if (region > 0n) level_coefficients[String(level) as '1' | '2' | '3'] = Number(divRoundHalfAwayBig(own * 1_000_000n, region)) / 1e6
   }
 
-  return { groups, region_avg_cost_yuan: Number(regionMicro) / 1e6, level_coefficients, target_year: target, folded }
+  // 5. 辅助目录 coefficients of the core groups: type mean ÷ group mean, like the scores
+  let aux_coefficients: DerivedAuxCoefficient[] | undefined
+  if (opts.auxiliary !== undefined) {
+    const { policy, charlson } = opts.auxiliary
+    aux_coefficients = []
+    for (const [key, g] of [...finalGroups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (g.parsed.composite !== null) continue
+      const facts = (c: HistoryCase): AuxHistoryCase => ({
+        mainDx: (c.main_dx ?? g.parsed.dx).toUpperCase(), otherDx: (c.other_dx ?? []).map((x) => x.toUpperCase()),
+        procedures: (c.procedures ?? [g.parsed.mainOp, ...g.parsed.otherOps].filter((p) => p !== '')).map((x) => x.toUpperCase()),
+        begndate: c.begndate ?? null, brdy: c.brdy ?? null,
+      })
+      aux_coefficients.push(...deriveGroupAuxCoefficients(g.code, g.cases, facts, groupAvg.get(key) as bigint,
+        (subset) => weightedMeanMicroYuan(subset, window, weights), policy, charlson))
+    }
+  }
+
+  return {
+    groups, region_avg_cost_yuan: Number(regionMicro) / 1e6, level_coefficients, target_year: target, folded,
+    ...(aux_coefficients !== undefined ? { aux_coefficients } : {}),
+  }
 }
 
 // ------------------------------------------------------------------------------------------------ case-history.csv
@@ -210,7 +241,8 @@ export function deriveGroupsFromHistory(rows: readonly HistoryCase[], opts: Deri
  * The builder's hook (grouper-data/build.ts): when a sources directory has `case-history.csv`, its DIP groups are
  * derived from it INSTEAD of dip-groups.csv (two catalogues with different region averages cannot be mixed). Columns:
  * `group_code` — or `main_dx_code` with `main_op_code` and `other_op_codes` (comma-separated) —, `year`, `cost_yuan`,
- * optional `ipt_days` and `level` (1/2/3). Scores are taken against the policy's `dip.region_avg_cost_yuan`, with its
+ * optional `ipt_days` and `level` (1/2/3), and for the 辅助目录 coefficients optional `other_dx_codes` (comma-separated
+ * secondary diagnoses), `begndate` and `brdy` (admission and birth dates). Scores are taken against the policy's `dip.region_avg_cost_yuan`, with its
  * `scale` and `min_cases`; the target year is the newest year in the file + 1.
  */
 export const CASE_HISTORY_FILE = 'case-history.csv'
@@ -218,6 +250,7 @@ export const CASE_HISTORY_FILE = 'case-history.csv'
 /** Read case-history text into derived groups, as a table in the dip-groups.csv columns (with `score`). */
 export function dipGroupsTableFromCaseHistory(
   text: string, policy: Policy, procedureKinds: ReadonlyMap<string, ProcedureKind>, problem: (message: string) => void,
+  auxiliary?: { readonly charlson: readonly CharlsonCondition[]; readonly derived: (d: DerivedHistory) => void },
 ): CsvTable | null {
   const at = (row: number, col: string, what: string): void => problem(`${CASE_HISTORY_FILE}:${row}:${col}: ${what}`)
   let t: CsvTable
@@ -247,6 +280,11 @@ export function dipGroupsTableFromCaseHistory(
     if (level !== '' && !['1', '2', '3'].includes(level)) { at(row, 'level', `not a hospital level 1/2/3 "${level}"`); ok = false }
     if (days !== '' && !(Number(days) >= 0)) { at(row, 'ipt_days', `not a number of days "${days}"`); ok = false }
     if (groupCode === '' && dx === '') { at(row, 'group_code', 'neither group_code nor main_dx_code given'); ok = false }
+    const begndate = v.begndate ?? ''
+    const brdy = v.brdy ?? ''
+    if (begndate !== '' && dayNumber(begndate) === null) { at(row, 'begndate', `not a date YYYY-MM-DD "${begndate}"`); ok = false }
+    if (brdy !== '' && dayNumber(brdy) === null) { at(row, 'brdy', `not a date YYYY-MM-DD "${brdy}"`); ok = false }
+    const otherDx = (v.other_dx_codes ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '')
     if (!ok || !cost.ok) { bad++; continue }
     const procedures = [v.main_op_code ?? '', ...(v.other_op_codes ?? '').split(',')].map((x) => x.trim()).filter((x) => x !== '')
     cases.push({
@@ -254,6 +292,9 @@ export function dipGroupsTableFromCaseHistory(
       year, cost_fen: cost.fen,
       ...(days !== '' ? { ipt_days: Number(days) } : {}),
       ...(level !== '' ? { level: Number(level) as HospitalLevel } : {}),
+      ...(otherDx.length > 0 ? { other_dx: otherDx } : {}),
+      ...(begndate !== '' ? { begndate } : {}),
+      ...(brdy !== '' ? { brdy } : {}),
     })
   }
   if (bad > 0 || cases.length === 0) {
@@ -262,7 +303,9 @@ export function dipGroupsTableFromCaseHistory(
   }
   const derived = deriveGroupsFromHistory(cases, {
     minCases: policy.dip.min_cases, scale: policy.dip.scale, procedureKinds, regionAvgCostYuan: policy.dip.region_avg_cost_yuan,
+    ...(auxiliary !== undefined && policy.dip.auxiliary !== undefined ? { auxiliary: { policy, charlson: auxiliary.charlson } } : {}),
   })
+  auxiliary?.derived(derived)
   const columns = ['group_code', 'kind', 'main_dx_code', 'main_op_code', 'other_op_codes', 'avg_cost_yuan', 'cases', 'avg_ipt_days', 'score']
   return {
     columns,

@@ -5,11 +5,13 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCsv, type CsvTable } from './csv-file.js'
 import { deriveProcedureKind, PROCEDURE_KINDS, type KindRule } from './procedure-kind.js'
-import { code, flag, num, oneOf, text, Unique, type PrefixIndex, type Problems } from './source-fields.js'
+import { code, flag, num, oneOf, text, Unique, type PrefixIndex, type Problems, type Row } from './source-fields.js'
 import { validatePolicy } from '../engine/policy/validate.js'
 import type { Policy } from '../engine/policy/types.js'
 import type { CompositeKind, DipGroupKind, ProcedureKind } from '../engine/tables/types.js'
 import { PPM, SCORE_SCALE, FEN_PER_YUAN, MAX_YUAN } from '../engine/money.js'
+import { decimalTextToMicro } from './micro-yuan.js'
+import { dayNumber } from '../engine/claim.js'
 
 export const OVERRIDES_FILE = 'procedure-kind-overrides.csv'
 /**
@@ -75,7 +77,7 @@ export interface CatRow {
 }
 export interface DipRow {
   groupCode: string; kind: DipGroupKind; mainDx: string; mainOp: string | null; otherOps: string[]
-  compositeKind: CompositeKind | null; avgCostYuan: number; cases: number; avgIptDays: number; scoreMicro: number
+  compositeKind: CompositeKind | null; avgCostYuan: number; avgCostMicro: number; cases: number; avgIptDays: number; scoreMicro: number
   scoreGiven: boolean; name: string
 }
 export interface HospRow {
@@ -84,6 +86,8 @@ export interface HospRow {
 }
 export interface PsnRow {
   psnNo: string; insutype: string; kind: string; poverty: boolean; assistance: boolean; city: string; balanceFen: number
+  /** Birth date YYYY-MM-DD (optional column `brdy`: 辅助目录 age bands), null when not given. */
+  brdy: string | null
 }
 
 export function readPolicy(sourcesDir: string, p: Problems): Policy | null {
@@ -204,7 +208,10 @@ export function readDipGroups(t: CsvTable, dx: PrefixIndex, ops: ReadonlySet<str
     const mainDxCode = text(r, 'main_dx_code')
     const mainOp = rec.values.main_op_code ?? ''
     const otherOps = splitOps(rec.values.other_op_codes ?? '')
-    const avg = num(r, 'avg_cost_yuan', { min: 0, minExclusive: true, max: MAX_YUAN })
+    const avg = num(r, 'avg_cost_yuan', { min: 0, minExclusive: true, max: MAX_YUAN, maxDecimals: 6 })
+    // the published figure itself, not the float: c / a divides by it exactly (SPEC §5 "Precision")
+    const avgMicro = avg == null ? null : decimalTextToMicro(rec.values.avg_cost_yuan ?? '')
+    if (avg != null && avgMicro === null) p.at(r.file, rec.row, 'avg_cost_yuan', `not a plain decimal of at most 6 places "${rec.values.avg_cost_yuan ?? ''}"`)
     const cases = num(r, 'cases', { min: 0, integer: true })
     const days = num(r, 'avg_ipt_days', { min: 0, max: 3650 })
     const score = hasScore ? num(r, 'score', { min: 0, optional: true }) : null
@@ -261,10 +268,10 @@ export function readDipGroups(t: CsvTable, dx: PrefixIndex, ops: ReadonlySet<str
       }
       scoreMicro = Math.round((score ?? computed) * SCORE_SCALE)
     }
-    if (p.count > before || !kind || avg == null || cases == null || days == null) continue
+    if (p.count > before || !kind || avg == null || avgMicro == null || cases == null || days == null) continue
     out.push({
       groupCode, kind, mainDx: mainDxCode.toUpperCase(), mainOp: mainOp === '' ? null : mainOp.toUpperCase(),
-      otherOps: otherOps.map((o) => o.toUpperCase()), compositeKind, avgCostYuan: avg, cases, avgIptDays: days, scoreMicro,
+      otherOps: otherOps.map((o) => o.toUpperCase()), compositeKind, avgCostYuan: avg, avgCostMicro: avgMicro, cases, avgIptDays: days, scoreMicro,
       scoreGiven: score != null, name: rec.values.main_dx_name ?? rec.values.name ?? '',
     })
   }
@@ -318,6 +325,7 @@ export function readPersons(t: CsvTable, p: Problems): PsnRow[] {
   const out: PsnRow[] = []
   const unique = new Unique()
   const hasBalance = t.columns.includes('acct_balance_yuan')
+  const hasBrdy = t.columns.includes('brdy')
   for (const rec of t.records) {
     const r = { file: 'persons.csv', rec, p }
     const before = p.count
@@ -331,11 +339,21 @@ export function readPersons(t: CsvTable, p: Problems): PsnRow[] {
     const assistance = flag(r, 'assistance')
     const city = text(r, 'city')
     const balance = hasBalance ? num(r, 'acct_balance_yuan', { min: 0, max: MAX_YUAN, optional: true, maxDecimals: 2 }) : null
+    const brdy = hasBrdy ? birthDate(r) : null
     if (psn !== undefined && !unique.check(r, 'psn_no', psn)) continue
-    if (p.count > before || psn === undefined || !insutype || !kind || balance === undefined) continue
-    out.push({ psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN) })
+    if (p.count > before || psn === undefined || !insutype || !kind || balance === undefined || brdy === undefined) continue
+    out.push({ psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy })
   }
   return out
+}
+
+/** persons.csv `brdy`: empty, or a real date YYYY-MM-DD from 1900-01-01 on; undefined (reported) when bad. */
+function birthDate(r: Row): string | null | undefined {
+  const v = r.rec.values.brdy ?? ''
+  if (v === '') return null
+  const day = dayNumber(v)
+  if (day === null || v < '1900-01-01') { r.p.at(r.file, r.rec.row, 'brdy', `not a birth date YYYY-MM-DD "${v}"`); return undefined }
+  return v
 }
 
 /** Group codes the policy names (tcm, primary, per-diem) must exist in the DIP catalogue. */

@@ -47,12 +47,13 @@ CREATE TABLE dip_groups (
   other_ops      TEXT NOT NULL,         -- upper-case, comma-separated; '' when none
   composite_kind TEXT CHECK (composite_kind IN ('SS', 'ZLXCZ', 'ZDXCZ', 'BSZL')),
   avg_cost_yuan  REAL NOT NULL,         -- as given (6 decimals)
-  avg_cost_fen   INTEGER NOT NULL,
+  avg_cost_fen   INTEGER NOT NULL,      -- rounded to the fen: money shown, never the c / a of points
   cases          INTEGER NOT NULL,
   avg_ipt_days   REAL NOT NULL,
   score_micro    INTEGER NOT NULL,      -- score × 1e6, given (checked) or computed
   score_given    INTEGER NOT NULL CHECK (score_given IN (0, 1)),
-  name           TEXT NOT NULL
+  name           TEXT NOT NULL,
+  avg_cost_micro INTEGER NOT NULL       -- micro-yuan, exactly the 6 decimals given: what c / a divides by (SPEC §5)
 ) WITHOUT ROWID;
 
 -- 定点医疗机构
@@ -75,7 +76,28 @@ CREATE TABLE persons (
   poverty          INTEGER NOT NULL CHECK (poverty IN (0, 1)),
   assistance       INTEGER NOT NULL CHECK (assistance IN (0, 1)),
   city             TEXT NOT NULL,
-  acct_balance_fen INTEGER NOT NULL
+  acct_balance_fen INTEGER NOT NULL,
+  brdy             TEXT                 -- birth date YYYY-MM-DD (辅助目录 age bands); NULL = not given
+) WITHOUT ROWID;
+
+-- 辅助目录 (SPEC §5): the Charlson conditions of the secondary diagnoses (grouper-data/auxiliary/charlson-quan-2005.csv
+-- or the region's charlson.csv); icd10_prefixes upper-case, space-separated
+CREATE TABLE charlson_conditions (
+  condition      TEXT PRIMARY KEY,
+  name           TEXT NOT NULL,
+  weight         INTEGER NOT NULL CHECK (weight BETWEEN 0 AND 100),
+  icd10_prefixes TEXT NOT NULL,
+  supersedes     TEXT                 -- the condition this one replaces when both are present; NULL = none
+) WITHOUT ROWID;
+
+-- 辅助目录 type coefficients derived from the case history (type mean ÷ group mean, SPEC §5); a type without a row
+-- here takes the policy's coefficient
+CREATE TABLE aux_coefficients (
+  group_code TEXT NOT NULL,             -- upper-case
+  type       TEXT NOT NULL,             -- cci:<min> | tumour:<kind> | age:<bound>=<n>
+  coef_micro INTEGER NOT NULL,
+  cases      INTEGER NOT NULL,
+  PRIMARY KEY (group_code, type)
 ) WITHOUT ROWID;
 
 -- The loader's fast path: each table above as one JSON text of columns (engine/tables/packed.ts), written from the

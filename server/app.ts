@@ -21,7 +21,7 @@ import { clusterMetricsClient } from './cluster-metrics.js'
 import { LedgerWriter } from '../engine/ledger/writer.js'
 import { isStorageFull, type SqliteLedger } from '../engine/ledger/sqlite.js'
 import { registerAuth } from './plugins/auth.js'
-import { registerBatchParsers } from './plugins/body-parsers.js'
+import { registerBatchParsers, registerStrictJson } from './plugins/body-parsers.js'
 import { registerDrain } from './plugins/drain.js'
 import { ServiceMetrics, registerMetrics } from './plugins/metrics.js'
 import { batchRoutes } from './routes/batches.js'
@@ -127,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // JSON routes take application/json only: fastify's default text/plain parser would hand a string to the schema
   // (a 400 "body must be object") where the answer is 415
   app.removeContentTypeParser('text/plain')
+  registerStrictJson(app)
   registerBatchParsers(app)
 
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {

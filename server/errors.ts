@@ -10,6 +10,7 @@ export const HTTP_ERRORS = {
   E_FIELD_TYPE: { status: 400, message: REJECTIONS.E_FIELD_TYPE },
   E_FIELD_FORMAT: { status: 400, message: REJECTIONS.E_FIELD_FORMAT },
   E_FIELD_UNKNOWN: { status: 400, message: 'the field is not part of this request' },
+  E_UNKNOWN_FIELD: { status: 400, message: REJECTIONS.E_UNKNOWN_FIELD },
   E_MONEY_FORMAT: { status: 400, message: REJECTIONS.E_MONEY_FORMAT },
   E_MSGID_HOSPITAL: { status: 400, message: 'msgid must start with the caller\'s fixmedins_code' },
   E_BAD_REQUEST: { status: 400, message: 'the request is malformed' },
@@ -77,7 +78,8 @@ export function fromAjvError(e: ErrorObject, prefix = ''): HttpError {
     }
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty
-      return new HttpError('E_FIELD_UNKNOWN', join(at, key), `${join(at, key)} is not part of this request`)
+      // SPEC §1 names the code E_UNKNOWN_FIELD (E_FIELD_UNKNOWN stays in the catalogue, no longer answered)
+      return new HttpError('E_UNKNOWN_FIELD', join(at, key), `${join(at, key)} is not part of this request`)
     }
     case 'type':
       return new HttpError('E_FIELD_TYPE', at, `${at || 'body'} ${e.message ?? 'has the wrong type'}`)

@@ -5,7 +5,8 @@
 //
 // Choices: a referral_from that names no settled stay of this person (a transfer from outside the region, or a
 // history that does not hold it) settles as a normal admission — the transfer itself is legitimate, only the merge
-// needs the earlier stay. policy.alliance.settle_as_one = false switches merging off.
+// needs the earlier stay. Merging is governed by policy.alliance.merge_gap_days alone (null switches it off);
+// alliance.settle_as_one only decides month-end roll-up (SPEC §3 step 3, §6).
 import type { Claim } from '../claim.js'
 import type { History, StayRecord } from '../history.js'
 import type { Policy } from '../policy/types.js'
@@ -16,13 +17,14 @@ import type { Working } from './working.js'
  * referral_from names? The one test of 医共体 merging: the deductible here and the 分解住院 flag (grouping/flags.ts).
  */
 export function mergesInto(claim: Pick<Claim, 'begnDay' | 'mdtrtId'>, allianceId: string | null, from: StayRecord, policy: Policy): boolean {
-  return policy.alliance.settle_as_one
+  const gapDays = policy.alliance.merge_gap_days
+  return gapDays !== null
     && allianceId !== null
     // never into an episode this stay started itself (a reversed stay resubmitted with a referral from its own
     // successor): it would be counted as no admission while its episode id says it is one
     && from.episode_id !== claim.mdtrtId
     && from.alliance_id === allianceId
-    && claim.begnDay <= from.end_day + policy.alliance.merge_gap_days
+    && claim.begnDay <= from.end_day + gapDays
 }
 
 /** The stay `claim` merges into (its referral's, in the same alliance and window: mergesInto), or undefined. */

@@ -4,8 +4,9 @@
 // Choices (documented in docs and tested):
 // - 甲类 is fully in scope unless the item carries its own 先行自付 proportion (诊疗项目 of 甲类 may, seed 001); 乙类
 //   uses the item's proportion or policy.catalogue.default_selfpay_prop.
-// - seed 001: 甲类 diagnosis-and-treatment items (list_type 201) whose billed unit price is above
-//   policy.catalogue.jia_item_full_scope_above_yuan are 100 % in scope, their proportion ignored.
+// - seed 001: 甲类 diagnosis-and-treatment items (list_type 201) whose billed unit price is at or above
+//   policy.catalogue.jia_item_full_scope_above_yuan are 100 % in scope, their proportion ignored: "200元以上" includes
+//   200, as 以上 does in Chinese law (Civil Code art. 1259; SPEC §3 step 2). The key keeps its historical name.
 // - 限定支付范围 by diagnosis prefix is met by the main or any other diagnosis of the claim (a restricted drug may
 //   treat a comorbidity that is coded as a secondary diagnosis).
 // - A level-1 member of a county alliance bills with the level-2 catalogue when the policy says so (seed 001).
@@ -88,8 +89,8 @@ function classifyLine(fee: FeeLine, item: CatalogueItem | undefined, rules: Line
 
   let propPpm: number
   if (item.chrgitmLv === '02') propPpm = item.selfpayPropPpm ?? rules.defaultPropPpm
-  else if (item.listType === LIST_TYPE_TREATMENT_ITEM && fee.priceFen > rules.jiaFullScopeAboveFen) {
-    // seed 001: 甲类 诊疗项目 above the price are fully in scope (no 先行自付)
+  else if (item.listType === LIST_TYPE_TREATMENT_ITEM && fee.priceFen >= rules.jiaFullScopeAboveFen) {
+    // seed 001: 甲类 诊疗项目 of the price or more ("以上" includes it) are fully in scope (no 先行自付)
     propPpm = 0
     if ((item.selfpayPropPpm ?? 0) > 0) reasons.push(lineReason('L_JIA_HIGH_PRICE_FULL_SCOPE'))
   } else propPpm = item.selfpayPropPpm ?? 0

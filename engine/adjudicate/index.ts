@@ -8,13 +8,14 @@ import type { AccumDelta, Settlement } from '../result.js'
 import { inpatientRules, outpatientRules } from './pipeline.js'
 import type { AdjudicationContext, Outcome } from './types.js'
 import { validateClaim } from './validate.js'
+import { isChronicClaim } from './chronic-disease.js'
 import { assert, startWorking, type Working } from './working.js'
 
 export { parseClaim } from './validate.js'
 
 /** Adjudicate one claim body against the history in ctx; pure, records nothing. */
 export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
-  const v = validateClaim(input, ctx.tables)
+  const v = validateClaim(input, ctx.tables, { maxStayDays: ctx.policy.dip.max_stay_days })
   if (v.status === 'rejected') return v
   const { claim } = v
   if (ctx.history.stay(claim.psnNo, claim.mdtrtId) !== undefined) {
@@ -45,6 +46,8 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
 /** What this claim adds to the person's year accumulators (a reversal subtracts it). */
 function accumDelta(w: Working): AccumDelta {
   const inpatient = w.claim.inpatient
+  // 门诊慢特病 has its own deductible and cap, apart from 门诊统筹 (outpatient.ts)
+  const chronic = isChronicClaim(w.claim)
   return {
     // an alliance-merged stay is the same admission as the one it merges into
     admissions: inpatient && w.episode?.merged === false ? 1 : 0,
@@ -53,8 +56,10 @@ function accumDelta(w: Working): AccumDelta {
     serious_paid_fen: w.seriousFen,
     maf_paid_fen: w.mafFen,
     acct_paid_fen: w.acctFen,
-    op_dedc_fen: inpatient ? 0 : w.actPayDedcFen,
-    op_hifp_paid_fen: inpatient ? 0 : w.hifpFen,
+    op_dedc_fen: inpatient || chronic ? 0 : w.actPayDedcFen,
+    op_hifp_paid_fen: inpatient || chronic ? 0 : w.hifpFen,
+    chronic_dedc_fen: chronic ? w.actPayDedcFen : 0,
+    chronic_hifp_paid_fen: chronic ? w.hifpFen : 0,
   }
 }
 

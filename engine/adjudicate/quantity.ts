@@ -1,14 +1,16 @@
 // Fee-line quantities: a claim's qty has at most 4 decimals (national 数量 16,4), held as integer 1/10,000 so that
 // qty × unit price is exact before the one rounding to the fen.
-import { divRoundHalfAway, divRoundHalfAwayBig } from '../money.js'
+import { decimalUnits, divRoundHalfAway, divRoundHalfAwayBig } from '../money.js'
 
 const QTY_SCALE = 10_000
 
-/** qty (≤ 4 decimals) as integer 1/10,000; null when it has more decimals. */
-export function qtyToE4(qty: number): number | null {
-  const e4 = Math.round(qty * QTY_SCALE)
-  if (Math.abs(qty * QTY_SCALE - e4) > 1e-6 * Math.max(1, Math.abs(qty))) return null
-  return e4
+/**
+ * qty (≤ 4 decimals) as integer 1/10,000; null when it has more decimals — decided on `text`, the number as sent
+ * (strict-json.ts numberTextOf), else on the double's shortest text, exactly (SPEC §1).
+ */
+export function qtyToE4(qty: number, text?: string): number | null {
+  const e4 = decimalUnits(text ?? String(qty), 4, Number.MAX_SAFE_INTEGER)
+  return typeof e4 === 'number' ? e4 : null
 }
 
 /** qty × unit fen, rounded half away from zero to the fen. */

@@ -9,6 +9,7 @@ import type { Hospital, Insutype, Person, Tables } from '../tables/types.js'
 import type { ParseOutcome } from './types.js'
 import { qtyTimesFen, qtyToE4 } from './quantity.js'
 import { isObject } from '../claim.js'
+import { numberTextOf } from '../strict-json.js'
 
 export type Validation =
   | { readonly status: 'ok'; readonly claim: Claim; readonly hospital: Hospital; readonly person: Person }
@@ -27,6 +28,25 @@ const MAX_QTY = 1e8
 const MAX_TOTAL_FEN = MAX_YUAN * FEN_PER_YUAN
 
 const OUTPATIENT_MED_TYPES: ReadonlySet<string> = new Set(['11', '14'])
+
+/** The keys of each object of a claim (SPEC §9, engine/claim.ts ClaimInput); any other key is refused (SPEC §1). */
+const CLAIM_KEYS: ReadonlySet<string> = new Set(['msgid', 'fixmedins_code', 'psn_no', 'insutype', 'mdtrt_id', 'med_type',
+  'begndate', 'enddate', 'dscg_way', 'referral_from', 'diagnoses', 'procedures', 'fees', 'acct_used_flag'])
+const CODE_KEYS: ReadonlySet<string> = new Set(['code', 'main'])
+const FEE_KEYS: ReadonlySet<string> = new Set(['feedetl_sn', 'code', 'qty', 'price', 'amount'])
+
+/** SPEC §1: dates lie between 1900-01-01 and the day after today (the server's clock). */
+const FIRST_DAY = dayNumber('1900-01-01') as number
+/** SPEC §1: a stay longer than the policy's max_stay_days is refused; this when the policy gives none. */
+export const DEFAULT_MAX_STAY_DAYS = 1100
+const MS_PER_DAY = 86_400_000
+
+/** What validation takes from outside the body: the policy's stay limit and today (the server's clock). */
+export interface ValidationLimits {
+  readonly maxStayDays?: number
+  /** Day number of today (UTC); default the clock's. */
+  readonly today?: number
+}
 
 type Obj = Record<string, unknown>
 
@@ -71,12 +91,16 @@ class Checker {
     return undefined
   }
 
-  /** A required date YYYY-MM-DD that exists in the calendar → day number. */
-  date(o: Obj, key: string): number | undefined {
+  /** A required date YYYY-MM-DD that exists in the calendar, 1900-01-01 … lastDay → day number. */
+  date(o: Obj, key: string, lastDay: number): number | undefined {
     const v = this.string(o, key, key)
     if (v === undefined) return undefined
     const day = dayNumber(v)
     if (day === null) return this.format(key, `${key} must be a real date YYYY-MM-DD`)
+    if (day < FIRST_DAY || day > lastDay) {
+      this.reasons.push(reason('E_FIELD_FORMAT', key, `${key} ${v} lies outside 1900-01-01 … the day after today`))
+      return undefined
+    }
     return day
   }
 
@@ -84,7 +108,7 @@ class Checker {
   money(o: Obj, key: string, path: string): number | undefined {
     const v = o[key]
     if (v === undefined || v === null) { this.reasons.push(reason('E_FIELD_MISSING', path, `${path} is missing`)); return undefined }
-    const p = parseYuan(v)
+    const p = parseYuan(v, false, numberTextOf(o, key))
     if (p.ok) return p.fen
     const why = { not_a_number: 'is not a number', too_many_decimals: 'has more than 2 decimals', negative: 'is negative', too_large: 'is above 10^10 yuan' }[p.problem]
     this.reasons.push(reason('E_MONEY_FORMAT', path, `${path} ${why}`))
@@ -111,10 +135,17 @@ class Checker {
     return v
   }
 
-  element(v: unknown, path: string): Obj | undefined {
-    if (isObject(v)) return v
+  element(v: unknown, path: string, keys: ReadonlySet<string>): Obj | undefined {
+    if (isObject(v)) { this.knownKeys(v, keys, `${path}.`); return v }
     this.reasons.push(reason('E_FIELD_TYPE', path, `${path} must be an object`))
     return undefined
+  }
+
+  /** Every key of `o` is one of `keys` (SPEC §1: a key outside the schema is refused, naming it). */
+  knownKeys(o: Obj, keys: ReadonlySet<string>, prefix: string): void {
+    for (const k in o) {
+      if (!keys.has(k)) this.reasons.push(reason('E_UNKNOWN_FIELD', prefix + k, `${prefix}${k} is not part of a claim`))
+    }
   }
 }
 
@@ -126,7 +157,7 @@ function codeList(c: Checker, items: unknown[], key: 'diagnoses' | 'procedures',
   let ok = true
   for (let i = 0; i < items.length; i++) {
     const path = `${key}[${i}]`
-    const o = c.element(items[i], path)
+    const o = c.element(items[i], path, CODE_KEYS)
     if (!o) { ok = false; continue }
     const code = c.id(o, 'code', `${path}.code`)
     const main = c.flag(o, 'main', `${path}.main`)
@@ -151,7 +182,7 @@ function fees(c: Checker, items: unknown[]): { lines: FeeLine[]; totalFen: numbe
   let totalFen = 0
   for (let i = 0; i < items.length; i++) {
     const path = `fees[${i}]`
-    const o = c.element(items[i], path)
+    const o = c.element(items[i], path, FEE_KEYS)
     if (!o) { ok = false; continue }
     const sn = c.id(o, 'feedetl_sn', `${path}.feedetl_sn`)
     const code = c.id(o, 'code', `${path}.code`)
@@ -186,16 +217,17 @@ function quantity(c: Checker, o: Obj, path: string): { value: number; e4: number
   const v = o['qty']
   if (v === undefined || v === null) { c.reasons.push(reason('E_FIELD_MISSING', path)); return undefined }
   if (typeof v !== 'number' || !Number.isFinite(v)) { c.reasons.push(reason('E_FIELD_TYPE', path, `${path} must be a number`)); return undefined }
-  const e4 = v > 0 && v <= MAX_QTY ? qtyToE4(v) : null
+  const e4 = v > 0 && v <= MAX_QTY ? qtyToE4(v, numberTextOf(o, 'qty')) : null
   if (e4 === null || e4 === 0) return c.format(path, `${path} must be above 0, at most ${MAX_QTY}, with at most 4 decimals`)
   return { value: v, e4 }
 }
 
 /** Validate and parse one claim body, keeping the hospital and person it names (looked up once). */
-export function validateClaim(input: unknown, tables: Tables): Validation {
+export function validateClaim(input: unknown, tables: Tables, limits: ValidationLimits = {}): Validation {
   if (!isObject(input)) return { status: 'rejected', msgid: '', reasons: [reason('E_BAD_JSON', '')] }
   const c = new Checker()
   const o = input
+  c.knownKeys(o, CLAIM_KEYS, '')
 
   const msgid = c.string(o, 'msgid', 'msgid')
   const hospitalCode = c.string(o, 'fixmedins_code', 'fixmedins_code')
@@ -243,9 +275,16 @@ export function validateClaim(input: unknown, tables: Tables): Validation {
     else c.reasons.push(reason('E_MED_TYPE_UNSUPPORTED', 'med_type', `med_type ${medType} is not supported (11, 14 outpatient; 2x inpatient)`))
   }
 
-  const begnDay = c.date(o, 'begndate')
-  const endDay = c.date(o, 'enddate')
-  if (begnDay !== undefined && endDay !== undefined && endDay < begnDay) c.reasons.push(reason('E_DATE_ORDER', 'enddate'))
+  const lastDay = (limits.today ?? Math.floor(Date.now() / MS_PER_DAY)) + 1
+  const begnDay = c.date(o, 'begndate', lastDay)
+  const endDay = c.date(o, 'enddate', lastDay)
+  if (begnDay !== undefined && endDay !== undefined) {
+    const maxStayDays = limits.maxStayDays ?? DEFAULT_MAX_STAY_DAYS
+    if (endDay < begnDay) c.reasons.push(reason('E_DATE_ORDER', 'enddate'))
+    else if (endDay - begnDay > maxStayDays) {
+      c.reasons.push(reason('E_FIELD_FORMAT', 'enddate', `the stay of ${endDay - begnDay} days is longer than the policy's max_stay_days ${maxStayDays}`))
+    }
+  }
 
   const dscgWay = c.optionalString(o, 'dscg_way', 'dscg_way')
   const referralFrom = c.optionalString(o, 'referral_from', 'referral_from')
@@ -298,7 +337,7 @@ export function validateClaim(input: unknown, tables: Tables): Validation {
 }
 
 /** Validate and parse one claim body (SPEC §3 step 1). */
-export function parseClaim(input: unknown, tables: Tables): ParseOutcome {
-  const v = validateClaim(input, tables)
+export function parseClaim(input: unknown, tables: Tables, limits: ValidationLimits = {}): ParseOutcome {
+  const v = validateClaim(input, tables, limits)
   return v.status === 'ok' ? { status: 'ok', claim: v.claim } : v
 }

@@ -4,7 +4,15 @@ import type { Readable, Writable } from 'node:stream'
 import { once } from 'node:events'
 import { LineSplitter } from '../pool/lines.js'
 
-/** Yield each non-blank input line (without its line ending), in order; split as readLineChunks splits. */
+/** Yield each non-blank input line's bytes (without its line ending), in order; split as readLineChunks splits. */
+export async function* readByteLines(input: Readable = process.stdin): AsyncGenerator<Buffer> {
+  for await (const chunk of readLineChunks(input, 100)) yield* chunk
+}
+
+/**
+ * Yield each non-blank input line (without its line ending), in order; split as readLineChunks splits. Decoded with
+ * replacement: for lines to be parsed strictly (SPEC §1), readByteLines.
+ */
 export async function* readLines(input: Readable = process.stdin): AsyncGenerator<string> {
   for await (const chunk of readLineChunks(input, 100)) for (const line of chunk) yield line.toString('utf8')
 }

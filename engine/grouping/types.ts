@@ -23,6 +23,28 @@ export interface MatchTrace {
   }[]
   /** The rule that decided: 'core: most procedures matched', 'core: closest average cost', 'composite: SS', … */
   readonly rule: string
+  /** 辅助目录: every type that applied to the case, with its coefficient, where it came from and why (SPEC §5). */
+  readonly auxiliary?: readonly AuxiliaryCandidate[]
+}
+
+export interface AuxiliaryCandidate {
+  /** `cci:<band min>`, `tumour:metastasis|radiotherapy|chemotherapy`, `age:max_days=<n>|max_years=<n>|min_years=<n>`. */
+  readonly type: string
+  readonly coefficient: number
+  /** 'history': derived for this group from the case history; 'policy': the policy's coefficient. */
+  readonly source: 'history' | 'policy'
+  readonly why: string
+  readonly chosen: boolean
+}
+
+/** The 辅助目录 type a core case was paid as (SPEC §5). */
+export interface AuxiliaryResult {
+  /** Names the tumour kind or the age bound itself (`tumour:metastasis`, `age:min_years=66`); trace.auxiliary words why. */
+  readonly type: string
+  readonly coefficient: number
+  readonly source: 'history' | 'policy'
+  /** A severity type: the Charlson index of the secondary diagnoses and the conditions that made it. */
+  readonly cci?: { readonly index: number; readonly conditions: readonly { readonly condition: string; readonly weight: number; readonly dx: string }[] }
 }
 
 export interface DipResult {
@@ -46,4 +68,10 @@ export interface DipResult {
   readonly per_diem_days?: number
   /** Set by the 特例单议 quota (review-quota.ts) when a review candidate was demoted to 'high'. */
   readonly review_quota_demoted?: boolean
+  /** Per-diem by kind of stay (policy `dip.per_diem`): the kind that priced it. */
+  readonly per_diem_kind?: string
+  /** 辅助目录: the type the case was paid as; deviation was measured against avg_cost_yuan × its coefficient. */
+  readonly auxiliary?: AuxiliaryResult
+  /** An incomplete stay (death, transfer: `dip.incomplete.dscg_ways`): points × min(1, c / a). */
+  readonly incomplete?: true
 }

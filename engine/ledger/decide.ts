@@ -9,7 +9,7 @@
 import { adjudicate as realAdjudicate } from '../adjudicate/index.js'
 import type { AdjudicationContext, Outcome } from '../adjudicate/types.js'
 import { dayNumber, isObject } from '../claim.js'
-import type { History, HistoryScope, HistorySnapshot } from '../history.js'
+import { ZERO_YEAR, type History, type HistoryScope, type HistorySnapshot } from '../history.js'
 import type { Policy } from '../policy/types.js'
 import { reason } from '../reasons.js'
 import { rejectionToResult, settlementToResult, type AdjudicationResult } from '../result.js'
@@ -100,7 +100,7 @@ export function failedAnswer(msgid: string, e: unknown): AdjudicationResult {
 function msgidOnlyRecord(msgid: string, history: HistorySnapshot, hash: string): PreparedRecord {
   return {
     msgid, psnNo: history.psnNo, mdtrtId: '', year: 0, bodyHash: hash, row: [], linesJson: '', headJson: '',
-    accum: { admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0, op_dedc_fen: 0, op_hifp_paid_fen: 0 },
+    accum: ZERO_YEAR,
     version: history.version, absorbed: history.absorbed, msgidOnly: true,
   }
 }

@@ -18,6 +18,7 @@ import { SETLINFO_FEN_KEYS } from '../result.js'
 export const ACCUM_FIELDS = [
   'admissions', 'hifp_paid_fen', 'serious_base_fen', 'serious_paid_fen', 'maf_paid_fen', 'acct_paid_fen',
   'op_dedc_fen', 'op_hifp_paid_fen',
+  'chronic_dedc_fen', 'chronic_hifp_paid_fen',
 ] as const
 export type AccumField = (typeof ACCUM_FIELDS)[number]
 

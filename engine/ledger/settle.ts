@@ -8,14 +8,14 @@
 //                        again (another writer moved the person in between)   → 'settled' with setl_id, or the answer
 // A rejection writes nothing. Outcomes are data: only a storage fault throws (and aborts the whole transaction).
 import { isObject } from '../claim.js'
-import { EMPTY_HISTORY, unionScope, type HistoryScope, type HistorySnapshot } from '../history.js'
+import { EMPTY_HISTORY, HistorySnapshot, unionScope, type HistoryScope } from '../history.js'
 import { reason } from '../reasons.js'
 import type { Reason } from '../reasons.js'
 import { rejectionToResult } from '../result.js'
 import type { AdjudicationResult } from '../result.js'
 import { claimIds, claimScope, compute, decide, failedAnswer, type DecideEnv, type Decision } from './decide.js'
 import { bodyHash } from './hash.js'
-import { answerOf, REJECTION_FAILED } from './outcome.js'
+import { answerOf } from './outcome.js'
 import type { SqliteLedger } from './sqlite/ledger.js'
 import { isStorageFault } from './sqlite/errors.js'
 
@@ -107,8 +107,8 @@ function decideAll(claims: readonly { readonly body: unknown; readonly hash: str
   })
 }
 
-/** decide() answers a non-object body before looking at the history: any snapshot does. */
-const EMPTY_SNAPSHOT = undefined as unknown as HistorySnapshot
+/** decide() answers a non-object body (E_BAD_JSON) before looking at the history: an empty snapshot does. */
+const EMPTY_SNAPSHOT = new HistorySnapshot({ psnNo: '', version: 0, years: new Map(), stays: [] })
 
 /** One claim computed and not recorded (no ledger, or a dry run against the person's snapshot). */
 export function computeClaim(body: unknown, env: SettleEnv): AdjudicationResult {
@@ -166,4 +166,3 @@ export function isFault(r: AdjudicationResult): boolean {
   return r.status === 'rejected' && r.reasons.some((x) => x.code === 'E_FAILED')
 }
 
-void REJECTION_FAILED

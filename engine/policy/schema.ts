@@ -35,6 +35,15 @@ const OutpatientRule = Type.Object({
   annual_cap_yuan: Yuan,
 }, strict)
 
+/** One 门诊慢特病 of the policy: its main-diagnosis prefixes and its own annual cap of the basic fund. */
+const ChronicDisease = Type.Object({
+  code: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1 }),
+  /** A claim's main diagnosis (upper-case) starting with one of these is this disease. */
+  dx_prefixes: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+  annual_cap_yuan: Yuan,
+}, strict)
+
 const OutpatientMedType = Type.Object({
   '310': Type.Optional(OutpatientRule),
   '390': Type.Optional(OutpatientRule),
@@ -52,6 +61,11 @@ const SeriousIllness = Type.Object({
     no_cap: Type.Boolean(),
   }, strict)),
 }, strict)
+
+/** A 辅助目录 type coefficient (the type's mean cost ÷ the group's). */
+const AuxCoef = Type.Number({ exclusiveMinimum: 0, maximum: 10 })
+/** 离院方式 code (national: 1 医嘱离院, 2 医嘱转院, 3 医嘱转社区, 4 非医嘱离院, 5 死亡, 9 其他). */
+const DscgWay = Type.String({ pattern: '^[0-9A-Za-z]{1,3}$' })
 
 const Dip = Type.Object({
   scale: Type.Number({ exclusiveMinimum: 0, maximum: 100000 }),
@@ -85,6 +99,41 @@ const Dip = Type.Object({
   low_standard_max_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 3 })),
   /** Stay beyond this multiple of the group's average days is flagged. */
   long_stay_multiple: Type.Optional(Type.Number({ minimum: 1, maximum: 100, default: 3 })),
+  /**
+   * 床日 by kind of stay (SPEC §5, seed 004): kind → main-diagnosis prefixes, optional procedure prefixes (the stay needs
+   * one of them) and points per bed day by hospital level. Such a stay earns days × points × hospital coefficient.
+   */
+  per_diem: Type.Optional(Type.Record(Type.String({ minLength: 1, pattern: '^[a-z0-9_]+$' }), Type.Object({
+    main_dx_prefixes: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    procedure_prefixes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    points_per_day: ByLevel(Type.Number({ minimum: 0, maximum: 1e6 })),
+  }, strict))),
+  /** 辅助目录 (SPEC §5): severity, tumour and age types of a core case; the highest applicable coefficient wins. */
+  auxiliary: Type.Optional(Type.Object({
+    /** Charlson index bands of the secondary diagnoses, ascending by min; a case takes the highest band it reaches. */
+    cci_levels: Type.Optional(Type.Array(Type.Object({ min: Type.Integer({ minimum: 0, maximum: 100 }), coef: AuxCoef }, strict), { minItems: 1 })),
+    /** Malignant main diagnosis (C00–C97) with metastasis (secondary C77–C79), radiotherapy (92.2x), chemotherapy (99.25). */
+    tumour: Type.Optional(Type.Object({
+      metastasis: Type.Optional(AuxCoef), radiotherapy: Type.Optional(AuxCoef), chemotherapy: Type.Optional(AuxCoef),
+    }, strict)),
+    /** Age at admission from the person's brdy; each band names one bound, inclusive (age ≤ max, age ≥ min). */
+    age_bands: Type.Optional(Type.Array(Type.Object({
+      max_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 366 })),
+      max_years: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+      min_years: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+      coef: AuxCoef,
+    }, strict), { minItems: 1 })),
+    /** Cases a type needs in a group's history for its coefficient to be derived (default: dip.min_cases). */
+    min_cases: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+  }, strict)),
+  /** Incomplete stays (death, transfer): points × min(1, c / a) for these 离院方式 (dscg_way). */
+  incomplete: Type.Optional(Type.Object({ dscg_ways: Type.Array(DscgWay, { minItems: 1 }) }, strict)),
+  /** Ungroupable cases earn c ÷ region average × scale × this factor (flagged for review); absent: no points. */
+  ungroupable_factor: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
+  /** Supervision scores (违规行为监管辅助目录): the 离院方式 that count as an in-hospital death. */
+  supervision: Type.Optional(Type.Object({ death_dscg_ways: Type.Array(DscgWay, { minItems: 1 }) }, strict)),
+  /** SPEC §1: a claim whose stay is longer than this many days is refused (default 1,100). */
+  max_stay_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 36500 })),
 }, strict)
 
 const MonthEnd = Type.Object({
@@ -147,14 +196,19 @@ export const PolicySchema = Type.Object({
     /** seed 001: 甲类 diagnosis-and-treatment items above this unit price are fully in scope. */
     jia_item_full_scope_above_yuan: Yuan,
   }, strict),
-  outpatient: Type.Optional(Type.Object({ '11': Type.Optional(OutpatientMedType), '14': Type.Optional(OutpatientMedType) }, strict)),
+  outpatient: Type.Optional(Type.Object({
+    '11': Type.Optional(OutpatientMedType), '14': Type.Optional(OutpatientMedType),
+    /** 门诊慢特病 (med_type 14, SPEC §3): the eligible diseases; a claim whose main diagnosis matches none is refused. */
+    chronic_diseases: Type.Optional(Type.Array(ChronicDisease, { minItems: 1 })),
+  }, strict)),
   serious_illness: Type.Object({ '310': SeriousIllness, '390': SeriousIllness }, strict),
   assistance: Type.Object({
     ratio: Ratio,
     annual_cap_yuan: Yuan,
   }, strict),
   alliance: Type.Object({
-    merge_gap_days: Type.Integer({ minimum: 0, maximum: 365 }),
+    /** SPEC §3: the one switch of alliance merging (referral within this many days); null switches merging off. */
+    merge_gap_days: Type.Union([Type.Integer({ minimum: 0, maximum: 365 }), Type.Null()]),
     primary_uses_level2_catalogue: Type.Boolean(),
     settle_as_one: Type.Boolean(),
     /** How an episode's one DIP case's points go to its stays (SPEC §5): by cost (default) or all to the last stay. */

@@ -60,6 +60,21 @@ function checkSemantics(p: Policy): PolicyProblem[] {
     }
   }
   if (!(p.dip.high <= p.dip.review)) out.push({ path: 'dip.review', message: 'must be at least dip.high' })
+  out.push(...auxiliarySemantics(p))
+  return out
+}
+
+/** 辅助目录 (SPEC §5): CCI bands ascend; each age band names exactly one bound. */
+function auxiliarySemantics(p: Policy): PolicyProblem[] {
+  const out: PolicyProblem[] = []
+  const aux = p.dip.auxiliary
+  aux?.cci_levels?.forEach((l, i, all) => {
+    if (i > 0 && l.min <= (all[i - 1] as typeof l).min) out.push({ path: `dip.auxiliary.cci_levels.${i}.min`, message: 'levels must ascend by min' })
+  })
+  aux?.age_bands?.forEach((b, i) => {
+    const bounds = [b.max_days, b.max_years, b.min_years].filter((x) => x !== undefined).length
+    if (bounds !== 1) out.push({ path: `dip.auxiliary.age_bands.${i}`, message: 'needs exactly one of max_days, max_years, min_years' })
+  })
   return out
 }
 

@@ -1,7 +1,8 @@
 // Main-thread side of the pool: cut stdin bytes into lines and find each line's person without parsing JSON.
-// The main thread only routes; the worker does the real parse and validation (SPEC §3 step 1).
+// The main thread only routes; the worker does the real parse (strict: SPEC §1) and validation (SPEC §3 step 1).
 import { Buffer } from 'node:buffer'
-import { reason } from '../reasons.js'
+import { reason, type RejectionCode } from '../reasons.js'
+import { parseStrictJson } from '../strict-json.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
 import { isObject } from '../claim.js'
 
@@ -158,21 +159,30 @@ export function psnNoAmbiguous(text: Uint8Array, body: unknown): boolean {
 /** The answer to a line that is not JSON, on every path that reads JSON lines (the CLI, the pool's workers). */
 const BAD_JSON_LINE: AdjudicationResult = rejectionToResult('', [reason('E_BAD_JSON', '', 'the line is not valid JSON')])
 
-/** A line parsed as JSON; undefined when it is not valid JSON. */
-export function parseJsonLine(line: string): unknown {
-  try {
-    return JSON.parse(line) as unknown
-  } catch {
-    return undefined
-  }
+/** A line strict input refuses (SPEC §1: bytes not UTF-8, a repeated key, nesting deeper than 32 …), as parsed. */
+export class LineRefusal {
+  constructor(readonly code: RejectionCode, readonly field: string, readonly message: string) {}
 }
 
 /**
- * The answer a claim line gets before adjudication — not JSON (body undefined), or an ambiguous psn_no — or undefined
- * when its body is to be adjudicated. The in-thread CLI and the pool's workers answer lines alike through this.
+ * A line's bytes parsed strictly (engine/strict-json.ts); undefined when it is not valid JSON, a LineRefusal when
+ * strict input refuses it. A string is taken as its UTF-8 bytes (its bytes as received are better: a string read
+ * with replacement has lost what was not UTF-8).
+ */
+export function parseJsonLine(line: Uint8Array | string): unknown {
+  const r = parseStrictJson(typeof line === 'string' ? Buffer.from(line, 'utf8') : line)
+  if (r.ok) return r.value
+  return r.code === 'E_BAD_JSON' ? undefined : new LineRefusal(r.code, r.field, r.message)
+}
+
+/**
+ * The answer a claim line gets before adjudication — not JSON (body undefined), refused by strict input, or an
+ * ambiguous psn_no — or undefined when its body is to be adjudicated. The in-thread CLI and the pool's workers answer
+ * lines alike through this.
  */
 export function preAnswer(body: unknown, bytes: Uint8Array): AdjudicationResult | undefined {
   if (body === undefined) return BAD_JSON_LINE
+  if (body instanceof LineRefusal) return rejectionToResult(scannedMsgid(bytes), [reason(body.code, body.field, body.message)])
   if (!psnNoAmbiguous(bytes, body)) return undefined
   const msgid = (body as Record<string, unknown>)['msgid']
   return rejectionToResult(typeof msgid === 'string' ? msgid : '', [reason('E_FIELD_FORMAT', 'psn_no', PSN_NO_ONCE)])
@@ -183,7 +193,7 @@ export function preAnswerLines(lines: readonly Buffer[]): { readonly fixed: (Adj
   const fixed: (AdjudicationResult | undefined)[] = []
   const bodies: unknown[] = []
   for (const line of lines) {
-    const body = parseJsonLine(line.toString('utf8'))
+    const body = parseJsonLine(line)
     const f = preAnswer(body, line)
     fixed.push(f)
     if (f === undefined) bodies.push(body)

@@ -101,8 +101,9 @@ export function answerBatch(task: BatchTask): BatchAnswer {
     // die young (in the scavenger) instead of living as long as the batch. Measured: with the batch's objects alive,
     // V8's concurrent marking took the second core's spare time and 2 threads gave ~1.65x one; streamed, ~1.9x.
     forEachLine(view, (s, e) => {
-      const body = parseJsonLine(view.toString('utf8', s, e))
-      sink.add(preAnswer(body, view.subarray(s, e)) ?? computeClaim(body, env))
+      const line = view.subarray(s, e)
+      const body = parseJsonLine(line)
+      sink.add(preAnswer(body, line) ?? computeClaim(body, env))
     })
   } else if (ledger !== undefined) {
     // recording: decided against per-person snapshots outside the write lock, committed in one transaction

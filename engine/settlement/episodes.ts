@@ -4,10 +4,10 @@
 // alliance.episode_points — split_by_cost (default: in proportion to each stay's cost, largest remainder in 1/10,000
 // points) or last_stay. An episode is taken within one month: stays of it discharged in an earlier month were paid in
 // that month's run.
-import { classifyDeviation } from '../grouping/deviation.js'
+import { classifyDeviation, costAgainstAverage } from '../grouping/deviation.js'
 import { points1e4 } from '../grouping/points.js'
 import type { Deviation, DipResult } from '../grouping/types.js'
-import { allocateLargestRemainder, ratioToPpm, scoreToMicro, yuanToFen } from '../money.js'
+import { allocateLargestRemainder, PPM, ratioToPpm, scoreToMicro } from '../money.js'
 import type { EpisodeRow } from '../ledger/reports-port.js'
 import type { Policy } from '../policy/types.js'
 
@@ -55,11 +55,13 @@ function episodePoints(dip: DipResult | null, costFen: number, days: number, sta
   const bonusMicro = ratioToPpm(dip.tcm_bonus)
   if (dip.kind === 'per_diem') {
     // score is the points per bed day
-    return { points1e4: points1e4({ baseMicro: BigInt(days) * BigInt(scoreToMicro(dip.score)), coefficientMicro, bonusMicro, factorNum: 1n, factorDen: 1n }), deviation: 'normal' }
+    return { points1e4: points1e4({ baseMicro: BigInt(days) * BigInt(scoreToMicro(dip.score)), auxMicro: PPM, coefficientMicro, bonusMicro, factorNum: 1n, factorDen: 1n }), deviation: 'normal' }
   }
-  const d = classifyDeviation(costFen, yuanToFen(dip.avg_cost_yuan), policy.dip)
+  // a typed case (辅助目录) keeps its type: deviation against average × coefficient, score × coefficient
+  const auxMicro = ratioToPpm(dip.auxiliary?.coefficient ?? 1)
+  const d = classifyDeviation(costAgainstAverage(costFen, scoreToMicro(dip.avg_cost_yuan), auxMicro), policy.dip)
   return {
-    points1e4: points1e4({ baseMicro: BigInt(scoreToMicro(dip.score)), coefficientMicro, bonusMicro, factorNum: d.factorNum, factorDen: d.factorDen }),
+    points1e4: points1e4({ baseMicro: BigInt(scoreToMicro(dip.score)), auxMicro, coefficientMicro, bonusMicro, factorNum: d.factorNum, factorDen: d.factorDen }),
     deviation: d.band,
   }
 }

@@ -11,6 +11,7 @@ import { episodeCase, liveEpisodes } from './episodes.js'
 import { settlementUnits } from './month-end.js'
 import { parsePointValue, pointsToFen, pointValueYuan6, type PointValue } from './point-value.js'
 import { reportsOf, type LedgerDb, type MonthEndHospital, type MonthEndReport, type Pool } from './types.js'
+import { supervisionScores, type SupervisedCase, type SupervisionScores } from '../grouping/supervision.js'
 
 /** Cases listed one by one in a report (deviation and flag lists); counts are always complete. */
 export const LISTED_CASES_MAX = 500
@@ -86,6 +87,8 @@ export interface HospitalFeedback extends FeedbackExtras {
   readonly special_cases: MonthEndReport['special_cases']
   readonly trend: readonly TrendPoint[]
   readonly generated_at: string
+  /** Supervision scores (SPEC §5; grouping branch): rates beside the region's, by group — see supervisionOf below. */
+  readonly supervision: SupervisionScores
 }
 
 function flagsOf(c: CaseRow): string[] {
@@ -236,8 +239,24 @@ export async function hospitalReport(
     special_cases: report.special_cases.filter((s) => codes.includes(s.fixmedins_code)),
     trend: await trendOf(port, context.yearRuns, Number(q.month.slice(0, 4)), q.pool, unit),
     generated_at: (q.now ?? new Date()).toISOString(),
+    supervision: await supervisionOf(port, run, report, codes),
     ...feedbackExtras(tables, policy, report, settlement, q.code, unit, allCases, byCode),
   }
+}
+
+// ---- supervision scores (grouping branch, SPEC §5 违规行为监管辅助目录) -------------------------------------------
+// The month's cases of every hospital of the run, read once per run (all hospital pages of a run share them), and the
+// pure scoring of engine/grouping/supervision.ts.
+const monthCasesOfRun = new WeakMap<RunRow, SupervisedCase[]>()
+
+async function supervisionOf(port: ReportsPort, run: RunRow, report: MonthEndReport, codes: readonly string[]): Promise<SupervisionScores> {
+  let month = monthCasesOfRun.get(run)
+  if (month === undefined) {
+    const all = [...new Set(report.hospitals.flatMap((h) => [h.fixmedins_code, ...h.members]))]
+    month = (await port.liveCases(run.month, run.pool, run.ledger_seq, all)).map((c) => ({ fixmedins_code: c.fixmedins_code, dip_group_code: c.dip_group_code, flags: flagsOf(c) }))
+    monthCasesOfRun.set(run, month)
+  }
+  return supervisionScores(month, codes)
 }
 
 export interface RegionOverview {

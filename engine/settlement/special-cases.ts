@@ -5,7 +5,8 @@
 import { reviewQuota } from '../grouping/review-quota.js'
 import { points1e4 } from '../grouping/points.js'
 import type { DipResult } from '../grouping/types.js'
-import { ratioToPpm, scoreToMicro, yuanToFen } from '../money.js'
+import { costAgainstAverage } from '../grouping/deviation.js'
+import { PPM, ratioToPpm, scoreToMicro } from '../money.js'
 import type { Decision, ReviewCandidate, SpecialCaseStatus } from '../ledger/reports-port.js'
 import type { Policy } from '../policy/types.js'
 
@@ -32,11 +33,12 @@ export function specialCaseQuota(discharges: number, policy: Policy): number {
  */
 export function approvedPoints1e4(costFen: number, groupedPoints1e4: number, dip: DipResult | null): number {
   if (dip === null || dip.group_code === null) return groupedPoints1e4
-  const avgFen = yuanToFen(dip.avg_cost_yuan)
-  if (avgFen <= 0) return groupedPoints1e4
+  // c / a on the published average (6 decimals); a 辅助目录 type scales score and average alike, so it cancels
+  const vs = costAgainstAverage(costFen, scoreToMicro(dip.avg_cost_yuan))
+  if (vs.a <= 0n) return groupedPoints1e4
   const cost = points1e4({
-    baseMicro: BigInt(scoreToMicro(dip.score)), coefficientMicro: ratioToPpm(dip.hospital_coefficient),
-    bonusMicro: ratioToPpm(dip.tcm_bonus), factorNum: BigInt(costFen), factorDen: BigInt(avgFen),
+    baseMicro: BigInt(scoreToMicro(dip.score)), auxMicro: PPM, coefficientMicro: ratioToPpm(dip.hospital_coefficient),
+    bonusMicro: ratioToPpm(dip.tcm_bonus), factorNum: vs.c, factorDen: vs.a,
   })
   return Math.max(cost, groupedPoints1e4)
 }
@@ -51,8 +53,8 @@ export function judgeCandidates(
   decisions: ReadonlyMap<string, Decision>,
   policy: Policy,
 ): JudgedCase[] {
-  const avg = (c: Candidate): bigint => BigInt(Math.max(1, c.dip !== null ? yuanToFen(c.dip.avg_cost_yuan) : 1))
-  // c1/a1 > c2/a2 ⇔ c1·a2 > c2·a1; an unknown group average counts as 1 fen (orders by cost alone among them)
+  const avg = (c: Candidate): bigint => BigInt(Math.max(1, c.dip !== null ? scoreToMicro(c.dip.avg_cost_yuan) : 1))
+  // c1/a1 > c2/a2 ⇔ c1·a2 > c2·a1; an unknown group average counts as 1 micro-yuan (orders by cost alone among them)
   const byRatio = (x: Candidate, y: Candidate): number => {
     const l = BigInt(x.medfeeFen) * avg(y)
     const r = BigInt(y.medfeeFen) * avg(x)

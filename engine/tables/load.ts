@@ -2,121 +2,174 @@
 // Codes are upper-case in the maps (the code lists mix `x` and `X`: every lookup is case-insensitive); DIP groups are
 // also indexed by their 亚目 (core, primary, per-diem) and by `<category>:<composite kind>` (composite).
 // Each table is read from its packed JSON copy (engine/tables/packed.ts) — several times faster than stepping rows —
-// or from the SQL table when a file has no packed copy.
+// checked against the sha256 the builder stored for it (#14: a flipped byte passes SQLite's integrity_check).
 import Database from 'better-sqlite3'
 import type { Policy } from '../policy/types.js'
-import { PACKED_COLUMNS, unpackColumns, type PackedTable } from './packed.js'
+import { TABLES_FORMAT_VERSION, packedChecksum, unpackColumns, type PackedTable } from './packed.js'
 import type {
-  CatalogueItem, ChrgitmLv, CompositeKind, DipGroup, DipGroupKind, Hospital, HospitalLevel, Insutype, Person, PsnKind,
+  CatalogueItem, CharlsonCondition, ChrgitmLv, CompositeKind, DipGroup, DipGroupKind, Hospital, HospitalLevel, Insutype, Person, PsnKind,
   ProcedureKind, Tables, TablesMeta,
 } from './types.js'
 
-/** Load the lookup tables file (opened read-only). Throws when the file is missing or not a tables file. */
+/**
+ * A tables file that cannot be loaded: not SQLite, not a dipsettle tables file (a table missing), another format
+ * version, or a packed blob that fails its checksum. The message is one line naming the file and the problem; the CLI
+ * prints it without a stack trace and exits 1.
+ */
+export class TablesFileError extends Error {
+  constructor(readonly file: string, problem: string) {
+    super(`tables file ${file}: ${problem}`)
+    this.name = 'TablesFileError'
+  }
+}
+
+/** Load the lookup tables file (opened read-only). Throws TablesFileError when it cannot (see there). */
 export function loadTables(file: string): Tables {
-  const db = new Database(file, { readonly: true, fileMustExist: true })
+  let db: Database.Database
   try {
-    const metaMap = new Map<string, string>()
-    for (const [k, v] of db.prepare('SELECT key, value FROM meta').raw(true).all() as [string, string][]) metaMap.set(k, v)
-    const policyJson = metaMap.get('policy_json')
-    if (policyJson === undefined) throw new Error(`loadTables: ${file} is not a dipsettle tables file (no policy in meta)`)
-    const meta: TablesMeta = {
-      builtAt: metaMap.get('built_at') ?? '',
-      policyVersion: metaMap.get('policy_version') ?? '',
-      sourcesChecksum: metaMap.get('sources_checksum') ?? '',
-      region: metaMap.get('region') ?? '',
-    }
-    // stored after validation at build time (defaults filled in): no need to validate again on every worker start
-    const policy = JSON.parse(policyJson) as Policy
-
-    const hasPacked = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'packed'").get() !== undefined
-    const packed = hasPacked ? db.prepare('SELECT json FROM packed WHERE name = ?').pluck() : null
-    /** One array per column of PACKED_COLUMNS[table], and the row count. */
-    const columns = (table: PackedTable): { n: number; cols: unknown[][] } => {
-      const json = packed?.get(table) as string | undefined
-      if (json !== undefined) return unpackColumns(json)
-      const names = PACKED_COLUMNS[table]
-      const rows = db.prepare(`SELECT ${names.join(', ')} FROM ${table}`).raw(true).all() as unknown[][]
-      return { n: rows.length, cols: names.map((_, c) => rows.map((r) => r[c])) }
-    }
-
-    const dxCols = columns('diagnoses')
-    const diagnoses = new Set<string>(dxCols.cols[0] as string[])
-
-    const procedures = new Map<string, ProcedureKind>()
-    {
-      const { n, cols: [code, kind] } = columns('procedures') as { n: number; cols: [string[], ProcedureKind[]] }
-      for (let i = 0; i < n; i++) procedures.set(code[i] as string, kind[i] as ProcedureKind)
-    }
-
-    const catalogue = new Map<string, CatalogueItem>()
-    {
-      const { n, cols } = columns('catalogue')
-      const [code, name, listType, lv, cap, prop, minLv, dx, vbp, ref] = cols as [
-        string[], string[], string[], ChrgitmLv[], (number | null)[], (number | null)[], (HospitalLevel | null)[],
-        (string | null)[], number[], (number | null)[]]
-      for (let i = 0; i < n; i++) {
-        catalogue.set(code[i] as string, {
-          code: code[i] as string, name: name[i] as string, listType: listType[i] as string, chrgitmLv: lv[i] as ChrgitmLv,
-          priceCapFen: cap[i] ?? null, selfpayPropPpm: prop[i] ?? null, minHospLv: minLv[i] ?? null, dxPrefix: dx[i] ?? null,
-          vbp: vbp[i] === 1, refPriceFen: ref[i] ?? null,
-        })
-      }
-    }
-
-    const dipGroups = new Map<string, DipGroup>()
-    const dipGroupsByDx = new Map<string, DipGroup[]>()
-    const compositeGroups = new Map<string, DipGroup>()
-    {
-      const { n, cols } = columns('dip_groups')
-      const [code, kind, dx, op, others, ck, avgFen, cases, days, score] = cols as [
-        string[], DipGroupKind[], string[], (string | null)[], string[], (CompositeKind | null)[], number[], number[], number[],
-        number[]]
-      for (let i = 0; i < n; i++) {
-        const other = others[i] as string
-        const g: DipGroup = {
-          groupCode: code[i] as string, kind: kind[i] as DipGroupKind, mainDx: dx[i] as string, mainOp: op[i] ?? null,
-          otherOps: other === '' ? [] : other.split(','), avgCostFen: avgFen[i] as number, cases: cases[i] as number,
-          avgIptDays: days[i] as number, scoreMicro: score[i] as number, compositeKind: ck[i] ?? null,
-        }
-        dipGroups.set(g.groupCode, g)
-        if (g.kind === 'composite') {
-          compositeGroups.set(`${g.mainDx}:${g.compositeKind}`, g)
-        } else {
-          const list = dipGroupsByDx.get(g.mainDx)
-          if (list) list.push(g)
-          else dipGroupsByDx.set(g.mainDx, [g])
-        }
-      }
-    }
-
-    const hospitals = new Map<string, Hospital>()
-    {
-      const { n, cols } = columns('hospitals')
-      const [code, name, city, level, alliance, lead, coef, tcm] = cols as [
-        string[], string[], string[], HospitalLevel[], (string | null)[], number[], number[], number[]]
-      for (let i = 0; i < n; i++) {
-        hospitals.set(code[i] as string, {
-          code: code[i] as string, name: name[i] as string, city: city[i] as string, level: level[i] as HospitalLevel,
-          allianceId: alliance[i] ?? null, allianceLead: lead[i] === 1, dipCoefficientMicro: coef[i] as number, tcm: tcm[i] === 1,
-        })
-      }
-    }
-
-    const persons = new Map<string, Person>()
-    {
-      const { n, cols } = columns('persons')
-      const [psn, ins, kind, poverty, assistance, city, balance] = cols as [
-        string[], Insutype[], PsnKind[], number[], number[], string[], number[]]
-      for (let i = 0; i < n; i++) {
-        persons.set(psn[i] as string, {
-          psnNo: psn[i] as string, insutype: ins[i] as Insutype, psnKind: kind[i] as PsnKind, poverty: poverty[i] === 1,
-          assistance: assistance[i] === 1, city: city[i] as string, acctBalanceFen: balance[i] as number,
-        })
-      }
-    }
-
-    return { meta, diagnoses, procedures, catalogue, dipGroups, dipGroupsByDx, compositeGroups, hospitals, persons, policy, file }
+    db = new Database(file, { readonly: true, fileMustExist: true })
+  } catch (e) {
+    throw new TablesFileError(file, (e as Error).message)
+  }
+  try {
+    return readTables(db, file)
+  } catch (e) {
+    if (e instanceof TablesFileError) throw e
+    // SQLite's own words: "file is not a database", "no such table: packed", "database disk image is malformed"
+    if (e instanceof Database.SqliteError) throw new TablesFileError(file, `not a dipsettle tables file (${e.message})`)
+    throw e
   } finally {
     db.close()
+  }
+}
+
+function readTables(db: Database.Database, file: string): Tables {
+  const metaMap = new Map<string, string>()
+  for (const [k, v] of db.prepare('SELECT key, value FROM meta').raw(true).all() as [string, string][]) metaMap.set(k, v)
+  const policyJson = metaMap.get('policy_json')
+  if (policyJson === undefined) throw new TablesFileError(file, 'not a dipsettle tables file (no policy in meta)')
+  const version = metaMap.get('builder_version')
+  if (version !== TABLES_FORMAT_VERSION) {
+    throw new TablesFileError(file, `format version ${version ?? 'none'}, this dipsettle reads ${TABLES_FORMAT_VERSION}: rebuild it with \`dipsettle data build\``)
+  }
+  const sums = JSON.parse(metaMap.get('packed_sha256') ?? '{}') as Partial<Record<PackedTable, string>>
+  const meta: TablesMeta = {
+    builtAt: metaMap.get('built_at') ?? '',
+    policyVersion: metaMap.get('policy_version') ?? '',
+    sourcesChecksum: metaMap.get('sources_checksum') ?? '',
+    region: metaMap.get('region') ?? '',
+  }
+  // stored after validation at build time (defaults filled in): no need to validate again on every worker start
+  const policy = JSON.parse(policyJson) as Policy
+
+  const packed = db.prepare('SELECT json FROM packed WHERE name = ?').pluck()
+  /** One array per column of PACKED_COLUMNS[table], and the row count; the blob checked against its sha256. */
+  const columns = (table: PackedTable): { n: number; cols: unknown[][] } => {
+    const json = packed.get(table) as string | undefined
+    if (json === undefined) throw new TablesFileError(file, `the packed copy of ${table} is missing`)
+    if (sums[table] === undefined || packedChecksum(json) !== sums[table]) {
+      throw new TablesFileError(file, `the packed copy of ${table} fails its sha256 checksum (the file is damaged): rebuild it`)
+    }
+    return unpackColumns(json)
+  }
+
+  const dxCols = columns('diagnoses')
+  const diagnoses = new Set<string>(dxCols.cols[0] as string[])
+
+  const procedures = new Map<string, ProcedureKind>()
+  {
+    const { n, cols: [code, kind] } = columns('procedures') as { n: number; cols: [string[], ProcedureKind[]] }
+    for (let i = 0; i < n; i++) procedures.set(code[i] as string, kind[i] as ProcedureKind)
+  }
+
+  const catalogue = new Map<string, CatalogueItem>()
+  {
+    const { n, cols } = columns('catalogue')
+    const [code, name, listType, lv, cap, prop, minLv, dx, vbp, ref] = cols as [
+      string[], string[], string[], ChrgitmLv[], (number | null)[], (number | null)[], (HospitalLevel | null)[],
+      (string | null)[], number[], (number | null)[]]
+    for (let i = 0; i < n; i++) {
+      catalogue.set(code[i] as string, {
+        code: code[i] as string, name: name[i] as string, listType: listType[i] as string, chrgitmLv: lv[i] as ChrgitmLv,
+        priceCapFen: cap[i] ?? null, selfpayPropPpm: prop[i] ?? null, minHospLv: minLv[i] ?? null, dxPrefix: dx[i] ?? null,
+        vbp: vbp[i] === 1, refPriceFen: ref[i] ?? null,
+      })
+    }
+  }
+
+  const dipGroups = new Map<string, DipGroup>()
+  const dipGroupsByDx = new Map<string, DipGroup[]>()
+  const compositeGroups = new Map<string, DipGroup>()
+  {
+    const { n, cols } = columns('dip_groups')
+    const [code, kind, dx, op, others, ck, avgFen, cases, days, score, avgMicro] = cols as [
+      string[], DipGroupKind[], string[], (string | null)[], string[], (CompositeKind | null)[], number[], number[], number[],
+      number[], number[]]
+    for (let i = 0; i < n; i++) {
+      const other = others[i] as string
+      const g: DipGroup = {
+        groupCode: code[i] as string, kind: kind[i] as DipGroupKind, mainDx: dx[i] as string, mainOp: op[i] ?? null,
+        otherOps: other === '' ? [] : other.split(','), avgCostFen: avgFen[i] as number,
+        avgCostMicro: avgMicro[i] as number, cases: cases[i] as number,
+        avgIptDays: days[i] as number, scoreMicro: score[i] as number, compositeKind: ck[i] ?? null,
+      }
+      dipGroups.set(g.groupCode, g)
+      if (g.kind === 'composite') {
+        compositeGroups.set(`${g.mainDx}:${g.compositeKind}`, g)
+      } else {
+        const list = dipGroupsByDx.get(g.mainDx)
+        if (list) list.push(g)
+        else dipGroupsByDx.set(g.mainDx, [g])
+      }
+    }
+  }
+
+  const hospitals = new Map<string, Hospital>()
+  {
+    const { n, cols } = columns('hospitals')
+    const [code, name, city, level, alliance, lead, coef, tcm] = cols as [
+      string[], string[], string[], HospitalLevel[], (string | null)[], number[], number[], number[]]
+    for (let i = 0; i < n; i++) {
+      hospitals.set(code[i] as string, {
+        code: code[i] as string, name: name[i] as string, city: city[i] as string, level: level[i] as HospitalLevel,
+        allianceId: alliance[i] ?? null, allianceLead: lead[i] === 1, dipCoefficientMicro: coef[i] as number, tcm: tcm[i] === 1,
+      })
+    }
+  }
+
+  const persons = new Map<string, Person>()
+  {
+    const { n, cols } = columns('persons')
+    const [psn, ins, kind, poverty, assistance, city, balance, brdy] = cols as [
+      string[], Insutype[], PsnKind[], number[], number[], string[], number[], (string | null)[]]
+    for (let i = 0; i < n; i++) {
+      persons.set(psn[i] as string, {
+        psnNo: psn[i] as string, insutype: ins[i] as Insutype, psnKind: kind[i] as PsnKind, poverty: poverty[i] === 1,
+        assistance: assistance[i] === 1, city: city[i] as string, acctBalanceFen: balance[i] as number, brdy: brdy[i] ?? null,
+      })
+    }
+  }
+
+  // 辅助目录 (SPEC §5)
+  const charlson: CharlsonCondition[] = []
+  {
+    const { n, cols } = columns('charlson_conditions')
+    const [condition, name, weight, prefixes, supersedes] = cols as [string[], string[], number[], string[], (string | null)[]]
+    for (let i = 0; i < n; i++) {
+      charlson.push({
+        condition: condition[i] as string, name: name[i] as string, weight: weight[i] as number,
+        icd10Prefixes: (prefixes[i] as string).split(' ').filter((x) => x !== ''), supersedes: supersedes[i] ?? null,
+      })
+    }
+  }
+  const auxCoefficients = new Map<string, number>()
+  {
+    const { n, cols: [group, type, coef] } = columns('aux_coefficients') as { n: number; cols: [string[], string[], number[]] }
+    for (let i = 0; i < n; i++) auxCoefficients.set(`${group[i] as string}|${type[i] as string}`, coef[i] as number)
+  }
+
+  return {
+    meta, diagnoses, procedures, catalogue, dipGroups, dipGroupsByDx, compositeGroups, hospitals, persons, charlson, auxCoefficients,
+    policy, file,
   }
 }

@@ -3,6 +3,19 @@
 // conversion). Low-cardinality strings (city, kinds, levels) are dictionary-encoded so that every row shares one string.
 // The SQL tables stay the canonical, queryable form; the builder writes both from the same rows in one transaction.
 
+import { createHash } from 'node:crypto'
+
+/**
+ * The tables file's format, stored as meta `builder_version`: the loader refuses a file of another version (rebuild
+ * it with `dipsettle data build`). 3: meta `packed_sha256` holds the sha256 of every packed blob.
+ */
+export const TABLES_FORMAT_VERSION = '4'
+
+/** sha256 (hex) of a packed blob's JSON text, stored at build time (meta `packed_sha256`) and checked on every load. */
+export function packedChecksum(json: string): string {
+  return createHash('sha256').update(json, 'utf8').digest('hex')
+}
+
 /** Column order of each packed table, shared by the builder (writer) and the loader (reader). */
 export const PACKED_COLUMNS = {
   diagnoses: ['code_uc'],
@@ -10,9 +23,11 @@ export const PACKED_COLUMNS = {
   catalogue: ['code_uc', 'name', 'list_type', 'chrgitm_lv', 'price_cap_fen', 'selfpay_prop_ppm', 'min_hosp_lv', 'dx_prefix', 'vbp',
     'ref_price_fen'],
   dip_groups: ['group_code', 'kind', 'main_dx', 'main_op', 'other_ops', 'composite_kind', 'avg_cost_fen', 'cases', 'avg_ipt_days',
-    'score_micro'],
+    'score_micro', 'avg_cost_micro'],
   hospitals: ['fixmedins_code', 'name', 'city', 'level', 'alliance_id', 'alliance_lead', 'dip_coefficient_micro', 'tcm'],
-  persons: ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_fen'],
+  persons: ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_fen', 'brdy'],
+  charlson_conditions: ['condition', 'name', 'weight', 'icd10_prefixes', 'supersedes'],
+  aux_coefficients: ['group_code', 'type', 'coef_micro', 'cases'],
 } as const
 
 export type PackedTable = keyof typeof PACKED_COLUMNS

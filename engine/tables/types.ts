@@ -42,7 +42,10 @@ export interface DipGroup {
   /** Upper-case procedure codes; empty for a dx-only (conservative) core group. */
   readonly mainOp: string | null
   readonly otherOps: readonly string[]
+  /** Average cost rounded to the fen (money shown); never what c / a divides by. */
   readonly avgCostFen: number
+  /** Average cost in micro-yuan, exactly as the catalogue publishes it (6 decimals): the `a` of c / a (SPEC §5). */
+  readonly avgCostMicro: number
   readonly cases: number
   /** Average stay in days (float, as given). */
   readonly avgIptDays: number
@@ -77,6 +80,19 @@ export interface Person {
   readonly city: string
   /** Personal account (个人账户) balance at the start of the year, fen (0 when not given). */
   readonly acctBalanceFen: number
+  /** Birth date YYYY-MM-DD (辅助目录 age bands); null when persons.csv does not give it. */
+  readonly brdy: string | null
+}
+
+/** A Charlson comorbidity condition (辅助目录, SPEC §5; grouper-data/auxiliary/charlson-quan-2005.csv). */
+export interface CharlsonCondition {
+  readonly condition: string
+  readonly name: string
+  readonly weight: number
+  /** Upper-case ICD-10 prefixes: a secondary diagnosis starting with one of them has the condition. */
+  readonly icd10Prefixes: readonly string[]
+  /** The condition this one replaces when both are present (metastatic over any malignancy); null = none. */
+  readonly supersedes: string | null
 }
 
 export interface TablesMeta {
@@ -101,6 +117,13 @@ export interface Tables {
   readonly compositeGroups: ReadonlyMap<string, DipGroup>
   readonly hospitals: ReadonlyMap<string, Hospital>
   readonly persons: ReadonlyMap<string, Person>
+  /**
+   * 辅助目录: the Charlson conditions the secondary diagnoses are scored on. Always set by the loader; optional so
+   * that hand-built tables (tests, benches) without a 辅助目录 stay valid — absent reads as no condition.
+   */
+  readonly charlson?: readonly CharlsonCondition[]
+  /** 辅助目录 coefficients derived from the case history: `<GROUP CODE>|<type>` (upper-case code) → coefficient × 1e6. */
+  readonly auxCoefficients?: ReadonlyMap<string, number>
   /** The policy the tables were built with (a `--policy FILE` may override it at run time). */
   readonly policy: Policy
   /** The file the tables were loaded from (code names are read from it on demand: engine/tables/names.ts). */

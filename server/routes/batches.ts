@@ -13,6 +13,7 @@ import { errorResponses } from '../schemas/common.js'
 import { BatchResults, asWire } from '../schemas/result.js'
 import { foreignMsgid } from '../claim-checks.js'
 import { REJECTION_FAILED } from '../../engine/ledger/settle.js'
+import { refusedLinesOf } from '../plugins/body-parsers.js'
 
 
 /** E_FAILED's message carries the exception text (fine on the CLI's stderr, not in an HTTP answer). */
@@ -38,6 +39,8 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = asyn
     const ran = toRun.length > 0 ? await deps.runBatch(toRun) : []
     let k = 0
     const results = early.map((e) => redactFault(e ?? (ran[k++] as AdjudicationResult)))
+    // lines the strict parse refused (nesting, repeated keys, bytes not UTF-8) answer alone, in their places (#14)
+    for (const r of refusedLinesOf(req)) results.splice(r.index, 0, r.result)
     for (const r of results) deps.metrics.countResult('batch', r)
     const accept = req.headers.accept ?? ''
     if (accept.includes('application/x-ndjson')) {

@@ -5,6 +5,8 @@ import { Type } from 'typebox'
 import { HospitalCode, Msgid, Yuan } from './common.js'
 
 const Code = Type.String({ minLength: 1, maxLength: 64 })
+/** SPEC §1: a key outside the schema is refused, naming it (E_UNKNOWN_FIELD), in the claim and each of its objects. */
+const closed = { additionalProperties: false } as const
 const Day = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' })
 
 export const FeeLine = Type.Object({
@@ -13,7 +15,7 @@ export const FeeLine = Type.Object({
   qty: Type.Number({ exclusiveMinimum: 0, maximum: 1e7 }),
   price: Yuan,
   amount: Yuan,
-})
+}, closed)
 
 export const Claim = Type.Object({
   msgid: Msgid,
@@ -26,8 +28,8 @@ export const Claim = Type.Object({
   enddate: Day,
   dscg_way: Type.Optional(Type.String({ maxLength: 8 })),
   referral_from: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
-  diagnoses: Type.Array(Type.Object({ code: Code, main: Type.Optional(Type.Boolean()) }), { minItems: 1, maxItems: 64 }),
-  procedures: Type.Optional(Type.Array(Type.Object({ code: Code, main: Type.Optional(Type.Boolean()) }), { maxItems: 64 })),
+  diagnoses: Type.Array(Type.Object({ code: Code, main: Type.Optional(Type.Boolean()) }, closed), { minItems: 1, maxItems: 64 }),
+  procedures: Type.Optional(Type.Array(Type.Object({ code: Code, main: Type.Optional(Type.Boolean()) }, closed), { maxItems: 64 })),
   fees: Type.Array(FeeLine, { minItems: 1, maxItems: 5000 }),
   acct_used_flag: Type.Optional(Type.String({ enum: ['0', '1'] })),
-}, { description: 'one inpatient (2304) or outpatient (2207) settlement request' })
+}, { ...closed, description: 'one inpatient (2304) or outpatient (2207) settlement request' })

@@ -92,10 +92,14 @@ describe('catalogue check per line', () => {
     expect(line(C.LEVEL3, 1, 50, { fixmedins_code: H.A1 })).toMatchObject({ fulamt: fen(50), reasons: ['L_LEVEL_RESTRICTED'] })
   })
 
-  describe('seed 001: 甲类 诊疗项目 above 200 yuan are fully in scope', () => {
-    it('at exactly 200.00 the item\'s 20 % 先行自付 still applies', () => {
-      // 20000 × 0.2 = 4000 fen 先行自付
-      expect(line(C.JIA_ITEM, 1, 200)).toEqual({ lv: '01', fulamt: 0, overlmt: 0, pre: fen(40), inscp: fen(160), reasons: ['L_SELFPAY_PROP'] })
+  describe('seed 001: 甲类 诊疗项目 of 200 yuan and above are fully in scope', () => {
+    it('at exactly 200.00 the item is 100 % in scope: "200元以上" includes 200 (#20 item 8, SPEC §3 step 2)', () => {
+      // 1 × 200.00 = 20,000 fen, all in scope; the item's 20 % (4,000 fen) is not charged
+      expect(line(C.JIA_ITEM, 1, 200)).toEqual({ lv: '01', fulamt: 0, overlmt: 0, pre: 0, inscp: fen(200), reasons: ['L_JIA_HIGH_PRICE_FULL_SCOPE'] })
+    })
+    it('at 199.99 the item\'s 20 % 先行自付 still applies', () => {
+      // 19,999 × 0.2 = 3,999.8 → 4,000 fen 先行自付 (half away from zero), 15,999 in scope
+      expect(line(C.JIA_ITEM, 1, 199.99)).toEqual({ lv: '01', fulamt: 0, overlmt: 0, pre: 4000, inscp: 15999, reasons: ['L_SELFPAY_PROP'] })
     })
     it('at 200.01 the item is 100 % in scope', () => {
       expect(line(C.JIA_ITEM, 1, 200.01)).toEqual({ lv: '01', fulamt: 0, overlmt: 0, pre: 0, inscp: 20001, reasons: ['L_JIA_HIGH_PRICE_FULL_SCOPE'] })

@@ -133,9 +133,20 @@ describe('county alliance merging (医共体 单次住院, seed 001)', () => {
     expect(s.stay).toMatchObject({ episode_n: 1, episode_id: s.claim.mdtrtId })
   })
 
-  it('settle_as_one = false switches merging off', () => {
-    const off = makePolicy((p) => { p.alliance.settle_as_one = false })
+  it('settle_as_one = false still merges: merging depends on merge_gap_days alone (#20 item 4, SPEC §3 step 3)', () => {
+    // settle_as_one only decides month-end roll-up. One admission owes the level-2 deductible once: A1 charged 200,
+    // the referred stay at A2 pays 500 − 200 = 300 (200 + 300 = 500), not a second admission's full 500 (200 + 500)
+    const apart = makePolicy((p) => { p.alliance.settle_as_one = false })
+    const s = settle(referred(), history({ admissions: 1 }, [first]), apart)
+    expect(s.setlinfo.act_pay_dedc_fen).toBe(fen(300))
+    expect(s.accum.admissions).toBe(0)
+    expect(s.stay).toMatchObject({ episode_id: 'MA1', episode_dedc_fen: fen(500) })
+  })
+
+  it('merge_gap_days null switches merging off: the referred stay is a new admission', () => {
+    const off = makePolicy((p) => { p.alliance.merge_gap_days = null })
     const s = settle(referred(), history({ admissions: 1 }, [first]), off)
+    // 2nd admission of a resident (factor 1) at level 2: the full 500
     expect(s.setlinfo.act_pay_dedc_fen).toBe(fen(500))
     expect(s.accum.admissions).toBe(1)
   })

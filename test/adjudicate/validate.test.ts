@@ -81,6 +81,17 @@ const CASES: [string, (b: Body) => void, RejectionCode, string][] = [
   ['fees[1].price a string', (b) => { b.fees[1].price = '4.52' }, 'E_MONEY_FORMAT', 'fees[1].price'],
   ['fees[2].amount above 10^10', (b) => { b.fees[2].amount = 2e10 }, 'E_MONEY_FORMAT', 'fees[2].amount'],
   ['fees[2].amount not qty × price', (b) => { b.fees[2].amount = 4.51 }, 'E_AMOUNT_MISMATCH', 'fees[2].amount'],
+  // SPEC §1 strict input (#20 items 10, 11, 13): the CLI and the pool have no route schema, so validation refuses them
+  ['fees[1].price 600000.125 (the old tolerance took it as 60,000,013 fen)', (b) => { b.fees[1].price = 600000.125 }, 'E_MONEY_FORMAT', 'fees[1].price'],
+  ['fees[1].price 12.3400001', (b) => { b.fees[1].price = 12.3400001 }, 'E_MONEY_FORMAT', 'fees[1].price'],
+  ['an unknown top-level key', (b) => { b.remark = 'x' }, 'E_UNKNOWN_FIELD', 'remark'],
+  ['a "constructor" key', (b) => { Object.defineProperty(b, 'constructor', { value: {}, enumerable: true }) }, 'E_UNKNOWN_FIELD', 'constructor'],
+  ['an unknown key in a fee line', (b) => { b.fees[1].memo = 1 }, 'E_UNKNOWN_FIELD', 'fees[1].memo'],
+  ['an unknown key in a diagnosis', (b) => { b.diagnoses[0].name = '肺炎' }, 'E_UNKNOWN_FIELD', 'diagnoses[0].name'],
+  ['begndate 0000-01-01', (b) => { b.begndate = '0000-01-01' }, 'E_FIELD_FORMAT', 'begndate'],
+  ['begndate 1899-12-31 (the day before the first day)', (b) => { b.begndate = '1899-12-31' }, 'E_FIELD_FORMAT', 'begndate'],
+  ['enddate 9999-12-31', (b) => { b.enddate = '9999-12-31' }, 'E_FIELD_FORMAT', 'enddate'],
+  ['a stay of 1,102 days (2023-08-26 … 2026-09-01; default max_stay_days 1,100)', (b) => { b.begndate = '2023-08-26'; b.enddate = '2026-09-01' }, 'E_FIELD_FORMAT', 'enddate'],
 ]
 
 describe('validation names each malformed field', () => {
@@ -95,6 +106,23 @@ describe('validation names each malformed field', () => {
     // a single malformed field gives a single reason, with a message
     expect(o.reasons).toHaveLength(1)
     expect(o.reasons[0]?.message).toBeTruthy()
+  })
+
+  it('dates: 1900-01-01 and the day after today are accepted, the day after that is not (the server clock)', () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+    const at = (begndate: string, enddate: string) => parseClaim({ ...good(), begndate, enddate }, TABLES, { maxStayDays: 100_000 })
+    expect(at('1900-01-01', '1900-01-02').status).toBe('ok')
+    expect(at(day(0), day(1)).status).toBe('ok')
+    expect(at(day(0), day(2))).toMatchObject({ status: 'rejected', reasons: [{ code: 'E_FIELD_FORMAT', field: 'enddate' }] })
+  })
+
+  it('a stay of exactly max_stay_days is accepted, one day more is refused; the policy sets the limit', () => {
+    // 2026-01-01 … 2026-01-31 is 30 days
+    const stay = { ...good(), begndate: '2026-01-01', enddate: '2026-01-31' }
+    expect(parseClaim(stay, TABLES, { maxStayDays: 30 }).status).toBe('ok')
+    expect(parseClaim(stay, TABLES, { maxStayDays: 29 })).toMatchObject({ status: 'rejected', reasons: [{ code: 'E_FIELD_FORMAT', field: 'enddate' }] })
+    // 2023-09-02 … 2026-09-06: 1,100 days, the default
+    expect(parseClaim({ ...good(), begndate: '2023-09-02', enddate: '2026-09-06' }, TABLES).status).toBe('ok')
   })
 
   it('a body that is not an object is E_BAD_JSON', () => {

@@ -29,13 +29,15 @@ describe('F_READMISSION (分解住院), window 15 days', () => {
     const c = claim('K80.100', [], 10000, { hospitalCode: 'H2', referralFrom: 'M0', begn: '2026-10-02' })
     expect(flags(c, historyOf([prior]))).toEqual(['F_READMISSION'])
   })
-  it('with alliance.settle_as_one off the referral is not merged (SPEC §3 step 3), so it is flagged', () => {
-    // same alliance, next day: merged under settle_as_one = true (test above); off → two admissions, K80 within 15 days
+  it('with alliance.merge_gap_days null the referral is not merged (SPEC §3 step 3), so it is flagged', () => {
+    // same alliance, next day: merged (test above); merging off → two admissions, K80 within 15 days
     const off = testPolicy()
-    const p = { ...off, alliance: { ...off.alliance, settle_as_one: false } }
+    const p = { ...off, alliance: { ...off.alliance, merge_gap_days: null } }
     const prior = stay('M0', '2026-09-25', '2026-10-01', 'K80', { fixmedins_code: 'H1', alliance_id: 'A1' })
     const c = claim('K80.100', [], 10000, { hospitalCode: 'H2', referralFrom: 'M0', begn: '2026-10-02' })
     expect(flags(c, historyOf([prior]), p)).toEqual(['F_READMISSION'])
+    // settle_as_one off only changes month-end: still merged, not flagged
+    expect(flags(c, historyOf([prior]), { ...off, alliance: { ...off.alliance, settle_as_one: false } })).toEqual([])
   })
   it('an alliance referral beyond merge_gap_days is not merged, so it is flagged', () => {
     const prior = stay('M0', '2026-09-20', '2026-09-25', 'K80', { fixmedins_code: 'H1', alliance_id: 'A1' })

@@ -23,7 +23,7 @@ export function group(code: string, avgYuan: number, opts: { score?: number; kin
     groupCode: code, kind: opts.kind ?? (composite ? 'composite' : 'core'), mainDx: dx.toUpperCase(),
     mainOp: main ? main.toUpperCase() : null,
     otherOps: others ? others.split('+').map((o) => o.toUpperCase()) : [],
-    avgCostFen: yuanToFen(avgYuan), cases: 100, avgIptDays: opts.days ?? 8,
+    avgCostFen: yuanToFen(avgYuan), avgCostMicro: Math.round(avgYuan * 1e6), cases: 100, avgIptDays: opts.days ?? 8,
     scoreMicro: scoreToMicro(opts.score ?? avgYuan / 10), compositeKind: composite ? (ops as CompositeKind) : null,
   }
 }

@@ -83,14 +83,14 @@ export function fakeAdjudicate(input: unknown, ctx: AdjudicationContext): Outcom
     }
     accum = {
       admissions: from ? 0 : 1, hifp_paid_fen: hifp, serious_base_fen: inscope - hifp, serious_paid_fen: hifmi,
-      maf_paid_fen: 0, acct_paid_fen: 0, op_dedc_fen: 0, op_hifp_paid_fen: 0,
+      maf_paid_fen: 0, acct_paid_fen: 0, op_dedc_fen: 0, op_hifp_paid_fen: 0, chronic_dedc_fen: 0, chronic_hifp_paid_fen: 0,
     }
   } else {
     dedc = Math.min(inscope, Math.max(0, FAKE_OP_DEDC_FEN - py.op_dedc_fen))
     hifp = mulRatioFen(inscope - dedc, 0.5)
     accum = {
       admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0,
-      op_dedc_fen: dedc, op_hifp_paid_fen: hifp,
+      op_dedc_fen: dedc, op_hifp_paid_fen: hifp, chronic_dedc_fen: 0, chronic_hifp_paid_fen: 0,
     }
   }
   const fund = hifp + hifmi
@@ -125,7 +125,7 @@ export function settlementOf(b: MiniClaim, history = EMPTY): Settlement {
 }
 
 const EMPTY = {
-  personYear: () => ({ admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0, op_dedc_fen: 0, op_hifp_paid_fen: 0 }),
+  personYear: () => ({ admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0, op_dedc_fen: 0, op_hifp_paid_fen: 0, chronic_dedc_fen: 0, chronic_hifp_paid_fen: 0 }),
   stay: () => undefined,
   recentStays: () => [],
   episodeDeductibleFen: () => 0,

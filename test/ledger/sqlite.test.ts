@@ -31,7 +31,7 @@ describe('SqliteLedger', () => {
     // fake: inscope 1000.00 yuan, first admission deductible 10.00 → hifp = 0.8 × 990.00 = 792.00
     expect(ledger.personYear('P0001', 2026)).toEqual({
       admissions: 1, hifp_paid_fen: 79_200, serious_base_fen: 100_000 - 79_200, serious_paid_fen: 2_080,
-      maf_paid_fen: 0, acct_paid_fen: 0, op_dedc_fen: 0, op_hifp_paid_fen: 0,
+      maf_paid_fen: 0, acct_paid_fen: 0, op_dedc_fen: 0, op_hifp_paid_fen: 0, chronic_dedc_fen: 0, chronic_hifp_paid_fen: 0,
     })
     expect(ledger.getSettlement('S000000000001')).toEqual(out.result)
     const row = ledger.db.prepare('SELECT * FROM settlements').get() as Record<string, unknown>
@@ -78,7 +78,7 @@ describe('SqliteLedger', () => {
     expect(ledger.db.prepare('SELECT SUM(amount_fen) FROM settlement_lines').pluck().get()).toBe(0)
     expect(ledger.personYear('P0001', 2026)).toEqual({
       admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0,
-      op_dedc_fen: 0, op_hifp_paid_fen: 0,
+      op_dedc_fen: 0, op_hifp_paid_fen: 0, chronic_dedc_fen: 0, chronic_hifp_paid_fen: 0,
     })
     expect(ledger.verify()).toEqual([])
   })

@@ -47,7 +47,7 @@ export function removeDir(dir: string): void {
 export async function openSide(tables: Tables, file: string, hospitals: readonly string[], extra: Partial<AppOptions> = {}): Promise<Side> {
   const ledger = openLedger(file, { now: () => CLOCK })
   const store = new CredentialStore(ledger.db)
-  const tokens = new Map(hospitals.map((h) => [h, store.add({ hospital: h }).token]))
+  const tokens = new Map(await Promise.all(hospitals.map(async (h) => [h, (await store.add({ hospital: h })).token] as const)))
   const app = await buildApp({ tables, policy: tables.policy, ledger, nationalClock: () => CLOCK, ...extra })
   return { app, ledger, file, tokens }
 }

@@ -78,7 +78,7 @@ export function fakeAdjudicate(input: unknown, ctx: AdjudicationContext): Outcom
       inscp_scp_amt_fen: f.amountFen, reasons: [],
     })),
     dip: null,
-    accum: { admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0, op_dedc_fen: 0, op_hifp_paid_fen: hifpFen },
+    accum: { admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0, op_dedc_fen: 0, op_hifp_paid_fen: hifpFen, chronic_dedc_fen: 0, chronic_hifp_paid_fen: 0 },
     stay: null,
   }
   return { status: 'ok', settlement }

@@ -36,7 +36,8 @@ describe('loadTables round-trips the mini sources', () => {
 
   it('DIP groups: given scores kept, missing ones computed, indexed by 亚目 and category:kind', () => {
     expect(t.dipGroups.get('J18.9')).toEqual({ groupCode: 'J18.9', kind: 'core', mainDx: 'J18.9', mainOp: null, otherOps: [],
-      avgCostFen: 329_620, cases: 29_626, avgIptDays: 7.765657, scoreMicro: 576_444_152, compositeKind: null })
+      avgCostFen: 329_620, avgCostMicro: 3_296_196_142, cases: 29_626, avgIptDays: 7.765657, scoreMicro: 576_444_152,
+      compositeKind: null })
     // computed: 7615.642328 / 5718.153489 × 1000 = 1331.835940… → 1,331,835,940 micro (the real catalogue says 1331.83594)
     expect(t.dipGroups.get('J18.9:33.2400x001')?.scoreMicro).toBe(1_331_835_940)
     expect(t.dipGroups.get('J18.9:33.2400x001')?.mainOp).toBe('33.2400X001')
@@ -57,7 +58,7 @@ describe('loadTables round-trips the mini sources', () => {
     expect(t.hospitals.get('H15020300004')?.dipCoefficientMicro).toBe(1_000_000)
     expect(report.coefficientsDefaulted).toBe(1)
     expect(t.persons.get('PB0002')).toEqual({ psnNo: 'PB0002', insutype: '310', psnKind: 'in_service', poverty: false,
-      assistance: false, city: '包头', acctBalanceFen: 123_456 })
+      assistance: false, city: '包头', acctBalanceFen: 123_456, brdy: null })
     expect(t.persons.get('PB0003')).toMatchObject({ poverty: true, assistance: true, acctBalanceFen: 0 })
   })
 

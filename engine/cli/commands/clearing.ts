@@ -50,7 +50,7 @@ Exit status: 0 done; 1 fault; 2 bad usage.`)
     .action(async (opts: Opts) => {
       if (!/^\d{4}$/.test(opts.year)) usageError(`--year must be YYYY, got "${opts.year}"`)
       if (opts.pool !== '310' && opts.pool !== '390') usageError(`--pool must be 310 or 390, got "${opts.pool}"`)
-      const fund = parseYuan(Number(opts.fundYuan))
+      const fund = parseYuan(Number(opts.fundYuan), false, opts.fundYuan)
       if (opts.fundYuan.trim() === '' || !fund.ok) usageError(`--fund-yuan must be a non-negative amount of yuan, got "${opts.fundYuan}"`)
       if (!existsSync(opts.ledger)) usageError(`ledger ${opts.ledger} does not exist`)
       const facts = opts.hospitals !== undefined ? readFacts(opts.hospitals) : []

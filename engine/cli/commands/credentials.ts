@@ -1,7 +1,9 @@
-// `dipsettle credentials add --ledger FILE (--hospital CODE | --admin) [--label TEXT]` — make a bearer token for the
-// HTTP service and print it once (stdout); only its sha256 is stored, in the ledger file's `credentials` table.
+// `dipsettle credentials add --ledger FILE (--hospital CODE | --admin) [--tables FILE] [--label TEXT]` — make a bearer
+// token for the HTTP service and print it once (stdout); only its sha256 is stored, in the ledger file's `credentials`
+// table. A hospital the tables do not know is refused (its token could never settle a claim).
 import type { Command } from 'commander'
 import { openLedger } from '../../ledger/sqlite.js'
+import { openContext } from '../context.js'
 import { CredentialStore } from '../../../server/auth/credentials.js'
 import { usageError } from '../usage.js'
 
@@ -13,10 +15,17 @@ export function register(program: Command): void {
     .option('--hospital <code>', 'fixmedins_code of the hospital (12 characters)')
     .option('--admin', 'the bureau\'s admin credential', false)
     .option('--label <text>', 'a note stored beside the hash (who it was given to)', '')
-    .action(async (opts: { ledger: string; hospital?: string; admin: boolean; label: string }) => {
+    .option('--tables <file>', 'lookup tables that must know the hospital (default: the demo region\'s)')
+    .action(async (opts: { ledger: string; hospital?: string; admin: boolean; label: string; tables?: string }) => {
       if ((opts.hospital === undefined) === !opts.admin) usageError('credentials add: pass exactly one of --hospital CODE or --admin')
       if (opts.hospital !== undefined && !/^[A-Za-z0-9]{12}$/.test(opts.hospital)) {
         usageError(`credentials add: --hospital must be a 12-character fixmedins_code, got "${opts.hospital}"`)
+      }
+      if (opts.hospital !== undefined) {
+        const ctx = openContext({ tables: opts.tables })
+        if (!ctx.tables.hospitals.has(opts.hospital)) {
+          usageError(`credentials add: --hospital ${opts.hospital} is not a designated hospital of the tables ${ctx.tablesFile}`)
+        }
       }
       const ledger = openLedger(opts.ledger)
       try {

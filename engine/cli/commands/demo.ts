@@ -94,7 +94,7 @@ export function register(program: Command): void {
           const given = pool === '310' ? opts.budgetYuan310 : opts.budgetYuan390
           let budgetFen: number
           if (given !== undefined) {
-            const p = parseYuan(Number(given))
+            const p = parseYuan(Number(given), false, given)
             if (!p.ok) usageError(`--budget-yuan-${pool} must be yuan with at most 2 decimals`)
             budgetFen = p.fen
           } else {

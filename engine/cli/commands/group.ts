@@ -10,8 +10,8 @@ import { openLedger } from '../../ledger/sqlite.js'
 import { EMPTY_HISTORY } from '../../history.js'
 import { reason } from '../../reasons.js'
 import { openContext } from '../context.js'
-import { JsonLineWriter, readLines } from '../jsonl.js'
-import { parseJsonLine } from '../../pool/lines.js'
+import { JsonLineWriter, readByteLines } from '../jsonl.js'
+import { LineRefusal, parseJsonLine } from '../../pool/lines.js'
 import { usageError } from '../usage.js'
 
 interface GroupFlags { tables?: string; policy?: string; trace?: boolean; ledger?: string }
@@ -29,13 +29,17 @@ export function register(program: Command): void {
       const ledger = flags.ledger !== undefined ? openLedger(flags.ledger, { readonly: true }) : undefined
       const ctx = { tables: run.tables, policy: run.policy, history: ledger ?? EMPTY_HISTORY }
       const out = new JsonLineWriter()
-      for await (const line of readLines()) {
+      for await (const line of readByteLines()) {
         const body = parseJsonLine(line)
+        if (body instanceof LineRefusal) {
+          await out.write({ msgid: null, status: 'rejected', reasons: [reason(body.code, body.field, body.message)] })
+          continue
+        }
         if (body === null || typeof body !== 'object' || Array.isArray(body)) {
           await out.write({ msgid: null, status: 'rejected', reasons: [reason('E_BAD_JSON', '')] })
           continue
         }
-        const parsed = parseClaim(body, run.tables)
+        const parsed = parseClaim(body, run.tables, { maxStayDays: run.policy.dip.max_stay_days })
         if (parsed.status === 'rejected') {
           await out.write({ msgid: parsed.msgid, status: 'rejected', reasons: parsed.reasons })
           continue

@@ -35,7 +35,7 @@ Reports: month-end-<month>-<pool>.json, overview-<month>-<pool>.html (the bureau
     .action(async (opts: Opts) => {
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) usageError(`--month must be YYYY-MM, got "${opts.month}"`)
       if (opts.pool !== '310' && opts.pool !== '390') usageError(`--pool must be 310 or 390, got "${opts.pool}"`)
-      const budget = parseYuan(Number(opts.budgetYuan))
+      const budget = parseYuan(Number(opts.budgetYuan), false, opts.budgetYuan)
       if (opts.budgetYuan.trim() === '' || !budget.ok) usageError(`--budget-yuan must be a non-negative amount of yuan with at most 2 decimals, got "${opts.budgetYuan}"`)
       if (!existsSync(opts.ledger)) usageError(`ledger ${opts.ledger} does not exist`)
       const ctx = openContext(opts)

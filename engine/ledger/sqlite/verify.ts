@@ -9,8 +9,9 @@
 //   serious_paid_fen  hifmi_pay + hifob_pay (居民大病 / 职工大额)
 //   maf_paid_fen      maf_pay (医疗救助)
 //   acct_paid_fen     acct_pay (个人账户)
-//   op_dedc_fen       outpatient act_pay_dedc
-//   op_hifp_paid_fen  outpatient hifp_pay
+//   op_dedc_fen       outpatient act_pay_dedc (门诊统筹: not med_type 14)
+//   op_hifp_paid_fen  outpatient hifp_pay (not med_type 14)
+//   chronic_dedc_fen, chronic_hifp_paid_fen   the same of 门诊慢特病 (med_type 14)
 // Two kinds of difference are reported: an accumulator row that disagrees with the recomputed sum (field = the
 // accumulator column), and a settlement whose recorded delta columns disagree with what its setlinfo implies
 // (field = `<column> of <setl_id>`).
@@ -29,8 +30,10 @@ export const DERIVED_ACCUM_SQL: Readonly<Record<AccumField, string>> = {
   serious_paid_fen: `(hifmi_pay_fen + hifob_pay_fen)`,
   maf_paid_fen: `maf_pay_fen`,
   acct_paid_fen: `acct_pay_fen`,
-  op_dedc_fen: `(CASE WHEN inpatient = 1 THEN 0 ELSE act_pay_dedc_fen END)`,
-  op_hifp_paid_fen: `(CASE WHEN inpatient = 1 THEN 0 ELSE hifp_pay_fen END)`,
+  op_dedc_fen: `(CASE WHEN inpatient = 1 OR med_type = '14' THEN 0 ELSE act_pay_dedc_fen END)`,
+  op_hifp_paid_fen: `(CASE WHEN inpatient = 1 OR med_type = '14' THEN 0 ELSE hifp_pay_fen END)`,
+  chronic_dedc_fen: `(CASE WHEN med_type = '14' THEN act_pay_dedc_fen ELSE 0 END)`,
+  chronic_hifp_paid_fen: `(CASE WHEN med_type = '14' THEN hifp_pay_fen ELSE 0 END)`,
 }
 
 type Totals = Record<AccumField, number>
