@@ -7,6 +7,7 @@ import { decide } from '../../engine/ledger/decide.js'
 import type { CommitOutcome } from '../../engine/ledger/outcome.js'
 import type { Policy } from '../../engine/policy/types.js'
 import type { Tables } from '../../engine/tables/types.js'
+import { ZERO_YEAR } from '../../engine/history.js'
 import type { History } from '../../engine/history.js'
 import type { Settlement } from '../../engine/result.js'
 import { fakeAdjudicate, mini, settlementOf } from './fixtures.js'
@@ -16,10 +17,7 @@ import type { Backend } from './backends.js'
 import { describePg } from './pg-server.js'
 
 const NOW = (): Date => new Date('2026-02-01T08:00:00Z')
-const ZERO = {
-  admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0,
-  op_dedc_fen: 0, op_hifp_paid_fen: 0,
-}
+const ZERO = ZERO_YEAR
 const codes = (o: CommitOutcome | undefined): string[] => (o === undefined ? ['none'] : ('reasons' in o ? o.reasons.map((r) => r.code) : []))
 
 const ENV = { tables: {} as Tables, policy: {} as Policy, adjudicate: fakeAdjudicate }
