@@ -14,6 +14,9 @@ import { JsonLineWriter, readLineChunks } from '../jsonl.js'
 import { usageError } from '../usage.js'
 import { compactAnswer, inLineOrder, preAnswerLines } from '../../pool/lines.js'
 import { parseWorkers, runPoolCli } from '../../pool/cli.js'
+import { ledgerTarget } from '../../ledger/open.js'
+import { isPostgresUrl } from '../../ledger/postgres/ledger.js'
+import { adjudicatePostgres } from './postgres-lines.js'
 
 /**
  * Turns one chunk of parsed bodies into their answers, in order, committed before it returns. The in-process one
@@ -69,6 +72,8 @@ export function register(program: Command): void {
     .option('--workers [n]', 'adjudicate on N worker threads (alone: cores − 1); absent: in this thread')
     .option('--compact', 'answers without their per-line detail (lines); totals, splits, DIP and reasons kept')
     .action(async (opts: { ledger?: string; dryRun?: boolean; tables?: string; policy?: string; chunk: number; workers?: string | true; compact?: boolean }, cmd: Command) => {
+      const pgUrl = ledgerTarget(opts.ledger)
+      if (pgUrl !== undefined && isPostgresUrl(pgUrl)) return adjudicatePostgres(pgUrl, opts)
       if (opts.dryRun === true && opts.ledger === undefined) usageError('--dry-run needs --ledger FILE')
       if (opts.workers !== undefined) {
         // the worker pool (engine/pool/): same answers, a person's claims in input order, people in parallel

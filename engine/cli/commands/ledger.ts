@@ -5,6 +5,8 @@ import type { Command } from 'commander'
 import { openLedger } from '../../ledger/sqlite.js'
 import { formatDifference } from '../../ledger/sqlite.js'
 import { usageError } from '../usage.js'
+import { isPostgresUrl } from '../../ledger/postgres/ledger.js'
+import { registerLedgerCopy, verifyPostgres } from './ledger-postgres.js'
 
 export function register(program: Command): void {
   const ledger = program.command('ledger').description('inspect the append-only ledger')
@@ -13,6 +15,7 @@ export function register(program: Command): void {
     .requiredOption('--ledger <file>', 'the ledger to check')
     .option('--tables <file>', 'accepted for symmetry; the check needs only the ledger')
     .action(async (opts: { ledger: string }) => {
+      if (isPostgresUrl(opts.ledger)) return verifyPostgres(opts.ledger)
       if (!existsSync(opts.ledger)) usageError(`ledger ${opts.ledger} does not exist`)
       const l = openLedger(opts.ledger, { readonly: true })
       try {
@@ -29,4 +32,5 @@ export function register(program: Command): void {
         l.close()
       }
     })
+  registerLedgerCopy(ledger)
 }

@@ -6,6 +6,8 @@ import { openLedger } from '../../ledger/sqlite.js'
 import { processReversals } from '../../ledger/settle.js'
 import { usageError } from '../usage.js'
 import { DEFAULT_CHUNK_LINES, parseChunkLines, runJsonLines } from './adjudicate.js'
+import { isPostgresUrl } from '../../ledger/postgres/ledger.js'
+import { reversePostgres } from './postgres-lines.js'
 
 export function register(program: Command): void {
   program.command('reverse')
@@ -14,6 +16,7 @@ export function register(program: Command): void {
     .option('--tables <file>', 'accepted for symmetry with adjudicate; a reversal needs only the ledger')
     .option('--chunk <lines>', 'lines per transaction (group commit)', parseChunkLines, DEFAULT_CHUNK_LINES)
     .action(async (opts: { ledger: string; chunk: number }) => {
+      if (isPostgresUrl(opts.ledger)) return reversePostgres(opts.ledger, opts)
       if (!existsSync(opts.ledger)) usageError(`ledger ${opts.ledger} does not exist`)
       const ledger = openLedger(opts.ledger)
       try {

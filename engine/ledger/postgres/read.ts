@@ -1,0 +1,35 @@
+// The reads of the PostgreSQL ledger: the per-person snapshot decide() consults and the msgid's first answer, in ONE
+// statement (so one consistent state, without a lock or a transaction), and the stored answers.
+import { HistorySnapshot } from '../../history.js'
+import type { LiveStay, PersonYear, StayRecord } from '../../history.js'
+import type { AdjudicationResult } from '../../result.js'
+import { storedAnswer } from '../codec.js'
+import type { ClaimHistory } from '../port.js'
+import type pg from 'pg'
+import { READ_HISTORY_SQL } from './statements.js'
+
+type StayRow = StayRecord & { readonly act_pay_dedc_fen: number; readonly seq: number }
+
+interface HistoryRow {
+  readonly version: number
+  readonly years: readonly (PersonYear & { readonly year: number })[]
+  readonly stays: readonly StayRow[]
+  readonly prior_hash: string | null
+  readonly prior_json: string | null
+  readonly prior_lines: string | null
+}
+
+export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string, msgid: string | undefined): Promise<ClaimHistory> {
+  const r = await q.query<HistoryRow>({ name: 'read-history', text: READ_HISTORY_SQL, values: [psnNo, msgid === '' ? null : msgid ?? null] })
+  const row = r.rows[0]!
+  const years = new Map<number, PersonYear>()
+  for (const { year, ...y } of row.years) years.set(year, y)
+  const stays: LiveStay[] = row.stays.map(({ act_pay_dedc_fen, seq, ...stay }) => ({ stay, dedcFen: act_pay_dedc_fen, seq }))
+  const prior = row.prior_hash === null || row.prior_json === null ? undefined
+    : { bodyHash: row.prior_hash, result: answerOfRow(row.prior_json, row.prior_lines) }
+  return { history: new HistorySnapshot({ psnNo, version: row.version, years, stays }), prior }
+}
+
+export function answerOfRow(resultJson: string, lines: string | null): AdjudicationResult {
+  return storedAnswer(resultJson, lines ?? undefined)
+}

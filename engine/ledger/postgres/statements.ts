@@ -1,0 +1,62 @@
+// The SQL of the PostgreSQL ledger's reads and writes (schema: schema.ts). Rows are positional in the record codec's
+// SETTLEMENT_COLUMNS order (codec.ts), the same order both backends write.
+import { SETTLEMENT_COLUMNS } from '../codec.js'
+import { ACCUM_FIELDS } from '../schema.js'
+
+/** INSERT of a whole settlements row ($1 … $n in SETTLEMENT_COLUMNS order). */
+export const INSERT_SETTLEMENT_SQL = `INSERT INTO settlements (${SETTLEMENT_COLUMNS.join(', ')})
+  VALUES (${SETTLEMENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`
+
+export const INSERT_LINES_SQL = 'INSERT INTO settlement_line_sets (setl_id, lines) VALUES ($1, $2)'
+
+/** Add a person-year delta: $1 psn_no, $2 year, then ACCUM_FIELDS in order. */
+export const ADD_ACCUM_SQL = `INSERT INTO accumulators (psn_no, year, ${ACCUM_FIELDS.join(', ')})
+  VALUES ($1, $2, ${ACCUM_FIELDS.map((_, i) => `$${i + 3}`).join(', ')})
+  ON CONFLICT (psn_no, year) DO UPDATE SET ${ACCUM_FIELDS.map((c) => `${c} = accumulators.${c} + excluded.${c}`).join(', ')}`
+
+/** Live settlements: settlements (not reversals) that no reversal names. */
+export const LIVE = `s.kind = 'settlement' AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id)`
+
+/**
+ * $1 psn_no, $2 msgid (null: none) → one row, one snapshot: the person's version (0 when they have no row yet),
+ * years (json: accumulator rows), stays (json: live stays with their own deductible and seq), and the msgid's first
+ * answer (prior_hash, prior_json, prior_lines; null when unseen).
+ */
+export const READ_HISTORY_SQL = `SELECT
+  COALESCE((SELECT version FROM ledger_persons WHERE psn_no = $1), 0) AS version,
+  (SELECT COALESCE(json_agg(a), '[]') FROM (SELECT year, ${ACCUM_FIELDS.join(', ')} FROM accumulators WHERE psn_no = $1) a) AS years,
+  (SELECT COALESCE(json_agg(st), '[]') FROM (
+     SELECT s.seq, s.mdtrt_id, s.setl_id, s.psn_no, s.fixmedins_code, s.alliance_id, s.level, s.begn_day, s.end_day,
+            s.episode_id, s.episode_n, s.episode_dedc_fen, s.dx_category, s.year, s.act_pay_dedc_fen
+       FROM settlements s WHERE s.psn_no = $1 AND s.episode_id IS NOT NULL AND ${LIVE}) st) AS stays,
+  p.body_hash AS prior_hash, p.result_json AS prior_json, p.lines AS prior_lines
+  FROM (SELECT 1) one
+  LEFT JOIN (SELECT s.body_hash, s.result_json, ls.lines FROM settlements s
+               LEFT JOIN settlement_line_sets ls USING (setl_id) WHERE s.msgid = $2) p ON true`
+
+/** $1 msgid → body_hash, result_json, lines. */
+export const BY_MSGID_SQL = `SELECT s.body_hash, s.result_json, ls.lines FROM settlements s
+  LEFT JOIN settlement_line_sets ls USING (setl_id) WHERE s.msgid = $1`
+
+/** $1 setl_id → result_json, lines. */
+export const BY_SETL_ID_SQL = `SELECT s.result_json, ls.lines FROM settlements s
+  LEFT JOIN settlement_line_sets ls USING (setl_id) WHERE s.setl_id = $1`
+
+export const PERSON_YEAR_SQL = `SELECT ${ACCUM_FIELDS.join(', ')} FROM accumulators WHERE psn_no = $1 AND year = $2`
+
+/**
+ * The persons of a commit ($1 text[]), created at version 0 when new, then locked — both in psn_no order, so two
+ * commits sharing persons take their locks in one order and never deadlock.
+ */
+export const NEW_PERSONS_SQL = `INSERT INTO ledger_persons (psn_no, version)
+  SELECT p, 0 FROM unnest($1::text[]) AS p ORDER BY p ON CONFLICT (psn_no) DO NOTHING`
+export const LOCK_PERSONS_SQL = `SELECT psn_no, version FROM ledger_persons WHERE psn_no = ANY($1::text[]) ORDER BY psn_no FOR UPDATE`
+/** $1 text[] psn_no, $2 bigint[] version: the persons' new versions after a commit. */
+export const SET_VERSIONS_SQL = `UPDATE ledger_persons p SET version = v.version
+  FROM unnest($1::text[], $2::bigint[]) AS v(psn_no, version) WHERE p.psn_no = v.psn_no`
+
+export const NEXT_SEQ_SQL = `SELECT nextval('settlement_seq') AS seq`
+export const LIVE_MDTRT_SQL = `SELECT s.setl_id FROM settlements s WHERE s.psn_no = $1 AND s.mdtrt_id = $2 AND ${LIVE}`
+export const SETTLEMENT_ROW_SQL = 'SELECT * FROM settlements WHERE setl_id = $1'
+export const REVERSAL_OF_SQL = 'SELECT setl_id FROM settlements WHERE reverses = $1'
+export const LINES_OF_SQL = 'SELECT lines FROM settlement_line_sets WHERE setl_id = $1'

@@ -1,0 +1,66 @@
+// The PostgreSQL ledger's schema is dipsettle's own (SPEC §11): created on a new database with its version recorded,
+// found again on the next open, and a database holding something else — or a newer schema — refused with nothing
+// written to it. Several processes opening one new database at once create it exactly once.
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import pg from 'pg'
+import { PgLedger } from '../../engine/ledger/postgres/ledger.js'
+import { LedgerRefused } from '../../engine/ledger/postgres/migrate.js'
+import { PG_SCHEMA_VERSION } from '../../engine/ledger/postgres/schema.js'
+import { describePg, freshDatabase } from './pg-server.js'
+
+describePg('PostgreSQL ledger schema and migrations', (server) => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>
+  let c: pg.Client
+  beforeEach(async () => {
+    db = await freshDatabase(server, 'migrate')
+    c = new pg.Client({ connectionString: db.url })
+    await c.connect()
+  })
+  afterEach(async () => {
+    await c.end()
+    await db.drop()
+  })
+
+  const tables = async (): Promise<string[]> =>
+    (await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.t)
+
+  it('creates its schema on an empty database and records the version once, however often opened', async () => {
+    await (await PgLedger.open(db.url)).close()
+    await (await PgLedger.open(db.url)).close()
+    expect(await tables()).toEqual([
+      'accumulators', 'credentials', 'dipsettle_schema', 'ledger_persons', 'month_end_cases', 'month_end_hospitals',
+      'month_end_runs', 'national_envelopes', 'national_setl_lists', 'national_stay_fees', 'national_stays',
+      'settlement_line_sets', 'settlements', 'special_case_applications', 'special_case_reviews',
+    ])
+    expect((await c.query('SELECT version FROM dipsettle_schema')).rows).toEqual([{ version: PG_SCHEMA_VERSION }])
+  })
+
+  it('refuses a database holding other tables, and writes nothing to it', async () => {
+    await c.query('CREATE TABLE patients (id int PRIMARY KEY)')
+    await expect(PgLedger.open(db.url)).rejects.toThrow(LedgerRefused)
+    await expect(PgLedger.open(db.url)).rejects.toThrow(/not a dipsettle ledger: it holds other relations \(patients\)/)
+    expect(await tables()).toEqual(['patients'])
+  })
+
+  it('refuses a ledger of a newer schema version', async () => {
+    await (await PgLedger.open(db.url)).close()
+    await c.query('INSERT INTO dipsettle_schema (version) VALUES ($1)', [PG_SCHEMA_VERSION + 1])
+    await expect(PgLedger.open(db.url)).rejects.toThrow(new RegExp(`schema version ${PG_SCHEMA_VERSION + 1}; this dipsettle reads version ${PG_SCHEMA_VERSION}`))
+  })
+
+  it('a read-only open (ledger verify) never creates a ledger', async () => {
+    await expect(PgLedger.open(db.url, { readonly: true })).rejects.toThrow(/holds no dipsettle ledger/)
+    expect(await tables()).toEqual([])
+  })
+
+  it('four ledgers (own connections) opening one new database at once create the schema exactly once', async () => {
+    const opened = await Promise.all([1, 2, 3, 4].map(() => PgLedger.open(db.url, { maxConnections: 1 })))
+    await Promise.all(opened.map((l) => l.close()))
+    expect((await c.query('SELECT version FROM dipsettle_schema')).rows).toEqual([{ version: PG_SCHEMA_VERSION }])
+  })
+
+  it('refuses TRUNCATE of the settlements', async () => {
+    await (await PgLedger.open(db.url)).close()
+    await expect(c.query('TRUNCATE settlements CASCADE')).rejects.toThrow(/append-only/)
+  })
+})
