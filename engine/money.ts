@@ -92,6 +92,23 @@ export function decimalUnits(text: string, scale: number, maxUnits: number): num
 }
 
 /**
+ * decimalUnits of a double's shortest text, without making the text: k = round(x × 10^scale) is the answer exactly when
+ * k ÷ 10^scale gives x back — the double nearest to k / 10^scale, whose shortest text is k's decimals as long as k
+ * has at most 15 digits (every such decimal round-trips) — and the text has more decimals otherwise. Beyond 15 digits
+ * the text decides.
+ */
+export function doubleUnits(x: number, scale: number, maxUnits: number): number | null | 'too_large' | 'not_a_number' {
+  const p = 10 ** scale
+  if (Math.abs(x) < 1e15 / p) {
+    const k = Math.round(x * p)
+    if (k / p !== x) return null
+    if (Math.abs(k) > maxUnits) return 'too_large'
+    return k === 0 ? 0 : k
+  }
+  return decimalUnits(String(x), scale, maxUnits)
+}
+
+/**
  * Parse a money value from untrusted input (a claim, a request). Accepts a JSON number with at most two decimals,
  * not above MAX_YUAN; negative only when allowNegative. `text` is the number as sent (strict-json.ts numberTextOf);
  * without it (a msgpack double, an object built in code) the double's shortest text decides.
@@ -100,7 +117,7 @@ export function parseYuan(x: unknown, allowNegative = false, text?: string): Yua
   if (typeof x !== 'number' || !Number.isFinite(x)) return { ok: false, problem: 'not_a_number' }
   if (Math.abs(x) > MAX_YUAN) return { ok: false, problem: 'too_large' }
   if (x < 0 && !allowNegative) return { ok: false, problem: 'negative' }
-  const fen = decimalUnits(text ?? String(x), 2, MAX_YUAN * FEN_PER_YUAN)
+  const fen = text === undefined ? doubleUnits(x, 2, MAX_YUAN * FEN_PER_YUAN) : decimalUnits(text, 2, MAX_YUAN * FEN_PER_YUAN)
   if (fen === null) return { ok: false, problem: 'too_many_decimals' }
   if (fen === 'too_large') return { ok: false, problem: 'too_large' }
   if (fen === 'not_a_number') return { ok: false, problem: 'not_a_number' }

@@ -1,6 +1,6 @@
 // Fee-line quantities: a claim's qty has at most 4 decimals (national 数量 16,4), held as integer 1/10,000 so that
 // qty × unit price is exact before the one rounding to the fen.
-import { decimalUnits, divRoundHalfAway, divRoundHalfAwayBig } from '../money.js'
+import { decimalUnits, divRoundHalfAway, divRoundHalfAwayBig, doubleUnits } from '../money.js'
 
 const QTY_SCALE = 10_000
 
@@ -9,7 +9,7 @@ const QTY_SCALE = 10_000
  * (strict-json.ts numberTextOf), else on the double's shortest text, exactly (SPEC §1).
  */
 export function qtyToE4(qty: number, text?: string): number | null {
-  const e4 = decimalUnits(text ?? String(qty), 4, Number.MAX_SAFE_INTEGER)
+  const e4 = text === undefined ? doubleUnits(qty, 4, Number.MAX_SAFE_INTEGER) : decimalUnits(text, 4, Number.MAX_SAFE_INTEGER)
   return typeof e4 === 'number' ? e4 : null
 }
 
