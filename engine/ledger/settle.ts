@@ -120,7 +120,7 @@ export function computeClaim(body: unknown, env: SettleEnv): AdjudicationResult 
 }
 
 /** Validate a reversal body `{ setl_id, msgid }` (msgid: the reversal's own idempotency key). */
-function reversalFields(body: unknown): { setlId: string; msgid: string } | { reasons: Reason[]; msgid: string } {
+export function reversalFields(body: unknown): { setlId: string; msgid: string } | { reasons: Reason[]; msgid: string } {
   if (!isObject(body)) return { msgid: '', reasons: [reason('E_BAD_JSON', '')] }
   const reasons: Reason[] = []
   for (const f of ['setl_id', 'msgid'] as const) {

@@ -11,11 +11,9 @@ import { settleClaim } from '../../ledger/postgres/settle-claim.js'
 import { EMPTY_HISTORY } from '../../history.js'
 import type { AdjudicationResult } from '../../result.js'
 import { rejectionToResult } from '../../result.js'
-import { isObject } from '../../claim.js'
 import { bodyHash } from '../../ledger/hash.js'
 import { answerOf } from '../../ledger/outcome.js'
-import { reason } from '../../reasons.js'
-import type { Reason } from '../../reasons.js'
+import { reversalFields } from '../../ledger/settle.js'
 import { openContext } from '../context.js'
 import { runJsonLines } from './adjudicate.js'
 import type { ChunkProcessor } from './adjudicate.js'
@@ -88,19 +86,3 @@ export async function reversePostgres(url: string, opts: { chunk: number }): Pro
   }
 }
 
-/**
- * A reversal body `{ setl_id, msgid }` validated as settle.ts processReversal does. MERGE NOTE: a copy of settle.ts's
- * private reversalFields; export that one and import it here instead.
- */
-function reversalFields(body: unknown): { setlId: string; msgid: string } | { reasons: Reason[]; msgid: string } {
-  if (!isObject(body)) return { msgid: '', reasons: [reason('E_BAD_JSON', '')] }
-  const reasons: Reason[] = []
-  for (const f of ['setl_id', 'msgid'] as const) {
-    const v = body[f]
-    if (v === undefined || v === null || v === '') reasons.push(reason('E_FIELD_MISSING', f))
-    else if (typeof v !== 'string') reasons.push(reason('E_FIELD_TYPE', f, `${f} must be a string`))
-  }
-  const msgid = typeof body['msgid'] === 'string' ? body['msgid'] : ''
-  if (reasons.length > 0) return { msgid, reasons }
-  return { setlId: body['setl_id'] as string, msgid }
-}
