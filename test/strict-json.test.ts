@@ -54,7 +54,7 @@ describe('parseStrictJson', () => {
   it('refuses bytes that are not UTF-8, naming the field and the byte offset (never U+FFFD)', () => {
     // "ab\xff": two mdtrt_ids that differ only in a bad byte would collide as U+FFFD (#20 item 12)
     const bad = Buffer.concat([Buffer.from('{"mdtrt_id":"ab'), Buffer.from([0xff]), Buffer.from('"}')])
-    expect(parse(bad)).toEqual({ ok: false, code: 'E_FIELD_FORMAT', field: 'mdtrt_id', message: 'mdtrt_id: byte 15 is not UTF-8' })
+    expect(parse(bad)).toEqual({ ok: false, code: 'E_FIELD_FORMAT', kind: 'utf8', field: 'mdtrt_id', message: 'mdtrt_id: byte 15 is not UTF-8' })
     // an overlong encoding of "/" (C0 AF), a UTF-16 surrogate encoded (ED A0 80), a truncated 3-byte sequence
     for (const bytes of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe4, 0xb8]]) {
       const b = Buffer.concat([Buffer.from('{"x":"'), Buffer.from(bytes), Buffer.from('"}')])
