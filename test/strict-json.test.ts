@@ -13,8 +13,9 @@ const parse = (s: string | Buffer) => parseStrictJson(typeof s === 'string' ? Bu
 const nested = (levels: number) => '{"a":' + '['.repeat(levels - 1) + ']'.repeat(levels - 1) + '}'
 
 describe('parseStrictJson', () => {
-  it('parses what JSON.parse parses, to the same value (any JSON value made by fast-check)', () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 6 }), (v) => {
+  it('parses what JSON.parse parses, to the same value (any JSON value made by fast-check, but a __proto__ key)', () => {
+    // a "__proto__" key is refused on purpose (its own test below); fast-check's JSON values include it
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 6 }).filter((v) => !JSON.stringify(v).includes('"__proto__":')), (v) => {
       const text = JSON.stringify(v)
       const r = parse(text)
       expect(r.ok).toBe(true)
