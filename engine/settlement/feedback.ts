@@ -173,6 +173,8 @@ export async function hospitalReport(
   const pv: PointValue | null = parsePointValue(run.point_value)
   const cases = await port.liveCases(run.month, run.pool, run.ledger_seq, codes)
   const episodes = await episodeShares(port, run, policy)
+  // an episode counts as one case, at its last stay
+  const lastStays = new Set(episodes.cases.map((e) => e.last.setlId))
   const ownEpisodes = episodes.cases.filter((e) => e.stays.some((s) => codes.includes(s.code)))
 
   const groups = new Map<string, { kind: string; cases: number; points: number; medfee: number; hifp: number }>()
@@ -189,7 +191,7 @@ export async function hospitalReport(
     // a stay of an episode earns its share of the episode's one case; only the episode's last stay counts as a case
     const ep = episodes.shares.get(c.setl_id)
     const p1e4 = ep?.points1e4 ?? c.points1e4
-    const counts = ep === undefined || episodes.cases.some((e) => e.last.setlId === c.setl_id) ? 1 : 0
+    const counts = ep === undefined || lastStays.has(c.setl_id) ? 1 : 0
     caseCount += counts
     const own = byCode.get(c.fixmedins_code) ?? { discharges: 0, points1e4: 0 }
     own.discharges += counts; own.points1e4 += p1e4

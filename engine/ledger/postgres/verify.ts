@@ -5,7 +5,7 @@ import type pg from 'pg'
 import { ACCUM_FIELDS } from '../schema.js'
 import type { AccumField } from '../schema.js'
 import type { LedgerDifference } from '../port.js'
-import { DERIVED_ACCUM_SQL } from '../sqlite/verify.js'
+import { DERIVED_ACCUM_SQL, rowDeltaDifferences } from '../sqlite/verify.js'
 
 type Totals = Record<AccumField, number> & { psn_no: string; year: number }
 
@@ -32,15 +32,6 @@ export async function verifyPg(q: pg.Pool | pg.ClientBase): Promise<LedgerDiffer
   const cols = ACCUM_FIELDS.map((f) => `${f}, (${DERIVED_ACCUM_SQL[f]})::bigint AS derived_${f}`).join(', ')
   const rows = await q.query<Record<string, number | string>>(
     `SELECT setl_id, psn_no, year, ${cols} FROM settlements WHERE ${anyDiff} ORDER BY seq`)
-  for (const row of rows.rows) {
-    for (const f of ACCUM_FIELDS) {
-      if (row[f] !== row[`derived_${f}`]) {
-        diffs.push({
-          psn_no: String(row['psn_no']), year: Number(row['year']), field: `${f} of ${String(row['setl_id'])}`,
-          stored: Number(row[f]), recomputed: Number(row[`derived_${f}`]),
-        })
-      }
-    }
-  }
+  for (const row of rows.rows) rowDeltaDifferences(row, diffs)
   return diffs
 }

@@ -67,17 +67,24 @@ export function verifyLedgerDb(db: Database): LedgerDifference[] {
   const anyDiff = ACCUM_FIELDS.map((f) => `${f} IS NOT ${DERIVED_ACCUM_SQL[f]}`).join(' OR ')
   const cols = ACCUM_FIELDS.map((f) => `${f}, ${DERIVED_ACCUM_SQL[f]} AS derived_${f}`).join(', ')
   for (const r of db.prepare(`SELECT setl_id, psn_no, year, ${cols} FROM settlements WHERE ${anyDiff} ORDER BY seq`).iterate()) {
-    const row = r as Record<string, number | string>
-    for (const f of ACCUM_FIELDS) {
-      if (row[f] !== row[`derived_${f}`]) {
-        diffs.push({
-          psn_no: String(row['psn_no']), year: Number(row['year']), field: `${f} of ${String(row['setl_id'])}`,
-          stored: Number(row[f]), recomputed: Number(row[`derived_${f}`]),
-        })
-      }
-    }
+    rowDeltaDifferences(r as Record<string, number | string>, diffs)
   }
   return diffs
+}
+
+/**
+ * A settlements row read with its delta columns and their derivations (`derived_<field>`, DERIVED_ACCUM_SQL): each
+ * delta that disagrees, as `<field> of <setl_id>`. Both backends' verify read such rows.
+ */
+export function rowDeltaDifferences(row: Readonly<Record<string, number | string>>, into: LedgerDifference[]): void {
+  for (const f of ACCUM_FIELDS) {
+    if (row[f] !== row[`derived_${f}`]) {
+      into.push({
+        psn_no: String(row['psn_no']), year: Number(row['year']), field: `${f} of ${String(row['setl_id'])}`,
+        stored: Number(row[f]), recomputed: Number(row[`derived_${f}`]),
+      })
+    }
+  }
 }
 
 export function formatDifference(d: LedgerDifference): string {
