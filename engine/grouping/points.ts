@@ -25,15 +25,19 @@ const ESTIMATE_MARGIN_ABS = 1e-9
 const ESTIMATE_MAX = 2 ** 50
 const SCALE = POINTS_SCALE / (PPM * PPM * PPM * PPM)
 
+/** x rounded half away from zero when the estimate's error cannot reach the nearest half; null when it might. */
+function decided(x: number): number | null {
+  if (!(x >= 0 && x < ESTIMATE_MAX)) return null
+  const floor = Math.floor(x)
+  const fromHalf = x - floor - 0.5
+  if (Math.abs(fromHalf) > x * ESTIMATE_MARGIN_REL + ESTIMATE_MARGIN_ABS) return fromHalf > 0 ? floor + 1 : floor
+  return null
+}
+
 /** Points in integer 1/10,000: base/1e6 × aux/1e6 × coef/1e6 × bonus/1e6 × num/den × 1e4, one rounding. */
 export function points1e4(p: PointsInput): number {
   const x = Number(p.baseMicro) * p.auxMicro * p.coefficientMicro * p.bonusMicro * SCALE * (Number(p.factorNum) / Number(p.factorDen))
-  if (x >= 0 && x < ESTIMATE_MAX) {
-    const floor = Math.floor(x)
-    const fromHalf = x - floor - 0.5
-    if (Math.abs(fromHalf) > x * ESTIMATE_MARGIN_REL + ESTIMATE_MARGIN_ABS) return fromHalf > 0 ? floor + 1 : floor
-  }
-  return exactPoints1e4(p)
+  return decided(x) ?? exactPoints1e4(p)
 }
 
 /** The same product in BigInt: the reference, and the answer when the estimate lies too near a half. */
@@ -46,5 +50,6 @@ export function exactPoints1e4(p: PointsInput): number {
 
 /** An exact fraction shown with 6 decimals (the deviation factor in the result). */
 export function fractionTo6(num: bigint, den: bigint): number {
-  return Number(divRoundHalfAwayBig(num * BigInt(PPM), den)) / PPM
+  const micro = decided((Number(num) / Number(den)) * PPM) ?? Number(divRoundHalfAwayBig(num * BigInt(PPM), den))
+  return micro / PPM
 }

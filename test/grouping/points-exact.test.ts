@@ -2,7 +2,7 @@
 // above all on the ties and near-halves where the fast path has to hand over to the exact one.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { exactPoints1e4, points1e4, type PointsInput } from '../../engine/grouping/points.js'
+import { exactPoints1e4, fractionTo6, points1e4, type PointsInput } from '../../engine/grouping/points.js'
 import { classifyDeviation, costAgainstAverage } from '../../engine/grouping/deviation.js'
 import { divRoundHalfAwayBig } from '../../engine/money.js'
 import { testPolicy } from './helpers.js'
@@ -30,6 +30,18 @@ describe('points1e4 fast path', () => {
     const p: PointsInput = { baseMicro: 1_000_000_000n, auxMicro: 1e6, coefficientMicro: 1e6, bonusMicro: 1e6, factorNum: 1n, factorDen: 20_000_000n }
     expect(points1e4(p)).toBe(1)
     expect(exactPoints1e4(p)).toBe(1)
+  })
+})
+
+describe('fractionTo6 fast path', () => {
+  it('equals the BigInt rounding, halves included', () => {
+    const half = fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 9n }), fc.integer({ min: -1, max: 1 }))
+      // (2k + 1 + d) / 2e6 shown in millionths is k + ½ (d = 0) or a whole number
+      .map(([k, d]) => ({ num: k * 2n + 1n + BigInt(d), den: 2_000_000n }))
+    const any = fc.record({ num: fc.bigInt({ min: 1n, max: 10n ** 25n }), den: fc.bigInt({ min: 1n, max: 10n ** 25n }) })
+    fc.assert(fc.property(fc.oneof(half, any), ({ num, den }) => {
+      expect(fractionTo6(num, den)).toBe(Number(divRoundHalfAwayBig(num * 1_000_000n, den)) / 1e6)
+    }), { numRuns: 20_000 })
   })
 })
 
