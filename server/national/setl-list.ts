@@ -1,7 +1,8 @@
 // 4101A 医疗保障基金结算清单上传 (SPEC §12): the settled stay's settlement list carries the diagnoses and procedures DIP
 // groups it on; the answer is the group and points, by the same grouper settlement uses (settle-port.ts group), over
 // the stay's settled claim with the list's diagnoses and procedures. The list and its group are recorded in the ledger
-// (national_setl_lists); a list sent again for the same setl_id replaces the earlier one.
+// (national_setl_lists); a list sent again for the same setl_id replaces the earlier one, and month-end pays the latest
+// list's grouping (engine/settlement/setl-lists.ts). Once the settlement's month-end run is closed a list is refused.
 import { NationalRefusal, opt, req, type Field, type Obj } from './fields.js'
 import { envelopeOf, finish, inputOf, rejection, stayOf, type CallContext } from './context.js'
 import { diagnosesOf } from './diagnoses.js'
@@ -34,6 +35,13 @@ export async function uploadSetlList(ctx: CallContext): Promise<string> {
   const setlId = s['setl_id'] as string
   if (stay.status !== 'settled' || stay.setl_id !== setlId) {
     throw new NationalRefusal('input.setlinfo.setl_id', `input.setlinfo.setl_id: ${setlId} 不是就诊 ${stay.mdtrt_id} 当前有效的结算`)
+  }
+  // month-end pays the list's grouping (engine/settlement/setl-lists.ts) until the settlement's month is closed; a
+  // closed month is final, as the bureau's data lock (数据锁定) is: the list would change a case already paid
+  const month = await ctx.deps.engine.monthOf(setlId)
+  if (month !== undefined && month.closedAt !== null) {
+    throw new NationalRefusal('input.setlinfo.setl_id', `input.setlinfo.setl_id: 结算 ${setlId} 所属 ${month.month} 月 (险种 ${month.pool}) 的月度预结算已于 ${month.closedAt} 关账，`
+      + '不能再上传或更改结算清单；如需更正分组，请撤销结算 (2305)、更正出院诊断 (2405/2402) 后重新结算，差额计入下一个月度')
   }
   const diagnoses = diagnosesOf(input['diseinfo'] as Obj[], 'input.diseinfo', ctx.deps.tables)
   // oprn_oprt_type 1 is the main procedure (主手术及操作)
