@@ -57,7 +57,9 @@ function list(mdtrtId: string, setlId: string, procedures: ClaimInput['procedure
 }
 
 async function monthEnd(month: string, close: boolean): Promise<MonthEndReport> {
-  const out = await settleMonth(gw.ledger, tables, tables.policy, { month, pool: '310', budgetFen: 100_000_000, close, now: () => new Date('2026-11-05T02:00:00Z') })
+  // a fixed ratio: the next month has no discharge of its own to take the actual ratio from
+  const policy = { ...tables.policy, month_end: { ...tables.policy.month_end, reimbursement_ratio: { '310': 0.6, '390': 0.6 } } }
+  const out = await settleMonth(gw.ledger, tables, policy, { month, pool: '310', budgetFen: 100_000_000, close, now: () => new Date('2026-11-05T02:00:00Z') })
   if (out.status !== 'ok') throw new Error(JSON.stringify(out))
   return out.report
 }
