@@ -335,6 +335,14 @@ describe('options are checked before any worker starts', () => {
     expect(() => new AdjudicationPool({ tablesFile: tablesFile(), dryRun: true })).toThrow(/dryRun needs options.ledgerFile/)
     expect(() => new AdjudicationPool({ tablesFile: tablesFile(), batchSize: 2.5 })).toThrow(/options.batchSize must be an integer/)
   })
+
+  it('a ledger that cannot be created fails ready() before any line, and close() still resolves', async () => {
+    // the workers start on ready() (pool.ts start): a recording pool creates its ledger there, before them
+    const pool = new AdjudicationPool({ tablesFile: tablesFile(), workers: 1, ledgerFile: join(dir, 'no-such-dir', 'l.sqlite') })
+    await expect(pool.ready()).rejects.toThrow()
+    await expect(pool.run(chunked(''), new Collect())).rejects.toThrow()
+    await pool.close()
+  })
 })
 
 /** The test-only crash hook (fault-hook.mjs) for a pool's workers. */
