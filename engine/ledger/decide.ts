@@ -55,8 +55,7 @@ export function claimScope(body: unknown, policy: Policy): HistoryScope {
   if (typeof body['mdtrt_id'] === 'string') ids.push(body['mdtrt_id'])
   if (typeof body['referral_from'] === 'string') ids.push(body['referral_from'])
   const begn = typeof body['begndate'] === 'string' ? dayNumber(body['begndate']) : undefined
-  const lookback = Math.max(policy.dip.readmission_days, monitoringLookbackDays(policy))
-  const sinceDay = typeof begn === 'number' ? begn - lookback : Number.MAX_SAFE_INTEGER
+  const sinceDay = typeof begn === 'number' ? begn - Math.max(policy.dip.readmission_days, monitoringLookbackDays(policy)) : Number.MAX_SAFE_INTEGER
   return { sinceDay, mdtrtIds: ids }
 }
 
