@@ -6,11 +6,12 @@ import type { MonitoringPolicy, MonitoringRule } from './types.js'
 export const feeOutsideStay: MonitoringRule<NonNullable<MonitoringPolicy['M_FEE_OUTSIDE_STAY']>> = ({ claim }) => {
   let first = -1
   let count = 0
-  claim.fees.forEach((f, i) => {
-    if (f.day === undefined || (f.day >= claim.begnDay && f.day <= claim.endDay)) return
+  for (let i = 0; i < claim.fees.length; i++) {
+    const day = claim.fees[i]!.day
+    if (day === undefined || (day >= claim.begnDay && day <= claim.endDay)) continue
     if (first < 0) first = i
     count++
-  })
+  }
   if (first < 0) return null
   const fee = claim.fees[first]!
   return {

@@ -2,6 +2,7 @@
 // hours of nursing a day). Lines with a fee_ocur_time count on their day; undated lines count over the stay, against
 // the limit × its calendar days (begndate to enddate, both included). Quantities are integer 1/10,000 (claim.ts).
 import type { Claim } from '../claim.js'
+import { startsWithAny } from './code-prefix.js'
 import { dateOf } from './stay-days.js'
 import type { Finding, MonitoringPolicy, MonitoringRule } from './types.js'
 
@@ -20,22 +21,23 @@ export const qtyPerDay: MonitoringRule<NonNullable<MonitoringPolicy['M_QTY_PER_D
 function overLimit(claim: Claim, limit: Limit): Finding | null {
   // the policy's limit has at most the claim's precision in practice; rounded once to the claim's unit
   const maxE4 = Math.round(limit.max_per_day * QTY_E4)
-  const byDay = new Map<number, { qtyE4: number; first: number }>()
+  let byDay: Map<number, { qtyE4: number; first: number }> | undefined
   let undatedE4 = 0
   let firstUndated = -1
-  claim.fees.forEach((fee, i) => {
-    const code = fee.code.toUpperCase()
-    if (!limit.code_prefixes.some((p) => code.startsWith(p.toUpperCase()))) return
+  for (let i = 0; i < claim.fees.length; i++) {
+    const fee = claim.fees[i]!
+    if (!startsWithAny(fee.code, limit.code_prefixes)) continue
     if (fee.day === undefined) {
       undatedE4 += fee.qtyE4
       if (firstUndated < 0) firstUndated = i
-      return
+      continue
     }
+    byDay ??= new Map()
     const d = byDay.get(fee.day) ?? { qtyE4: 0, first: i }
     d.qtyE4 += fee.qtyE4
     byDay.set(fee.day, d)
-  })
-  for (const [day, d] of byDay) {
+  }
+  for (const [day, d] of byDay ?? []) {
     if (d.qtyE4 > maxE4) {
       return { field: `fees[${d.first}].qty`, detail: `${limit.name} ${dateOf(day)} 数量 ${d.qtyE4 / QTY_E4} 超过每日上限 ${limit.max_per_day}` }
     }

@@ -4,6 +4,7 @@
 import { ageAt } from '../grouping/auxiliary.js'
 import type { Claim } from '../claim.js'
 import type { Person } from '../tables/types.js'
+import { startsWithAny } from './code-prefix.js'
 import type { Finding, MonitoringPolicy, MonitoringRule } from './types.js'
 
 type Check = NonNullable<MonitoringPolicy['M_SEX_AGE']>['checks'][number]
@@ -23,11 +24,10 @@ export const sexAge: MonitoringRule<NonNullable<MonitoringPolicy['M_SEX_AGE']>> 
 /** The field where the check's diagnosis or item appears, or null when the claim has none of them. */
 function appliesAt(claim: Claim, check: Check): string | null {
   const dx = check.dx_prefixes
-  if (dx !== undefined && [claim.mainDx, ...claim.otherDx].some((c) => dx.some((p) => c.startsWith(p.toUpperCase())))) return 'diagnoses'
+  if (dx !== undefined && (startsWithAny(claim.mainDx, dx) || claim.otherDx.some((c) => startsWithAny(c, dx)))) return 'diagnoses'
   const items = check.item_prefixes
   if (items !== undefined) {
-    const i = claim.fees.findIndex((f) => items.some((p) => f.code.toUpperCase().startsWith(p.toUpperCase())))
-    if (i >= 0) return `fees[${i}].code`
+    for (let i = 0; i < claim.fees.length; i++) if (startsWithAny(claim.fees[i]!.code, items)) return `fees[${i}].code`
   }
   return null
 }
