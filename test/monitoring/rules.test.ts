@@ -13,7 +13,6 @@ import { C, H, P, POLICY, POLICY_DOC, claim, ctx, fee, history, stay } from '../
 import { GIRL, MALE, dated, monitoringPolicy, monitoringTables } from './fixtures.js'
 
 const POL = monitoringPolicy()
-const TAB = monitoringTables(POL)
 const day = (d: string): number => dayNumber(d) as number
 
 function run(body: ClaimInput, h: History = history(), policy = POL): Outcome {
