@@ -16,7 +16,7 @@ export interface ClaimInput {
   referral_from?: string | null
   diagnoses: { code: string; main?: boolean }[]
   procedures?: { code: string; main?: boolean }[]
-  fees: { feedetl_sn: string; code: string; qty: number; price: number; amount: number }[]
+  fees: { feedetl_sn: string; code: string; qty: number; price: number; amount: number; fee_ocur_time?: string }[]
   /** '1' asks the personal account (个人账户) to pay the personal share (职工 only). */
   acct_used_flag?: string
 }
@@ -29,6 +29,8 @@ export interface FeeLine {
   readonly qtyE4: number
   readonly priceFen: number
   readonly amountFen: number
+  /** Day number of fee_ocur_time (SPEC §14 monitoring: fees dated outside the stay, quantity per day); absent: undated. */
+  readonly day?: number
 }
 
 export interface Claim {

@@ -5,6 +5,7 @@ import type { LineReason, Reason } from './reasons.js'
 import type { ChrgitmLv } from './tables/types.js'
 import type { PersonYear, StayRecord } from './history.js'
 import { fenToYuan } from './money.js'
+import type { MonitoringFlag } from './monitoring/types.js'
 
 /** The national setlinfo fields, in fen. */
 export interface SetlInfoFen {
@@ -60,6 +61,8 @@ export interface Settlement {
   readonly accum: AccumDelta
   /** The stay as later claims will see it (inpatient only); setl_id is filled in by the ledger. */
   readonly stay: Omit<StayRecord, 'setl_id'> | null
+  /** 智能监控 warn flags (SPEC §14); absent reads as none. */
+  readonly monitoring?: readonly MonitoringFlag[]
 }
 
 /** The wire form, one JSON line per claim (SPEC §9). */
@@ -78,6 +81,8 @@ export interface AdjudicationResult {
     preselfpay_amt: number; inscp_scp_amt: number; reasons: readonly LineReason[]
   }[]
   readonly dip?: DipResult | null
+  /** 智能监控 flags of a settlement (SPEC §14): `[{ code, label, severity, detail }]`, [] when none. */
+  readonly monitoring?: readonly MonitoringFlag[]
   readonly reasons: readonly Reason[]
 }
 
@@ -104,6 +109,7 @@ export function settlementToResult(s: Settlement, status: 'settled' | 'computed'
       preselfpay_amt: fenToYuan(l.preselfpay_amt_fen), inscp_scp_amt: fenToYuan(l.inscp_scp_amt_fen), reasons: l.reasons,
     })),
     dip: s.dip,
+    monitoring: s.monitoring ?? [],
     reasons: [],
   }
 }

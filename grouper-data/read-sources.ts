@@ -88,6 +88,8 @@ export interface PsnRow {
   psnNo: string; insutype: string; kind: string; poverty: boolean; assistance: boolean; city: string; balanceFen: number
   /** Birth date YYYY-MM-DD (optional column `brdy`: 辅助目录 age bands), null when not given. */
   brdy: string | null
+  /** Sex, 1 male / 2 female (optional column `gend`: SPEC §14 monitoring), null when not given. */
+  gend: '1' | '2' | null
 }
 
 export function readPolicy(sourcesDir: string, p: Problems): Policy | null {
@@ -326,6 +328,7 @@ export function readPersons(t: CsvTable, p: Problems): PsnRow[] {
   const unique = new Unique()
   const hasBalance = t.columns.includes('acct_balance_yuan')
   const hasBrdy = t.columns.includes('brdy')
+  const hasGend = t.columns.includes('gend')
   for (const rec of t.records) {
     const r = { file: 'persons.csv', rec, p }
     const before = p.count
@@ -340,9 +343,10 @@ export function readPersons(t: CsvTable, p: Problems): PsnRow[] {
     const city = text(r, 'city')
     const balance = hasBalance ? num(r, 'acct_balance_yuan', { min: 0, max: MAX_YUAN, optional: true, maxDecimals: 2 }) : null
     const brdy = hasBrdy ? birthDate(r) : null
+    const gend = hasGend ? sex(r) : null
     if (psn !== undefined && !unique.check(r, 'psn_no', psn)) continue
-    if (p.count > before || psn === undefined || !insutype || !kind || balance === undefined || brdy === undefined) continue
-    out.push({ psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy })
+    if (p.count > before || psn === undefined || !insutype || !kind || balance === undefined || brdy === undefined || gend === undefined) continue
+    out.push({ psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy, gend })
   }
   return out
 }
@@ -354,6 +358,15 @@ function birthDate(r: Row): string | null | undefined {
   const day = dayNumber(v)
   if (day === null || v < '1900-01-01') { r.p.at(r.file, r.rec.row, 'brdy', `not a birth date YYYY-MM-DD "${v}"`); return undefined }
   return v
+}
+
+/** persons.csv `gend`: empty, 1 (male) or 2 (female); undefined (reported) otherwise. */
+function sex(r: Row): '1' | '2' | null | undefined {
+  const v = r.rec.values.gend ?? ''
+  if (v === '') return null
+  if (v === '1' || v === '2') return v
+  r.p.at(r.file, r.rec.row, 'gend', `must be 1 (male), 2 (female) or empty, got "${v}"`)
+  return undefined
 }
 
 /** Group codes the policy names (tcm, primary, per-diem) must exist in the DIP catalogue. */

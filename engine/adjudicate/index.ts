@@ -10,6 +10,7 @@ import type { AdjudicationContext, Outcome } from './types.js'
 import { validateClaim } from './validate.js'
 import { isChronicClaim } from './chronic-disease.js'
 import { assert, startWorking, type Working } from './working.js'
+import { monitor } from '../monitoring/index.js'
 
 export { parseClaim } from './validate.js'
 
@@ -21,6 +22,10 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
   if (ctx.history.stay(claim.psnNo, claim.mdtrtId) !== undefined) {
     return { status: 'rejected', msgid: claim.msgid, reasons: [reason('E_MDTRT_SETTLED', 'mdtrt_id')] }
   }
+
+  // 智能监控 (SPEC §14): a block rejects before any money is computed; warn flags go with the settlement
+  const monitoring = monitor(claim, v.person, ctx.history, ctx.policy)
+  if (monitoring.blocked.length > 0) return { status: 'rejected', msgid: claim.msgid, reasons: monitoring.blocked }
 
   const w = startWorking(claim, ctx, v.hospital, v.person)
   for (const rule of claim.inpatient ? inpatientRules : outpatientRules) {
@@ -41,6 +46,7 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
       : null,
     accum: accumDelta(w),
     stay: claim.inpatient ? stayOf(claim, w) : null,
+    monitoring: monitoring.flags,
   }
   return { status: 'ok', settlement }
 }

@@ -33,7 +33,9 @@ const OUTPATIENT_MED_TYPES: ReadonlySet<string> = new Set(['11', '14'])
 const CLAIM_KEYS: ReadonlySet<string> = new Set(['msgid', 'fixmedins_code', 'psn_no', 'insutype', 'mdtrt_id', 'med_type',
   'begndate', 'enddate', 'dscg_way', 'referral_from', 'diagnoses', 'procedures', 'fees', 'acct_used_flag'])
 const CODE_KEYS: ReadonlySet<string> = new Set(['code', 'main'])
-const FEE_KEYS: ReadonlySet<string> = new Set(['feedetl_sn', 'code', 'qty', 'price', 'amount'])
+const FEE_KEYS: ReadonlySet<string> = new Set(['feedetl_sn', 'code', 'qty', 'price', 'amount', 'fee_ocur_time'])
+/** fee_ocur_time: the national 'yyyy-MM-dd HH:mm:ss', or the date alone. */
+const FEE_TIME = /^(\d{4}-\d{2}-\d{2})(?: ([01]\d|2[0-3]):[0-5]\d:[0-5]\d)?$/
 
 /** SPEC §1: dates lie between 1900-01-01 and the day after today (the server's clock). */
 const FIRST_DAY = dayNumber('1900-01-01') as number
@@ -174,7 +176,7 @@ function codeList(c: Checker, items: unknown[], key: 'diagnoses' | 'procedures',
   return ok ? out : undefined
 }
 
-function fees(c: Checker, items: unknown[]): { lines: FeeLine[]; totalFen: number } | undefined {
+function fees(c: Checker, items: unknown[], lastDay: number): { lines: FeeLine[]; totalFen: number } | undefined {
   if (items.length === 0) return c.format('fees', 'fees must hold at least one fee line')
   const lines: FeeLine[] = []
   const seen = new Set<string>()
@@ -189,6 +191,7 @@ function fees(c: Checker, items: unknown[]): { lines: FeeLine[]; totalFen: numbe
     const qty = quantity(c, o, `${path}.qty`)
     const priceFen = c.money(o, 'price', `${path}.price`)
     const amountFen = c.money(o, 'amount', `${path}.amount`)
+    const day = feeDay(c, o, `${path}.fee_ocur_time`, lastDay)
     if (sn !== undefined) {
       if (seen.has(sn)) { c.reasons.push(reason('E_DUPLICATE_FEEDETL_SN', `${path}.feedetl_sn`, `feedetl_sn ${sn} repeats`)); ok = false }
       seen.add(sn)
@@ -201,9 +204,9 @@ function fees(c: Checker, items: unknown[]): { lines: FeeLine[]; totalFen: numbe
         ok = false
       }
     }
-    if (sn === undefined || code === undefined || qty === undefined || priceFen === undefined || amountFen === undefined) { ok = false; continue }
+    if (sn === undefined || code === undefined || qty === undefined || priceFen === undefined || amountFen === undefined || day === undefined) { ok = false; continue }
     totalFen += amountFen
-    lines.push({ feedetlSn: sn, code, qtyE4: qty.e4, priceFen, amountFen })
+    lines.push(day === null ? { feedetlSn: sn, code, qtyE4: qty.e4, priceFen, amountFen } : { feedetlSn: sn, code, qtyE4: qty.e4, priceFen, amountFen, day })
   }
   if (!ok) return undefined
   if (totalFen > MAX_TOTAL_FEN) {
@@ -211,6 +214,18 @@ function fees(c: Checker, items: unknown[]): { lines: FeeLine[]; totalFen: numbe
     return undefined
   }
   return { lines, totalFen }
+}
+
+/** A fee line's optional fee_ocur_time → its day number (null: not given; undefined: refused, reason pushed). */
+function feeDay(c: Checker, o: Obj, path: string, lastDay: number): number | null | undefined {
+  const v = o['fee_ocur_time']
+  if (v === undefined || v === null) return null
+  if (typeof v !== 'string') { c.reasons.push(reason('E_FIELD_TYPE', path, `${path} must be a string`)); return undefined }
+  const m = FEE_TIME.exec(v)
+  const day = m === null ? null : dayNumber(m[1] as string)
+  if (day === null) return c.format(path, `${path} must be a real date YYYY-MM-DD or YYYY-MM-DD HH:mm:ss`)
+  if (day < FIRST_DAY || day > lastDay) return c.format(path, `${path} ${v} lies outside 1900-01-01 … the day after today`)
+  return day
 }
 
 function quantity(c: Checker, o: Obj, path: string): { value: number; e4: number } | undefined {
@@ -308,7 +323,7 @@ export function validateClaim(input: unknown, tables: Tables, limits: Validation
     if (procs && procs.filter((p) => p.main).length > 1) { c.reasons.push(reason('E_MAIN_PROCEDURE', 'procedures')); procs = undefined }
   }
   const feeItems = c.array(o, 'fees')
-  const feeLines = feeItems !== undefined ? fees(c, feeItems) : undefined
+  const feeLines = feeItems !== undefined ? fees(c, feeItems, lastDay) : undefined
 
   if (c.reasons.length > 0 || msgid === undefined || hospitalCode === undefined || !hospital || psnNo === undefined
     || !person || insutype === undefined || mdtrtId === undefined || medType === undefined || inpatient === undefined

@@ -221,6 +221,8 @@ export function negateSettlement(orig: StoredSettlement, ids: {
     ...(h.setlinfo !== undefined ? { setlinfo: Object.fromEntries(Object.entries(h.setlinfo).map(([k, v]) => [k, neg(v)])) } : {}),
     ...(h.setldetail !== undefined ? { setldetail: h.setldetail.map((d) => ({ ...d, fund_payamt: neg(d.fund_payamt) })) } : {}),
     ...(h.dip ? { dip: { ...h.dip, points: neg(h.dip.points), points_1e4: neg(h.dip.points_1e4) } } : {}),
+    // 智能监控 flags belong to the settlement that raised them, not to its reversal
+    ...(h.monitoring !== undefined ? { monitoring: [] } : {}),
     reasons: [],
   }
   const resultJson = JSON.stringify(answerHead)

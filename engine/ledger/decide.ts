@@ -12,6 +12,7 @@ import { dayNumber, isObject } from '../claim.js'
 import { ZERO_YEAR, type History, type HistoryScope, type HistorySnapshot } from '../history.js'
 import type { Policy } from '../policy/types.js'
 import { reason } from '../reasons.js'
+import { monitoringLookbackDays } from '../monitoring/index.js'
 import { rejectionToResult, settlementToResult, type AdjudicationResult } from '../result.js'
 import type { Tables } from '../tables/types.js'
 import { historyDelta, prepareRecord, type PreparedRecord } from './codec.js'
@@ -45,7 +46,8 @@ export function claimIds(body: unknown): { readonly msgid: string; readonly psnN
 
 /**
  * The stays a claim's adjudication may ask about (history.ts HistoryScope): its own visit and its referral (E_MDTRT_
- * SETTLED, alliance merging, SPEC §3 step 4) and the readmission window before its begndate (分解住院, SPEC §4).
+ * SETTLED, alliance merging, SPEC §3 step 4) and the readmission window before its begndate (分解住院, SPEC §4), or the
+ * monitoring rules' (SPEC §14: M_READMISSION's window; overlapping stays end after the begndate) when longer.
  */
 export function claimScope(body: unknown, policy: Policy): HistoryScope {
   if (!isObject(body)) return NO_STAYS
@@ -53,7 +55,7 @@ export function claimScope(body: unknown, policy: Policy): HistoryScope {
   if (typeof body['mdtrt_id'] === 'string') ids.push(body['mdtrt_id'])
   if (typeof body['referral_from'] === 'string') ids.push(body['referral_from'])
   const begn = typeof body['begndate'] === 'string' ? dayNumber(body['begndate']) : undefined
-  const sinceDay = typeof begn === 'number' ? begn - policy.dip.readmission_days : Number.MAX_SAFE_INTEGER
+  const sinceDay = typeof begn === 'number' ? begn - Math.max(policy.dip.readmission_days, monitoringLookbackDays(policy)) : Number.MAX_SAFE_INTEGER
   return { sinceDay, mdtrtIds: ids }
 }
 

@@ -186,6 +186,52 @@ export const FundPooling = Type.Object({
   city_share_after_reserve: Ratio,
 }, strict)
 
+/**
+ * 智能监控 (SPEC §14, seeds 001, 002, 004): each rule by its code, absent = off. `warn` settles and flags the
+ * settlement; `block` rejects the claim (nothing recorded). engine/monitoring/ has one file per rule.
+ */
+const MonitoringSeverity = Type.Union([Type.Literal('warn'), Type.Literal('block')])
+/** What every rule has: its Chinese label (shown to hospitals) and its severity. */
+const ruleBase = { label: Type.String({ minLength: 1, maxLength: 64 }), severity: MonitoringSeverity }
+const CodePrefixes = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1 })
+
+export const Monitoring = Type.Object({
+  /** Two stays of one person at two hospitals whose days overlap (more than a shared transfer day). */
+  M_OVERLAPPING_STAY: Type.Optional(Type.Object(ruleBase, strict)),
+  /** An outpatient visit dated strictly inside a settled inpatient stay of the person (any hospital). */
+  M_OUTPATIENT_DURING_STAY: Type.Optional(Type.Object(ruleBase, strict)),
+  /** Items whose quantity on one day (fee_ocur_time; undated lines: over the stay's calendar days) exceeds a limit. */
+  M_QTY_PER_DAY: Type.Optional(Type.Object({
+    ...ruleBase,
+    limits: Type.Array(Type.Object({
+      name: Type.String({ minLength: 1, maxLength: 64 }),
+      /** Catalogue codes (upper-case) starting with one of these count towards the limit together. */
+      code_prefixes: CodePrefixes,
+      max_per_day: Type.Number({ exclusiveMinimum: 0, maximum: 1e6 }),
+    }, strict), { minItems: 1 }),
+  }, strict)),
+  /**
+   * Diagnoses or items only for one sex or an age range (persons.csv gend 1 male / 2 female, brdy): a claim naming
+   * one for a person outside it is flagged; a person without gend (brdy) is not judged on sex (age).
+   */
+  M_SEX_AGE: Type.Optional(Type.Object({
+    ...ruleBase,
+    checks: Type.Array(Type.Object({
+      name: Type.String({ minLength: 1, maxLength: 64 }),
+      dx_prefixes: Type.Optional(CodePrefixes),
+      item_prefixes: Type.Optional(CodePrefixes),
+      gend: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('2')])),
+      /** Age in completed years at begndate, inclusive bounds. */
+      min_years: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+      max_years: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+    }, strict), { minItems: 1 }),
+  }, strict)),
+  /** Re-admission to the same hospital, same 3-character category, within window_days of the earlier discharge. */
+  M_READMISSION: Type.Optional(Type.Object({ ...ruleBase, window_days: Type.Integer({ minimum: 0, maximum: 365 }) }, strict)),
+  /** A fee line dated (fee_ocur_time) before begndate or after enddate. */
+  M_FEE_OUTSIDE_STAY: Type.Optional(Type.Object(ruleBase, strict)),
+}, strict)
+
 export const PolicySchema = Type.Object({
   region: Type.String({ minLength: 1 }),
   effective_from: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
@@ -220,4 +266,5 @@ export const PolicySchema = Type.Object({
   annual_clearing: Type.Optional(AnnualClearing),
   fund_pooling: Type.Optional(FundPooling),
   calendar: Type.Optional(Calendar),
+  monitoring: Type.Optional(Monitoring),
 }, strict)

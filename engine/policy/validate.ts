@@ -61,6 +61,7 @@ function checkSemantics(p: Policy): PolicyProblem[] {
   }
   if (!(p.dip.high <= p.dip.review)) out.push({ path: 'dip.review', message: 'must be at least dip.high' })
   out.push(...auxiliarySemantics(p))
+  out.push(...monitoringSemantics(p))
   return out
 }
 
@@ -74,6 +75,18 @@ function auxiliarySemantics(p: Policy): PolicyProblem[] {
   aux?.age_bands?.forEach((b, i) => {
     const bounds = [b.max_days, b.max_years, b.min_years].filter((x) => x !== undefined).length
     if (bounds !== 1) out.push({ path: `dip.auxiliary.age_bands.${i}`, message: 'needs exactly one of max_days, max_years, min_years' })
+  })
+  return out
+}
+
+/** 智能监控 (SPEC §14): a sex/age check names what it applies to and what it requires, its age bounds in order. */
+function monitoringSemantics(p: Policy): PolicyProblem[] {
+  const out: PolicyProblem[] = []
+  p.monitoring?.M_SEX_AGE?.checks.forEach((c, i) => {
+    const at = `monitoring.M_SEX_AGE.checks.${i}`
+    if (c.dx_prefixes === undefined && c.item_prefixes === undefined) out.push({ path: at, message: 'needs dx_prefixes or item_prefixes' })
+    if (c.gend === undefined && c.min_years === undefined && c.max_years === undefined) out.push({ path: at, message: 'needs gend, min_years or max_years' })
+    if (c.min_years !== undefined && c.max_years !== undefined && c.min_years > c.max_years) out.push({ path: `${at}.max_years`, message: 'must be at least min_years' })
   })
   return out
 }

@@ -13,6 +13,8 @@ import { settlementUnits } from './month-end.js'
 import { parsePointValue, pointsToFen, pointValueYuan6, type PointValue } from './point-value.js'
 import { reportsOf, type LedgerDb, type MonthEndHospital, type MonthEndReport, type Pool } from './types.js'
 import { supervisionScores, type SupervisedCase, type SupervisionScores } from '../grouping/supervision.js'
+import type { MonitoringPort } from '../ledger/monitoring-port.js'
+import { hospitalMonitoring, type HospitalMonitoring } from '../monitoring/report.js'
 
 /** Cases listed one by one in a report (deviation and flag lists); counts are always complete. */
 export const LISTED_CASES_MAX = 500
@@ -90,6 +92,11 @@ export interface HospitalFeedback extends FeedbackExtras {
   readonly generated_at: string
   /** Supervision scores (SPEC §5; grouping branch): rates beside the region's, by group — see supervisionOf below. */
   readonly supervision: SupervisionScores
+  /**
+   * 智能监控 flags (SPEC §14) of the hospital's (unit's) settlements of the month and pool that the run saw, by
+   * severity; null when the ledger given has no monitoring reads (engine/ledger/monitoring-port.ts).
+   */
+  readonly monitoring: HospitalMonitoring | null
 }
 
 function flagsOf(c: CaseRow): string[] {
@@ -256,8 +263,20 @@ export async function hospitalReport(
     trend: await trendOf(port, context.yearRuns, Number(q.month.slice(0, 4)), q.pool, unit),
     generated_at: (q.now ?? new Date()).toISOString(),
     supervision: await supervisionOf(port, run, report, codes),
+    monitoring: await monitoringOf(port, run, q.code, h?.name ?? settlement?.name ?? '', codes),
     ...feedbackExtras(tables, policy, report, settlement, q.code, unit, allCases, byCode),
   }
+}
+
+/** The run's month and pool's flagged settlements (seq ≤ the run's) of these hospitals (SPEC §14). */
+async function monitoringOf(port: ReportsPort, run: RunRow, code: string, name: string, codes: readonly string[]): Promise<HospitalMonitoring | null> {
+  if (!hasMonitoring(port)) return null
+  const rows = (await port.monitoredSettlements(run.month)).filter((r) => r.insutype === run.pool && r.seq <= run.ledger_seq)
+  return hospitalMonitoring(rows, code, name, codes)
+}
+
+function hasMonitoring(p: ReportsPort): p is ReportsPort & MonitoringPort {
+  return typeof (p as Partial<MonitoringPort>).monitoredSettlements === 'function'
 }
 
 // ---- supervision scores (grouping branch, SPEC §5 违规行为监管辅助目录) -------------------------------------------

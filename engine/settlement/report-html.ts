@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { CatalogueGroup } from './feedback-extras.js'
 import type { HospitalFeedback, RegionOverview } from './feedback.js'
+import { monitoringItemsHtml } from '../monitoring/report-html.js'
 import {
   DEVIATION_BANDS, deviationLabel, flagLabel, groupCodeLabel, kindLabel, levelLabel, poolLabel, ratioSourceLabel,
   specialCaseLabel, statusLabel,
@@ -267,6 +268,8 @@ ${r.special_cases.map((c) => `<tr><td class="l">${esc(c.setl_id)}</td>${groupCel
 </table>`}
 <h2>监测标记</h2>
 <p>${flags.map(([f, n]) => `${esc(flagLabel(f))} ${n} 例`).join(' · ') || '无'}</p>
+<h2>智能监控${r.monitoring === null ? '' : ` (拒付 ${r.monitoring.by_severity.block} · 预警 ${r.monitoring.by_severity.warn})`}</h2>
+${r.monitoring === null ? '<p>本账本未提供智能监控数据</p>' : monitoringItemsHtml(r.monitoring)}
 <h2>病例明细 (全部 ${r.cases.length} 例, 供逐例核对)</h2>
 ${casesTable(r)}`
   return page(title, body, charts, details, opts)

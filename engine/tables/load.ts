@@ -140,12 +140,14 @@ function readTables(db: Database.Database, file: string): Tables {
   const persons = new Map<string, Person>()
   {
     const { n, cols } = columns('persons')
-    const [psn, ins, kind, poverty, assistance, city, balance, brdy] = cols as [
-      string[], Insutype[], PsnKind[], number[], number[], string[], number[], (string | null)[]]
+    // gend (SPEC §14) is the last column: a file built before it has none, read as not given
+    const [psn, ins, kind, poverty, assistance, city, balance, brdy, gend] = cols as [
+      string[], Insutype[], PsnKind[], number[], number[], string[], number[], (string | null)[], ('1' | '2' | null)[] | undefined]
     for (let i = 0; i < n; i++) {
       persons.set(psn[i] as string, {
         psnNo: psn[i] as string, insutype: ins[i] as Insutype, psnKind: kind[i] as PsnKind, poverty: poverty[i] === 1,
         assistance: assistance[i] === 1, city: city[i] as string, acctBalanceFen: balance[i] as number, brdy: brdy[i] ?? null,
+        gend: gend?.[i] ?? null,
       })
     }
   }

@@ -82,6 +82,8 @@ export interface Person {
   readonly acctBalanceFen: number
   /** Birth date YYYY-MM-DD (辅助目录 age bands); null when persons.csv does not give it. */
   readonly brdy: string | null
+  /** Sex, '1' male / '2' female (SPEC §14 monitoring: M_SEX_AGE); null or absent when persons.csv does not give it. */
+  readonly gend?: '1' | '2' | null
 }
 
 /** A Charlson comorbidity condition (辅助目录, SPEC §5; grouper-data/auxiliary/charlson-quan-2005.csv). */

@@ -50,7 +50,11 @@ export function claimOfStay(stay: Stay, o: ClaimOptions): ClaimOfStay {
     referral_from: null,
     diagnoses: dx.map((d) => ({ code: d.code, main: d.main })),
     procedures: (o.procedures ?? []).map((p) => ({ code: p.code, main: p.main })),
-    fees: fees.map((f) => ({ feedetl_sn: f.feedetl_sn, code: f.med_list_codg, qty: f.cnt, price: f.pric, amount: f.det_item_fee_sumamt })),
+    fees: fees.map((f) => ({
+      feedetl_sn: f.feedetl_sn, code: f.med_list_codg, qty: f.cnt, price: f.pric, amount: f.det_item_fee_sumamt,
+      // SPEC §14: monitoring reads when a fee arose
+      ...(typeof f.extra['fee_ocur_time'] === 'string' ? { fee_ocur_time: f.extra['fee_ocur_time'] } : {}),
+    })),
     ...(o.acctUsedFlag !== undefined ? { acct_used_flag: o.acctUsedFlag } : {}),
   }
   const stored = stay.fees.length

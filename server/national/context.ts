@@ -59,19 +59,19 @@ export function refMsgid(msgid: string): string {
   return 'DS' + msgid
 }
 
-export function answerJson(msgid: string, received: Date, respond: Date, output: unknown, err: string | null = null): string {
+export function answerJson(msgid: string, received: Date, respond: Date, output: unknown, err: string | null = null, warn: string | null = null): string {
   const a: NationalAnswer = {
     infcode: err === null ? 0 : -1, inf_refmsgid: refMsgid(msgid), refmsg_time: platformTime(received),
-    respond_time: platformTime(respond), err_msg: err, warn_msg: null, output: err === null ? output : null,
+    respond_time: platformTime(respond), err_msg: err, warn_msg: warn, output: err === null ? output : null,
   }
   return JSON.stringify(a)
 }
 
 /** The record stored with a change: its answer is `output(value)` wrapped in the national answer. */
-export function envelopeOf<T>(ctx: CallContext, output: (v: T) => unknown): EnvelopeRecord<T> {
+export function envelopeOf<T>(ctx: CallContext, output: (v: T) => unknown, warn: string | null = null): EnvelopeRecord<T> {
   return {
     msgid: ctx.msgid, fixmedins_code: ctx.hospital, infno: ctx.infno, bodyHash: ctx.bodyHash,
-    answer: (v: T) => answerJson(ctx.msgid, ctx.received, ctx.deps.now(), output(v)),
+    answer: (v: T) => answerJson(ctx.msgid, ctx.received, ctx.deps.now(), output(v), null, warn),
   }
 }
 
@@ -91,8 +91,8 @@ export function finish<T>(c: StayChange<T>, ctx: CallContext, field = 'input'): 
 }
 
 /** Store the answer of a call that changes no stay. */
-export async function remember(ctx: CallContext, output: unknown): Promise<string> {
-  return finish(await ctx.deps.stays.rememberAnswer(envelopeOf<void>(ctx, () => output)), ctx)
+export async function remember(ctx: CallContext, output: unknown, warn: string | null = null): Promise<string> {
+  return finish(await ctx.deps.stays.rememberAnswer(envelopeOf<void>(ctx, () => output, warn)), ctx)
 }
 
 export function msgidConflict(msgid: string): NationalRefusal {

@@ -8,6 +8,7 @@ import type { Stay, StayStatus } from '../../engine/ledger/stays-port.js'
 import { EXP_CONTENT, NationalRefusal, fenOf, opt, req, type Fields, type Obj } from './fields.js'
 import { envelopeOf, finish, inputOf, rejection, remember, stayOf, statusText, type CallContext } from './context.js'
 import { claimOfStay, setlOutput, uploadedFen } from './claim-of-stay.js'
+import { warnMsg } from './warn.js'
 
 const SETTLE_COMMON = {
   psn_no: req.str(30), mdtrt_cert_type: opt(3), mdtrt_cert_no: opt(50), medfee_sumamt: { t: 'yuan', req: true },
@@ -61,7 +62,7 @@ export async function settle(ctx: CallContext, inpatient: boolean, final: boolea
     const { claim, fieldOf } = claimOf(stay)
     const r = await ctx.deps.engine.presettle(claim)
     if (r.status === 'rejected') throw rejection(r.reasons, fieldOf)
-    return remember(ctx, setlOutput(r, stay, ctx.deps.now()))
+    return remember(ctx, setlOutput(r, stay, ctx.deps.now()), warnMsg(r))
   }
 
   const { stays, engine } = ctx.deps
@@ -100,7 +101,7 @@ export async function settle(ctx: CallContext, inpatient: boolean, final: boolea
   }
   // from 'settled' too: a concurrent 2304 of another msgid may have marked the stay with this very settlement
   const done = await stays.transition(ctx.hospital, stay.mdtrt_id, { from: ['settling', ready, 'settled'], to: 'settled', setl_id: r.setl_id ?? null },
-    envelopeOf(ctx, (s: Stay) => setlOutput(r, s, ctx.received)))
+    envelopeOf(ctx, (s: Stay) => setlOutput(r, s, ctx.received), warnMsg(r)))
   return finish(done, ctx, 'input.data.mdtrt_id')
 }
 

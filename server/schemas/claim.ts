@@ -15,6 +15,8 @@ export const FeeLine = Type.Object({
   qty: Type.Number({ exclusiveMinimum: 0, maximum: 1e7 }),
   price: Yuan,
   amount: Yuan,
+  /** When the fee arose (national fee_ocur_time): SPEC §14 monitoring (fees outside the stay, quantity per day). */
+  fee_ocur_time: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?$' })),
 }, closed)
 
 export const Claim = Type.Object({

@@ -28,6 +28,10 @@ export const AdjudicationResult = Type.Object({
     inscp_scp_amt: N, reasons: Type.Array(LineReason),
   }))),
   dip: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()])),
+  /** 智能监控 flags (SPEC §14). */
+  monitoring: Type.Optional(Type.Array(Type.Object({
+    code: Type.String(), label: Type.String(), severity: Type.String({ enum: ['warn', 'block'] }), detail: Type.String(),
+  }))),
   reasons: Type.Array(Reason),
 }, { additionalProperties: true })
 

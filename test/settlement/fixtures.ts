@@ -72,6 +72,8 @@ export interface Discharge {
   mdtrt?: string
   episode?: string
   begndate?: string
+  /** 智能监控 flags recorded in the answer (SPEC §14). */
+  monitoring?: readonly { code: string; label: string; severity: 'warn' | 'block'; detail: string }[]
 }
 
 export class TestLedger {
@@ -120,7 +122,7 @@ export class TestLedger {
       psn_cash_pay_fen: medfee - hifp, inscp_scp_amt_fen: medfee,
       dip_group_code: d.group ?? 'I63.9', dip_kind: 'core', dip_points_1e4: Math.round(d.points * 10_000),
       dip_deviation: d.deviation ?? 'normal', dip_flags: JSON.stringify(d.flags ?? []),
-      result_json: dip === undefined ? '{}' : JSON.stringify({ dip }),
+      result_json: JSON.stringify({ ...(dip === undefined ? {} : { dip }), ...(d.monitoring === undefined ? {} : { monitoring: d.monitoring }) }),
       level: 2,
     })
     return setlId

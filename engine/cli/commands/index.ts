@@ -22,6 +22,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> =
   ['credentials', () => import('./credentials.js')],
   ['simulate', () => import('./simulate.js')],
   ['special-case', () => import('./special-case.js')],
+  ['monitoring', () => import('./monitoring.js')],
 ]
 
 /**

@@ -8,6 +8,8 @@ import type {
   ReviewCandidate, RunRow, SaveRunOutcome, SetlListGrouping, SettlementFacts,
 } from '../reports-port.js'
 import { MERGED_STAYS_INDEX_SQL, REPORTS_SCHEMA_SQL } from './reports-schema.js'
+import type { MonitoredSettlement, MonitoringPort } from '../monitoring-port.js'
+import { sqliteMonitoring } from './monitoring.js'
 
 /** The month's inpatient rows of one pool up to a seq. */
 const MONTH_ROWS = 's.month = ? AND s.insutype = ? AND s.inpatient = 1 AND s.seq <= ?'
@@ -36,7 +38,14 @@ function dipOf(resultJson: string | null): DipResult | null {
 const runQueues = new Map<string, Promise<unknown>>()
 let memoryDbs = 0
 
-export class SqliteReports implements ReportsPort {
+export class SqliteReports implements ReportsPort, MonitoringPort {
+  /** 智能监控 (SPEC §14): the month's flagged settlements, for the feedback reports (sqlite/monitoring.ts). */
+  monitoredSettlements(month: string): Promise<MonitoredSettlement[]> {
+    this.monitoring ??= sqliteMonitoring(this.db)
+    return this.monitoring.monitoredSettlements(month)
+  }
+
+  private monitoring: MonitoringPort | undefined
   private readonly statements = new Map<string, Statement>()
   /** Handles on one file share a guard; each in-memory database is its own. */
   private readonly guardKey: string
