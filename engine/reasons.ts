@@ -31,6 +31,7 @@ export const REJECTIONS = {
   E_NO_BASIC_RATIO: 'the policy has no reimbursement ratio for this insutype, person kind and hospital level',
   E_UNKNOWN_FIELD: 'the key is not part of this request',
   E_CHRONIC_DISEASE: 'the main diagnosis is not an eligible 门诊慢特病 of the policy',
+  E_UNKNOWN_INSURING_REGION: 'the person\'s insuring region (insuplc_admdvs) has no policy in the tables (other-regions/)',
 } as const
 
 export const LINE_OUTCOMES = {

@@ -60,6 +60,11 @@ export interface Settlement {
   readonly accum: AccumDelta
   /** The stay as later claims will see it (inpatient only); setl_id is filled in by the ledger. */
   readonly stay: Omit<StayRecord, 'setl_id'> | null
+  /**
+   * 异地就医 (SPEC §13): the visitor's insuring region (admdvs), whose accumulators this settlement adds to and which
+   * owes the funds' share at cross-region clearing; absent or null for a person insured here.
+   */
+  readonly insuplcAdmdvs?: string | null
 }
 
 /** The wire form, one JSON line per claim (SPEC §9). */

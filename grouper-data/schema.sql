@@ -77,7 +77,8 @@ CREATE TABLE persons (
   assistance       INTEGER NOT NULL CHECK (assistance IN (0, 1)),
   city             TEXT NOT NULL,
   acct_balance_fen INTEGER NOT NULL,
-  brdy             TEXT                 -- birth date YYYY-MM-DD (辅助目录 age bands); NULL = not given
+  brdy             TEXT,                -- birth date YYYY-MM-DD (辅助目录 age bands); NULL = not given
+  insuplc_admdvs   TEXT                 -- 参保地 of a visitor (异地就医, SPEC §13); NULL = insured here
 ) WITHOUT ROWID;
 
 -- 辅助目录 (SPEC §5): the Charlson conditions of the secondary diagnoses (grouper-data/auxiliary/charlson-quan-2005.csv

@@ -10,6 +10,7 @@ import type { AdjudicationContext, Outcome } from './types.js'
 import { validateClaim } from './validate.js'
 import { isChronicClaim } from './chronic-disease.js'
 import { assert, startWorking, type Working } from './working.js'
+import { insuringRegionOf, settlementPolicy } from './visitor.js'
 
 export { parseClaim } from './validate.js'
 
@@ -22,7 +23,10 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
     return { status: 'rejected', msgid: claim.msgid, reasons: [reason('E_MDTRT_SETTLED', 'mdtrt_id')] }
   }
 
-  const w = startWorking(claim, ctx, v.hospital, v.person)
+  // 异地就医 (SPEC §13): a visitor settles under the insuring region's benefit sections
+  const policy = settlementPolicy(v.person, ctx.policy, ctx.tables)
+  if (Array.isArray(policy)) return { status: 'rejected', msgid: claim.msgid, reasons: policy }
+  const w = startWorking(claim, ctx, v.hospital, v.person, policy)
   for (const rule of claim.inpatient ? inpatientRules : outpatientRules) {
     const reasons = rule(w)
     if (reasons !== undefined) return { status: 'rejected', msgid: claim.msgid, reasons }
@@ -39,6 +43,7 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
       : null,
     accum: accumDelta(w),
     stay: claim.inpatient ? stayOf(claim, w) : null,
+    ...(insuringRegionOf(v.person) !== null ? { insuplcAdmdvs: insuringRegionOf(v.person) } : {}),
   }
   return { status: 'ok', settlement }
 }
