@@ -16,27 +16,27 @@ export function insuringRegionOf(person: Person): string | null {
   return person.insuplcAdmdvs ?? null
 }
 
-// built once per (this region's policy, insuring region): a claim only picks it
-const merged = new WeakMap<Policy, Map<string, Policy>>()
+// built once per (this region's policy, the insuring region's policy): a claim only picks it
+const merged = new WeakMap<Policy, WeakMap<Policy, Policy>>()
 
 /** The policy this person's claims settle under, or the reason there is none. */
 export function settlementPolicy(person: Person, own: Policy, tables: Tables): Policy | Reason[] {
   const admdvs = insuringRegionOf(person)
   if (admdvs === null) return own
-  let byRegion = merged.get(own)
-  if (byRegion === undefined) merged.set(own, byRegion = new Map())
-  const known = byRegion.get(admdvs)
-  if (known !== undefined) return known
   const home = tables.otherPolicies?.get(admdvs)
   if (home === undefined) {
     return [reason('E_UNKNOWN_INSURING_REGION', 'psn_no', `psn_no ${person.psnNo} is insured in ${admdvs}, whose policy the tables do not hold`)]
   }
+  let byHome = merged.get(own)
+  if (byHome === undefined) merged.set(own, byHome = new WeakMap())
+  const known = byHome.get(home)
+  if (known !== undefined) return known
   const policy = { ...own } as Record<string, unknown>
   for (const k of INSURING_REGION_SECTIONS) {
     if (home[k] === undefined) delete policy[k]
     else policy[k] = home[k]
   }
   const out = Object.freeze(policy) as Policy
-  byRegion.set(admdvs, out)
+  byHome.set(home, out)
   return out
 }
