@@ -8,6 +8,8 @@ import type {
   ReviewCandidate, RunRow, SaveRunOutcome, SettlementFacts,
 } from '../reports-port.js'
 import { MERGED_STAYS_INDEX_SQL, REPORTS_SCHEMA_SQL } from './reports-schema.js'
+import type { CrossRegionRow } from '../cross-region-port.js'
+import { SqliteCrossRegionReports } from './cross-region-reports.js'
 
 /** The month's inpatient rows of one pool up to a seq. */
 const MONTH_ROWS = 's.month = ? AND s.insutype = ? AND s.inpatient = 1 AND s.seq <= ?'
@@ -67,6 +69,11 @@ export class SqliteReports implements ReportsPort {
 
   async hasSettlements(): Promise<boolean> {
     return this.hasTable('settlements')
+  }
+
+  /** 异地就医 (cross-region-port.ts): the month's visitor rows, for clearing and month-end's include_cross_region. */
+  async crossRegionRows(month: string, uptoSeq: number): Promise<CrossRegionRow[]> {
+    return new SqliteCrossRegionReports(this.db).crossRegionRows(month, uptoSeq)
   }
 
   async ledgerSeq(): Promise<number> {
