@@ -56,6 +56,15 @@ describe('cross-region clearing over HTTP', () => {
     // per fund type exactly as the settlement answered it
     expect(body.regions[0].funds).toEqual(s.setldetail.map((d: { fund_pay_type: string; fund_payamt: number }) => ({ fund_pay_type: d.fund_pay_type, fund_payamt_yuan: d.fund_payamt })))
 
+    // 5206: the visitor's totals are the insuring region's, under its cap (640000 basic 310 250,000 / 390 150,000)
+    const acc = await app.inject({ url: `/v1/persons/${visit.psn_no}/accumulators?year=2026`, headers: bearer(hospitalToken) })
+    expect(acc.statusCode).toBe(200)
+    const cap = visit.insutype === '310' ? 250000 : 150000
+    expect(acc.json()).toMatchObject({
+      insuplc_admdvs: '640000', admissions: 1, hifp_paid: s.setlinfo.hifp_pay,
+      hifp_cap_left: Math.round((cap - s.setlinfo.hifp_pay) * 100) / 100,
+    })
+
     const page = await app.inject({ url: '/reports/clearing/cross-region/2026-10', headers: bearer(adminToken) })
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('异地就医清算 2026-10')
