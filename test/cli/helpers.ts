@@ -1,7 +1,7 @@
 // Shared by the CLI tests: run the built CLI (dist/ — `npx tsc -p .` first) and build the demo region's tables once
 // into a temp dir.
 import { spawn, spawnSync } from 'node:child_process'
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { DEMO_SOURCES_DIR, fromRoot } from '../../engine/paths.js'
