@@ -54,7 +54,11 @@ export interface StayRecord {
 
 /** Read-only view of the past that adjudication consults. */
 export interface History {
-  personYear(psnNo: string, year: number): PersonYear
+  /**
+   * The person's year accumulators; `insuplcAdmdvs` (a visitor's insuring region, SPEC §13) selects those kept for
+   * that region — apart from the person's local ones. Null or omitted: insured here.
+   */
+  personYear(psnNo: string, year: number, insuplcAdmdvs?: string | null): PersonYear
   /** The person's settled, not reversed stay with this mdtrt_id. */
   stay(psnNo: string, mdtrtId: string): StayRecord | undefined
   /** The person's settled, not reversed stays whose end_day ≥ sinceDay, newest first. */
@@ -105,6 +109,8 @@ export interface PersonHistoryData {
   /** The seq of the person's latest settlement or reversal (0: none). Commit refuses a record decided on another. */
   readonly version: number
   readonly years: ReadonlyMap<number, PersonYear>
+  /** 异地就医 (SPEC §13): the person's accumulators kept per insuring region (admdvs → year → totals); absent = none. */
+  readonly regionYears?: ReadonlyMap<string, ReadonlyMap<number, PersonYear>>
   /** Live stays within `scope` (all of them when it is undefined), any order. */
   readonly stays: readonly LiveStay[]
   readonly scope?: HistoryScope
@@ -116,6 +122,8 @@ export interface HistoryDelta {
   readonly msgid: string
   readonly year: number
   readonly accum: PersonYear
+  /** The visitor's insuring region whose accumulators the record adds to (SPEC §13); absent or null: the local ones. */
+  readonly insuplcAdmdvs?: string | null
   /** The record's stay (setl_id '' until committed), when it is an inpatient stay. */
   readonly stay: StayRecord | null
   readonly dedcFen: number
@@ -129,6 +137,9 @@ export interface HistoryDelta {
 export class HistorySnapshot implements History {
   /** The read's own map until the first absorb (copied then: the read's data stays as read). */
   private years: ReadonlyMap<number, PersonYear>
+  /** A visitor's years per insuring region; copied on the first absorb into one of them. */
+  private regionYears: ReadonlyMap<string, ReadonlyMap<number, PersonYear>>
+  private regionsOwned = false
   /** Newest first: end_day descending, then seq descending. */
   private stays: readonly LiveStay[]
   private owned = false
@@ -138,15 +149,17 @@ export class HistorySnapshot implements History {
 
   constructor(readonly data: PersonHistoryData) {
     this.years = data.years
+    this.regionYears = data.regionYears ?? new Map()
     this.stays = data.stays.length < 2 ? data.stays : data.stays.slice().sort(newestFirst)
   }
 
   get psnNo(): string { return this.data.psnNo }
   get version(): number { return this.data.version }
 
-  personYear(psnNo: string, year: number): PersonYear {
+  personYear(psnNo: string, year: number, insuplcAdmdvs: string | null = null): PersonYear {
     this.mine(psnNo)
-    return this.years.get(year) ?? ZERO_YEAR
+    const years = insuplcAdmdvs === null ? this.years : this.regionYears.get(insuplcAdmdvs)
+    return years?.get(year) ?? ZERO_YEAR
   }
 
   stay(psnNo: string, mdtrtId: string): StayRecord | undefined {
@@ -178,13 +191,14 @@ export class HistorySnapshot implements History {
 
   /** Adds a record decided against this snapshot (its accumulators, its stay) for the person's next claim. */
   absorb(d: HistoryDelta): void {
-    const years = this.owned ? this.years as Map<number, PersonYear> : new Map(this.years)
     const stays = this.owned ? this.stays as LiveStay[] : this.stays.slice()
+    const years = d.insuplcAdmdvs == null ? (this.owned ? this.years as Map<number, PersonYear> : new Map(this.years)) : this.years
     this.owned = true
-    const y = years.get(d.year) ?? ZERO_YEAR
+    const target = d.insuplcAdmdvs == null ? years as Map<number, PersonYear> : this.regionYearsFor(d.insuplcAdmdvs)
+    const y = target.get(d.year) ?? ZERO_YEAR
     const sum = {} as Record<keyof PersonYear, number>
     for (const k of Object.keys(ZERO_YEAR) as (keyof PersonYear)[]) sum[k] = y[k] + d.accum[k]
-    years.set(d.year, sum)
+    target.set(d.year, sum)
     if (d.stay !== null) {
       stays.push({ stay: d.stay, dedcFen: d.dedcFen, seq: this.nextSeq++ })
       stays.sort(newestFirst)
@@ -193,6 +207,18 @@ export class HistorySnapshot implements History {
     this.stays = stays
     this.absorbedMsgids.add(d.msgid)
     this.absorbed++
+  }
+
+  /** The region's years, owned by this snapshot (the read's maps stay as read). */
+  private regionYearsFor(admdvs: string): Map<number, PersonYear> {
+    if (!this.regionsOwned) {
+      this.regionYears = new Map([...this.regionYears].map(([k, m]) => [k, new Map(m)]))
+      this.regionsOwned = true
+    }
+    const all = this.regionYears as Map<string, Map<number, PersonYear>>
+    let years = all.get(admdvs) as Map<number, PersonYear> | undefined
+    if (years === undefined) all.set(admdvs, years = new Map())
+    return years
   }
 
   /** True when a record with this msgid was absorbed (decided earlier in the batch, not yet committed). */

@@ -32,6 +32,7 @@ export const REJECTIONS = {
   E_UNKNOWN_FIELD: 'the key is not part of this request',
   E_CHRONIC_DISEASE: 'the main diagnosis is not an eligible 门诊慢特病 of the policy',
   E_MONITORING_BLOCKED: 'a 智能监控 rule of severity block refuses the claim (SPEC §14)',
+  E_UNKNOWN_INSURING_REGION: 'the person\'s insuring region (insuplc_admdvs) has no policy in the tables (other-regions/)',
 } as const
 
 export const LINE_OUTCOMES = {

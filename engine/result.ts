@@ -63,6 +63,11 @@ export interface Settlement {
   readonly stay: Omit<StayRecord, 'setl_id'> | null
   /** 智能监控 warn flags (SPEC §14); absent reads as none. */
   readonly monitoring?: readonly MonitoringFlag[]
+  /**
+   * 异地就医 (SPEC §13): the visitor's insuring region (admdvs), whose accumulators this settlement adds to and which
+   * owes the funds' share at cross-region clearing; absent or null for a person insured here.
+   */
+  readonly insuplcAdmdvs?: string | null
 }
 
 /** The wire form, one JSON line per claim (SPEC §9). */

@@ -12,6 +12,7 @@ import { CASE_HISTORY_FILE, dipGroupsTableFromCaseHistory } from './history.js'
 import { CHARLSON_FILE, charlsonFileOf, readCharlson } from './read-charlson.js'
 import type { DerivedAuxCoefficient } from './aux-history.js'
 import { PrefixIndex, Problems } from './source-fields.js'
+import { OTHER_REGIONS_DIR, otherRegionFiles, readOtherRegions } from './read-other-regions.js'
 import {
   checkPolicyGroups, OVERRIDES_FILE, readCatalogue, readDiagnoses, readDipGroups, readHospitals, readPersons, readPolicy,
   readProcedures, readTable,
@@ -55,6 +56,9 @@ export interface BuildReport {
     readonly hospitals: number
     readonly alliances: number
     readonly persons: number
+    /** Insuring regions whose policies the sources hold (other-regions/), and the persons insured there (SPEC §13). */
+    readonly otherRegions?: number
+    readonly visitors?: number
     /** Charlson conditions of the 辅助目录 (the region's charlson.csv or the shipped Quan 2005 coding). */
     readonly charlsonConditions?: number
   }
@@ -86,6 +90,11 @@ export function sourcesChecksum(sourcesDir: string): string {
     if (!existsSync(file)) continue
     h.update(`\0${name}\0`)
     h.update(readFileSync(file))
+  }
+  // 异地就医: the insuring regions' policies
+  for (const name of otherRegionFiles(sourcesDir)) {
+    h.update(`\0${OTHER_REGIONS_DIR}/${name}\0`)
+    h.update(readFileSync(join(sourcesDir, OTHER_REGIONS_DIR, name)))
   }
   // 辅助目录: the region's charlson.csv or the shipped default, whichever the tables are built from
   h.update(`\0${CHARLSON_FILE}\0`)
@@ -128,6 +137,7 @@ export function buildTables(opts: BuildOptions): BuildReport {
 
   const p = new Problems()
   const policy = readPolicy(sourcesDir, p)
+  const otherPolicies = readOtherRegions(sourcesDir, policy, p)
   const tDx = readTable(sourcesDir, 'diagnoses.csv', p)
   const tOps = readTable(sourcesDir, 'procedures.csv', p)
   const tOverrides = readTable(sourcesDir, OVERRIDES_FILE, p, true)
@@ -153,7 +163,7 @@ export function buildTables(opts: BuildOptions): BuildReport {
   }
   const dip = tDip && tDx && tOps ? readDipGroups(tDip, dxIndex, opSet, policy, p) : []
   const hosp = tHosp ? readHospitals(tHosp, p) : { rows: [], defaulted: 0, alliances: 0 }
-  const psn = tPsn ? readPersons(tPsn, p) : []
+  const psn = tPsn ? readPersons(tPsn, p, { own: policy?.admdvs ?? null, others: new Set(otherPolicies.keys()) }) : []
   if (policy && tDip) checkPolicyGroups(policy, tDip, p)
   if (p.count > 0) throw new SourceError(p.list, p.more)
   if (!policy) throw new SourceError(['policy.json: (root): not read'], 0)
@@ -168,6 +178,7 @@ export function buildTables(opts: BuildOptions): BuildReport {
     counts: {
       diagnoses: dx.length, procedures: ops.length, catalogue: cat.length, dipGroups: dip.length, dipByKind,
       hospitals: hosp.rows.length, alliances: hosp.alliances, persons: psn.length, charlsonConditions: charlson.length,
+      otherRegions: otherPolicies.size, visitors: psn.filter((x) => x.insuplcAdmdvs !== null).length,
     },
     kindRules,
     scoresComputed: dip.filter((g) => !g.scoreGiven).length,
@@ -197,6 +208,7 @@ export function buildTables(opts: BuildOptions): BuildReport {
         meta.run('built_at', new Date().toISOString())
         meta.run('sources_dir', basename(sourcesDir))
         meta.run('policy_json', JSON.stringify(policy))
+        meta.run('other_policies_json', JSON.stringify(Object.fromEntries(otherPolicies)))
         meta.run('report', JSON.stringify({ ...report, sourcesDir: '', outFile: '' }))
         const iDx = db.prepare('INSERT INTO diagnoses VALUES (?, ?, ?)')
         for (const d of dx) iDx.run(d.codeUc, d.code, d.name)
@@ -214,8 +226,10 @@ export function buildTables(opts: BuildOptions): BuildReport {
         }
         const iH = db.prepare('INSERT INTO hospitals VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         for (const h of hosp.rows) iH.run(h.code, h.name, h.city, h.level, h.allianceId, h.lead ? 1 : 0, h.coefMicro, h.tcm ? 1 : 0)
-        const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        for (const x of psn) iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen, x.brdy, x.gend)
+        const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        for (const x of psn) {
+          iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen, x.brdy, x.gend, x.insuplcAdmdvs)
+        }
         const iC = db.prepare('INSERT INTO charlson_conditions VALUES (?, ?, ?, ?, ?)')
         for (const c of charlson) iC.run(c.condition, c.name, c.weight, c.icd10Prefixes, c.supersedes)
         const iA = db.prepare('INSERT INTO aux_coefficients VALUES (?, ?, ?, ?)')
@@ -257,6 +271,7 @@ export function formatReport(r: BuildReport): string {
       (r.scoresComputed > 0 ? `; ${r.scoresComputed} scores computed` : ''),
     `  procedure kinds by rule: ${rules}`,
     ...(r.coefficientsDefaulted > 0 ? [`  ${r.coefficientsDefaulted} hospitals without dip_coefficient: 1.0`] : []),
+    ...(c.otherRegions ? [`  异地就医: ${c.otherRegions} insuring regions' policies, ${c.visitors ?? 0} visitors`] : []),
     ...(c.charlsonConditions !== undefined ? [`  辅助目录: ${c.charlsonConditions} Charlson conditions`] : []),
     ...(r.auxCoefficients !== undefined
       ? [`  辅助目录 coefficients derived from case history: ${r.auxCoefficients.length}`,

@@ -4,7 +4,7 @@
 //   npx tsx grouper-data/generate-demo.ts [--seed N] [--out DIR]
 // The real code lists and DIP catalogue (diagnoses.csv, procedures.csv, dip-groups.csv) are not generated: they are
 // copied once by grouper-data/import-reference.ts.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { toCsv } from './csv-file.js'
@@ -14,6 +14,13 @@ import { Prng } from '../engine/demo/prng.js'
 export const DEFAULT_SEED = 20260101
 /** The policy the demo region ships with (copied to <out>/policy.json). */
 export const DEMO_POLICY_FILE = fromRoot('grouper-data', 'policies', 'demo', '2026-01-01.json')
+/**
+ * 异地就医 (SPEC §13): the neighbouring region whose insured visit the demo region, and its policy (copied to
+ * <out>/other-regions/<admdvs>.json); its admdvs is the policy's own.
+ */
+export const NEIGHBOUR_POLICY_FILE = fromRoot('grouper-data', 'policies', 'neighbour', '2026-01-01.json')
+/** Visitors insured in the neighbouring region, appended to persons.csv as V000000001 … */
+export const DEMO_VISITORS = 300
 
 
 /** The demo claims' Prng (the same mulberry32 stream) with the draws the region generator adds. */
@@ -130,7 +137,7 @@ export function generateHospitals(rng: Rng): string[][] {
 // 医疗救助 (assistance) mostly among the poverty population. acct_balance_yuan: 职工 personal account at the start of
 // the year (seed 001: 个人账户), empty for residents.
 
-const PERSON_COLUMNS = ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_yuan']
+const PERSON_COLUMNS = ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_yuan', 'insuplc_admdvs']
 
 export function generatePersons(rng: Rng, count: number): string[][] {
   const cities = DEMO_CITIES.map((c) => [c.name, c.weight] as const)
@@ -143,7 +150,20 @@ export function generatePersons(rng: Rng, count: number): string[][] {
     const assistance = poverty ? rng.chance(0.7) : rng.chance(0.004)
     const balance = !employee ? '' : kind === 'retired' ? rng.money(0, 12000) : rng.money(0, 8000)
     rows.push([`P${String(i).padStart(9, '0')}`, employee ? '310' : '390', kind, poverty ? '1' : '0', assistance ? '1' : '0',
-      city, balance])
+      city, balance, ''])
+  }
+  return rows
+}
+
+/** Persons insured in the region `admdvs` who live and are treated here (异地就医 备案): V000000001 … */
+export function generateVisitors(rng: Rng, count: number, admdvs: string): string[][] {
+  const cities = DEMO_CITIES.map((c) => [c.name, c.weight] as const)
+  const rows: string[][] = []
+  for (let i = 1; i <= count; i++) {
+    const city = rng.weighted(cities)
+    const employee = rng.chance(0.5)
+    const kind = employee ? (rng.chance(0.4) ? 'retired' : 'in_service') : 'resident'
+    rows.push([`V${String(i).padStart(9, '0')}`, employee ? '310' : '390', kind, '0', '0', city, '', admdvs])
   }
   return rows
 }
@@ -352,12 +372,20 @@ export function generateDemo(opts: GenerateOptions = {}): { hospitals: number; p
   mkdirSync(outDir, { recursive: true })
   // independent streams so that changing one table's recipe does not reshuffle the others
   const hospitals = generateHospitals(new Rng(seed ^ 0x1111))
-  const persons = generatePersons(new Rng(seed ^ 0x2222), opts.persons ?? 100_000)
+  const neighbour = JSON.parse(readFileSync(NEIGHBOUR_POLICY_FILE, 'utf8')) as { admdvs: string }
+  const persons = [
+    ...generatePersons(new Rng(seed ^ 0x2222), opts.persons ?? 100_000),
+    ...generateVisitors(new Rng(seed ^ 0x4444), DEMO_VISITORS, neighbour.admdvs),
+  ]
   const catalogue = generateCatalogue(new Rng(seed ^ 0x3333))
   writeFileSync(join(outDir, 'hospitals.csv'), toCsv(HOSPITAL_COLUMNS, hospitals))
   writeFileSync(join(outDir, 'persons.csv'), toCsv(PERSON_COLUMNS, persons))
   writeFileSync(join(outDir, 'catalogue.csv'), toCsv(CATALOGUE_COLUMNS, catalogue))
-  if (opts.copyPolicy ?? true) copyFileSync(DEMO_POLICY_FILE, join(outDir, 'policy.json'))
+  if (opts.copyPolicy ?? true) {
+    copyFileSync(DEMO_POLICY_FILE, join(outDir, 'policy.json'))
+    mkdirSync(join(outDir, 'other-regions'), { recursive: true })
+    copyFileSync(NEIGHBOUR_POLICY_FILE, join(outDir, 'other-regions', `${neighbour.admdvs}.json`))
+  }
   return { hospitals: hospitals.length, persons: persons.length, catalogue: catalogue.length }
 }
 

@@ -90,6 +90,8 @@ export interface PsnRow {
   brdy: string | null
   /** Sex, 1 male / 2 female (optional column `gend`: SPEC §14 monitoring), null when not given. */
   gend: '1' | '2' | null
+  /** 参保地 admdvs of a visitor (optional column `insuplc_admdvs`, SPEC §13); null = insured here. */
+  insuplcAdmdvs: string | null
 }
 
 export function readPolicy(sourcesDir: string, p: Problems): Policy | null {
@@ -323,8 +325,13 @@ export function readHospitals(t: CsvTable, p: Problems): { rows: HospRow[]; defa
   return { rows, defaulted, alliances: alliances.size }
 }
 
-export function readPersons(t: CsvTable, p: Problems): PsnRow[] {
+/**
+ * persons.csv rows. `regions` (SPEC §13): this region's own admdvs and the insuring regions whose policies the sources
+ * hold (other-regions/<admdvs>.json); a person's `insuplc_admdvs` must be one of them (its own: insured here).
+ */
+export function readPersons(t: CsvTable, p: Problems, regions: { own: string | null; others: ReadonlySet<string> } = { own: null, others: new Set() }): PsnRow[] {
   const out: PsnRow[] = []
+  const hasInsuplc = t.columns.includes('insuplc_admdvs')
   const unique = new Unique()
   const hasBalance = t.columns.includes('acct_balance_yuan')
   const hasBrdy = t.columns.includes('brdy')
@@ -344,11 +351,31 @@ export function readPersons(t: CsvTable, p: Problems): PsnRow[] {
     const balance = hasBalance ? num(r, 'acct_balance_yuan', { min: 0, max: MAX_YUAN, optional: true, maxDecimals: 2 }) : null
     const brdy = hasBrdy ? birthDate(r) : null
     const gend = hasGend ? sex(r) : null
+    const insuplc = hasInsuplc ? insuringRegion(r, regions) : null
     if (psn !== undefined && !unique.check(r, 'psn_no', psn)) continue
-    if (p.count > before || psn === undefined || !insutype || !kind || balance === undefined || brdy === undefined || gend === undefined) continue
-    out.push({ psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy, gend })
+    if (p.count > before || psn === undefined || !insutype || !kind || balance === undefined || brdy === undefined ||
+      gend === undefined || insuplc === undefined) continue
+    out.push({
+      psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy,
+      gend, insuplcAdmdvs: insuplc,
+    })
   }
   return out
+}
+
+/**
+ * persons.csv `insuplc_admdvs` (SPEC §13): empty or this region's admdvs → null (insured here); another region's →
+ * that admdvs, which needs its policy in other-regions/; undefined (reported) when bad or unknown.
+ */
+function insuringRegion(r: Row, regions: { own: string | null; others: ReadonlySet<string> }): string | null | undefined {
+  const v = r.rec.values['insuplc_admdvs'] ?? ''
+  if (v === '' || v === regions.own) return null
+  if (!/^[0-9]{6}$/.test(v)) { r.p.at(r.file, r.rec.row, 'insuplc_admdvs', `not a 6-digit admdvs "${v}"`); return undefined }
+  if (!regions.others.has(v)) {
+    r.p.at(r.file, r.rec.row, 'insuplc_admdvs', `unknown insuring region "${v}": no other-regions/${v}.json in the sources`)
+    return undefined
+  }
+  return v
 }
 
 /** persons.csv `brdy`: empty, or a real date YYYY-MM-DD from 1900-01-01 on; undefined (reported) when bad. */

@@ -78,7 +78,8 @@ CREATE TABLE persons (
   city             TEXT NOT NULL,
   acct_balance_fen INTEGER NOT NULL,
   brdy             TEXT,                -- birth date YYYY-MM-DD (辅助目录 age bands); NULL = not given
-  gend             TEXT CHECK (gend IN ('1', '2')) -- 1 male, 2 female (SPEC §14 monitoring); NULL = not given
+  gend             TEXT CHECK (gend IN ('1', '2')), -- 1 male, 2 female (SPEC §14 monitoring); NULL = not given
+  insuplc_admdvs   TEXT                 -- 参保地 of a visitor (异地就医, SPEC §13); NULL = insured here
 ) WITHOUT ROWID;
 
 -- 辅助目录 (SPEC §5): the Charlson conditions of the secondary diagnoses (grouper-data/auxiliary/charlson-quan-2005.csv

@@ -17,6 +17,7 @@ import { monthEndPort } from './month-end-port.js'
 import { StorageFullError, WriterCommitter } from './writer-commit.js'
 import { sqliteReports } from '../engine/ledger/sqlite/reports.js'
 import { specialCaseRoutes } from './routes/special-cases.js'
+import { crossRegionRoutes } from './routes/cross-region.js'
 import { clusterMetricsClient } from './cluster-metrics.js'
 import { LedgerWriter } from '../engine/ledger/writer.js'
 import { isStorageFull, type SqliteLedger } from '../engine/ledger/sqlite.js'
@@ -158,6 +159,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(batchRoutes, { deps })
   await app.register(monthEndRoutes, { deps })
   await app.register(specialCaseRoutes, { deps })
+  await app.register(crossRegionRoutes, { deps })
   // the national interface gateway (server/national/), beside the /v1 routes
   const stays = opts.stays ?? new SqliteStays(ledger.db)
   await app.register(nationalRoutes, { deps, stays, ...(opts.nationalClock ? { now: opts.nationalClock } : {}) })

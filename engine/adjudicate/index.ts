@@ -11,6 +11,7 @@ import { validateClaim } from './validate.js'
 import { isChronicClaim } from './chronic-disease.js'
 import { assert, startWorking, type Working } from './working.js'
 import { monitor } from '../monitoring/index.js'
+import { insuringRegionOf, settlementPolicy } from './visitor.js'
 
 export { parseClaim } from './validate.js'
 
@@ -27,7 +28,10 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
   const monitoring = monitor(claim, v.person, ctx.history, ctx.policy)
   if (monitoring.blocked.length > 0) return { status: 'rejected', msgid: claim.msgid, reasons: monitoring.blocked }
 
-  const w = startWorking(claim, ctx, v.hospital, v.person)
+  // 异地就医 (SPEC §13): a visitor settles under the insuring region's benefit sections
+  const policy = settlementPolicy(v.person, ctx.policy, ctx.tables)
+  if (Array.isArray(policy)) return { status: 'rejected', msgid: claim.msgid, reasons: policy }
+  const w = startWorking(claim, ctx, v.hospital, v.person, policy)
   for (const rule of claim.inpatient ? inpatientRules : outpatientRules) {
     const reasons = rule(w)
     if (reasons !== undefined) return { status: 'rejected', msgid: claim.msgid, reasons }
@@ -47,6 +51,7 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
     accum: accumDelta(w),
     stay: claim.inpatient ? stayOf(claim, w) : null,
     monitoring: monitoring.flags,
+    ...(insuringRegionOf(v.person) !== null ? { insuplcAdmdvs: insuringRegionOf(v.person) } : {}),
   }
   return { status: 'ok', settlement }
 }

@@ -23,10 +23,11 @@ export interface Episode {
 export interface Working {
   readonly claim: Claim
   readonly ctx: AdjudicationContext
-  readonly policy: Policy
   readonly hospital: Hospital
   readonly person: Person
-  /** The person's accumulators of the claim's year (enddate), before this claim. */
+  /** The policy the claim settles under (a visitor's: visitor.ts). */
+  readonly policy: Policy
+  /** The person's accumulators of the claim's year (enddate), before this claim (a visitor's: of the insuring region). */
   readonly year: PersonYear
 
   // step 2, catalogue
@@ -57,9 +58,11 @@ export interface Working {
 /** A rule: reads and writes the working state; returns reasons only when the claim cannot be settled. */
 export type Rule = (w: Working) => readonly Reason[] | undefined
 
-export function startWorking(claim: Claim, ctx: AdjudicationContext, hospital: Hospital, person: Person): Working {
+/** `policy`: the one the claim settles under (visitor.ts: a visitor's mixes in the insuring region's); ctx.policy by default. */
+export function startWorking(claim: Claim, ctx: AdjudicationContext, hospital: Hospital, person: Person, policy: Policy = ctx.policy): Working {
   return {
-    claim, ctx, policy: ctx.policy, hospital, person, year: ctx.history.personYear(claim.psnNo, claim.year),
+    // a visitor's accumulators are kept per insuring region (SPEC §13)
+    claim, ctx, policy, hospital, person, year: ctx.history.personYear(claim.psnNo, claim.year, person.insuplcAdmdvs ?? null),
     lines: [], medfeeFen: 0, fulamtFen: 0, overlmtFen: 0, preselfpayFen: 0, inscpFen: 0,
     episode: null, actPayDedcFen: 0,
     hifpFen: 0, seriousBaseAddFen: 0, seriousFen: 0, mafFen: 0, acctFen: 0,

@@ -20,13 +20,20 @@ export interface DemoClaimOptions {
   readonly linesPerClaim?: readonly [number, number]
   /** Prefix for msgid sequence uniqueness across runs (0–9999 offset of the timestamp seconds). */
   readonly msgidOffset?: number
+  /**
+   * 异地就医 (SPEC §13): every n-th claim is a visitor's (the tables' persons insured in another region), the rest are
+   * insured here; absent: no visitor (the stream of claims is then the same as before visitors existed).
+   */
+  readonly visitorEvery?: number
 }
 
 interface Prepared {
   readonly groups: readonly DipGroup[]
   readonly cumCases: Float64Array
   readonly dxCode: ReadonlyMap<string, string>
+  /** Persons insured here (visitors apart: the draws over these stay the same whatever visitors the tables hold). */
   readonly personsByType: readonly Person[]
+  readonly visitors: readonly Person[]
   readonly hospitalsByCity: ReadonlyMap<string, readonly Hospital[]>
   readonly hospitals: readonly Hospital[]
   readonly allianceMembers: ReadonlyMap<string, readonly Hospital[]>
@@ -72,7 +79,8 @@ function prepare(t: Tables): Prepared {
   const cat = [...t.catalogue.values()].sort((a, b) => (a.code < b.code ? -1 : 1))
   const p: Prepared = {
     groups, cumCases, dxCode,
-    personsByType: [...t.persons.values()].sort((a, b) => (a.psnNo < b.psnNo ? -1 : 1)),
+    personsByType: [...t.persons.values()].filter((x) => (x.insuplcAdmdvs ?? null) === null).sort((a, b) => (a.psnNo < b.psnNo ? -1 : 1)),
+    visitors: [...t.persons.values()].filter((x) => (x.insuplcAdmdvs ?? null) !== null).sort((a, b) => (a.psnNo < b.psnNo ? -1 : 1)),
     hospitalsByCity, hospitals, allianceMembers,
     drugs: cat.filter((c) => c.listType.startsWith('1')),
     items: cat.filter((c) => c.listType.startsWith('2')),
@@ -161,7 +169,11 @@ export function* generateDemoClaims(tables: Tables, opts: DemoClaimOptions): Gen
   const total = p.cumCases[p.cumCases.length - 1] as number
   let emitted = 0
   for (let i = 0; emitted < opts.count; i++) {
-    const person = rng.pick(p.personsByType)
+    const drawn = rng.pick(p.personsByType)
+    // a visitor takes the drawn person's place (same draws: only whose claim it is changes)
+    const every = opts.visitorEvery ?? 0
+    const person = every > 0 && p.visitors.length > 0 && i % every === every - 1
+      ? p.visitors[Math.floor(i / every) % p.visitors.length] as Person : drawn
     const local = p.hospitalsByCity.get(person.city) ?? p.hospitals
     const hospital = rng.pick(local)
     const endDay = rng.int(first, last)

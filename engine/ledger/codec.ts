@@ -49,6 +49,8 @@ export interface PreparedRecord {
   /** The settlement_line_sets row: the fee lines as JSON tuples. */
   readonly linesJson: string
   readonly accum: PersonYear
+  /** 异地就医 (SPEC §13): the visitor's insuring region; its accumulators, not the local ones, take `accum`. */
+  readonly insuplcAdmdvs?: string
   /** The answer without its lines, as JSON with setl_id "" (its key in place): result_json once setl_id is set. */
   readonly headJson: string
   /** The person's history version the decision read (HistorySnapshot.version). */
@@ -89,6 +91,7 @@ export function prepareRecord(s: Settlement, bodyHash: string, at: { readonly ve
     msgid: s.claim.msgid, psnNo: s.claim.psnNo, mdtrtId: s.claim.mdtrtId, year: s.claim.year, bodyHash,
     row: rowValues(settlementRow(s, bodyHash)), linesJson: lineSetJson(s), accum: s.accum, headJson: JSON.stringify(head),
     version: at.version, absorbed: at.absorbed, msgidOnly: false,
+    ...(s.insuplcAdmdvs != null ? { insuplcAdmdvs: s.insuplcAdmdvs } : {}),
   }
   return { record, result }
 }
@@ -97,6 +100,7 @@ export function prepareRecord(s: Settlement, bodyHash: string, at: { readonly ve
 export function historyDelta(s: Settlement): HistoryDelta {
   return {
     msgid: s.claim.msgid, year: s.claim.year, accum: s.accum, dedcFen: s.setlinfo.act_pay_dedc_fen,
+    ...(s.insuplcAdmdvs != null ? { insuplcAdmdvs: s.insuplcAdmdvs } : {}),
     stay: s.stay === null ? null : { ...s.stay, setl_id: '' } as StayRecord,
   }
 }

@@ -83,6 +83,34 @@ CREATE TABLE IF NOT EXISTS national_setl_lists (
 
 const int0 = (c: string): string => `${c} INTEGER NOT NULL DEFAULT 0`
 
+/**
+ * 异地就医 (SPEC §13). Additive tables, created with the rest and again (IF NOT EXISTS) when a ledger made before them
+ * is opened for writing (sqlite/connection.ts), so adding them bumps no SCHEMA_VERSION.
+ *
+ * cross_region_settlements   append-only; the insuring region (admdvs) of each visitor's settlement and reversal row:
+ *                            what cross-region clearing sums per region, and whose accumulators the row changed
+ * cross_region_accumulators  a visitor's year totals kept per insuring region and person (the local ones stay in
+ *                            accumulators), changed in the same transaction as the append
+ */
+export const CROSS_REGION_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS cross_region_settlements (
+  setl_id TEXT PRIMARY KEY REFERENCES settlements(setl_id),
+  insuplc_admdvs TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cross_region_settlements_admdvs ON cross_region_settlements(insuplc_admdvs);
+CREATE TABLE IF NOT EXISTS cross_region_accumulators (
+  insuplc_admdvs TEXT NOT NULL,
+  psn_no TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  ${ACCUM_FIELDS.map(int0).join(',\n  ')},
+  PRIMARY KEY (psn_no, insuplc_admdvs, year)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS cross_region_settlements_no_update BEFORE UPDATE ON cross_region_settlements
+  BEGIN SELECT RAISE(ABORT, 'cross_region_settlements are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS cross_region_settlements_no_delete BEFORE DELETE ON cross_region_settlements
+  BEGIN SELECT RAISE(ABORT, 'cross_region_settlements are append-only'); END;
+`
+
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS settlements (
   setl_id TEXT PRIMARY KEY,
@@ -165,4 +193,5 @@ CREATE TRIGGER IF NOT EXISTS settlement_lines_no_update INSTEAD OF UPDATE ON set
   BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS settlement_lines_no_delete INSTEAD OF DELETE ON settlement_lines
   BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
-${STAYS_SCHEMA_SQL}`
+${STAYS_SCHEMA_SQL}
+${CROSS_REGION_SCHEMA_SQL}`

@@ -135,6 +135,8 @@ const Dip = Type.Object({
   supervision: Type.Optional(Type.Object({ death_dscg_ways: Type.Array(DscgWay, { minItems: 1 }) }, strict)),
   /** SPEC §1: a claim whose stay is longer than this many days is refused (default 1,100). */
   max_stay_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 36500 })),
+  /** SPEC §13: visitors' (异地就医) points enter this region's month-end (纳入就医地 DIP 管理); false leaves them out. */
+  include_cross_region: Type.Optional(Type.Boolean({ default: true })),
 }, strict)
 
 const MonthEnd = Type.Object({
@@ -234,6 +236,8 @@ export const Monitoring = Type.Object({
 
 export const PolicySchema = Type.Object({
   region: Type.String({ minLength: 1 }),
+  /** SPEC §13: the region's administrative division code (医保区划); a person whose insuplc_admdvs differs is a visitor. */
+  admdvs: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
   effective_from: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
   version: Type.Optional(Type.String()),
   basic: Type.Object({ '310': BasicInsutype, '390': BasicInsutype }, strict),

@@ -4,6 +4,7 @@
 // Built from the stored run (what was decided) and the ledger rows the run saw (seq ≤ the run's ledger_seq).
 import { fenToYuan, PPM, pointsToJson } from '../money.js'
 import type { CaseRow, ReportsPort, RunRow, SetlListGrouping } from '../ledger/reports-port.js'
+import { monthEndView } from './cross-region-filter.js'
 import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
 import { feedbackExtras, type FeedbackExtras } from './feedback-extras.js'
@@ -183,7 +184,8 @@ export async function hospitalReport(
   ledger: LedgerDb, tables: Tables, policy: Policy, q: { month: string; pool: Pool; code: string; now?: Date },
   given?: RunReportContext,
 ): Promise<HospitalFeedback | undefined> {
-  const port = reportsOf(ledger)
+  // the cases the run counted (visitors left out when dip.include_cross_region is false)
+  const port = monthEndView(reportsOf(ledger), policy)
   const context = given ?? await runReportContext(port, tables, policy, q.month, q.pool)
   if (!context) return undefined
   const { run, report, unitOf } = context

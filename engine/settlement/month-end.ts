@@ -8,6 +8,7 @@
 // a late settlement) is carried into the next run as an adjustment valued at the closed month's point value.
 // Accumulation and allocation are shared with annual clearing (accumulate.ts, point-value.ts allocate).
 import { fenToYuan, mulRatioFen, pointsToJson } from '../money.js'
+import { monthEndView } from './cross-region-filter.js'
 import type { HospitalRow, JudgedCaseRow, ReportsPort } from '../ledger/reports-port.js'
 import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
@@ -55,7 +56,8 @@ function checkArgs(opts: MonthEndOptions): MonthEndOutcome | undefined {
 export async function settleMonth(ledger: LedgerDb, tables: Tables, policy: Policy, opts: MonthEndOptions): Promise<MonthEndOutcome> {
   const bad = checkArgs(opts)
   if (bad) return bad
-  const port = reportsOf(ledger)
+  // 异地就医 (SPEC §13): visitors' rows left out when dip.include_cross_region is false
+  const port = monthEndView(reportsOf(ledger), policy)
   if (!(await port.hasSettlements())) return invalidRun('ledger', 'the ledger has no settlements table')
   return port.exclusiveRun(opts.month, opts.pool, async () => {
     // a run saved by another process meanwhile (never a closed one) is recomputed over, from the new state

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module'
 import type { CatalogueGroup } from './feedback-extras.js'
 import type { HospitalFeedback, RegionOverview } from './feedback.js'
 import { monitoringItemsHtml } from '../monitoring/report-html.js'
+import type { CrossRegionClearingReport } from './cross-region-clearing.js'
 import {
   DEVIATION_BANDS, deviationLabel, flagLabel, groupCodeLabel, kindLabel, levelLabel, poolLabel, ratioSourceLabel,
   specialCaseLabel, statusLabel,
@@ -351,4 +352,42 @@ export function renderNoUnitHtml(
 <body><h1>${esc(title)}</h1>
 <p>${esc(r.fixmedins_code)}: ${why}</p></body></html>
 `
+}
+
+/** Fund pay types (SPEC §9) in the words of a clearing office. */
+const FUND_TYPE_LABELS: Readonly<Record<string, string>> = {
+  '310100': '职工统筹', '310200': '个人账户', '330100': '职工大额', '390100': '居民统筹', '390200': '居民大病', '610100': '医疗救助',
+}
+
+/** 异地就医 clearing (SPEC §13): per insuring region, the funds advanced by type, the settlements and their setl_ids. */
+export function renderCrossRegionClearingHtml(r: CrossRegionClearingReport, opts: HtmlOptions = {}): string {
+  const title = `异地就医清算 ${r.month}`
+  const types = [...new Set(r.regions.flatMap((g) => g.funds.map((f) => f.fund_pay_type)))].sort()
+  const label = (t: string): string => `${FUND_TYPE_LABELS[t] ?? t} ${t}`
+  const charts: Chart[] = r.regions.length === 0 ? [] : [{
+    id: 'regions', title: '参保地应付基金 (元, 按基金类型)',
+    option: {
+      tooltip: { trigger: 'axis' }, legend: { top: 28 }, grid: { left: 120, right: 20, top: 60, bottom: 30 },
+      xAxis: { type: 'value' }, yAxis: { type: 'category', inverse: true, data: r.regions.map((g) => `${g.region || g.insuplc_admdvs} ${g.insuplc_admdvs}`) },
+      series: types.map((t) => ({
+        type: 'bar', stack: 'funds', name: label(t),
+        data: r.regions.map((g) => g.funds.find((f) => f.fund_pay_type === t)?.fund_payamt_yuan ?? 0),
+      })),
+    },
+  }]
+  const head = `<h1>${esc(title)}</h1>
+<div class="sub">就医地垫付、参保地应付 (省内/跨省清算); 冲正已冲减; 账本序号 ≤ ${esc(r.ledger_seq)}</div>
+<div class="kpis">${kpi('参保地', String(r.regions.length))}${kpi('结算笔数', String(r.totals.settlements))}
+${kpi('基金支付合计', yuan(r.totals.fund_pay_sumamt_yuan))}${kpi('个人账户支付', yuan(r.totals.acct_pay_yuan))}</div>`
+  const rows = r.regions.map((g) => `<tr><td class="l">${esc(g.region)}<span class="code">${esc(g.insuplc_admdvs)}</span></td>
+<td>${g.settlements}</td><td>${yuan(g.medfee_sumamt_yuan)}</td>${types.map((t) => `<td>${yuan(g.funds.find((f) => f.fund_pay_type === t)?.fund_payamt_yuan ?? 0)}</td>`).join('')}
+<td>${yuan(g.fund_pay_sumamt_yuan)}</td><td>${yuan(g.acct_pay_yuan)}</td></tr>`).join('\n')
+  const summary = `<h2>按参保地</h2><table class="list"><tr><th class="l">参保地</th><th>结算笔数</th><th>医疗费总额</th>
+${types.map((t) => `<th>${esc(label(t))}</th>`).join('')}<th>基金支付合计</th><th>个人账户</th></tr>
+${rows}</table>`
+  const details = r.regions.map((g) => `<h2>${esc(g.region || g.insuplc_admdvs)} ${esc(g.insuplc_admdvs)}: 医疗机构</h2>
+<table class="list"><tr><th class="l">医疗机构</th><th>结算笔数</th><th>基金支付</th></tr>
+${g.hospitals.map((h) => `<tr><td class="l">${esc(h.fixmedins_code)}</td><td>${h.settlements}</td><td>${yuan(h.fund_pay_sumamt_yuan)}</td></tr>`).join('\n')}</table>
+<p class="sub">setl_id: ${g.setl_ids.map(esc).join(' ')}</p>`).join('\n')
+  return page(title, head, charts, summary + details, opts)
 }

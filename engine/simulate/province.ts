@@ -3,7 +3,7 @@
 // by the demo generator (grouper-data/generate-demo.ts, same recipe and seed, so the first 100,000 are the demo's);
 // hospitals.csv holds the demo's hospital network repeated once per `hospitalSets` (each copy its own codes and
 // county alliances in the same cities), so that a bigger province has proportionally more hospitals per city.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCsv, toCsv } from '../../grouper-data/csv-file.js'
 import { buildTables, type BuildReport } from '../../grouper-data/build.js'
@@ -70,7 +70,8 @@ export function buildProvince(o: ProvinceOptions): Province {
   mkdirSync(sourcesDir, { recursive: true })
   // everything but persons and hospitals is the demo region's own file, byte for byte
   for (const f of readdirSync(DEMO_SOURCES_DIR)) {
-    if (f !== 'persons.csv' && f !== 'hospitals.csv') copyFileSync(join(DEMO_SOURCES_DIR, f), join(sourcesDir, f))
+    // other-regions/ (异地就医 policies) is a directory: copied whole
+    if (f !== 'persons.csv' && f !== 'hospitals.csv') cpSync(join(DEMO_SOURCES_DIR, f), join(sourcesDir, f), { recursive: true })
   }
   // the demo generator writes persons (and hospitals, catalogue) into a scratch dir; only persons.csv is kept
   const scratch = join(o.dir, 'generated')

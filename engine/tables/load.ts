@@ -61,6 +61,7 @@ function readTables(db: Database.Database, file: string): Tables {
   }
   // stored after validation at build time (defaults filled in): no need to validate again on every worker start
   const policy = JSON.parse(policyJson) as Policy
+  const otherPolicies = new Map(Object.entries(JSON.parse(metaMap.get('other_policies_json') ?? '{}') as Record<string, Policy>))
 
   const packed = db.prepare('SELECT json FROM packed WHERE name = ?').pluck()
   /** One array per column of PACKED_COLUMNS[table], and the row count; the blob checked against its sha256. */
@@ -140,14 +141,17 @@ function readTables(db: Database.Database, file: string): Tables {
   const persons = new Map<string, Person>()
   {
     const { n, cols } = columns('persons')
-    // gend (SPEC §14) is the last column: a file built before it has none, read as not given
-    const [psn, ins, kind, poverty, assistance, city, balance, brdy, gend] = cols as [
-      string[], Insutype[], PsnKind[], number[], number[], string[], number[], (string | null)[], ('1' | '2' | null)[] | undefined]
+    // gend (SPEC §14) and insuplc_admdvs (SPEC §13) are the last columns: a file built before them has none, read as
+    // not given
+    const [psn, ins, kind, poverty, assistance, city, balance, brdy, gend, insuplc] = cols as [
+      string[], Insutype[], PsnKind[], number[], number[], string[], number[], (string | null)[],
+      ('1' | '2' | null)[] | undefined, (string | null)[] | undefined]
     for (let i = 0; i < n; i++) {
       persons.set(psn[i] as string, {
         psnNo: psn[i] as string, insutype: ins[i] as Insutype, psnKind: kind[i] as PsnKind, poverty: poverty[i] === 1,
         assistance: assistance[i] === 1, city: city[i] as string, acctBalanceFen: balance[i] as number, brdy: brdy[i] ?? null,
         gend: gend?.[i] ?? null,
+        insuplcAdmdvs: insuplc?.[i] ?? null,
       })
     }
   }
@@ -172,6 +176,6 @@ function readTables(db: Database.Database, file: string): Tables {
 
   return {
     meta, diagnoses, procedures, catalogue, dipGroups, dipGroupsByDx, compositeGroups, hospitals, persons, charlson, auxCoefficients,
-    policy, file,
+    policy, otherPolicies, file,
   }
 }

@@ -84,6 +84,8 @@ export interface Person {
   readonly brdy: string | null
   /** Sex, '1' male / '2' female (SPEC §14 monitoring: M_SEX_AGE); null or absent when persons.csv does not give it. */
   readonly gend?: '1' | '2' | null
+  /** 参保地 admdvs of a visitor (异地就医, SPEC §13); null or absent = insured in this region. */
+  readonly insuplcAdmdvs?: string | null
 }
 
 /** A Charlson comorbidity condition (辅助目录, SPEC §5; grouper-data/auxiliary/charlson-quan-2005.csv). */
@@ -128,6 +130,8 @@ export interface Tables {
   readonly auxCoefficients?: ReadonlyMap<string, number>
   /** The policy the tables were built with (a `--policy FILE` may override it at run time). */
   readonly policy: Policy
+  /** 异地就医 (SPEC §13): the insuring regions' policies by admdvs (sources other-regions/<admdvs>.json); absent = none. */
+  readonly otherPolicies?: ReadonlyMap<string, Policy>
   /** The file the tables were loaded from (code names are read from it on demand: engine/tables/names.ts). */
   readonly file?: string
 }

@@ -7,6 +7,7 @@ import { Type } from 'typebox'
 import { fenToYuan, yuanToFen } from '../../engine/money.js'
 import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
+import { insuringRegionOf, settlementPolicy } from '../../engine/adjudicate/visitor.js'
 import { errorResponses } from '../schemas/common.js'
 
 const N = Type.Number()
@@ -14,6 +15,8 @@ export const Accumulators = Type.Object({
   psn_no: Type.String(), year: Type.Integer(), insutype: Type.String(),
   admissions: Type.Integer(), hifp_paid: N, hifp_cap_left: N, serious_base: N, serious_paid: N, maf_paid: N,
   acct_paid: N, op_dedc: N, op_hifp_paid: N,
+  /** 异地就医 (SPEC §13): a visitor's insuring region; the totals and the cap are that region's. */
+  insuplc_admdvs: Type.Optional(Type.String()),
 })
 
 export const personRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async (app, { deps }) => {
@@ -28,14 +31,20 @@ export const personRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = asy
     const person = deps.tables.persons.get(req.params.psn_no)
     if (person === undefined) throw new HttpError('E_UNKNOWN_PERSON', 'psn_no')
     const year = req.query.year !== undefined ? Number(req.query.year) : new Date().getUTCFullYear()
-    const y = await deps.port.accumulators(person.psnNo, year)
-    const capFen = yuanToFen(deps.policy.basic[person.insutype].annual_cap_yuan)
+    // a visitor's totals are kept per insuring region, under that region's cap (SPEC §13)
+    const admdvs = insuringRegionOf(person)
+    const policy = settlementPolicy(person, deps.policy, deps.tables)
+    if (Array.isArray(policy)) throw new HttpError('E_UNKNOWN_PERSON', 'psn_no', policy[0]?.message)
+    const y = admdvs === null ? await deps.port.accumulators(person.psnNo, year)
+      : (await deps.port.readHistory(person.psnNo)).history.personYear(person.psnNo, year, admdvs)
+    const capFen = yuanToFen(policy.basic[person.insutype].annual_cap_yuan)
     return {
       psn_no: person.psnNo, year, insutype: person.insutype, admissions: y.admissions,
       hifp_paid: fenToYuan(y.hifp_paid_fen), hifp_cap_left: fenToYuan(Math.max(0, capFen - y.hifp_paid_fen)),
       serious_base: fenToYuan(y.serious_base_fen), serious_paid: fenToYuan(y.serious_paid_fen),
       maf_paid: fenToYuan(y.maf_paid_fen), acct_paid: fenToYuan(y.acct_paid_fen), op_dedc: fenToYuan(y.op_dedc_fen),
       op_hifp_paid: fenToYuan(y.op_hifp_paid_fen),
+      ...(admdvs !== null ? { insuplc_admdvs: admdvs } : {}),
     }
   })
 }

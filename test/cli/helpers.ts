@@ -1,7 +1,7 @@
 // Shared by the CLI tests: run the built CLI (dist/ — `npx tsc -p .` first) and build the demo region's tables once
 // into a temp dir.
 import { spawn, spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { DEMO_SOURCES_DIR, fromRoot } from '../../engine/paths.js'
@@ -43,7 +43,8 @@ export function buildDemoTables(dir: string): string {
   const src = join(dir, 'sources')
   mkdirSync(src, { recursive: true })
   for (const f of readdirSync(DEMO_SOURCES_DIR)) {
-    if (f !== 'dip-groups.csv') copyFileSync(join(DEMO_SOURCES_DIR, f), join(src, f))
+    // other-regions/ (异地就医 policies) is a directory: copied whole
+    if (f !== 'dip-groups.csv') cpSync(join(DEMO_SOURCES_DIR, f), join(src, f), { recursive: true })
   }
   const rows = parse(readFileSync(join(DEMO_SOURCES_DIR, 'dip-groups.csv'), 'utf8'), { bom: true }) as string[][]
   const drop = rows[0]?.indexOf('score') ?? -1

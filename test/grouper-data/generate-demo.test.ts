@@ -8,7 +8,7 @@ import { mulberry32 } from '../../engine/demo/prng.js'
 import { parseCsv } from '../../grouper-data/csv-file.js'
 import { DEMO_SOURCES_DIR } from '../../engine/paths.js'
 
-const FILES = ['hospitals.csv', 'persons.csv', 'catalogue.csv', 'policy.json']
+const FILES = ['hospitals.csv', 'persons.csv', 'catalogue.csv', 'policy.json', 'other-regions/640000.json']
 
 function tempDir(): string {
   const root = join(tmpdir(), 'dipsettle-test')
@@ -54,8 +54,11 @@ describe('generate-demo', () => {
     for (const h of hospitals.filter((x) => x.alliance_id)) expect(h.level).toBe(h.alliance_lead === '1' ? '2' : '1')
     expect(hospitals.some((h) => h.tcm === '1')).toBe(true)
 
-    const persons = parseCsv(read(DEMO_SOURCES_DIR, 'persons.csv')).records.map((r) => r.values)
+    const all = parseCsv(read(DEMO_SOURCES_DIR, 'persons.csv')).records.map((r) => r.values)
+    // 异地就医: 300 visitors insured in the neighbouring region (other-regions/640000.json), after the 100,000 locals
+    const persons = all.filter((p) => p.insuplc_admdvs === '')
     expect(persons.length).toBe(100_000)
+    expect(all.slice(100_000).map((p) => p.insuplc_admdvs)).toEqual(Array(300).fill('640000'))
     const share = (f: (p: (typeof persons)[number]) => boolean): number => persons.filter(f).length / persons.length
     expect(share((p) => p.insutype === '310')).toBeCloseTo(0.35, 1)
     expect(share((p) => p.psn_kind === 'retired') / share((p) => p.insutype === '310')).toBeCloseTo(0.3, 1)

@@ -58,7 +58,7 @@ describe('loadTables round-trips the mini sources', () => {
     expect(t.hospitals.get('H15020300004')?.dipCoefficientMicro).toBe(1_000_000)
     expect(report.coefficientsDefaulted).toBe(1)
     expect(t.persons.get('PB0002')).toEqual({ psnNo: 'PB0002', insutype: '310', psnKind: 'in_service', poverty: false,
-      assistance: false, city: '包头', acctBalanceFen: 123_456, brdy: null, gend: null })
+      assistance: false, city: '包头', acctBalanceFen: 123_456, brdy: null, gend: null, insuplcAdmdvs: null })
     expect(t.persons.get('PB0003')).toMatchObject({ poverty: true, assistance: true, acctBalanceFen: 0 })
   })
 

@@ -1,11 +1,16 @@
 // `dipsettle demo [--claims N] [--month YYYY-MM] [--out DIR]` (SPEC §8): a synthetic month of the demo region's
 // claims through the real path (processClaim into a fresh ledger in DIR), then month-end for both pools, a
 // per-hospital table on stdout and the reports' paths. The last stdout line is a JSON summary.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { generateDemoClaims } from '../../demo/claims.js'
-import { openLedger } from '../../ledger/sqlite.js'
+import { openLedger, type SqliteLedger } from '../../ledger/sqlite.js'
+import { SqliteCrossRegionReports } from '../../ledger/sqlite/cross-region-reports.js'
+import { sqliteReports } from '../../ledger/sqlite/reports.js'
+import { clearCrossRegion } from '../../settlement/cross-region-clearing.js'
+import { echartsFile, renderCrossRegionClearingHtml } from '../../settlement/report-html.js'
+import type { Tables } from '../../tables/types.js'
 import { processBatch } from '../../ledger/settle.js'
 import { fenToYuan, parseYuan } from '../../money.js'
 import { DEMO_VAR_DIR } from '../../paths.js'
@@ -19,6 +24,8 @@ import { prepareRegion } from './start.js'
 
 const MARKER = '.dipsettle-demo'
 const BATCH = 500
+/** One demo claim in this many is a visitor's (异地就医, SPEC §13). */
+const VISITOR_EVERY = 50
 
 interface Opts {
   claims: string; month: string; out: string; tables?: string; policy?: string; seed: string; close?: boolean
@@ -43,6 +50,23 @@ function table(r: MonthEndReport, top: number): string {
     + pad(money(h.item_fund_yuan + h.patient_paid_yuan), 16, true) + pad(money(h.gain_yuan), 14, true)
     + pad(money(h.payout_yuan), 16, true)).join('\n') + '\n'
     + (r.hospitals.length > rows.length ? `… ${r.hospitals.length - rows.length} more in the reports\n` : '')
+}
+
+/** 异地就医 clearing of the demo month (SPEC §13): a line per insuring region, the report's files, a summary. */
+async function crossRegionSummary(ledger: SqliteLedger, tables: Tables, month: string, dir: string): Promise<Record<string, unknown>> {
+  const r = await clearCrossRegion(new SqliteCrossRegionReports(ledger.db), tables, month, await sqliteReports(ledger.db).ledgerSeq())
+  mkdirSync(dir, { recursive: true })
+  copyFileSync(echartsFile(), join(dir, 'echarts.min.js'))
+  const html = join(dir, `cross-region-${month}.html`)
+  writeFileSync(join(dir, `cross-region-${month}.json`), JSON.stringify(r, null, 2) + '\n')
+  writeFileSync(html, renderCrossRegionClearingHtml(r, { echarts: { src: 'echarts.min.js' } }))
+  process.stdout.write(`\n== 异地就医 clearing ${month}: ${r.totals.settlements} visitors' settlements, funds ${money(r.totals.fund_pay_sumamt_yuan)} yuan owed\n`)
+  for (const g of r.regions) {
+    process.stdout.write(`${pad(g.insuplc_admdvs, 8)}${pad(g.region, 14)}${pad(String(g.settlements), 7, true)}${pad(money(g.fund_pay_sumamt_yuan), 16, true)}  `
+      + g.funds.map((f) => `${f.fund_pay_type} ${money(f.fund_payamt_yuan)}`).join(', ') + '\n')
+  }
+  process.stdout.write(`report: ${html}\n`)
+  return { settlements: r.totals.settlements, fund_pay_sumamt_yuan: r.totals.fund_pay_sumamt_yuan, regions: r.regions.length, report: html }
 }
 
 export function register(program: Command): void {
@@ -82,7 +106,9 @@ export function register(program: Command): void {
           for (const r of processBatch(batch, { tables, policy, ledger })) counts[r.status === 'settled' ? 'settled' : 'rejected'] += 1
           batch = []
         }
-        for (const c of generateDemoClaims(tables, { count, month: opts.month, seed: Number(opts.seed), outpatientShare: 0.1, referralShare: 0.05 })) {
+        // 异地就医: one claim in 50 is a visitor's (insured in the neighbouring region, SPEC §13)
+        const gen = { count, month: opts.month, seed: Number(opts.seed), outpatientShare: 0.1, referralShare: 0.05, visitorEvery: VISITOR_EVERY }
+        for (const c of generateDemoClaims(tables, gen)) {
           batch.push(c)
           if (batch.length >= BATCH) flush()
         }
@@ -117,6 +143,7 @@ export function register(program: Command): void {
             hospitals: r.hospitals.length, overview: w?.overview ?? null,
           }
         }
+        summary.cross_region = await crossRegionSummary(ledger, tables, opts.month, join(out, 'reports'))
         process.stdout.write(JSON.stringify(summary) + '\n')
       } finally {
         ledger.close()

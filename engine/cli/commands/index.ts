@@ -15,7 +15,11 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> =
   ['reverse', () => import('./reverse.js')],
   ['ledger', () => import('./ledger.js')],
   ['month-end', () => import('./month-end.js')],
-  ['clearing', () => import('./clearing.js')],
+  // `clearing cross-region` adds a subcommand to `clearing`: both register together
+  ['clearing', async () => {
+    const [clearing, crossRegion] = await Promise.all([import('./clearing.js'), import('./clearing-cross-region.js')])
+    return { register: (p: Command) => { clearing.register(p); crossRegion.register(p) } }
+  }],
   ['pooling', () => import('./pooling.js')],
   ['demo', () => import('./demo.js')],
   ['serve', () => import('./serve.js')],

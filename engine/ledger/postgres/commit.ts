@@ -18,6 +18,7 @@ import type { CommitOutcome, PriorAnswer } from '../outcome.js'
 import type { ReversalRequest } from '../port.js'
 import { ACCUM_FIELDS } from '../schema.js'
 import { answerOfRow } from './read.js'
+import { appendVisitorRow, regionOfSettlement } from './cross-region.js'
 import {
   ADD_ACCUM_SQL, BY_MSGID_SQL, INSERT_LINES_SQL, INSERT_SETTLEMENT_SQL, LINES_OF_SQL, LIVE_MDTRT_SQL, LOCK_PERSONS_SQL,
   NEW_PERSONS_SQL, NEXT_SEQ_SQL, REVERSAL_OF_SQL, SET_VERSIONS_SQL, SETTLEMENT_ROW_SQL,
@@ -64,7 +65,9 @@ async function commitOne(c: pg.ClientBase, p: PreparedRecord, locked: Locked, ch
   row[COL.result_json] = withSetlId(p.headJson, setlId)
   await c.query({ name: 'ins-settlement', text: INSERT_SETTLEMENT_SQL, values: row })
   await c.query({ name: 'ins-lines', text: INSERT_LINES_SQL, values: [setlId, p.linesJson] })
-  await c.query({ name: 'add-accum', text: ADD_ACCUM_SQL, values: [p.psnNo, p.year, ...ACCUM_FIELDS.map((f) => p.accum[f])] })
+  // a visitor's delta goes to the accumulators of their insuring region (SPEC §13)
+  if (p.insuplcAdmdvs !== undefined) await appendVisitorRow(c, setlId, p.insuplcAdmdvs, p.psnNo, p.year, p.accum)
+  else await c.query({ name: 'add-accum', text: ADD_ACCUM_SQL, values: [p.psnNo, p.year, ...ACCUM_FIELDS.map((f) => p.accum[f])] })
   locked.versions.set(p.psnNo, seq)
   locked.changed.add(p.psnNo)
   if (chain === undefined) chains.set(p.psnNo, { version: p.version, appended: 1, lastSeq: seq })
@@ -94,7 +97,9 @@ export async function reverseSettlement(c: pg.ClientBase, req: ReversalRequest, 
   const psnNo = String(orig['psn_no'])
   await c.query({ name: 'ins-settlement', text: INSERT_SETTLEMENT_SQL, values: rev.row })
   if (rev.linesJson !== undefined) await c.query({ name: 'ins-lines', text: INSERT_LINES_SQL, values: [setlId, rev.linesJson] })
-  await c.query({ name: 'add-accum', text: ADD_ACCUM_SQL, values: [psnNo, orig['year'], ...ACCUM_FIELDS.map((f) => rev.accum[f])] })
+  const region = await regionOfSettlement(c, req.setlId)
+  if (region !== undefined) await appendVisitorRow(c, setlId, region, psnNo, orig['year'], rev.accum)
+  else await c.query({ name: 'add-accum', text: ADD_ACCUM_SQL, values: [psnNo, orig['year'], ...ACCUM_FIELDS.map((f) => rev.accum[f])] })
   locked.versions.set(psnNo, seq)
   locked.changed.add(psnNo)
   await saveVersions(c, locked)

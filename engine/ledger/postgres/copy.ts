@@ -19,6 +19,8 @@ const TABLES: readonly { readonly name: string; readonly required: boolean; read
   { name: 'settlements', required: true, orderBy: 'seq' },
   { name: 'settlement_line_sets', required: true, orderBy: 'setl_id' },
   { name: 'accumulators', required: true, orderBy: 'psn_no, year' },
+  { name: 'cross_region_settlements', required: false, orderBy: 'setl_id' },
+  { name: 'cross_region_accumulators', required: false, orderBy: 'psn_no, insuplc_admdvs, year' },
   { name: 'month_end_runs', required: false, orderBy: 'month, pool' },
   { name: 'month_end_hospitals', required: false, orderBy: 'month, pool, fixmedins_code' },
   { name: 'month_end_cases', required: false, orderBy: 'month, pool, setl_id' },

@@ -6,6 +6,7 @@
 // driver"). A unique violation on msgid (the same msgid committed meanwhile for another person, under another lock)
 // or a deadlock rolls the transaction back and runs it again: its msgid check then answers the first answer or the
 // conflict. Any other database error rejects the promise with nothing of the transaction written.
+import { PgCrossRegionReports } from './cross-region-reports.js'
 import { strict as assert } from 'node:assert'
 import pg from 'pg'
 import type { PersonYear } from '../../history.js'
@@ -64,6 +65,8 @@ export function isPostgresUrl(s: string): boolean {
 export class PgLedger implements LedgerPort {
   /** The HTTP service's bearer credentials (reports port, CredentialsPort), in this ledger's database. */
   readonly credentials: PgCredentials
+  /** 异地就医 reads (cross-region-port.ts) in this ledger's database. */
+  readonly crossRegion: PgCrossRegionReports
 
   private constructor(
     readonly url: string,
@@ -71,6 +74,7 @@ export class PgLedger implements LedgerPort {
     private readonly now: () => Date,
   ) {
     this.credentials = new PgCredentials(pool)
+    this.crossRegion = new PgCrossRegionReports(pool)
   }
 
   /** Connect, then create or migrate the schema, or refuse a database that is not a dipsettle ledger (migrate.ts). */

@@ -7,6 +7,7 @@ import { storedAnswer } from '../codec.js'
 import type { ClaimHistory } from '../port.js'
 import type pg from 'pg'
 import { READ_HISTORY_SQL } from './statements.js'
+import { regionYearsOfRows, type RegionYearRow } from './cross-region.js'
 
 type StayRow = StayRecord & { readonly act_pay_dedc_fen: number; readonly seq: number }
 
@@ -14,6 +15,7 @@ interface HistoryRow {
   readonly version: number
   readonly years: readonly (PersonYear & { readonly year: number })[]
   readonly stays: readonly StayRow[]
+  readonly region_years: readonly RegionYearRow[]
   readonly prior_hash: string | null
   readonly prior_json: string | null
   readonly prior_lines: string | null
@@ -27,7 +29,9 @@ export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string
   const stays: LiveStay[] = row.stays.map(({ act_pay_dedc_fen, seq, ...stay }) => ({ stay, dedcFen: act_pay_dedc_fen, seq }))
   const prior = row.prior_hash === null || row.prior_json === null ? undefined
     : { bodyHash: row.prior_hash, result: answerOfRow(row.prior_json, row.prior_lines) }
-  return { history: new HistorySnapshot({ psnNo, version: row.version, years, stays }), prior }
+  // a visitor's accumulators kept per insuring region (SPEC §13)
+  const regionYears = regionYearsOfRows(row.region_years)
+  return { history: new HistorySnapshot({ psnNo, version: row.version, years, stays, ...(regionYears.size > 0 ? { regionYears } : {}) }), prior }
 }
 
 export function answerOfRow(resultJson: string, lines: string | null): AdjudicationResult {

@@ -15,9 +15,10 @@
 //                    but a rolled-back transaction leaves a gap and concurrent commits may land out of seq order.
 // Money and counts are bigint (fen can pass 2^31) and read back as JS numbers (codec.ts checks they are safe).
 import { ACCUM_FIELDS, SETLINFO_COLUMNS } from '../schema.js'
+import { CROSS_REGION_MIGRATION_SQL } from './cross-region.js'
 
 /** The schema version this build writes and accepts. A new version adds a MIGRATIONS entry; none is ever edited. */
-export const PG_SCHEMA_VERSION = 1
+export const PG_SCHEMA_VERSION = 2
 
 const int0 = (c: string): string => `${c} bigint NOT NULL DEFAULT 0`
 
@@ -224,7 +225,11 @@ CREATE TABLE credentials (
 `
 
 /** Every migration, by the version it brings the database to. Applied in order, each in its own transaction. */
-export const MIGRATIONS: ReadonlyMap<number, string> = new Map([[1, V1]])
+export const MIGRATIONS: ReadonlyMap<number, string> = new Map([
+  [1, V1],
+  // 异地就医 (SPEC §13): visitors' rows by insuring region, their accumulators per region and person
+  [2, CROSS_REGION_MIGRATION_SQL(int0, APPEND_ONLY)],
+])
 
 /** The table that tells a dipsettle database from any other (created by migration 0, before migration 1). */
 export const SCHEMA_TABLE_SQL = `CREATE TABLE dipsettle_schema (

@@ -2,6 +2,7 @@
 // SETTLEMENT_COLUMNS order (codec.ts), the same order both backends write.
 import { SETTLEMENT_COLUMNS } from '../codec.js'
 import { ACCUM_FIELDS } from '../schema.js'
+import { REGION_YEARS_COLUMN } from './cross-region.js'
 
 /** INSERT of a whole settlements row ($1 … $n in SETTLEMENT_COLUMNS order). */
 export const INSERT_SETTLEMENT_SQL = `INSERT INTO settlements (${SETTLEMENT_COLUMNS.join(', ')})
@@ -29,6 +30,7 @@ export const READ_HISTORY_SQL = `SELECT
      SELECT s.seq, s.mdtrt_id, s.setl_id, s.psn_no, s.fixmedins_code, s.alliance_id, s.level, s.begn_day, s.end_day,
             s.episode_id, s.episode_n, s.episode_dedc_fen, s.dx_category, s.year, s.act_pay_dedc_fen
        FROM settlements s WHERE s.psn_no = $1 AND s.episode_id IS NOT NULL AND ${LIVE}) st) AS stays,
+  ${REGION_YEARS_COLUMN},
   p.body_hash AS prior_hash, p.result_json AS prior_json, p.lines AS prior_lines
   FROM (SELECT 1) one
   LEFT JOIN (SELECT s.body_hash, s.result_json, ls.lines FROM settlements s

@@ -12,6 +12,7 @@ import type { ReversalRequest } from '../port.js'
 import { answerOfMsgid } from './history.js'
 import type { Statements } from './statements.js'
 import { withSetlId } from '../codec.js'
+import { appendVisitorRow, regionOfSettlement } from './cross-region.js'
 
 export interface WriteContext {
   readonly db: Db
@@ -67,7 +68,9 @@ function commitOne(w: WriteContext, p: PreparedRecord, chains: Map<string, Chain
   row[COL.result_json] = withSetlId(p.headJson, setlId)
   w.st.insertSettlement.run(row)
   w.st.insertLineSet.run(setlId, p.linesJson)
-  w.st.addAccum.run({ psn_no: p.psnNo, year: p.year, ...p.accum })
+  // a visitor's delta goes to the accumulators of their insuring region (SPEC §13)
+  if (p.insuplcAdmdvs !== undefined) appendVisitorRow(w.db, setlId, p.insuplcAdmdvs, p.psnNo, p.year, p.accum)
+  else w.st.addAccum.run({ psn_no: p.psnNo, year: p.year, ...p.accum })
   if (chain === undefined) chains.set(p.psnNo, { version: p.version, appended: 1, lastSeq: seq })
   else { chain.appended++; chain.lastSeq = seq }
   return { status: 'settled', setlId }
@@ -91,7 +94,9 @@ export function reverseSettlement(w: WriteContext, req: ReversalRequest): Commit
     const setlId = rev.row[COL.setl_id] as string
     w.st.insertSettlement.run(rev.row)
     if (rev.linesJson !== undefined) w.st.insertLineSet.run(setlId, rev.linesJson)
-    w.st.addAccum.run({ psn_no: String(orig['psn_no']), year: orig['year'], ...rev.accum })
+    const region = regionOfSettlement(w.db, req.setlId)
+    if (region !== undefined) appendVisitorRow(w.db, setlId, region, String(orig['psn_no']), orig['year'], rev.accum)
+    else w.st.addAccum.run({ psn_no: String(orig['psn_no']), year: orig['year'], ...rev.accum })
     return { status: 'settled', setlId, result: rev.answer }
   })
 }

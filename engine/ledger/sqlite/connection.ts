@@ -7,7 +7,7 @@
 // ledger. Everything else is refused before anything is written (the reads below write nothing; WAL comes after).
 import Database from 'better-sqlite3'
 import type { Database as Db } from 'better-sqlite3'
-import { SCHEMA_SQL, SCHEMA_VERSION } from '../schema.js'
+import { CROSS_REGION_SCHEMA_SQL, SCHEMA_SQL, SCHEMA_VERSION } from '../schema.js'
 
 /** 'DIPL' as a big-endian 32-bit integer: the header field (offset 68) that names the file a dipsettle ledger. */
 export const LEDGER_APPLICATION_ID = 0x4449504c
@@ -75,6 +75,8 @@ export function openLedgerDb(file: string, opts: OpenLedgerOptions): Db {
         db.pragma(`user_version = ${SCHEMA_VERSION}`)
         db.pragma(`application_id = ${LEDGER_APPLICATION_ID}`)
       }).immediate()
+    } else {
+      db.exec(CROSS_REGION_SCHEMA_SQL) // 异地就医 tables of a ledger made before them (IF NOT EXISTS)
     }
     return db
   } catch (e) {

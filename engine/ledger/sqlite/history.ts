@@ -7,6 +7,7 @@ import { storedAnswer } from '../codec.js'
 import type { ClaimHistory } from '../port.js'
 import type { PriorAnswer } from '../outcome.js'
 import type { Statements } from './statements.js'
+import { regionYearsOf } from './cross-region.js'
 
 type StayRow = StayRecord & { readonly act_pay_dedc_fen: number; readonly seq: number }
 
@@ -22,7 +23,12 @@ export function readClaimHistory(st: Statements, psnNo: string, msgid: string | 
   const rows = (scope === undefined ? st.liveStays.all(psnNo)
     : st.liveStaysInScope.all({ psn: psnNo, since: scope.sinceDay, ids: JSON.stringify(scope.mdtrtIds) })) as StayRow[]
   const stays: LiveStay[] = rows.map(({ act_pay_dedc_fen, seq, ...stay }) => ({ stay, dedcFen: act_pay_dedc_fen, seq }))
-  return { history: new HistorySnapshot({ psnNo, version, years, stays, ...(scope !== undefined ? { scope } : {}) }), prior }
+  // a visitor's accumulators kept per insuring region (SPEC §13)
+  const regionYears = regionYearsOf(st.personVersion.database, psnNo)
+  return {
+    history: new HistorySnapshot({ psnNo, version, years, stays, ...(regionYears.size > 0 ? { regionYears } : {}), ...(scope !== undefined ? { scope } : {}) }),
+    prior,
+  }
 }
 
 export function answerOfMsgid(st: Statements, msgid: string): PriorAnswer | undefined {

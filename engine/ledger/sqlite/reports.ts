@@ -10,6 +10,8 @@ import type {
 import { MERGED_STAYS_INDEX_SQL, REPORTS_SCHEMA_SQL } from './reports-schema.js'
 import type { MonitoredSettlement, MonitoringPort } from '../monitoring-port.js'
 import { sqliteMonitoring } from './monitoring.js'
+import type { CrossRegionRow } from '../cross-region-port.js'
+import { SqliteCrossRegionReports } from './cross-region-reports.js'
 
 /** The month's inpatient rows of one pool up to a seq. */
 const MONTH_ROWS = 's.month = ? AND s.insutype = ? AND s.inpatient = 1 AND s.seq <= ?'
@@ -76,6 +78,11 @@ export class SqliteReports implements ReportsPort, MonitoringPort {
 
   async hasSettlements(): Promise<boolean> {
     return this.hasTable('settlements')
+  }
+
+  /** 异地就医 (cross-region-port.ts): the month's visitor rows, for clearing and month-end's include_cross_region. */
+  async crossRegionRows(month: string, uptoSeq: number): Promise<CrossRegionRow[]> {
+    return new SqliteCrossRegionReports(this.db).crossRegionRows(month, uptoSeq)
   }
 
   async ledgerSeq(): Promise<number> {

@@ -19,6 +19,7 @@ import type { Database } from 'better-sqlite3'
 import { ACCUM_FIELDS } from '../schema.js'
 import type { AccumField } from '../schema.js'
 import type { LedgerDifference } from '../port.js'
+import { hasCrossRegionTables, verifyRegionAccumulators } from './cross-region.js'
 
 const SIGN = `(CASE kind WHEN 'reversal' THEN -1 ELSE 1 END)`
 
@@ -42,7 +43,9 @@ export function verifyLedgerDb(db: Database): LedgerDifference[] {
   const diffs: LedgerDifference[] = []
   const recomputed = new Map<string, Totals & { psn_no: string; year: number }>()
   const sums = ACCUM_FIELDS.map((f) => `SUM(${DERIVED_ACCUM_SQL[f]}) AS ${f}`).join(', ')
-  for (const r of db.prepare(`SELECT psn_no, year, ${sums} FROM settlements GROUP BY psn_no, year`).iterate()) {
+  // visitors' rows add to the accumulators of their insuring region (SPEC §13), checked apart below
+  const local = hasCrossRegionTables(db) ? 'WHERE setl_id NOT IN (SELECT setl_id FROM cross_region_settlements)' : ''
+  for (const r of db.prepare(`SELECT psn_no, year, ${sums} FROM settlements ${local} GROUP BY psn_no, year`).iterate()) {
     const row = r as Totals & { psn_no: string; year: number }
     recomputed.set(`${row.psn_no}\u0000${row.year}`, row)
   }
@@ -63,6 +66,7 @@ export function verifyLedgerDb(db: Database): LedgerDifference[] {
       if (re[f] !== 0) diffs.push({ psn_no: re.psn_no, year: re.year, field: f, stored: 0, recomputed: re[f] })
     }
   }
+  verifyRegionAccumulators(db, DERIVED_ACCUM_SQL, diffs)
   // each row's own delta columns against its setlinfo (an adjudication that recorded the wrong delta)
   const anyDiff = ACCUM_FIELDS.map((f) => `${f} IS NOT ${DERIVED_ACCUM_SQL[f]}`).join(' OR ')
   const cols = ACCUM_FIELDS.map((f) => `${f}, ${DERIVED_ACCUM_SQL[f]} AS derived_${f}`).join(', ')

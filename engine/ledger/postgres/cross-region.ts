@@ -1,0 +1,60 @@
+// 异地就医 on the PostgreSQL ledger (SPEC §13; tables: schema.ts migration 2), as sqlite/cross-region.ts does on the
+// SQLite one: a visitor's row is marked with its insuring region, and its accumulator delta goes to the totals kept
+// for that region and person instead of the local ones — inside the commit's and the reversal's transaction, under
+// the person's row lock (commit.ts).
+import type pg from 'pg'
+import type { PersonYear } from '../../history.js'
+import { ACCUM_FIELDS } from '../schema.js'
+
+export const MARK_CROSS_REGION_SQL = 'INSERT INTO cross_region_settlements (setl_id, insuplc_admdvs) VALUES ($1, $2)'
+export const REGION_OF_SQL = 'SELECT insuplc_admdvs FROM cross_region_settlements WHERE setl_id = $1'
+/** $1 insuplc_admdvs, $2 psn_no, $3 year, then ACCUM_FIELDS in order. */
+export const ADD_REGION_ACCUM_SQL = `INSERT INTO cross_region_accumulators (insuplc_admdvs, psn_no, year, ${ACCUM_FIELDS.join(', ')})
+  VALUES ($1, $2, $3, ${ACCUM_FIELDS.map((_, i) => `$${i + 4}`).join(', ')})
+  ON CONFLICT (psn_no, insuplc_admdvs, year) DO UPDATE SET
+  ${ACCUM_FIELDS.map((c) => `${c} = cross_region_accumulators.${c} + excluded.${c}`).join(', ')}`
+/** The json column READ_HISTORY_SQL reads beside `years` ($1 psn_no): the person's accumulators per insuring region. */
+export const REGION_YEARS_COLUMN = `(SELECT COALESCE(json_agg(a), '[]') FROM (SELECT insuplc_admdvs, year, ${ACCUM_FIELDS.join(', ')}
+     FROM cross_region_accumulators WHERE psn_no = $1) a) AS region_years`
+
+export type RegionYearRow = PersonYear & { readonly insuplc_admdvs: string; readonly year: number }
+
+/** Marks an appended row as a visitor's of `admdvs` and adds its delta to that region's totals for the person. */
+export async function appendVisitorRow(c: pg.ClientBase, setlId: string, admdvs: string, psnNo: string, year: unknown, accum: PersonYear): Promise<void> {
+  await c.query({ name: 'mark-cross-region', text: MARK_CROSS_REGION_SQL, values: [setlId, admdvs] })
+  await c.query({ name: 'add-region-accum', text: ADD_REGION_ACCUM_SQL, values: [admdvs, psnNo, year, ...ACCUM_FIELDS.map((f) => accum[f])] })
+}
+
+/** The insuring region of a stored row, or undefined for a local person's. */
+export async function regionOfSettlement(c: pg.ClientBase, setlId: string): Promise<string | undefined> {
+  const r = await c.query<{ insuplc_admdvs: string }>({ name: 'region-of', text: REGION_OF_SQL, values: [setlId] })
+  return r.rows[0]?.insuplc_admdvs
+}
+
+/** The rows of REGION_YEARS_COLUMN as the snapshot keeps them (admdvs → year → totals). */
+export function regionYearsOfRows(rows: readonly RegionYearRow[]): Map<string, Map<number, PersonYear>> {
+  const out = new Map<string, Map<number, PersonYear>>()
+  for (const { insuplc_admdvs, year, ...y } of rows) {
+    let years = out.get(insuplc_admdvs)
+    if (years === undefined) out.set(insuplc_admdvs, years = new Map())
+    years.set(year, y)
+  }
+  return out
+}
+
+/** Migration 2 (schema.ts): the tables, as the SQLite ledger's (ledger/schema.ts CROSS_REGION_SCHEMA_SQL). */
+export const CROSS_REGION_MIGRATION_SQL = (int0: (c: string) => string, appendOnly: (table: string, what: string) => string): string => `
+CREATE TABLE cross_region_settlements (
+  setl_id text PRIMARY KEY REFERENCES settlements(setl_id),
+  insuplc_admdvs text NOT NULL
+);
+CREATE INDEX cross_region_settlements_admdvs ON cross_region_settlements(insuplc_admdvs);
+CREATE TABLE cross_region_accumulators (
+  insuplc_admdvs text NOT NULL,
+  psn_no text NOT NULL,
+  year integer NOT NULL,
+  ${ACCUM_FIELDS.map(int0).join(',\n  ')},
+  PRIMARY KEY (psn_no, insuplc_admdvs, year)
+);
+${appendOnly('cross_region_settlements', 'cross_region_settlements')}
+`
