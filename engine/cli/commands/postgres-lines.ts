@@ -1,13 +1,13 @@
 // `dipsettle adjudicate | reverse --ledger postgres://…` (SPEC §8, §11): the same lines in, the same answers out, in input
 // order, against a PostgreSQL ledger that other processes may be writing at the same time. Each claim commits on its
-// own (engine/ledger/postgres/settle-claim.ts: read the person, decide, commit under the person's row lock, again
+// own (engine/ledger/settle-port.ts settleClaim: read the person, decide, commit under the person's row lock, again
 // when stale); a chunk's persons are settled in parallel over the ledger's connections, each person's claims in input
 // order. A dry run (2303) computes against the person's committed history and records nothing.
 import type { History } from '../../history.js'
 import { claimIds, compute } from '../../ledger/decide.js'
 import type { DecideEnv } from '../../ledger/decide.js'
 import { PgLedger } from '../../ledger/postgres/ledger.js'
-import { settleClaim } from '../../ledger/postgres/settle-claim.js'
+import { settleClaim } from '../../ledger/settle-port.js'
 import { EMPTY_HISTORY } from '../../history.js'
 import type { AdjudicationResult } from '../../result.js'
 import { rejectionToResult } from '../../result.js'
