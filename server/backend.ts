@@ -24,6 +24,12 @@ import { portCommit, writerCommit, type RecordCommit } from './writer-commit.js'
 
 export type ServedLedger = SqliteLedger | PgLedger
 
+/**
+ * Real-time group commits one process has in flight on PostgreSQL: fewer than its connections (serve.ts keeps 8), so
+ * reads and lookups always find one, and claims arriving meanwhile group into the next commit.
+ */
+const COMMITS_IN_FLIGHT = 4
+
 export interface Backend {
   readonly port: LedgerPort
   readonly commit: RecordCommit
@@ -48,7 +54,7 @@ export async function openBackend(ledger: ServedLedger, o: BackendOptions): Prom
   if (ledger instanceof PgLedger) {
     return {
       port: ledger,
-      commit: portCommit(ledger),
+      commit: portCommit(ledger, COMMITS_IN_FLIGHT),
       credentials: o.credentials ?? new CredentialStore(ledger.credentials),
       monthEnd: o.monthEnd ?? notOnPostgres,
       sqlite: undefined,

@@ -63,14 +63,41 @@ export function writerCommit(writer: LedgerWriter): RecordCommit {
   return { commit: (r, text) => writer.submit(r, text), hashesText: true, close: () => writer.close() }
 }
 
-/** The port's own commit, one record per transaction (PostgreSQL: each process and connection commits directly). */
-export function portCommit(port: LedgerPort): RecordCommit {
+/** Records of one group commit at most (a transaction holds its persons' row locks until COMMIT). */
+const MAX_GROUP = 64
+
+/**
+ * The port's own commit (PostgreSQL: this process commits directly, on its own connections), grouped: at most
+ * `inFlight` transactions at once; the records that arrive meanwhile go together into the next one (one BEGIN, one
+ * lock statement, one COMMIT and its WAL flush for all of them). The person queue keeps one claim per person in flight,
+ * so a group holds each person once; a fault of the transaction answers every record of it.
+ */
+export function portCommit(port: LedgerPort, inFlight: number): RecordCommit {
+  const queue: { readonly record: PreparedRecord; readonly resolve: (o: CommitOutcome) => void; readonly reject: (e: unknown) => void }[] = []
+  let running = 0
+  const flush = (): void => {
+    while (queue.length > 0 && running < inFlight) {
+      const group = queue.splice(0, MAX_GROUP)
+      running++
+      port.commit(group.map((g) => g.record)).then(
+        (outcomes) => group.forEach((g, i) => {
+          const o = outcomes[i]
+          if (o === undefined) g.reject(new Error(`settlement ${g.record.msgid}: the commit answered nothing`))
+          else g.resolve(o)
+        }),
+        (e: unknown) => { for (const g of group) g.reject(e) },
+      ).finally(() => {
+        running--
+        flush()
+      })
+    }
+  }
   return {
-    commit: async (r) => {
-      const [o] = await port.commit([r])
-      if (o === undefined) throw new Error(`settlement ${r.msgid}: the commit answered nothing`)
-      return o
-    },
+    commit: (record) => new Promise<CommitOutcome>((resolve, reject) => {
+      queue.push({ record, resolve, reject })
+      // the claims decided in this event-loop turn go together
+      if (queue.length === 1) setImmediate(flush)
+    }),
     hashesText: false,
     close: async () => {},
   }
