@@ -1,15 +1,15 @@
 // `dipsettle adjudicate | reverse --ledger postgres://…` (SPEC §8, §11): the same lines in, the same answers out, in input
-// order, against a PostgreSQL ledger that other processes may be writing at the same time. Each claim commits on its
-// own (engine/ledger/settle-port.ts settleClaim: read the person, decide, commit under the person's row lock, again
-// when stale); a chunk's persons are settled in parallel over the ledger's connections, each person's claims in input
-// order. A dry run (2303) computes against the person's committed history and records nothing. `--workers N`: N worker
+// order, against a PostgreSQL ledger that other processes may be writing at the same time. A chunk is group-committed
+// as on SQLite (engine/ledger/settle-port.ts settleBatch: one read per person, decide, ONE transaction under the
+// chunk's persons' row locks, taken in psn_no order; stale ones read and decided again). A dry run (2303) computes
+// against the person's committed history, persons in parallel, and records nothing. `--workers N`: N worker
 // threads (postgres-worker.ts), each with its own tables and its own connections, each committing its claims itself;
 // a chunk's persons are split over them by fnv1a(psn_no) (a person's claims stay in one worker, in input order).
 import type { History } from '../../history.js'
 import { claimIds, compute } from '../../ledger/decide.js'
 import type { DecideEnv } from '../../ledger/decide.js'
 import { PgLedger } from '../../ledger/postgres/ledger.js'
-import { settleClaim } from '../../ledger/settle-port.js'
+import { settleBatch } from '../../ledger/settle-port.js'
 import { EMPTY_HISTORY } from '../../history.js'
 import type { AdjudicationResult } from '../../result.js'
 import { rejectionToResult } from '../../result.js'
@@ -32,13 +32,13 @@ export async function adjudicatePostgres(url: string, opts: { dryRun?: boolean; 
   const env: DecideEnv = { tables: ctx.tables, policy: ctx.policy }
   const ledger = await PgLedger.open(url, { maxConnections: CONNECTIONS, readonly: opts.dryRun === true })
   try {
-    const settle = async (body: unknown): Promise<AdjudicationResult> => {
-      if (opts.dryRun !== true) return settleClaim(body, ledger, env)
+    const dryRun = async (body: unknown): Promise<AdjudicationResult> => {
       const { psnNo } = claimIds(body)
       const history: History = psnNo === '' ? EMPTY_HISTORY : (await ledger.readHistory(psnNo)).history
       return compute(body, history, env)
     }
-    const faults = await runJsonLines(byPerson(settle), { chunkLines: opts.chunk })
+    const process_ = opts.dryRun === true ? byPerson(dryRun) : (bodies: readonly unknown[]) => settleBatch(bodies, ledger, env)
+    const faults = await runJsonLines(process_, { chunkLines: opts.chunk })
     if (faults > 0) {
       process.stderr.write(`dipsettle: ${faults} line(s) could not be processed (E_FAILED)\n`)
       process.exitCode = 1
