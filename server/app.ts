@@ -18,7 +18,7 @@ import { StorageFullError, WriterCommitter } from './writer-commit.js'
 import { specialCaseRoutes } from './routes/special-cases.js'
 import { clusterMetricsClient } from './cluster-metrics.js'
 import { isStorageFull } from '../engine/ledger/sqlite.js'
-import { isUnreachable } from '../engine/ledger/postgres/errors.js'
+import { isDiskFull, isUnreachable } from '../engine/ledger/postgres/errors.js'
 import { notOnBackend, openBackend, type ServedLedger } from './backend.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerBatchParsers, registerStrictJson } from './plugins/body-parsers.js'
@@ -169,7 +169,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 /** Any thrown thing → the catalogue's error (never a stack trace in the answer). */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err
-  if (err instanceof StorageFullError || isStorageFull(err)) return new HttpError('E_STORAGE_FULL')
+  if (err instanceof StorageFullError || isStorageFull(err) || isDiskFull(err)) return new HttpError('E_STORAGE_FULL')
   if (isUnreachable(err)) return new HttpError('E_LEDGER_UNAVAILABLE')
   const e = err as FastifyError & { validationContext?: string }
   if (Array.isArray(e.validation) && e.validation.length > 0) {

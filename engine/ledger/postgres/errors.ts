@@ -17,3 +17,8 @@ export function isUnreachable(e: unknown): boolean {
   // pg's own errors for a connection lost mid-query or a pool that cannot connect in time carry no code
   return /^Connection terminated|^timeout exceeded when trying to connect/.test(e.message)
 }
+
+/** The database server's disk is full (SQLSTATE 53100 disk_full): HTTP 503 E_STORAGE_FULL, nothing written. */
+export function isDiskFull(e: unknown): boolean {
+  return e instanceof pg.DatabaseError && e.code === '53100'
+}
