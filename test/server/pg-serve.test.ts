@@ -27,9 +27,9 @@ const CLAIMS = 120
 interface Server { readonly base: string; readonly child: ChildProcess; alive: boolean }
 interface Answer { readonly status: number; readonly body: Record<string, unknown> }
 
-function startServe(url: string, port: number): Promise<Server> {
+function startServe(url: string, port: number, workers = 1): Promise<Server> {
   const child = spawn(process.execPath, [CLI, 'serve', '--tables', tablesFile(), '--ledger', url, '--port', String(port),
-    '--batch-workers', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    '--batch-workers', '0', '--workers', String(workers)], { stdio: ['ignore', 'pipe', 'pipe'] })
   let err = ''
   return new Promise((resolve, reject) => {
     const onData = (b: Buffer): void => {
@@ -215,3 +215,40 @@ function live2(servers: readonly Server[]): [Server, Server] {
   const l = servers.filter((s) => s.alive)
   return [l[0]!, l[1]!]
 }
+
+describePg('dipsettle serve --workers 2 on a PostgreSQL URL', (server) => {
+  it('two processes on one port, each on its own connections: claims sent at once settle once each, verify clean', async () => {
+    const db = await freshDatabase(server, 'cluster')
+    let s: Server | undefined
+    try {
+      const tables = demoTables()
+      // one claim per person: its answer cannot depend on which of a person's claims commits first (a rejection records
+      // nothing, so its resend may settle), so a claim and its duplicate sent at once must get one answer
+      const seen = new Set<string>()
+      const claims = [...generateDemoClaims(tables, { count: 40, seed: 16, month: '2026-10' })]
+        .filter((c) => !seen.has(c.psn_no) && seen.add(c.psn_no))
+      const ledger = await PgLedger.open(db.url)
+      const store = new CredentialStore(ledger.credentials)
+      const tokens: Record<string, string> = {}
+      for (const h of new Set(claims.map((c) => c.fixmedins_code))) tokens[h] = (await store.add({ hospital: h })).token
+      await ledger.close()
+      s = await startServe(db.url, await freePort(), 2)
+      // every claim twice, all at once: the OS spreads the connections over both processes
+      const answers = await Promise.all([...claims, ...claims].map((c) => send(s!, '/v1/settlements', c, tokens[c.fixmedins_code]!)))
+      for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(200)
+      claims.forEach((c, i) => expect(answers[i + claims.length], c.msgid).toEqual(answers[i]))
+      const settled = answers.slice(0, claims.length).filter((a) => a.body['status'] === 'settled').length
+      expect(settled).toBeGreaterThan(claims.length / 2)
+      expect(await query(db.url, 'SELECT COUNT(*) AS n, COUNT(DISTINCT msgid) AS msgids FROM settlements')).toEqual([{ n: settled, msgids: settled }])
+      const verify = spawnSync(process.execPath, [CLI, 'ledger', 'verify', '--ledger', db.url], { encoding: 'utf8' })
+      expect(verify.status, verify.stdout + verify.stderr).toBe(0)
+    } finally {
+      if (s !== undefined && s.child.exitCode === null) {
+        const exited = new Promise((resolve) => s!.child.once('exit', resolve))
+        s.child.kill('SIGTERM')
+        await exited
+      }
+      await db.drop()
+    }
+  }, 120_000)
+})
