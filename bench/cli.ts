@@ -48,7 +48,7 @@ export function writeClaimsFile(file: string, tablesFile: string, count: number,
 }
 
 /** One `dipsettle adjudicate` child, stdin and stdout on files; resolves with its wall time in seconds. */
-function runCli(args: readonly string[], inFile: string, outFile: string): Promise<number> {
+export function runCli(args: readonly string[], inFile: string, outFile: string): Promise<number> {
   const fin = openSync(inFile, 'r')
   const fout = openSync(outFile, 'w')
   const t0 = process.hrtime.bigint()

@@ -55,7 +55,7 @@ export interface HttpBenchOptions {
   readonly tablesFile?: string
 }
 
-interface Prepared {
+export interface Prepared {
   /** Each claim as JSON with placeholders for msgid and mdtrt_id: a request is two string replaces, not a stringify. */
   readonly templates: readonly { readonly hospital: string; readonly json: string }[]
   readonly hospitals: readonly string[]
@@ -65,7 +65,7 @@ const MSGID = '"__MSGID__"'
 const MDTRT = '"__MDTRT__"'
 
 /** Claims of the demo month, re-keyed per request so that each is a new msgid and a new visit. */
-function requestFactory(p: Prepared, tokens: Readonly<Record<string, string>>) {
+export function requestFactory(p: Prepared, tokens: Readonly<Record<string, string>>) {
   let n = 0
   return () => {
     n++

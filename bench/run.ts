@@ -4,7 +4,8 @@
 // machine say little, a ratio to the machine's own bare baseline says what the engine adds. Prints a table; the LAST
 // stdout line is one JSON object with every SPEC §9 key (the median; null when the module is missing or failed,
 // with an `errors` entry) plus extras; writes bench/results/<YYYY-MM-DD>.json.
-// Run from the build: `node dist/bench/run.js [--quick] [--only engine,regroup]`.
+// Run from the build: `node dist/bench/run.js [--quick] [--only engine,regroup] [--pg URL]` (the pg module runs only
+// with a PostgreSQL server: --pg URL or DIPSETTLE_TEST_PG).
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
@@ -92,6 +93,11 @@ export const MODULES: readonly ModuleSpec[] = [
     name: 'http', file: 'http', fn: 'benchHttp', repeats: { full: 3, quick: 1 }, timeoutS: { full: 900, quick: 150 },
     call: async (f, quick) => (await (f as Fn)({ quick })) as Figures,
   },
+  {
+    // the PostgreSQL ledger beside SQLite (bench/pg.ts): only with a server (DIPSETTLE_TEST_PG or --pg URL)
+    name: 'pg', file: 'pg', fn: 'runPgBench', repeats: { full: 1, quick: 1 }, timeoutS: { full: 900, quick: 240 },
+    call: async (f, quick) => (await (f as Fn)({ quick })) as Figures,
+  },
 ]
 
 /** SPEC §9 keys, in the order of the table. */
@@ -101,6 +107,8 @@ export const SPEC_KEYS = [
   'month_end_1m_vs_sqlite_groupby', 'tables_load_ms', 'worker_rss_mb',
   // second wave
   'http_floor_rps', 'http_settle_vs_floor', 'cli_workers_scaling_2w_vs_1w',
+  'pg_pool_ledger_claims_per_s_1w', 'pg_pool_ledger_claims_per_s_2w', 'pg_http_settle_rps_1proc', 'pg_http_settle_rps_2proc',
+  'pg_http_2proc_vs_1proc',
 ] as const
 
 /** Headline ratios: figure ÷ its baseline from the same run (SPEC keys first, then this runner's own). */
@@ -114,6 +122,10 @@ export const HEADLINE_RATIOS: Readonly<Record<string, string>> = {
   regroup_vs_engine: 'regroup rate ÷ full adjudication rate',
   tables_load_vs_sqlite_scan: 'load time ÷ stepping every SQL row of the same file',
   worker_rss_vs_tables_file: 'worker RSS ÷ size of the tables file',
+  pg_http_2proc_vs_1proc: 'serve --workers 2 ÷ --workers 1 on PostgreSQL',
+  pg_http_1proc_vs_sqlite: 'serve on PostgreSQL ÷ on a SQLite file, 1 process',
+  pg_pool_2w_vs_1w: 'adjudicate --workers 2 ÷ 1 on PostgreSQL, files in and out',
+  pg_pool_1w_vs_sqlite: 'adjudicate --workers 1 on PostgreSQL ÷ on SQLite',
 }
 
 function round(x: number, digits: number): number {
@@ -222,6 +234,9 @@ async function main(): Promise<void> {
     await child(argv[childAt + 1] ?? '', quick)
     return
   }
+  // --pg URL: the PostgreSQL server of the pg module (its children read it from the environment)
+  const pgAt = argv.indexOf('--pg')
+  if (pgAt >= 0 && argv[pgAt + 1] !== undefined) process.env['DIPSETTLE_BENCH_PG'] = argv[pgAt + 1]
   const onlyAt = argv.indexOf('--only')
   const only = onlyAt >= 0 ? new Set((argv[onlyAt + 1] ?? '').split(',')) : null
   const started = Date.now()

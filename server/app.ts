@@ -1,26 +1,26 @@
 // Builds the HTTP service (SPEC §8, §9): one fastify app over loaded tables, a policy and a ledger. Routes live in
 // routes/ (one concern per file), schemas in schemas/, the error catalogue in errors.ts; this file only assembles.
-// Follow a claim: routes/settlements.ts → writer-commit.ts (person queue, decide) → engine/ledger/writer.ts → the
-// writer thread (engine/ledger/writer-thread.ts: the ledger's commit) → the ledger row.
+// Follow a claim: routes/settlements.ts → writer-commit.ts (person queue, decide) → SQLite: engine/ledger/writer.ts → the
+// writer thread (engine/ledger/writer-thread.ts: the ledger's commit); PostgreSQL: the PgLedger's commit (backend.ts).
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AJV_OPTIONS, addYuanKeyword } from './ajv.js'
 import type { AdjudicationContext, Outcome } from '../engine/adjudicate/types.js'
-import { processBatch, type SettleEnv } from '../engine/ledger/settle.js'
+import type { SettleEnv } from '../engine/ledger/settle.js'
+import { settleBatch } from '../engine/ledger/settle-port.js'
 import type { Policy } from '../engine/policy/types.js'
 import type { Tables } from '../engine/tables/types.js'
-import { CredentialStore, type CredentialVerifier } from './auth/credentials.js'
+import type { CredentialVerifier } from './auth/credentials.js'
 import type { ServerDeps } from './deps.js'
 import type { MonthEndPort } from './engine-port.js'
 import { HttpError, fromAjvError } from './errors.js'
-import { monthEndPort } from './month-end-port.js'
 import { StorageFullError, WriterCommitter } from './writer-commit.js'
-import { sqliteReports } from '../engine/ledger/sqlite/reports.js'
 import { specialCaseRoutes } from './routes/special-cases.js'
 import { crossRegionRoutes } from './routes/cross-region.js'
 import { clusterMetricsClient } from './cluster-metrics.js'
-import { LedgerWriter } from '../engine/ledger/writer.js'
-import { isStorageFull, type SqliteLedger } from '../engine/ledger/sqlite.js'
+import { isStorageFull } from '../engine/ledger/sqlite.js'
+import { isDiskFull, isUnreachable } from '../engine/ledger/postgres/errors.js'
+import { notOnBackend, openBackend, type ServedLedger } from './backend.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerBatchParsers, registerStrictJson } from './plugins/body-parsers.js'
 import { registerDrain } from './plugins/drain.js'
@@ -32,21 +32,23 @@ import { personRoutes } from './routes/persons.js'
 import { settlementRoutes } from './routes/settlements.js'
 import type { AdjudicationResult } from '../engine/result.js'
 import type { StaysPort } from '../engine/ledger/stays-port.js'
-import { SqliteStays } from '../engine/ledger/sqlite/stays.js'
-import { nationalRoutes } from './national/envelope.js'
+import { NATIONAL_PATH, nationalRoutes } from './national/envelope.js'
 
 export interface AppOptions {
   readonly tables: Tables
   readonly policy: Policy
-  /** The ledger file (a SqliteLedger on a file: the writer thread opens its own connection to it). */
-  readonly ledger: SqliteLedger
+  /**
+   * The ledger: a SqliteLedger on a file (the writer thread opens its own connection to it) or a PgLedger (SPEC §11;
+   * each claim commits on its own connection: any number of processes serve one database).
+   */
+  readonly ledger: ServedLedger
   /** Who a bearer token is; default: the `credentials` table of the ledger file (ledger.db). */
   readonly credentials?: CredentialVerifier
   /** The adjudicator; engine/adjudicate by default (the HTTP tests pass a small fake to pin the contract). */
   readonly adjudicate?: (input: unknown, ctx: AdjudicationContext) => Outcome
   /** Month-end runs and reports; default: engine/settlement/month-end.ts over ledger.db. */
   readonly monthEnd?: MonthEndPort
-  /** Batch settlement; default: processBatch inline (the worker pool may take it over). */
+  /** Batch settlement; default: settleBatch over the ledger port, inline (the worker pool may take it over). */
   readonly runBatch?: (bodies: readonly unknown[], env: SettleEnv) => Promise<AdjudicationResult[]>
   /** Test-only: the ledger writer thread's fault hook (engine/ledger/writer-protocol.ts testHookModule). */
   readonly writerTestHook?: string
@@ -78,33 +80,30 @@ declare module 'fastify' {
 export type App = FastifyInstance
 
 export async function buildApp(opts: AppOptions): Promise<App> {
-  const ledger = opts.ledger
-  if (ledger.file === ':memory:' || ledger.file === '') {
-    throw new TypeError("buildApp: the ledger must be a file (the ledger writer thread opens its own connection), not ':memory:'")
-  }
-  const credentials = opts.credentials ?? new CredentialStore(ledger.db)
-  const monthEnd = opts.monthEnd ?? monthEndPort(sqliteReports(ledger.db), opts.tables, opts.policy)
-  const env: SettleEnv = { tables: opts.tables, policy: opts.policy, ledger, ...(opts.adjudicate ? { adjudicate: opts.adjudicate } : {}) }
   const metrics = new ServiceMetrics(opts.processMetrics ?? false)
-  const port = ledger.port()
-  const writer = await LedgerWriter.start({
-    ledgerFile: ledger.file, onCommit: (n, s) => metrics.countCommit(n, s),
-    ...(opts.writerTestHook !== undefined ? { testHookModule: opts.writerTestHook } : {}),
+  const backend = await openBackend(opts.ledger, {
+    tables: opts.tables, policy: opts.policy, onCommit: (n, s) => metrics.countCommit(n, s),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}), ...(opts.monthEnd ? { monthEnd: opts.monthEnd } : {}),
+    ...(opts.stays ? { stays: opts.stays } : {}), ...(opts.writerTestHook !== undefined ? { writerTestHook: opts.writerTestHook } : {}),
   })
+  const { port, credentials, monthEnd } = backend
+  const sqlite = backend.sqlite?.ledger
+  const env: SettleEnv = { tables: opts.tables, policy: opts.policy, ...(sqlite ? { ledger: sqlite } : {}), ...(opts.adjudicate ? { adjudicate: opts.adjudicate } : {}) }
   const committer = new WriterCommitter({
-    tables: opts.tables, policy: opts.policy, ledger: port, writer,
+    tables: opts.tables, policy: opts.policy, ledger: port, writer: backend.commit,
     ...(opts.adjudicate ? { adjudicate: opts.adjudicate } : {}),
   })
   const runBatch = opts.runBatch
     ? (bodies: readonly unknown[]) => opts.runBatch!(bodies, env)
     : async (bodies: readonly unknown[]) => {
       const t0 = process.hrtime.bigint()
-      const out = processBatch(bodies, env)
+      const out = await settleBatch(bodies, port, env)
       metrics.countCommit(bodies.length, Number(process.hrtime.bigint() - t0) / 1e9)
       return out
     }
   const deps: ServerDeps = {
-    tables: opts.tables, policy: opts.policy, ledger, port, env, committer, metrics, monthEnd, runBatch,
+    // ledger: read by the national gateway only, which is registered on SQLite only (below)
+    tables: opts.tables, policy: opts.policy, ledger: sqlite as NonNullable<typeof sqlite>, port, env, committer, metrics, monthEnd, runBatch,
     batchBodyLimit: opts.batchBodyLimit ?? 64 * 1024 * 1024,
     metricsText: opts.clusterMetrics === true ? clusterMetricsClient(metrics.registry) : () => metrics.registry.metrics(),
   }
@@ -149,7 +148,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onClose', async () => {
     await committer.drain()
     await committer.close()
-    if (opts.closeLedger) opts.ledger.close()
+    if (opts.closeLedger) await backend.close()
   })
   app.decorate('pendingClaims', { getter: () => committer.pending })
 
@@ -161,15 +160,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(specialCaseRoutes, { deps })
   await app.register(crossRegionRoutes, { deps })
   // the national interface gateway (server/national/), beside the /v1 routes
-  const stays = opts.stays ?? new SqliteStays(ledger.db)
-  await app.register(nationalRoutes, { deps, stays, ...(opts.nationalClock ? { now: opts.nationalClock } : {}) })
+  if (backend.sqlite !== undefined) {
+    await app.register(nationalRoutes, { deps, stays: backend.sqlite.stays, ...(opts.nationalClock ? { now: opts.nationalClock } : {}) })
+  } else {
+    app.post(NATIONAL_PATH, { config: { auth: 'any' } }, async () => { throw notOnBackend('the national interface\'s calls') })
+  }
   return app
 }
 
 /** Any thrown thing → the catalogue's error (never a stack trace in the answer). */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err
-  if (err instanceof StorageFullError || isStorageFull(err)) return new HttpError('E_STORAGE_FULL')
+  if (err instanceof StorageFullError || isStorageFull(err) || isDiskFull(err)) return new HttpError('E_STORAGE_FULL')
+  if (isUnreachable(err)) return new HttpError('E_LEDGER_UNAVAILABLE')
   const e = err as FastifyError & { validationContext?: string }
   if (Array.isArray(e.validation) && e.validation.length > 0) {
     const ctx = e.validationContext

@@ -28,6 +28,8 @@ export const HTTP_ERRORS = {
   E_INTERNAL: { status: 500, message: 'internal error: nothing was recorded for this request' },
   E_SHUTTING_DOWN: { status: 503, message: 'the service is shutting down: retry on another instance' },
   E_STORAGE_FULL: { status: 503, message: 'the ledger\'s disk is full: nothing was recorded; retry later' },
+  E_LEDGER_UNAVAILABLE: { status: 503, message: 'the ledger database cannot be reached: retry with the same msgid (it answers what was recorded)' },
+  E_NOT_ON_BACKEND: { status: 501, message: 'this route does not run on this ledger backend yet' },
 } as const
 
 export type HttpErrorCode = keyof typeof HTTP_ERRORS

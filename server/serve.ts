@@ -2,8 +2,10 @@
 // tables itself; the ledger is SQLite in WAL mode, every write is BEGIN IMMEDIATE (each process's ledger writer
 // thread waits for the others' write lock in 0.1 ms steps, off the event loop), so writes stay serialised and durable
 // across processes, and a msgid sent to two processes at once settles once (the ledger's transaction + UNIQUE msgid).
+// On a PostgreSQL ledger (SPEC §11) each process keeps its own pool of connections and commits every claim itself
+// under its person's row lock: no single writer, so processes on this machine (--workers) and on others add up.
 import cluster from 'node:cluster'
-import { openLedger } from '../engine/ledger/sqlite.js'
+import { openLedger } from '../engine/ledger/open.js'
 import { loadPolicyFile } from '../engine/policy/validate.js'
 import { loadTables } from '../engine/tables/load.js'
 import { buildApp } from './app.js'
@@ -13,6 +15,7 @@ import { SHUTDOWN_MESSAGE, listen, onSignals } from './server.js'
 
 export interface ServeConfig {
   readonly tablesFile: string
+  /** A SQLite ledger file or a postgres:// URL. */
   readonly ledgerFile: string
   readonly policyFile?: string
   readonly port: number
@@ -25,6 +28,8 @@ export interface ServeConfig {
 }
 
 const CONFIG_ENV = 'DIPSETTLE_SERVE_CONFIG'
+/** Connections of one process to a PostgreSQL ledger: claims of different persons committing at once. */
+const PG_CONNECTIONS = 8
 
 /** Serve until SIGTERM / SIGINT; resolves when stopped. */
 export async function serve(cfg: ServeConfig): Promise<void> {
@@ -38,8 +43,10 @@ export async function serve(cfg: ServeConfig): Promise<void> {
 async function serveOne(cfg: ServeConfig): Promise<string> {
   const tables = loadTables(cfg.tablesFile)
   const policy = cfg.policyFile !== undefined ? loadPolicyFile(cfg.policyFile) : tables.policy
-  const ledger = openLedger(cfg.ledgerFile)
-  const batchWorkers = cfg.batchWorkers ?? 0
+  const opened = await openLedger(cfg.ledgerFile, { maxConnections: PG_CONNECTIONS })
+  const ledger = opened.ledger
+  // the batch pool's worker threads write a SQLite file; on PostgreSQL batches settle inline over the port
+  const batchWorkers = opened.kind === 'sqlite' ? cfg.batchWorkers ?? 0 : 0
   const policyOpt = cfg.policyFile !== undefined ? { policyFile: cfg.policyFile } : {}
   const batchPool = batchWorkers > 0
     ? await startBatchPool({ workers: batchWorkers, tablesFile: cfg.tablesFile, ledgerFile: cfg.ledgerFile, ...policyOpt })

@@ -2,8 +2,9 @@
 //   route → PersonQueue (one claim per person at a time, in arrival order)
 //         → the ledger port's readHistory (the person's snapshot + the msgid's first answer)
 //         → decide (engine/ledger/decide.ts: an answer, or a prepared record)
-//         → commit in the ledger writer thread (engine/ledger/writer.ts: msgid, person version, append; grouped
-//           with whatever else is queued into one transaction and one fsync)
+//         → commit: SQLite, in the ledger writer thread (engine/ledger/writer.ts: msgid, person version, append;
+//           grouped with whatever else is queued into one transaction and one fsync); PostgreSQL, the port's own
+//           commit (one transaction on one pooled connection, under the person's row lock: no single writer)
 //         → the answer, only after its commit.
 // 'stale' (another process, or a reversal, moved this person since the read) → read and decide again.
 // A full disk: the claim is answered 503 E_STORAGE_FULL (nothing written), and the state stays 'storage full' —
@@ -12,7 +13,7 @@ import type { AdjudicationContext, Outcome } from '../engine/adjudicate/types.js
 import { claimIds, claimScope, decide, failedAnswer } from '../engine/ledger/decide.js'
 import { bodyHash } from '../engine/ledger/hash.js'
 import { answerOf } from '../engine/ledger/outcome.js'
-import type { LedgerPort } from '../engine/ledger/port.js'
+import type { CommitOutcome, LedgerPort, PreparedRecord } from '../engine/ledger/port.js'
 import { MAX_STALE_RETRIES } from '../engine/ledger/settle.js'
 import type { LedgerWriter } from '../engine/ledger/writer.js'
 import type { Policy } from '../engine/policy/types.js'
@@ -47,12 +48,68 @@ export class StorageFullError extends Error {
   }
 }
 
+/**
+ * Where a decided record is committed: `commit(record, text)` answers its outcome; `hashesText` — it hashes the body
+ * text itself (the SQLite writer thread), else the body is hashed here; `close` releases it after the drain.
+ */
+export interface RecordCommit {
+  readonly commit: (record: PreparedRecord, text: string | undefined) => Promise<CommitOutcome>
+  readonly hashesText: boolean
+  readonly close: () => Promise<void>
+}
+
+/** The SQLite ledger writer thread: group commit, the body text hashed off the event loop. */
+export function writerCommit(writer: LedgerWriter): RecordCommit {
+  return { commit: (r, text) => writer.submit(r, text), hashesText: true, close: () => writer.close() }
+}
+
+/** Records of one group commit at most (a transaction holds its persons' row locks until COMMIT). */
+const MAX_GROUP = 64
+
+/**
+ * The port's own commit (PostgreSQL: this process commits directly, on its own connections), grouped: at most
+ * `inFlight` transactions at once; the records that arrive meanwhile go together into the next one (one BEGIN, one
+ * lock statement, one COMMIT and its WAL flush for all of them). The person queue keeps one claim per person in flight,
+ * so a group holds each person once; a fault of the transaction answers every record of it.
+ */
+export function portCommit(port: LedgerPort, inFlight: number): RecordCommit {
+  const queue: { readonly record: PreparedRecord; readonly resolve: (o: CommitOutcome) => void; readonly reject: (e: unknown) => void }[] = []
+  let running = 0
+  const flush = (): void => {
+    while (queue.length > 0 && running < inFlight) {
+      const group = queue.splice(0, MAX_GROUP)
+      running++
+      port.commit(group.map((g) => g.record)).then(
+        (outcomes) => group.forEach((g, i) => {
+          const o = outcomes[i]
+          if (o === undefined) g.reject(new Error(`settlement ${g.record.msgid}: the commit answered nothing`))
+          else g.resolve(o)
+        }),
+        (e: unknown) => { for (const g of group) g.reject(e) },
+      ).finally(() => {
+        running--
+        flush()
+      })
+    }
+  }
+  return {
+    commit: (record) => new Promise<CommitOutcome>((resolve, reject) => {
+      queue.push({ record, resolve, reject })
+      // the claims decided in this event-loop turn go together
+      if (queue.length === 1) setImmediate(flush)
+    }),
+    hashesText: false,
+    close: async () => {},
+  }
+}
+
 export interface WriterCommitterEnv {
   readonly tables: Tables
   readonly policy: Policy
-  /** The reads of the path (this process's own connection behind the port; never written through here). */
+  /** The reads of the path (this process's own connection behind the port). */
   readonly ledger: LedgerPort
-  readonly writer: LedgerWriter
+  /** Where records are committed: writerCommit (SQLite) or portCommit (PostgreSQL). */
+  readonly writer: RecordCommit
   readonly adjudicate?: (input: unknown, ctx: AdjudicationContext) => Outcome
 }
 
@@ -77,7 +134,7 @@ export class WriterCommitter implements ClaimCommitter {
     return this.queue.drain()
   }
 
-  /** Closes the ledger writer thread (after what it holds is committed). */
+  /** Closes the ledger writer thread, if any (after what it holds is committed). */
   close(): Promise<void> {
     return this.env.writer.close()
   }
@@ -89,13 +146,13 @@ export class WriterCommitter implements ClaimCommitter {
    */
   private async settle(body: Record<string, unknown>, text: string | undefined): Promise<AdjudicationResult> {
     const { msgid, psnNo } = claimIds(body)
-    const claim = { body, hash: text === undefined ? bodyHash(body) : null }
+    const claim = { body, hash: text === undefined || !this.env.writer.hashesText ? bodyHash(body) : null }
     const scope = claimScope(body, this.env.policy)
     for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
       const read = await this.env.ledger.readHistory(psnNo, msgid, scope)
       const d = decide(claim, read.history, read.prior, this.env)
       if (d.kind === 'answer') return d.result
-      const o = await this.env.writer.submit(d.record, claim.hash === null ? text : undefined)
+      const o = await this.env.writer.commit(d.record, claim.hash === null ? text : undefined)
       if (o.status === 'failed' && o.storageFull === true) {
         this.storageFullSince ??= Date.now()
         throw new StorageFullError(o.message)

@@ -1,12 +1,13 @@
 // Real-time claims (SPEC §9): 2303 pre-settlement, 2304 settlement, its lookup and its 2305 reversal. Claims are
-// adjudicated inline in this process (no pool hop: the answer is due while the patient waits at the cashier).
+// adjudicated inline in this process (no pool hop: the answer is due while the patient waits at the cashier). Every
+// read and write goes through the ledger port (engine/ledger/settle-port.ts), so both backends run this same code.
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
 import { errorOf, foreignMsgid } from '../claim-checks.js'
 import { requireHospital, requireOwnerOrAdmin } from '../plugins/auth.js'
-import { processClaim, processReversal } from '../../engine/ledger/settle.js'
+import { presettleClaim, reverseClaim } from '../../engine/ledger/settle-port.js'
 import { PSN_NO_ONCE, psnNoAmbiguous } from '../../engine/pool/lines.js'
 import { keepJsonText, receivedJsonOf } from '../plugins/body-parsers.js'
 import { Claim } from '../schemas/claim.js'
@@ -24,7 +25,7 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
     schema: { body: Claim, response },
   }, async (req) => {
     requireHospital(req, req.body.fixmedins_code)
-    const r = processClaim(req.body, { ...deps.env, dryRun: true })
+    const r = await presettleClaim(req.body, port, deps.env)
     const error = errorOf(r)
     if (error) throw error
     metrics.countResult('presettlement', r)
@@ -74,7 +75,7 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> =
     // a stored settlement always names its hospital; were it ever missing, refuse rather than let any hospital through
     const hospital = requireHospital(req, original.fixmedins_code ?? '', 'setl_id')
     if (!req.body.msgid.startsWith(hospital)) throw new HttpError('E_MSGID_HOSPITAL', 'msgid')
-    const r = processReversal({ setl_id: req.params.setl_id, msgid: req.body.msgid }, { ledger: deps.ledger })
+    const r = await reverseClaim({ setl_id: req.params.setl_id, msgid: req.body.msgid }, port)
     const error = errorOf(r)
     if (error) throw error
     if (r.status === 'rejected' && r.reasons.some((x) => x.code === 'E_UNKNOWN_SETTLEMENT')) {

@@ -85,4 +85,21 @@ describePg('dipsettle adjudicate on PostgreSQL', (server) => {
       await db.drop()
     }
   })
+
+  it('--workers 2: each worker thread commits its persons itself; the same answers, totals and verify as one process', async () => {
+    const db = await freshDatabase(server, 'cliw')
+    try {
+      const p = cli(['adjudicate', '--tables', tables, '--ledger', db.url, '--workers', '2'], input)
+      expect(p.stderr).toBe('')
+      expect(p.status).toBe(0)
+      const out = jsonLines(p.stdout)
+      expect(withoutSetlId(out)).toEqual(withoutSetlId(sqliteOut))
+      expect(await accumulators(db.url)).toEqual(sqliteAccum)
+      expect(cli(['ledger', 'verify', '--ledger', db.url]).status).toBe(0)
+      // resent through the workers: every answer replayed
+      expect(jsonLines(cli(['adjudicate', '--tables', tables, '--ledger', db.url, '--workers', '2'], input).stdout)).toEqual(out)
+    } finally {
+      await db.drop()
+    }
+  })
 })

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { PgLedger } from '../../engine/ledger/postgres/ledger.js'
-import { settleClaim } from '../../engine/ledger/postgres/settle-claim.js'
+import { settleClaim } from '../../engine/ledger/settle-port.js'
 import { processClaim, processReversal } from '../../engine/ledger/settle.js'
 import { SqliteLedger } from '../../engine/ledger/sqlite.js'
 import type { Policy } from '../../engine/policy/types.js'

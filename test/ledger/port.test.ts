@@ -75,6 +75,19 @@ function ledgerSuite(open: () => Promise<Backend>): void {
     expect(h.stay('P0001', 'M2')).toBeUndefined()
   })
 
+  it('reads within a scope only the stays since its day and those of its visits', async () => {
+    for (const [n, day] of [[1, 10], [2, 100], [3, 200]] as const) await record(b, settlementOf(mini(n, { day })), `h${n}`)
+    const all = (await b.port.readHistory('P0001')).history
+    const m2End = all.stay('P0001', 'M2')!.end_day
+    const ids = async (scope: { sinceDay: number; mdtrtIds: string[] }): Promise<string[]> =>
+      (await b.port.readHistory('P0001', undefined, scope)).history.data.stays.map((s) => s.stay.mdtrt_id).sort()
+    // M3 ended after M2's end day; M1 is the claim's own visit; M2 is neither
+    expect(await ids({ sinceDay: m2End + 1, mdtrtIds: ['M1'] })).toEqual(['M1', 'M3'])
+    expect(await ids({ sinceDay: m2End, mdtrtIds: [] })).toEqual(['M2', 'M3'])
+    expect(await ids({ sinceDay: Number.MAX_SAFE_INTEGER, mdtrtIds: ['M9'] })).toEqual([])
+    expect(all.data.stays.map((s) => s.stay.mdtrt_id).sort()).toEqual(['M1', 'M2', 'M3'])
+  })
+
   it('credits a referred stay with the episode deductible of its live stays', async () => {
     await record(b, settlementOf(mini(1)), 'h1')
     const h1 = (await b.port.readHistory('P0001')).history

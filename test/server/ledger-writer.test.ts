@@ -21,7 +21,7 @@ import { loadTables } from '../../engine/tables/load.js'
 import type { Tables } from '../../engine/tables/types.js'
 import { buildApp, type App } from '../../server/app.js'
 import { CredentialStore } from '../../server/auth/credentials.js'
-import { WriterCommitter } from '../../server/writer-commit.js'
+import { WriterCommitter, writerCommit } from '../../server/writer-commit.js'
 import autocannon from 'autocannon'
 import { listen } from '../../server/server.js'
 import { bearer } from './fixtures.js'
@@ -268,7 +268,7 @@ describe('the ledger writer and its committer', () => {
     if (first === undefined || second === undefined) throw new Error('expected two inpatient claims of one person')
     let calls = 0
     const committer = new WriterCommitter({
-      tables, policy: tables.policy, ledger: ledger.port(), writer,
+      tables, policy: tables.policy, ledger: ledger.port(), writer: writerCommit(writer),
       adjudicate: (input, ctx) => {
         calls++
         const out = adjudicate(input, ctx)

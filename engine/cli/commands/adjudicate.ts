@@ -74,7 +74,13 @@ export function register(program: Command): void {
     .option('--compact', 'answers without their per-line detail (lines); totals, splits, DIP and reasons kept')
     .action(async (opts: { ledger?: string; dryRun?: boolean; tables?: string; policy?: string; chunk: number; workers?: string | true; compact?: boolean }, cmd: Command) => {
       const pgUrl = ledgerTarget(opts.ledger)
-      if (pgUrl !== undefined && isPostgresUrl(pgUrl)) return (await import('./postgres-lines.js')).adjudicatePostgres(pgUrl, opts)
+      if (pgUrl !== undefined && isPostgresUrl(pgUrl)) {
+        const workers = opts.workers === undefined ? undefined : parseWorkers(opts.workers)
+        if (workers === null) usageError(`--workers must be an integer from 1 to 256, got ${String(opts.workers)}`)
+        const { workers: _w, ...rest } = opts
+        const { adjudicatePostgres } = await import('./postgres-lines.js')
+        return adjudicatePostgres(pgUrl, { ...rest, ...(workers !== undefined ? { workers } : {}) })
+      }
       if (opts.dryRun === true && opts.ledger === undefined) usageError('--dry-run needs --ledger FILE')
       if (opts.workers !== undefined) {
         // the worker pool (engine/pool/): same answers, a person's claims in input order, people in parallel

@@ -9,7 +9,7 @@
 import { PgCrossRegionReports } from './cross-region-reports.js'
 import { strict as assert } from 'node:assert'
 import pg from 'pg'
-import type { PersonYear } from '../../history.js'
+import type { HistoryScope, PersonYear } from '../../history.js'
 import { ZERO_YEAR } from '../../history.js'
 import type { AdjudicationResult } from '../../result.js'
 import type { PreparedRecord } from '../codec.js'
@@ -96,8 +96,8 @@ export class PgLedger implements LedgerPort {
     return new PgLedger(url, pool, opts.now ?? (() => new Date()))
   }
 
-  readHistory(psnNo: string, msgid?: string): Promise<ClaimHistory> {
-    return readClaimHistory(this.pool, psnNo, msgid)
+  readHistory(psnNo: string, msgid?: string, scope?: HistoryScope): Promise<ClaimHistory> {
+    return readClaimHistory(this.pool, psnNo, msgid, scope)
   }
 
   async commit(records: readonly PreparedRecord[]): Promise<CommitOutcome[]> {

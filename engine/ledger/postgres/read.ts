@@ -1,7 +1,7 @@
 // The reads of the PostgreSQL ledger: the per-person snapshot decide() consults and the msgid's first answer, in ONE
 // statement (so one consistent state, without a lock or a transaction), and the stored answers.
 import { HistorySnapshot } from '../../history.js'
-import type { LiveStay, PersonYear, StayRecord } from '../../history.js'
+import type { HistoryScope, LiveStay, PersonYear, StayRecord } from '../../history.js'
 import type { AdjudicationResult } from '../../result.js'
 import { storedAnswer } from '../codec.js'
 import type { ClaimHistory } from '../port.js'
@@ -21,8 +21,11 @@ interface HistoryRow {
   readonly prior_lines: string | null
 }
 
-export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string, msgid: string | undefined): Promise<ClaimHistory> {
-  const r = await q.query<HistoryRow>({ name: 'read-history', text: READ_HISTORY_SQL, values: [psnNo, msgid === '' ? null : msgid ?? null] })
+export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string, msgid: string | undefined, scope?: HistoryScope): Promise<ClaimHistory> {
+  // a sinceDay past every day (a claim without a begndate) is no bound on end_day: only the ids select
+  const since = scope === undefined ? null : Math.min(scope.sinceDay, 2 ** 31 - 1)
+  const values = [psnNo, msgid === '' ? null : msgid ?? null, since, scope === undefined ? [] : scope.mdtrtIds]
+  const r = await q.query<HistoryRow>({ name: 'read-history', text: READ_HISTORY_SQL, values })
   const row = r.rows[0]!
   const years = new Map<number, PersonYear>()
   for (const { year, ...y } of row.years) years.set(year, y)
@@ -31,7 +34,12 @@ export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string
     : { bodyHash: row.prior_hash, result: answerOfRow(row.prior_json, row.prior_lines) }
   // a visitor's accumulators kept per insuring region (SPEC §13)
   const regionYears = regionYearsOfRows(row.region_years)
-  return { history: new HistorySnapshot({ psnNo, version: row.version, years, stays, ...(regionYears.size > 0 ? { regionYears } : {}) }), prior }
+  return {
+    history: new HistorySnapshot({
+      psnNo, version: row.version, years, stays, ...(regionYears.size > 0 ? { regionYears } : {}), ...(scope !== undefined ? { scope } : {}),
+    }),
+    prior,
+  }
 }
 
 export function answerOfRow(resultJson: string, lines: string | null): AdjudicationResult {

@@ -19,7 +19,8 @@ export const ADD_ACCUM_SQL = `INSERT INTO accumulators (psn_no, year, ${ACCUM_FI
 export const LIVE = `s.kind = 'settlement' AND NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id)`
 
 /**
- * $1 psn_no, $2 msgid (null: none) → one row, one snapshot: the person's version (0 when they have no row yet),
+ * $1 psn_no, $2 msgid (null: none), $3 the scope's sinceDay and $4 its mdtrt_ids (history.ts HistoryScope; $3 null:
+ * every live stay, as SQLite's liveStays / liveStaysInScope) → one row, one snapshot: the person's version (0 when they have no row yet),
  * years (json: accumulator rows), stays (json: live stays with their own deductible and seq), and the msgid's first
  * answer (prior_hash, prior_json, prior_lines; null when unseen).
  */
@@ -29,7 +30,10 @@ export const READ_HISTORY_SQL = `SELECT
   (SELECT COALESCE(json_agg(st), '[]') FROM (
      SELECT s.seq, s.mdtrt_id, s.setl_id, s.psn_no, s.fixmedins_code, s.alliance_id, s.level, s.begn_day, s.end_day,
             s.episode_id, s.episode_n, s.episode_dedc_fen, s.dx_category, s.year, s.act_pay_dedc_fen
-       FROM settlements s WHERE s.psn_no = $1 AND s.episode_id IS NOT NULL AND ${LIVE}) st) AS stays,
+       FROM settlements s WHERE s.psn_no = $1 AND s.episode_id IS NOT NULL AND ${LIVE}
+        AND ($3::int IS NULL OR s.end_day >= $3 OR s.mdtrt_id = ANY($4::text[])
+          OR s.episode_id IN (SELECT e.episode_id FROM settlements e WHERE e.psn_no = $1 AND e.episode_id IS NOT NULL
+            AND e.mdtrt_id = ANY($4::text[])))) st) AS stays,
   ${REGION_YEARS_COLUMN},
   p.body_hash AS prior_hash, p.result_json AS prior_json, p.lines AS prior_lines
   FROM (SELECT 1) one

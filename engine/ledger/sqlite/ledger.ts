@@ -143,7 +143,8 @@ export class SqliteLedger implements History {
 /** LedgerPort over a SqliteLedger: the synchronous calls, answered as promises. */
 class SqlitePort implements LedgerPort {
   constructor(private readonly l: SqliteLedger) {}
-  async readHistory(psnNo: string, msgid?: string, scope?: HistoryScope): Promise<ClaimHistory> { return this.l.readHistory(psnNo, msgid, scope) }
+  // one read transaction: the port's read is one consistent state (a dry run has no commit to catch a torn read)
+  async readHistory(psnNo: string, msgid?: string, scope?: HistoryScope): Promise<ClaimHistory> { return this.l.snapshot(() => this.l.readHistory(psnNo, msgid, scope)) }
   async commit(records: readonly PreparedRecord[]): Promise<CommitOutcome[]> { return this.l.commit(records) }
   async reverse(req: ReversalRequest): Promise<CommitOutcome> { return this.l.reverseSettlement(req) }
   async settlement(setlId: string): Promise<AdjudicationResult | undefined> { return this.l.getSettlement(setlId) }

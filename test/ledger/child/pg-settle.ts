@@ -4,7 +4,7 @@
 // the sha256 of the answer's JSON (so the parent can check that every writer got the same answer for a msgid).
 import { createHash } from 'node:crypto'
 import { PgLedger } from '../../../engine/ledger/postgres/ledger.js'
-import { settleClaim } from '../../../engine/ledger/postgres/settle-claim.js'
+import { settleClaim } from '../../../engine/ledger/settle-port.js'
 import type { Policy } from '../../../engine/policy/types.js'
 import type { Tables } from '../../../engine/tables/types.js'
 import { fakeAdjudicate } from '../fixtures.js'
