@@ -154,6 +154,13 @@ export function buildTables(opts: BuildOptions): BuildReport {
   const dip = tDip && tDx && tOps ? readDipGroups(tDip, dxIndex, opSet, policy, p) : []
   const hosp = tHosp ? readHospitals(tHosp, p) : { rows: [], defaulted: 0, alliances: 0 }
   const psn = tPsn ? readPersons(tPsn, p) : []
+  // 签约 (SPEC §15): a contract names a hospital of the region
+  const hospCodes = new Set(hosp.rows.map((h) => h.code))
+  for (const x of psn) {
+    if (x.contractFixmedins !== null && !hospCodes.has(x.contractFixmedins)) {
+      p.add(`persons.csv: ${x.psnNo}: contract_fixmedins "${x.contractFixmedins}" is not in hospitals.csv`)
+    }
+  }
   if (policy && tDip) checkPolicyGroups(policy, tDip, p)
   if (p.count > 0) throw new SourceError(p.list, p.more)
   if (!policy) throw new SourceError(['policy.json: (root): not read'], 0)
@@ -214,8 +221,11 @@ export function buildTables(opts: BuildOptions): BuildReport {
         }
         const iH = db.prepare('INSERT INTO hospitals VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         for (const h of hosp.rows) iH.run(h.code, h.name, h.city, h.level, h.allianceId, h.lead ? 1 : 0, h.coefMicro, h.tcm ? 1 : 0)
-        const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        for (const x of psn) iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen, x.brdy)
+        const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        for (const x of psn) {
+          iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen, x.brdy,
+            x.contributionBaseFen, x.contractFixmedins)
+        }
         const iC = db.prepare('INSERT INTO charlson_conditions VALUES (?, ?, ?, ?, ?)')
         for (const c of charlson) iC.run(c.condition, c.name, c.weight, c.icd10Prefixes, c.supersedes)
         const iA = db.prepare('INSERT INTO aux_coefficients VALUES (?, ?, ?, ?)')

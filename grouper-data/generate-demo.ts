@@ -130,7 +130,8 @@ export function generateHospitals(rng: Rng): string[][] {
 // 医疗救助 (assistance) mostly among the poverty population. acct_balance_yuan: 职工 personal account at the start of
 // the year (seed 001: 个人账户), empty for residents.
 
-const PERSON_COLUMNS = ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_yuan']
+const PERSON_COLUMNS = ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_yuan',
+  'contribution_base_yuan', 'contract_fixmedins']
 
 export function generatePersons(rng: Rng, count: number): string[][] {
   const cities = DEMO_CITIES.map((c) => [c.name, c.weight] as const)
@@ -146,6 +147,25 @@ export function generatePersons(rng: Rng, count: number): string[][] {
       city, balance])
   }
   return rows
+}
+
+// SPEC §15 columns, from a stream of their own (the columns above keep their values): contribution_base_yuan for
+// 职工 in service (缴费基数 3,000–15,000 yuan a month: the personal account's 2 % credit); contract_fixmedins: about a
+// third of the persons signed (签约) with a level-1 institution of their city (per-capita payment).
+export function addPersonExtras(rng: Rng, persons: string[][], hospitals: readonly string[][]): void {
+  const primaryByCity = new Map<string, string[]>()
+  for (const h of hospitals) {
+    if (h[3] !== '1') continue
+    const list = primaryByCity.get(h[2] as string) ?? []
+    list.push(h[0] as string)
+    primaryByCity.set(h[2] as string, list)
+  }
+  for (const p of persons) {
+    const base = p[2] === 'in_service' ? rng.money(3000, 15000) : ''
+    const primaries = primaryByCity.get(p[5] as string) ?? []
+    const contract = primaries.length > 0 && rng.chance(0.35) ? primaries[Math.floor(rng.next() * primaries.length)] as string : ''
+    p.push(base, contract)
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -354,6 +374,7 @@ export function generateDemo(opts: GenerateOptions = {}): { hospitals: number; p
   const hospitals = generateHospitals(new Rng(seed ^ 0x1111))
   const persons = generatePersons(new Rng(seed ^ 0x2222), opts.persons ?? 100_000)
   const catalogue = generateCatalogue(new Rng(seed ^ 0x3333))
+  addPersonExtras(new Rng(seed ^ 0x4444), persons, hospitals)
   writeFileSync(join(outDir, 'hospitals.csv'), toCsv(HOSPITAL_COLUMNS, hospitals))
   writeFileSync(join(outDir, 'persons.csv'), toCsv(PERSON_COLUMNS, persons))
   writeFileSync(join(outDir, 'catalogue.csv'), toCsv(CATALOGUE_COLUMNS, catalogue))

@@ -88,6 +88,10 @@ export interface PsnRow {
   psnNo: string; insutype: string; kind: string; poverty: boolean; assistance: boolean; city: string; balanceFen: number
   /** Birth date YYYY-MM-DD (optional column `brdy`: 辅助目录 age bands), null when not given. */
   brdy: string | null
+  /** 职工 in service: the contribution base (缴费基数, optional column `contribution_base_yuan`, SPEC §15), fen; null when not given. */
+  contributionBaseFen: number | null
+  /** The primary institution the person signed with (签约, optional column `contract_fixmedins`, SPEC §15); null when none. */
+  contractFixmedins: string | null
 }
 
 export function readPolicy(sourcesDir: string, p: Problems): Policy | null {
@@ -326,6 +330,8 @@ export function readPersons(t: CsvTable, p: Problems): PsnRow[] {
   const unique = new Unique()
   const hasBalance = t.columns.includes('acct_balance_yuan')
   const hasBrdy = t.columns.includes('brdy')
+  const hasBase = t.columns.includes('contribution_base_yuan')
+  const hasContract = t.columns.includes('contract_fixmedins')
   for (const rec of t.records) {
     const r = { file: 'persons.csv', rec, p }
     const before = p.count
@@ -340,11 +346,25 @@ export function readPersons(t: CsvTable, p: Problems): PsnRow[] {
     const city = text(r, 'city')
     const balance = hasBalance ? num(r, 'acct_balance_yuan', { min: 0, max: MAX_YUAN, optional: true, maxDecimals: 2 }) : null
     const brdy = hasBrdy ? birthDate(r) : null
+    const base = hasBase ? num(r, 'contribution_base_yuan', { min: 0, max: MAX_YUAN, optional: true, maxDecimals: 2 }) : null
+    const contract = hasContract ? contractOf(r) : null
     if (psn !== undefined && !unique.check(r, 'psn_no', psn)) continue
     if (p.count > before || psn === undefined || !insutype || !kind || balance === undefined || brdy === undefined) continue
-    out.push({ psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy })
+    if (base === undefined || contract === undefined) continue
+    out.push({
+      psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy,
+      contributionBaseFen: base === null ? null : Math.round(base * FEN_PER_YUAN), contractFixmedins: contract,
+    })
   }
   return out
+}
+
+/** persons.csv `contract_fixmedins`: empty, or a hospital code (checked against hospitals.csv by the builder). */
+function contractOf(r: Row): string | null | undefined {
+  const v = r.rec.values.contract_fixmedins ?? ''
+  if (v === '') return null
+  if (!HOSPITAL_CODE.test(v)) { r.p.at(r.file, r.rec.row, 'contract_fixmedins', `not a hospital code (H + 11 digits) "${v}"`); return undefined }
+  return v
 }
 
 /** persons.csv `brdy`: empty, or a real date YYYY-MM-DD from 1900-01-01 on; undefined (reported) when bad. */

@@ -77,7 +77,9 @@ CREATE TABLE persons (
   assistance       INTEGER NOT NULL CHECK (assistance IN (0, 1)),
   city             TEXT NOT NULL,
   acct_balance_fen INTEGER NOT NULL,
-  brdy             TEXT                 -- birth date YYYY-MM-DD (辅助目录 age bands); NULL = not given
+  brdy             TEXT,                -- birth date YYYY-MM-DD (辅助目录 age bands); NULL = not given
+  contribution_base_fen INTEGER,        -- 职工 缴费基数 (SPEC §15 personal account credits); NULL = not given
+  contract_fixmedins TEXT               -- 签约 primary institution (SPEC §15 per-capita); NULL = none
 ) WITHOUT ROWID;
 
 -- 辅助目录 (SPEC §5): the Charlson conditions of the secondary diagnoses (grouper-data/auxiliary/charlson-quan-2005.csv

@@ -140,12 +140,16 @@ function readTables(db: Database.Database, file: string): Tables {
   const persons = new Map<string, Person>()
   {
     const { n, cols } = columns('persons')
-    const [psn, ins, kind, poverty, assistance, city, balance, brdy] = cols as [
-      string[], Insutype[], PsnKind[], number[], number[], string[], number[], (string | null)[]]
+    const [psn, ins, kind, poverty, assistance, city, balance, brdy, base, contract] = cols as [
+      string[], Insutype[], PsnKind[], number[], number[], string[], number[], (string | null)[],
+      (number | null)[] | undefined, (string | null)[] | undefined]
     for (let i = 0; i < n; i++) {
+      const b = base?.[i] ?? null
+      const c = contract?.[i] ?? null
       persons.set(psn[i] as string, {
         psnNo: psn[i] as string, insutype: ins[i] as Insutype, psnKind: kind[i] as PsnKind, poverty: poverty[i] === 1,
         assistance: assistance[i] === 1, city: city[i] as string, acctBalanceFen: balance[i] as number, brdy: brdy[i] ?? null,
+        ...(b !== null ? { contributionBaseFen: b } : {}), ...(c !== null ? { contractFixmedins: c } : {}),
       })
     }
   }

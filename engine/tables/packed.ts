@@ -25,7 +25,8 @@ export const PACKED_COLUMNS = {
   dip_groups: ['group_code', 'kind', 'main_dx', 'main_op', 'other_ops', 'composite_kind', 'avg_cost_fen', 'cases', 'avg_ipt_days',
     'score_micro', 'avg_cost_micro'],
   hospitals: ['fixmedins_code', 'name', 'city', 'level', 'alliance_id', 'alliance_lead', 'dip_coefficient_micro', 'tcm'],
-  persons: ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_fen', 'brdy'],
+  persons: ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_fen', 'brdy',
+    'contribution_base_fen', 'contract_fixmedins'],
   charlson_conditions: ['condition', 'name', 'weight', 'icd10_prefixes', 'supersedes'],
   aux_coefficients: ['group_code', 'type', 'coef_micro', 'cases'],
 } as const
