@@ -171,6 +171,14 @@ export const AnnualClearing = Type.Object({
   turnover_advance_months: Type.Number({ minimum: 0, maximum: 12 }),
 }, strict)
 
+/** 个人账户 monthly credits (seed 001, SPEC §15): in service a share of the contribution base, retirees a fixed sum. */
+export const PersonalAccount = Type.Object({
+  /** In-service 职工: this fraction of persons.csv `contribution_base_yuan` each month (seed 001: 2 %). */
+  in_service_rate: Ratio,
+  /** Retired 职工: this many yuan each month (seed 001: 2 % of the region's 2021 average basic pension). */
+  retired_monthly_yuan: Yuan,
+}, strict)
+
 /** Fund pooling (seeds 000, 003): 调剂金 and the shortfall rule. */
 export const FundPooling = Type.Object({
   /** Share of each city's prior-year fund income paid into the 调剂金. */
@@ -218,5 +226,6 @@ export const PolicySchema = Type.Object({
   month_end: MonthEnd,
   annual_clearing: Type.Optional(AnnualClearing),
   fund_pooling: Type.Optional(FundPooling),
+  personal_account: Type.Optional(PersonalAccount),
   calendar: Type.Optional(Calendar),
 }, strict)
