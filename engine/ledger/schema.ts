@@ -81,6 +81,26 @@ CREATE TABLE IF NOT EXISTS national_setl_lists (
 ) WITHOUT ROWID;
 `
 
+/**
+ * Personal account credits (SPEC §15; engine/ledger/accounts-port.ts): one row per person and month, append-only.
+ * Created with the rest of the schema, and again (IF NOT EXISTS) when an older ledger is opened for writing
+ * (sqlite/connection.ts), so adding it bumps no SCHEMA_VERSION.
+ */
+export const ACCOUNTS_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS account_credits (
+  psn_no TEXT NOT NULL,
+  month TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+  kind TEXT NOT NULL CHECK (kind IN ('in_service', 'retired')),
+  credited_at TEXT NOT NULL,
+  PRIMARY KEY (psn_no, month)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS account_credits_no_update BEFORE UPDATE ON account_credits
+  BEGIN SELECT RAISE(ABORT, 'account_credits are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS account_credits_no_delete BEFORE DELETE ON account_credits
+  BEGIN SELECT RAISE(ABORT, 'account_credits are append-only'); END;
+`
+
 const int0 = (c: string): string => `${c} INTEGER NOT NULL DEFAULT 0`
 
 export const SCHEMA_SQL = `
@@ -165,4 +185,5 @@ CREATE TRIGGER IF NOT EXISTS settlement_lines_no_update INSTEAD OF UPDATE ON set
   BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS settlement_lines_no_delete INSTEAD OF DELETE ON settlement_lines
   BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
-${STAYS_SCHEMA_SQL}`
+${STAYS_SCHEMA_SQL}
+${ACCOUNTS_SCHEMA_SQL}`

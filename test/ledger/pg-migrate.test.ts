@@ -21,6 +21,9 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     await db.drop()
   })
 
+  /** One row per applied migration, 1 … PG_SCHEMA_VERSION. */
+  const ALL_VERSIONS = Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => ({ version: i + 1 }))
+
   const tables = async (): Promise<string[]> =>
     (await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.t)
 
@@ -28,11 +31,11 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     await (await PgLedger.open(db.url)).close()
     await (await PgLedger.open(db.url)).close()
     expect(await tables()).toEqual([
-      'accumulators', 'credentials', 'dipsettle_schema', 'ledger_persons', 'month_end_cases', 'month_end_hospitals',
+      'account_credits', 'accumulators', 'credentials', 'dipsettle_schema', 'ledger_persons', 'month_end_cases', 'month_end_hospitals',
       'month_end_runs', 'national_envelopes', 'national_setl_lists', 'national_stay_fees', 'national_stays',
       'settlement_line_sets', 'settlements', 'special_case_applications', 'special_case_reviews',
     ])
-    expect((await c.query('SELECT version FROM dipsettle_schema')).rows).toEqual([{ version: PG_SCHEMA_VERSION }])
+    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
   })
 
   it('refuses a database holding other tables, and writes nothing to it', async () => {
@@ -56,7 +59,19 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
   it('four ledgers (own connections) opening one new database at once create the schema exactly once', async () => {
     const opened = await Promise.all([1, 2, 3, 4].map(() => PgLedger.open(db.url, { maxConnections: 1 })))
     await Promise.all(opened.map((l) => l.close()))
-    expect((await c.query('SELECT version FROM dipsettle_schema')).rows).toEqual([{ version: PG_SCHEMA_VERSION }])
+    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
+  })
+
+  it('migrates a version-1 ledger to the personal account credits (migration 2), its rows untouched', async () => {
+    await (await PgLedger.open(db.url)).close()
+    // back to what a version-1 dipsettle made
+    await c.query('DROP TABLE account_credits')
+    await c.query('DELETE FROM dipsettle_schema WHERE version >= 2')
+    await c.query(`INSERT INTO ledger_persons (psn_no, version) VALUES ('P1', 7)`)
+    await (await PgLedger.open(db.url)).close()
+    expect(await tables()).toContain('account_credits')
+    expect((await c.query('SELECT psn_no, version FROM ledger_persons')).rows).toEqual([{ psn_no: 'P1', version: '7' }])
+    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
   })
 
   it('refuses TRUNCATE of the settlements', async () => {

@@ -17,6 +17,7 @@ interface HistoryRow {
   readonly prior_hash: string | null
   readonly prior_json: string | null
   readonly prior_lines: string | null
+  readonly account_credits_fen: number
 }
 
 export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string, msgid: string | undefined): Promise<ClaimHistory> {
@@ -27,7 +28,7 @@ export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string
   const stays: LiveStay[] = row.stays.map(({ act_pay_dedc_fen, seq, ...stay }) => ({ stay, dedcFen: act_pay_dedc_fen, seq }))
   const prior = row.prior_hash === null || row.prior_json === null ? undefined
     : { bodyHash: row.prior_hash, result: answerOfRow(row.prior_json, row.prior_lines) }
-  return { history: new HistorySnapshot({ psnNo, version: row.version, years, stays }), prior }
+  return { history: new HistorySnapshot({ psnNo, version: row.version, years, stays, accountCreditsFen: row.account_credits_fen }), prior }
 }
 
 export function answerOfRow(resultJson: string, lines: string | null): AdjudicationResult {

@@ -17,7 +17,7 @@
 import { ACCUM_FIELDS, SETLINFO_COLUMNS } from '../schema.js'
 
 /** The schema version this build writes and accepts. A new version adds a MIGRATIONS entry; none is ever edited. */
-export const PG_SCHEMA_VERSION = 1
+export const PG_SCHEMA_VERSION = 2
 
 const int0 = (c: string): string => `${c} bigint NOT NULL DEFAULT 0`
 
@@ -223,8 +223,21 @@ CREATE TABLE credentials (
 );
 `
 
+/** Migration 2: personal account credits (SPEC §15; engine/ledger/schema.ts ACCOUNTS_SCHEMA_SQL). */
+const V2 = `
+CREATE TABLE account_credits (
+  psn_no text NOT NULL,
+  month text NOT NULL,
+  amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
+  kind text NOT NULL CHECK (kind IN ('in_service', 'retired')),
+  credited_at text NOT NULL,
+  PRIMARY KEY (psn_no, month)
+);
+${APPEND_ONLY('account_credits', 'account_credits')}
+`
+
 /** Every migration, by the version it brings the database to. Applied in order, each in its own transaction. */
-export const MIGRATIONS: ReadonlyMap<number, string> = new Map([[1, V1]])
+export const MIGRATIONS: ReadonlyMap<number, string> = new Map([[1, V1], [2, V2]])
 
 /** The table that tells a dipsettle database from any other (created by migration 0, before migration 1). */
 export const SCHEMA_TABLE_SQL = `CREATE TABLE dipsettle_schema (

@@ -29,6 +29,7 @@ export const READ_HISTORY_SQL = `SELECT
      SELECT s.seq, s.mdtrt_id, s.setl_id, s.psn_no, s.fixmedins_code, s.alliance_id, s.level, s.begn_day, s.end_day,
             s.episode_id, s.episode_n, s.episode_dedc_fen, s.dx_category, s.year, s.act_pay_dedc_fen
        FROM settlements s WHERE s.psn_no = $1 AND s.episode_id IS NOT NULL AND ${LIVE}) st) AS stays,
+  (SELECT COALESCE(SUM(amount_fen), 0) FROM account_credits WHERE psn_no = $1) AS account_credits_fen,
   p.body_hash AS prior_hash, p.result_json AS prior_json, p.lines AS prior_lines
   FROM (SELECT 1) one
   LEFT JOIN (SELECT s.body_hash, s.result_json, ls.lines FROM settlements s

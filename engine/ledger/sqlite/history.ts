@@ -22,7 +22,8 @@ export function readClaimHistory(st: Statements, psnNo: string, msgid: string | 
   const rows = (scope === undefined ? st.liveStays.all(psnNo)
     : st.liveStaysInScope.all({ psn: psnNo, since: scope.sinceDay, ids: JSON.stringify(scope.mdtrtIds) })) as StayRow[]
   const stays: LiveStay[] = rows.map(({ act_pay_dedc_fen, seq, ...stay }) => ({ stay, dedcFen: act_pay_dedc_fen, seq }))
-  return { history: new HistorySnapshot({ psnNo, version, years, stays, ...(scope !== undefined ? { scope } : {}) }), prior }
+  const accountCreditsFen = st.accountCredits.get(psnNo) as number
+  return { history: new HistorySnapshot({ psnNo, version, years, stays, accountCreditsFen, ...(scope !== undefined ? { scope } : {}) }), prior }
 }
 
 export function answerOfMsgid(st: Statements, msgid: string): PriorAnswer | undefined {

@@ -1,0 +1,14 @@
+// The accounts port of an opened ledger, whichever its backend (open.ts): SQLite on the file's own connection,
+// PostgreSQL on the ledger's pool.
+import type { AccountsPort } from './accounts-port.js'
+import type { OpenedLedger } from './open.js'
+import { sqliteAccounts } from './sqlite/accounts.js'
+
+export function accountsOf(o: OpenedLedger): AccountsPort {
+  return o.kind === 'sqlite' ? sqliteAccounts(o.ledger.db) : o.ledger.accounts
+}
+
+export async function closeOpened(o: OpenedLedger): Promise<void> {
+  if (o.kind === 'sqlite') o.ledger.close()
+  else await o.ledger.close()
+}
