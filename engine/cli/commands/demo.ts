@@ -4,10 +4,12 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
+import { monthCredits } from '../../accounts/credits.js'
 import { generateDemoClaims } from '../../demo/claims.js'
+import { sqliteAccounts } from '../../ledger/sqlite/accounts.js'
 import { openLedger } from '../../ledger/sqlite.js'
 import { processBatch } from '../../ledger/settle.js'
-import { fenToYuan, parseYuan } from '../../money.js'
+import { fenToYuan, parseYuan, yuanToFen } from '../../money.js'
 import { DEMO_VAR_DIR } from '../../paths.js'
 import { loadPolicyFile } from '../../policy/validate.js'
 import { settleMonth } from '../../settlement/month-end.js'
@@ -75,11 +77,23 @@ export function register(program: Command): void {
       const policy = opts.policy !== undefined ? loadPolicyFile(opts.policy) : tables.policy
       const ledger = openLedger(ledgerFile)
       try {
+        // 个人账户 (SPEC §15): the month's credits before its claims, so 职工 outpatient visits pay from the account
+        let accounts: Record<string, number> | null = null
+        if (policy.personal_account !== undefined) {
+          const { credits } = monthCredits(tables.persons.values(), policy.personal_account)
+          const c = await sqliteAccounts(ledger.db).creditMonth(opts.month, credits)
+          accounts = { credited: c.credited, credited_yuan: fenToYuan(c.creditedFen), acct_pay_yuan: 0 }
+          process.stdout.write(`个人账户 ${opts.month}: ${c.credited} accounts credited ${money(fenToYuan(c.creditedFen))} yuan\n`)
+        }
         const t0 = Date.now()
         let batch: unknown[] = []
         const counts = { settled: 0, rejected: 0 }
+        let acctPayFen = 0
         const flush = (): void => {
-          for (const r of processBatch(batch, { tables, policy, ledger })) counts[r.status === 'settled' ? 'settled' : 'rejected'] += 1
+          for (const r of processBatch(batch, { tables, policy, ledger })) {
+            counts[r.status === 'settled' ? 'settled' : 'rejected'] += 1
+            if (r.status === 'settled') acctPayFen += yuanToFen(r.setlinfo?.acct_pay ?? 0)
+          }
           batch = []
         }
         for (const c of generateDemoClaims(tables, { count, month: opts.month, seed: Number(opts.seed), outpatientShare: 0.1, referralShare: 0.05 })) {
@@ -88,8 +102,12 @@ export function register(program: Command): void {
         }
         flush()
         process.stdout.write(`${count} claims: ${counts.settled} settled, ${counts.rejected} rejected in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`)
+        if (accounts !== null) {
+          accounts.acct_pay_yuan = fenToYuan(acctPayFen)
+          process.stdout.write(`个人账户: ${money(accounts.acct_pay_yuan)} yuan paid from accounts (\`dipsettle accounts statement --psn-no P\`)\n`)
+        }
 
-        const summary: Record<string, unknown> = { month: opts.month, ledger: ledgerFile, claims: count, ...counts, pools: {} }
+        const summary: Record<string, unknown> = { month: opts.month, ledger: ledgerFile, claims: count, ...counts, pools: {}, accounts }
         for (const pool of ['310', '390'] as const satisfies readonly Pool[]) {
           const given = pool === '310' ? opts.budgetYuan310 : opts.budgetYuan390
           let budgetFen: number
