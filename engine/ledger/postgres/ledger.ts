@@ -17,6 +17,7 @@ import type { ClaimHistory, LedgerDifference, LedgerPort, ReversalRequest } from
 import { answerOfMsgid, commitRecords, reverseSettlement } from './commit.js'
 import { PgCredentials } from './credentials.js'
 import { PgAccounts } from './accounts.js'
+import { PgClearing } from './clearing.js'
 import { migrate } from './migrate.js'
 import { answerOfRow, readClaimHistory } from './read.js'
 import { BY_SETL_ID_SQL, PERSON_YEAR_SQL } from './statements.js'
@@ -67,6 +68,8 @@ export class PgLedger implements LedgerPort {
   readonly credentials: PgCredentials
   /** Personal account credits and statements (accounts-port.ts), in this ledger's database. */
   readonly accounts: PgAccounts
+  /** 周转金 advances and stored annual clearing runs (clearing-port.ts), in this ledger's database. */
+  readonly clearing: PgClearing
 
   private constructor(
     readonly url: string,
@@ -75,6 +78,7 @@ export class PgLedger implements LedgerPort {
   ) {
     this.credentials = new PgCredentials(pool)
     this.accounts = new PgAccounts(pool, now)
+    this.clearing = new PgClearing(pool)
   }
 
   /** Connect, then create or migrate the schema, or refuse a database that is not a dipsettle ledger (migrate.ts). */

@@ -223,7 +223,7 @@ CREATE TABLE credentials (
 );
 `
 
-/** Migration 2: personal account credits (SPEC §15; engine/ledger/schema.ts ACCOUNTS_SCHEMA_SQL). */
+/** Migration 2: personal account credits (SPEC §15), 周转金 advances and stored annual clearing runs (SPEC §6). */
 const V2 = `
 CREATE TABLE account_credits (
   psn_no text NOT NULL,
@@ -234,6 +234,35 @@ CREATE TABLE account_credits (
   PRIMARY KEY (psn_no, month)
 );
 ${APPEND_ONLY('account_credits', 'account_credits')}
+
+-- the year's money (engine/ledger/schema.ts CLEARING_SCHEMA_SQL): 周转金 advances, stored annual clearing runs
+CREATE TABLE turnover_advances (
+  year integer NOT NULL,
+  pool text NOT NULL,
+  fixmedins_code text NOT NULL,
+  amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
+  prior_payouts_fen bigint NOT NULL,
+  issued_at text NOT NULL,
+  PRIMARY KEY (year, pool, fixmedins_code)
+);
+${APPEND_ONLY('turnover_advances', 'turnover_advances')}
+CREATE TABLE clearing_runs (
+  year integer NOT NULL,
+  pool text NOT NULL,
+  status text NOT NULL CHECK (status IN ('draft', 'closed')),
+  fund_fen bigint NOT NULL,
+  run_at text NOT NULL,
+  closed_at text,
+  report_json text NOT NULL,
+  PRIMARY KEY (year, pool)
+);
+CREATE TABLE clearing_hospitals (
+  year integer NOT NULL,
+  pool text NOT NULL,
+  fixmedins_code text NOT NULL,
+  report_json text NOT NULL,
+  PRIMARY KEY (year, pool, fixmedins_code)
+);
 `
 
 /** Every migration, by the version it brings the database to. Applied in order, each in its own transaction. */
