@@ -137,7 +137,11 @@ export type ClearingOutcome =
  */
 export async function clearYear(
   ledger: LedgerDb, tables: Tables, policy: Policy,
-  q: { year: number; pool: Pool; fundFen: number; facts?: readonly HospitalClearingFacts[] },
+  q: {
+    year: number; pool: Pool; fundFen: number; facts?: readonly HospitalClearingFacts[]
+    /** 周转金 recorded at the start of the year (turnover.ts), fen by unit; a unit absent was advanced nothing. */
+    advances?: ReadonlyMap<string, number>
+  },
 ): Promise<ClearingOutcome> {
   const cp = policy.annual_clearing
   if (!cp) return invalidRun('policy.annual_clearing', 'the policy has no annual_clearing section')
@@ -177,9 +181,11 @@ export async function clearYear(
     const a = units.get(code) as UnitTotals
     const p = paid.get(code) ?? { payoutsFen: 0, withheldFen: 0, priorPayoutsFen: 0 }
     const f = facts.get(code)
-    // 周转金: months × the prior year's average monthly payout unless the bureau states the advance it paid
+    // 周转金: the bureau's stated advance, else the one recorded at the start of the year, else (none recorded)
+    // months × the prior year's average monthly payout
     const advanceFen = f?.turnover_advance_yuan !== undefined ? yuanToFen(f.turnover_advance_yuan)
-      : turnoverAdvanceFen(p.priorPayoutsFen, cp.turnover_advance_months)
+      : q.advances !== undefined ? q.advances.get(code) ?? 0
+        : turnoverAdvanceFen(p.priorPayoutsFen, cp.turnover_advance_months)
     const line = clearHospital({
       code, points1e4: a.points1e4, discharges: a.discharges, medfeeFen: a.medfeeFen, hifpFen: a.hifpFen,
       payoutsFen: p.payoutsFen, withheldFen: p.withheldFen, advanceFen, qualityScore: f?.quality_score ?? 100,

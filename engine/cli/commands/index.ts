@@ -15,8 +15,9 @@ import { register as credentials } from './credentials.js'
 import { register as simulate } from './simulate.js'
 import { register as specialCase } from './special-case.js'
 import { register as accounts } from './accounts.js'
+import { register as turnover } from './turnover.js'
 
 export function registerCommands(program: Command): void {
   for (const r of [dataBuild, start, group, adjudicate, reverse, ledger, monthEnd, clearing, pooling, demo, serve,
-    credentials, simulate, specialCase, accounts]) r(program)
+    credentials, simulate, specialCase, accounts, turnover]) r(program)
 }
