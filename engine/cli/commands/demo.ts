@@ -7,6 +7,9 @@ import type { Command } from 'commander'
 import { monthCredits } from '../../accounts/credits.js'
 import { generateDemoClaims } from '../../demo/claims.js'
 import { sqliteAccounts } from '../../ledger/sqlite/accounts.js'
+import { sqliteClearing } from '../../ledger/sqlite/clearing.js'
+import { runClearing } from '../../settlement/clearing-runs.js'
+import { issueAdvances } from '../../settlement/turnover.js'
 import { openLedger } from '../../ledger/sqlite.js'
 import { processBatch } from '../../ledger/settle.js'
 import { fenToYuan, parseYuan, yuanToFen } from '../../money.js'
@@ -15,6 +18,8 @@ import { loadPolicyFile } from '../../policy/validate.js'
 import { settleMonth } from '../../settlement/month-end.js'
 import { writeMonthReports } from '../../settlement/report-files.js'
 import type { MonthEndReport, Pool } from '../../settlement/types.js'
+import type { Policy } from '../../policy/types.js'
+import type { Tables } from '../../tables/types.js'
 import { loadTables } from '../../tables/load.js'
 import { usageError } from '../usage.js'
 import { prepareRegion } from './start.js'
@@ -108,6 +113,7 @@ export function register(program: Command): void {
         }
 
         const summary: Record<string, unknown> = { month: opts.month, ledger: ledgerFile, claims: count, ...counts, pools: {}, accounts }
+        const budgets = new Map<Pool, number>()
         for (const pool of ['310', '390'] as const satisfies readonly Pool[]) {
           const given = pool === '310' ? opts.budgetYuan310 : opts.budgetYuan390
           let budgetFen: number
@@ -119,6 +125,7 @@ export function register(program: Command): void {
             // the demo's budget: what the basic fund paid item by item for the month's discharges of the pool
             budgetFen = ledger.inpatientHifpFen(opts.month, pool)
           }
+          budgets.set(pool, budgetFen)
           const o = await settleMonth(ledger, tables, policy, { month: opts.month, pool, budgetFen, close: opts.close === true })
           if (o.status !== 'ok') { process.stderr.write(`month-end ${pool}: ${o.message}\n`); process.exitCode = 1; continue }
           const dir = join(out, 'reports', `${opts.month}-${pool}`)
@@ -135,9 +142,39 @@ export function register(program: Command): void {
             hospitals: r.hospitals.length, overview: w?.overview ?? null,
           }
         }
+        if (policy.annual_clearing !== undefined) summary.clearing = await demoClearing(ledger, tables, policy, opts, budgets)
         process.stdout.write(JSON.stringify(summary) + '\n')
       } finally {
         ledger.close()
       }
     })
 }
+
+/**
+ * 年度清算 (SPEC §6) of the month's year as a stored draft, on the month's budget (the demo ledger holds one month),
+ * and — when the month was closed — the next year's 周转金 issued from its payouts (`dipsettle turnover issue`).
+ */
+async function demoClearing(ledger: ReturnType<typeof openLedger>, tables: Tables, policy: Policy, opts: Opts,
+  budgets: ReadonlyMap<Pool, number>): Promise<Record<string, unknown>> {
+  const year = Number(opts.month.slice(0, 4))
+  const clearing = sqliteClearing(ledger.db)
+  const out: Record<string, unknown> = {}
+  for (const [pool, fundFen] of budgets) {
+    const c = await runClearing(ledger, clearing, tables, policy, { year, pool, fundFen, close: false })
+    if (c.status !== 'ok') { process.stderr.write(`clearing ${pool}: ${c.message}\n`); continue }
+    const r = c.report
+    const advance = r.hospitals.reduce((a, h) => a + yuanToFen(h.turnover_advance_yuan), 0)
+    let next: Record<string, number> | null = null
+    if (opts.close === true) {
+      const i = await issueAdvances(ledger, clearing, tables, policy, year + 1, pool)
+      if (!('status' in i)) next = { issued: i.issued, issued_yuan: fenToYuan(i.issuedFen) }
+    }
+    process.stdout.write(`\n== annual clearing ${year} pool ${pool} ${r.status} (on the month's budget): ${r.hospitals.length} hospitals,`
+      + ` point value ${r.point_value_yuan.toFixed(6)}, 周转金 cleared ${money(fenToYuan(advance))}, balance ${money(r.balance_total_yuan)} yuan`
+      + ` (\`dipsettle clearing-report --year ${year} --pool ${pool} --hospital CODE\`)\n`
+      + (next !== null ? `周转金 ${year + 1}: ${next.issued} hospitals advanced ${money(next.issued_yuan ?? 0)} yuan\n` : ''))
+    out[pool] = { status: r.status, hospitals: r.hospitals.length, balance_total_yuan: r.balance_total_yuan, turnover_cleared_yuan: fenToYuan(advance), next_year_turnover: next }
+  }
+  return out
+}
+
