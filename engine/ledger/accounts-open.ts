@@ -1,8 +1,10 @@
-// The accounts and clearing ports of an opened ledger, whichever its backend (open.ts): SQLite on the file's own connection,
+// The accounts, clearing and per-capita ports of an opened ledger, whichever its backend (open.ts): SQLite on the file's own connection,
 // PostgreSQL on the ledger's pool.
 import type { AccountsPort } from './accounts-port.js'
 import type { ClearingPort } from './clearing-port.js'
 import { sqliteClearing } from './sqlite/clearing.js'
+import type { PerCapitaPort } from './percapita-port.js'
+import { sqlitePerCapita } from './sqlite/percapita.js'
 import type { OpenedLedger } from './open.js'
 import { sqliteAccounts } from './sqlite/accounts.js'
 
@@ -12,6 +14,10 @@ export function accountsOf(o: OpenedLedger): AccountsPort {
 
 export function clearingOf(o: OpenedLedger): ClearingPort {
   return o.kind === 'sqlite' ? sqliteClearing(o.ledger.db) : o.ledger.clearing
+}
+
+export function perCapitaOf(o: OpenedLedger): PerCapitaPort {
+  return o.kind === 'sqlite' ? sqlitePerCapita(o.ledger.db) : o.ledger.perCapita
 }
 
 export async function closeOpened(o: OpenedLedger): Promise<void> {

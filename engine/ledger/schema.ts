@@ -103,7 +103,8 @@ CREATE TRIGGER IF NOT EXISTS account_credits_no_delete BEFORE DELETE ON account_
 
 /**
  * The year's money (SPEC §6; engine/ledger/clearing-port.ts): 周转金 advances (append-only, one per year, pool and
- * unit) and stored annual clearing runs (a draft is replaced, a closed run is final) with their hospitals' reports.
+ * unit) and stored annual clearing runs (a draft is replaced, a closed run is final) with their hospitals' reports;
+ * stored 按人头 per-capita runs (SPEC §15; percapita-port.ts) the same way.
  * Created like ACCOUNTS_SCHEMA_SQL (IF NOT EXISTS, also on opening an older ledger for writing).
  */
 export const CLEARING_SCHEMA_SQL = `
@@ -136,6 +137,19 @@ CREATE TABLE IF NOT EXISTS clearing_hospitals (
   fixmedins_code TEXT NOT NULL,
   report_json TEXT NOT NULL,
   PRIMARY KEY (year, pool, fixmedins_code)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS per_capita_runs (
+  month TEXT PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'closed')),
+  run_at TEXT NOT NULL,
+  closed_at TEXT,
+  report_json TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS per_capita_institutions (
+  month TEXT NOT NULL,
+  fixmedins_code TEXT NOT NULL,
+  report_json TEXT NOT NULL,
+  PRIMARY KEY (month, fixmedins_code)
 ) WITHOUT ROWID;
 `
 

@@ -179,6 +179,20 @@ export const PersonalAccount = Type.Object({
   retired_monthly_yuan: Yuan,
 }, strict)
 
+/** 按人头 per-capita outpatient payment (seeds 000, 002, 004; SPEC §15): a monthly amount per contracted person. */
+const PerCapitaInsutype = Type.Object({
+  /** The institution's monthly budget per contracted (签约) person of this insutype, yuan. */
+  monthly_yuan: Yuan,
+}, strict)
+export const PerCapita = Type.Object({
+  '310': Type.Optional(PerCapitaInsutype),
+  '390': Type.Optional(PerCapitaInsutype),
+  /** Spending below the budget, as a fraction of it: bands of how much of the surplus the institution keeps (结余留用). */
+  surplus_bands: Type.Array(Type.Object({ up_to_ratio: Type.Number({ minimum: 0, maximum: 10 }), keep_share: Ratio }, strict)),
+  /** Spending above the budget, as a fraction of it: bands of how much of the overspend the fund shares (超支分担). */
+  overspend_bands: Type.Array(Type.Object({ up_to_ratio: Type.Number({ minimum: 0, maximum: 10 }), fund_share: Ratio }, strict)),
+}, strict)
+
 /** Fund pooling (seeds 000, 003): 调剂金 and the shortfall rule. */
 export const FundPooling = Type.Object({
   /** Share of each city's prior-year fund income paid into the 调剂金. */
@@ -227,5 +241,6 @@ export const PolicySchema = Type.Object({
   annual_clearing: Type.Optional(AnnualClearing),
   fund_pooling: Type.Optional(FundPooling),
   personal_account: Type.Optional(PersonalAccount),
+  per_capita: Type.Optional(PerCapita),
   calendar: Type.Optional(Calendar),
 }, strict)

@@ -1,6 +1,8 @@
-// SPEC §15 through the built CLI: `accounts credit` credits a month once (a second run changes nothing and says so),
+// SPEC §15 through the built CLI: `per-capita` stores its run and writes its reports; `accounts credit` credits a month once (a second run changes nothing and says so),
 // `accounts statement` lists the entries with the balance derived from the ledger — on a SQLite file and on a
 // PostgreSQL URL (DIPSETTLE_TEST_PG; fails in CI without it).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../ledger/fixtures.js'
 import { describePg, freshDatabase } from '../ledger/pg-server.js'
@@ -49,6 +51,26 @@ describe('dipsettle accounts on a SQLite ledger', () => {
     expect(unknown.status).toBe(2)
     expect(unknown.stderr).toContain('NOPE')
   })
+})
+
+describe('dipsettle per-capita through the CLI', () => {
+  it('writes a JSON + HTML report per institution, stores the run, and refuses a closed month (exit 1)', () => {
+    const ledger = tmp.file('pc.sqlite')
+    const dir = tmp.file('pc-reports')
+    const first = cli(['per-capita', '--ledger', ledger, '--month', '2026-10', '--tables', tables, '--report-dir', dir])
+    expect(first.status).toBe(0)
+    const r = jsonLines(first.stdout).at(-1) as { status: string; institutions: { fixmedins_code: string; spending_yuan: number; surplus_yuan: number; budget_yuan: number }[] }
+    expect(r.status).toBe('draft')
+    expect(r.institutions.length).toBeGreaterThan(0)
+    // no outpatient settlements yet: every budget is surplus
+    for (const i of r.institutions) expect([i.spending_yuan, i.surplus_yuan]).toEqual([0, i.budget_yuan])
+    const code = r.institutions[0]!.fixmedins_code
+    expect(readFileSync(join(dir, `${code}.html`), 'utf8')).toContain('charged to this institution')
+    expect(cli(['per-capita', '--ledger', ledger, '--month', '2026-10', '--tables', tables, '--report-dir', dir, '--close']).status).toBe(0)
+    const again = cli(['per-capita', '--ledger', ledger, '--month', '2026-10', '--tables', tables, '--report-dir', dir])
+    expect(again.status).toBe(1)
+    expect(again.stderr).toContain('closed')
+  }, 120_000)
 })
 
 describePg('dipsettle accounts on a PostgreSQL ledger', (url) => {

@@ -31,8 +31,9 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     await (await PgLedger.open(db.url)).close()
     await (await PgLedger.open(db.url)).close()
     expect(await tables()).toEqual([
-      'account_credits', 'accumulators', 'clearing_hospitals', 'clearing_runs', 'credentials', 'dipsettle_schema', 'ledger_persons', 'month_end_cases', 'month_end_hospitals',
-      'month_end_runs', 'national_envelopes', 'national_setl_lists', 'national_stay_fees', 'national_stays',
+      'account_credits', 'accumulators', 'clearing_hospitals', 'clearing_runs', 'credentials', 'dipsettle_schema',
+      'ledger_persons', 'month_end_cases', 'month_end_hospitals', 'month_end_runs', 'national_envelopes',
+      'national_setl_lists', 'national_stay_fees', 'national_stays', 'per_capita_institutions', 'per_capita_runs',
       'settlement_line_sets', 'settlements', 'special_case_applications', 'special_case_reviews', 'turnover_advances',
     ])
     expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
@@ -65,7 +66,7 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
   it('migrates a version-1 ledger to migration 2 (account credits, 周转金, stored clearing), its rows untouched', async () => {
     await (await PgLedger.open(db.url)).close()
     // back to what a version-1 dipsettle made
-    await c.query('DROP TABLE account_credits, turnover_advances, clearing_runs, clearing_hospitals')
+    await c.query('DROP TABLE account_credits, turnover_advances, clearing_runs, clearing_hospitals, per_capita_runs, per_capita_institutions')
     await c.query('DELETE FROM dipsettle_schema WHERE version >= 2')
     await c.query(`INSERT INTO ledger_persons (psn_no, version) VALUES ('P1', 7)`)
     await (await PgLedger.open(db.url)).close()

@@ -16,8 +16,9 @@ import { register as simulate } from './simulate.js'
 import { register as specialCase } from './special-case.js'
 import { register as accounts } from './accounts.js'
 import { register as turnover } from './turnover.js'
+import { register as perCapita } from './per-capita.js'
 
 export function registerCommands(program: Command): void {
   for (const r of [dataBuild, start, group, adjudicate, reverse, ledger, monthEnd, clearing, pooling, demo, serve,
-    credentials, simulate, specialCase, accounts, turnover]) r(program)
+    credentials, simulate, specialCase, accounts, turnover, perCapita]) r(program)
 }

@@ -18,6 +18,7 @@ import { answerOfMsgid, commitRecords, reverseSettlement } from './commit.js'
 import { PgCredentials } from './credentials.js'
 import { PgAccounts } from './accounts.js'
 import { PgClearing } from './clearing.js'
+import { PgPerCapita } from './percapita.js'
 import { migrate } from './migrate.js'
 import { answerOfRow, readClaimHistory } from './read.js'
 import { BY_SETL_ID_SQL, PERSON_YEAR_SQL } from './statements.js'
@@ -70,6 +71,8 @@ export class PgLedger implements LedgerPort {
   readonly accounts: PgAccounts
   /** 周转金 advances and stored annual clearing runs (clearing-port.ts), in this ledger's database. */
   readonly clearing: PgClearing
+  /** 按人头 per-capita runs (percapita-port.ts), in this ledger's database. */
+  readonly perCapita: PgPerCapita
 
   private constructor(
     readonly url: string,
@@ -79,6 +82,7 @@ export class PgLedger implements LedgerPort {
     this.credentials = new PgCredentials(pool)
     this.accounts = new PgAccounts(pool, now)
     this.clearing = new PgClearing(pool)
+    this.perCapita = new PgPerCapita(pool)
   }
 
   /** Connect, then create or migrate the schema, or refuse a database that is not a dipsettle ledger (migrate.ts). */

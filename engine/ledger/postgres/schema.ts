@@ -223,7 +223,7 @@ CREATE TABLE credentials (
 );
 `
 
-/** Migration 2: personal account credits (SPEC §15), 周转金 advances and stored annual clearing runs (SPEC §6). */
+/** Migration 2: personal account credits and per-capita runs (SPEC §15), 周转金 and stored clearing runs (SPEC §6). */
 const V2 = `
 CREATE TABLE account_credits (
   psn_no text NOT NULL,
@@ -262,6 +262,21 @@ CREATE TABLE clearing_hospitals (
   fixmedins_code text NOT NULL,
   report_json text NOT NULL,
   PRIMARY KEY (year, pool, fixmedins_code)
+);
+
+-- 按人头 per-capita runs (SPEC §15; engine/ledger/percapita-port.ts)
+CREATE TABLE per_capita_runs (
+  month text PRIMARY KEY,
+  status text NOT NULL CHECK (status IN ('draft', 'closed')),
+  run_at text NOT NULL,
+  closed_at text,
+  report_json text NOT NULL
+);
+CREATE TABLE per_capita_institutions (
+  month text NOT NULL,
+  fixmedins_code text NOT NULL,
+  report_json text NOT NULL,
+  PRIMARY KEY (month, fixmedins_code)
 );
 `
 

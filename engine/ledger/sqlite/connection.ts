@@ -75,7 +75,7 @@ export function openLedgerDb(file: string, opts: OpenLedgerOptions): Db {
         db.pragma(`user_version = ${SCHEMA_VERSION}`)
         db.pragma(`application_id = ${LEDGER_APPLICATION_ID}`)
       }).immediate()
-    } else if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'clearing_hospitals'").get() === undefined) {
+    } else if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'per_capita_institutions'").get() === undefined) {
       // a ledger made before the personal account credits and the stored clearing (additive: nothing else changes)
       db.transaction(() => { db.exec(ACCOUNTS_SCHEMA_SQL + CLEARING_SCHEMA_SQL) }).immediate()
     }
