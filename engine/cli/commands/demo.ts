@@ -9,6 +9,9 @@ import { generateDemoClaims } from '../../demo/claims.js'
 import { sqliteAccounts } from '../../ledger/sqlite/accounts.js'
 import { sqliteClearing } from '../../ledger/sqlite/clearing.js'
 import { runClearing } from '../../settlement/clearing-runs.js'
+import { sqlitePerCapita } from '../../ledger/sqlite/percapita.js'
+import { perCapitaHtml } from '../../percapita/html.js'
+import { runPerCapita } from '../../percapita/runs.js'
 import { issueAdvances } from '../../settlement/turnover.js'
 import { openLedger } from '../../ledger/sqlite.js'
 import { processBatch } from '../../ledger/settle.js'
@@ -143,6 +146,7 @@ export function register(program: Command): void {
           }
         }
         if (policy.annual_clearing !== undefined) summary.clearing = await demoClearing(ledger, tables, policy, opts, budgets)
+        if (policy.per_capita !== undefined) summary.per_capita = await demoPerCapita(ledger, tables, policy, opts, join(out, 'reports', `per-capita-${opts.month}`))
         process.stdout.write(JSON.stringify(summary) + '\n')
       } finally {
         ledger.close()
@@ -178,3 +182,20 @@ async function demoClearing(ledger: ReturnType<typeof openLedger>, tables: Table
   return out
 }
 
+/** 按人头 (SPEC §15): the month's per-capita run for the contracted persons, one JSON + HTML page per institution. */
+async function demoPerCapita(ledger: ReturnType<typeof openLedger>, tables: Tables, policy: Policy, opts: Opts, dir: string): Promise<Record<string, unknown> | null> {
+  const o = await runPerCapita(sqlitePerCapita(ledger.db), tables, policy, { month: opts.month, close: opts.close === true })
+  if (o.status !== 'ok') { process.stderr.write(`per-capita: ${o.message}\n`); return null }
+  const r = o.report
+  mkdirSync(dir, { recursive: true })
+  for (const i of r.institutions) {
+    writeFileSync(join(dir, `${i.fixmedins_code}.json`), JSON.stringify({ month: r.month, status: r.status, institution: i }) + '\n')
+    writeFileSync(join(dir, `${i.fixmedins_code}.html`), perCapitaHtml(r.month, r.status, i))
+  }
+  const elsewhere = r.institutions.reduce((a, i) => a + yuanToFen(i.spending_elsewhere_yuan), 0)
+  process.stdout.write(`\n== 按人头 per-capita ${r.month} ${r.status}: ${r.institutions.length} primary institutions, budget ${money(r.budget_yuan)},`
+    + ` outpatient spending ${money(r.spending_yuan)} (of which ${money(fenToYuan(elsewhere))} at other institutions, charged to the contract),`
+    + ` settlement ${money(r.settlement_yuan)} yuan\nreports: ${dir}/ (JSON + HTML per institution)\n`)
+  return { status: r.status, institutions: r.institutions.length, budget_yuan: r.budget_yuan, spending_yuan: r.spending_yuan,
+    spending_elsewhere_yuan: fenToYuan(elsewhere), settlement_yuan: r.settlement_yuan, reports: dir }
+}
