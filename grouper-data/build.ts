@@ -209,9 +209,10 @@ export function buildTables(opts: BuildOptions): BuildReport {
         for (const d of dx) iDx.run(d.codeUc, d.code, d.name)
         const iOp = db.prepare('INSERT INTO procedures VALUES (?, ?, ?, ?, ?)')
         for (const o of ops) iOp.run(o.codeUc, o.code, o.name, o.kind, o.rule)
-        const iCat = db.prepare('INSERT INTO catalogue VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        const iCat = db.prepare('INSERT INTO catalogue VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         for (const c of cat) {
-          iCat.run(c.codeUc, c.code, c.name, c.listType, c.lv, c.capFen, c.propPpm, c.minLv, c.dxPrefix, c.vbp ? 1 : 0, c.refPriceFen)
+          iCat.run(c.codeUc, c.code, c.name, c.listType, c.lv, c.capFen, c.propPpm, c.minLv, c.dxPrefix, c.vbp ? 1 : 0, c.refPriceFen,
+            c.preVbpPriceFen)
         }
         const iDip = db.prepare('INSERT INTO dip_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         for (const g of dip) {

@@ -174,7 +174,19 @@ export function addPersonExtras(rng: Rng, persons: string[][], hospitals: readon
 // `vbp` (集采 0/1) and `price_yuan` (a typical unit price, for demo claims; the engine uses the claim's price).
 
 const CATALOGUE_COLUMNS = ['code', 'name', 'list_type', 'chrgitm_lv', 'price_cap_yuan', 'selfpay_prop', 'min_hosp_lv',
-  'dx_prefix', 'vbp', 'price_yuan']
+  'dx_prefix', 'vbp', 'price_yuan', 'pre_vbp_price_yuan']
+
+/**
+ * 集采 items' unit price before 集采 (seed 001: the saving is kept by the hospital), from a stream of its own so the
+ * other columns keep their values: 集采 cut prices by half to four fifths, so the pre-集采 price is 2–5 × the 集采 one.
+ */
+export function addPreVbpPrices(rng: Rng, catalogue: string[][]): void {
+  for (const c of catalogue) {
+    const price = Number(c[9])
+    const pre = c[8] === '1' && c[9] !== '' ? (Math.round(price * (2 + 3 * rng.next()) * 100) / 100).toFixed(2) : ''
+    c.push(pre)
+  }
+}
 
 /** Stable, documented codes for tests (they exist with exactly these attributes whatever the seed). */
 export const DEMO_STABLE_CODES = {
@@ -375,6 +387,7 @@ export function generateDemo(opts: GenerateOptions = {}): { hospitals: number; p
   const persons = generatePersons(new Rng(seed ^ 0x2222), opts.persons ?? 100_000)
   const catalogue = generateCatalogue(new Rng(seed ^ 0x3333))
   addPersonExtras(new Rng(seed ^ 0x4444), persons, hospitals)
+  addPreVbpPrices(new Rng(seed ^ 0x5555), catalogue)
   writeFileSync(join(outDir, 'hospitals.csv'), toCsv(HOSPITAL_COLUMNS, hospitals))
   writeFileSync(join(outDir, 'persons.csv'), toCsv(PERSON_COLUMNS, persons))
   writeFileSync(join(outDir, 'catalogue.csv'), toCsv(CATALOGUE_COLUMNS, catalogue))

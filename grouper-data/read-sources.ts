@@ -74,6 +74,8 @@ export interface OpRow { code: string; codeUc: string; name: string; kind: Proce
 export interface CatRow {
   code: string; codeUc: string; name: string; listType: string; lv: string; capFen: number | null; propPpm: number | null
   minLv: number | null; dxPrefix: string | null; vbp: boolean; refPriceFen: number | null
+  /** 集采 item: the unit price before 集采 (optional column `pre_vbp_price_yuan`), fen; null when not given. */
+  preVbpPriceFen: number | null
 }
 export interface DipRow {
   groupCode: string; kind: DipGroupKind; mainDx: string; mainOp: string | null; otherOps: string[]
@@ -162,6 +164,7 @@ export function readCatalogue(t: CsvTable, dx: PrefixIndex, p: Problems): CatRow
   const unique = new Unique()
   const hasVbp = t.columns.includes('vbp')
   const hasPrice = t.columns.includes('price_yuan')
+  const hasPreVbp = t.columns.includes('pre_vbp_price_yuan')
   for (const rec of t.records) {
     const r = { file: 'catalogue.csv', rec, p }
     const before = p.count
@@ -181,6 +184,11 @@ export function readCatalogue(t: CsvTable, dx: PrefixIndex, p: Problems): CatRow
     }
     const vbp = hasVbp ? flag(r, 'vbp', true) : false
     const price = hasPrice ? num(r, 'price_yuan', { min: 0, max: MAX_YUAN, optional: true, maxDecimals: 2 }) : null
+    const preVbp = hasPreVbp ? num(r, 'pre_vbp_price_yuan', { min: 0, max: MAX_YUAN, optional: true, maxDecimals: 2 }) : null
+    // the 集采 saving (annual clearing) is measured against the 集采 price: both prices, on a 集采 item only
+    if (preVbp != null && (!vbp || price == null)) {
+      p.at(r.file, rec.row, 'pre_vbp_price_yuan', 'a pre-集采 price needs vbp 1 and the 集采 price_yuan')
+    }
     if (c !== undefined && !unique.check(r, 'code', c)) continue
     if (p.count > before || c === undefined || lv == null) continue
     out.push({
@@ -191,6 +199,7 @@ export function readCatalogue(t: CsvTable, dx: PrefixIndex, p: Problems): CatRow
       dxPrefix: prefix === '' ? null : prefix.toUpperCase(),
       vbp,
       refPriceFen: price == null ? null : Math.round(price * FEN_PER_YUAN),
+      preVbpPriceFen: preVbp == null ? null : Math.round(preVbp * FEN_PER_YUAN),
     })
   }
   return out

@@ -35,7 +35,8 @@ CREATE TABLE catalogue (
   min_hosp_lv      INTEGER CHECK (min_hosp_lv IN (1, 2, 3)),
   dx_prefix        TEXT,                -- 限定支付范围 (upper-case); NULL = none
   vbp              INTEGER NOT NULL CHECK (vbp IN (0, 1)),  -- 集采
-  ref_price_fen    INTEGER              -- typical unit price (demo claims); NULL = not given
+  ref_price_fen    INTEGER,             -- typical unit price (demo claims; a 集采 item's 集采 price); NULL = not given
+  pre_vbp_price_fen INTEGER             -- 集采 item: the unit price before 集采 (the saving's reference); NULL = not given
 ) WITHOUT ROWID;
 
 -- DIP catalogue (病种分值目录)

@@ -85,14 +85,15 @@ function readTables(db: Database.Database, file: string): Tables {
   const catalogue = new Map<string, CatalogueItem>()
   {
     const { n, cols } = columns('catalogue')
-    const [code, name, listType, lv, cap, prop, minLv, dx, vbp, ref] = cols as [
+    const [code, name, listType, lv, cap, prop, minLv, dx, vbp, ref, preVbp] = cols as [
       string[], string[], string[], ChrgitmLv[], (number | null)[], (number | null)[], (HospitalLevel | null)[],
-      (string | null)[], number[], (number | null)[]]
+      (string | null)[], number[], (number | null)[], (number | null)[] | undefined]
     for (let i = 0; i < n; i++) {
       catalogue.set(code[i] as string, {
         code: code[i] as string, name: name[i] as string, listType: listType[i] as string, chrgitmLv: lv[i] as ChrgitmLv,
         priceCapFen: cap[i] ?? null, selfpayPropPpm: prop[i] ?? null, minHospLv: minLv[i] ?? null, dxPrefix: dx[i] ?? null,
         vbp: vbp[i] === 1, refPriceFen: ref[i] ?? null,
+        ...(preVbp?.[i] != null ? { preVbpPriceFen: preVbp[i] as number } : {}),
       })
     }
   }

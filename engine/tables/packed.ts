@@ -21,7 +21,7 @@ export const PACKED_COLUMNS = {
   diagnoses: ['code_uc'],
   procedures: ['code_uc', 'kind'],
   catalogue: ['code_uc', 'name', 'list_type', 'chrgitm_lv', 'price_cap_fen', 'selfpay_prop_ppm', 'min_hosp_lv', 'dx_prefix', 'vbp',
-    'ref_price_fen'],
+    'ref_price_fen', 'pre_vbp_price_fen'],
   dip_groups: ['group_code', 'kind', 'main_dx', 'main_op', 'other_ops', 'composite_kind', 'avg_cost_fen', 'cases', 'avg_ipt_days',
     'score_micro', 'avg_cost_micro'],
   hospitals: ['fixmedins_code', 'name', 'city', 'level', 'alliance_id', 'alliance_lead', 'dip_coefficient_micro', 'tcm'],

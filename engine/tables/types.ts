@@ -32,6 +32,8 @@ export interface CatalogueItem {
   readonly vbp: boolean
   /** A typical unit price in fen (catalogue.csv `price_yuan`, for synthetic claims); null/absent when not given. */
   readonly refPriceFen?: number | null
+  /** 集采 item: the unit price before 集采 (catalogue.csv `pre_vbp_price_yuan`), fen — the 集采 saving's reference. */
+  readonly preVbpPriceFen?: number
 }
 
 export interface DipGroup {
