@@ -29,6 +29,13 @@ export interface ClearingRunRow {
 
 export type SaveClearingOutcome = 'saved' | 'closed'
 
+/** Σ amount of one catalogue item on a hospital's lines (settlements and reversals netted), fen. */
+export interface VbpLineAmount {
+  readonly code: string
+  readonly item: string
+  readonly amountFen: number
+}
+
 export interface ClearingPort {
   /**
    * Record each advance unless the unit's advance for (year, pool) is already recorded (left as it was): one
@@ -43,6 +50,8 @@ export interface ClearingPort {
    * too), never a closed run ('closed': nothing written).
    */
   saveClearing(run: ClearingRunRow, hospitals: ReadonlyMap<string, string>): Promise<SaveClearingOutcome>
+  /** The year's inpatient lines of the pool (insutype) billing one of `items`, Σ amount per hospital and item. */
+  vbpLineAmounts(year: number, pool: Pool, items: readonly string[]): Promise<VbpLineAmount[]>
   /** A hospital's stored clearing report (JSON), if the run holds it. */
   clearingHospital(year: number, pool: Pool, code: string): Promise<string | undefined>
 }

@@ -6,7 +6,7 @@ const LABELS: readonly (readonly [string, string])[] = [
   ['points', '年度点数 points'], ['discharges', '出院人次 discharges'], ['dip_amount_yuan', 'DIP 金额 DIP amount'],
   ['item_fund_yuan', '按项目基金 item-based fund'], ['patient_paid_yuan', '个人及其他 patient paid'],
   ['dip_fund_yuan', 'DIP 基金部分 DIP fund share'], ['surplus_yuan', '结余 surplus'], ['surplus_kept_yuan', '结余留用 kept'],
-  ['overspend_yuan', '超支 overspend'], ['overspend_shared_yuan', '合理超支分担 shared'], ['vbp_saving_yuan', '集采结余留用 集采 saving kept'],
+  ['overspend_yuan', '超支 overspend'], ['overspend_shared_yuan', '合理超支分担 shared'], ['vbp_saving_yuan', '集采节约 集采 saving'], ['vbp_saving_kept_yuan', '集采结余留用 集采 saving kept whole'],
   ['fund_due_yuan', '年度应付 fund due'], ['monthly_payouts_yuan', '月度预拨 monthly payouts'],
   ['turnover_advance_yuan', '周转金 advance'], ['withheld_yuan', '质量保证金 deposit withheld'], ['quality_score', '考核得分 quality score'],
   ['deposit_released_yuan', '保证金返还 released'], ['deposit_kept_yuan', '保证金扣留 kept'], ['balance_yuan', '清算结果 balance'],

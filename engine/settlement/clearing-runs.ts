@@ -6,7 +6,9 @@ import type { ClearingPort } from '../ledger/clearing-port.js'
 import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
 import { clearYear, type ClearingReport, type HospitalClearingFacts } from './annual-clearing.js'
+import { settlementUnits } from './month-end.js'
 import type { InvalidRun, LedgerDb, Pool } from './types.js'
+import { vbpCodes, vbpSavings as vbpSavingsOf } from './vbp-saving.js'
 
 export interface StoredClearingReport extends ClearingReport {
   readonly status: 'draft' | 'closed'
@@ -31,8 +33,10 @@ export async function runClearing(
   if (prior?.status === 'closed') return refused(prior.closedAt ?? prior.runAt)
   const advances = new Map([...(await clearing.advances(q.year, q.pool)).values()].map((a) => [a.code, a.amountFen]))
   // a year with no advance recorded (a ledger from before 周转金 was issued here) keeps clearYear's estimate
+  // 集采 savings kept (seed 001), per settlement unit
+  const vbpSavings = vbpSavingsOf(tables, await clearing.vbpLineAmounts(q.year, q.pool, vbpCodes(tables)), settlementUnits(tables, policy))
   const out = await clearYear(ledger, tables, policy, {
-    year: q.year, pool: q.pool, fundFen: q.fundFen, facts: q.facts ?? [], ...(advances.size > 0 ? { advances } : {}),
+    year: q.year, pool: q.pool, fundFen: q.fundFen, facts: q.facts ?? [], ...(advances.size > 0 ? { advances } : {}), vbpSavings,
   })
   if (out.status !== 'ok') return out
   const now = (q.now ?? (() => new Date()))().toISOString()

@@ -59,4 +59,29 @@ describe('周转金 and the stored annual clearing', () => {
     expect((await clearing.getClearing(2026, '390'))).toMatchObject({ status: 'closed', fundFen: fen(14_000) })
     expect(JSON.parse((await clearing.clearingHospital(2026, '390', H1))!)).toMatchObject({ status: 'closed', hospital: { balance_yuan: 1_025 } })
   })
+
+  it('keeps the 集采 saving whole, outside the surplus bands, and shows it as its own line', async () => {
+    const policy = testPolicy()
+    const base = testTables(policy)
+    // a 集采 drug: 集采 price 10.00, pre-集采 price 25.00
+    const VBP = { code: 'XVBP00000001', name: '集采药', listType: '101', chrgitmLv: '01' as const, priceCapFen: null, selfpayPropPpm: null,
+      minHospLv: null, dxPrefix: null, vbp: true, refPriceFen: 1_000, preVbpPriceFen: 2_500 }
+    const tables = { ...base, catalogue: new Map([...base.catalogue, [VBP.code, VBP]]) }
+    const l = new TestLedger(':memory:')
+    const clearing = sqliteClearing(l.db)
+    const lines = (code: string, amountFen: number): string => JSON.stringify([['1', code, '01', amountFen, 0, 0, 0, amountFen, []]])
+    const addLines = l.db.prepare('INSERT INTO settlement_line_sets (setl_id, lines) VALUES (?, ?)')
+    addLines.run(l.discharge({ code: H1, enddate: '2026-01-10', points: 1000, medfeeYuan: 12_000, hifpYuan: 8_000 }), lines(VBP.code, 10_000))
+    addLines.run(l.discharge({ code: H2, enddate: '2026-01-11', points: 1000, medfeeYuan: 8_000, hifpYuan: 5_000 }), lines(VBP.code, 40_000))
+    expect((await settleMonth(l, tables, policy, { month: '2026-01', pool: '390', budgetFen: fen(14_000), close: true })).status).toBe('ok')
+    const out = await runClearing(l, clearing, tables, policy, { year: 2026, pool: '390', fundFen: fen(14_000), close: false })
+    if (out.status !== 'ok') throw new Error(JSON.stringify(out))
+    const [h1, h2] = out.report.hospitals
+    // H2 billed 400.00 of it (40 units): saving 400 × (25 − 10) ÷ 10 = 600.00. Surplus 2,000 (DIP 10,000 − cost 8,000):
+    // 600.00 of it is 集采 saving, kept whole; the other 1,400 by the bands: 10 % of 10,000 = 1,000 whole, 400 half =
+    // 200 → kept 600 + 1,200 = 1,800 (1,500 without the saving); due 5,000 + 1,800 = 6,800; − 6,650 paid = 150
+    expect(h2).toMatchObject({ vbp_saving_yuan: 600, vbp_saving_kept_yuan: 600, surplus_kept_yuan: 1_800, fund_due_yuan: 6_800, balance_yuan: 150 })
+    // H1 billed 100.00: saving 150.00, but H1 overspent (no surplus to keep it from): shown, nothing kept
+    expect(h1).toMatchObject({ vbp_saving_yuan: 150, vbp_saving_kept_yuan: 0, fund_due_yuan: 7_200 })
+  })
 })

@@ -168,16 +168,22 @@ async function demoClearing(ledger: ReturnType<typeof openLedger>, tables: Table
     if (c.status !== 'ok') { process.stderr.write(`clearing ${pool}: ${c.message}\n`); continue }
     const r = c.report
     const advance = r.hospitals.reduce((a, h) => a + yuanToFen(h.turnover_advance_yuan), 0)
+    const vbp = r.hospitals.reduce((a, h) => a + yuanToFen(h.vbp_saving_yuan), 0)
+    const vbpKept = r.hospitals.reduce((a, h) => a + yuanToFen(h.vbp_saving_kept_yuan), 0)
     let next: Record<string, number> | null = null
     if (opts.close === true) {
       const i = await issueAdvances(ledger, clearing, tables, policy, year + 1, pool)
       if (!('status' in i)) next = { issued: i.issued, issued_yuan: fenToYuan(i.issuedFen) }
     }
     process.stdout.write(`\n== annual clearing ${year} pool ${pool} ${r.status} (on the month's budget): ${r.hospitals.length} hospitals,`
-      + ` point value ${r.point_value_yuan.toFixed(6)}, 周转金 cleared ${money(fenToYuan(advance))}, balance ${money(r.balance_total_yuan)} yuan`
+      + ` point value ${r.point_value_yuan.toFixed(6)}, 周转金 cleared ${money(fenToYuan(advance))},`
+      + ` 集采 saving ${money(fenToYuan(vbp))} (kept whole ${money(fenToYuan(vbpKept))}), balance ${money(r.balance_total_yuan)} yuan`
       + ` (\`dipsettle clearing-report --year ${year} --pool ${pool} --hospital CODE\`)\n`
       + (next !== null ? `周转金 ${year + 1}: ${next.issued} hospitals advanced ${money(next.issued_yuan ?? 0)} yuan\n` : ''))
-    out[pool] = { status: r.status, hospitals: r.hospitals.length, balance_total_yuan: r.balance_total_yuan, turnover_cleared_yuan: fenToYuan(advance), next_year_turnover: next }
+    out[pool] = {
+      status: r.status, hospitals: r.hospitals.length, balance_total_yuan: r.balance_total_yuan, turnover_cleared_yuan: fenToYuan(advance),
+      vbp_saving_yuan: fenToYuan(vbp), vbp_saving_kept_yuan: fenToYuan(vbpKept), next_year_turnover: next,
+    }
   }
   return out
 }

@@ -3,7 +3,7 @@
 // is one transaction whose upsert replaces the run only while it is a draft (the row lock it takes holds off a
 // concurrent close until COMMIT); its hospitals are replaced in the same transaction.
 import type pg from 'pg'
-import type { ClearingPort, ClearingRunRow, IssuedAdvance, SaveClearingOutcome, TurnoverAdvance } from '../clearing-port.js'
+import type { ClearingPort, ClearingRunRow, IssuedAdvance, SaveClearingOutcome, TurnoverAdvance, VbpLineAmount } from '../clearing-port.js'
 import type { Pool } from '../reports-port.js'
 
 const ISSUE_SQL = `INSERT INTO turnover_advances (year, pool, fixmedins_code, amount_fen, prior_payouts_fen, issued_at)
@@ -63,6 +63,14 @@ export class PgClearing implements ClearingPort {
     } finally {
       c.release()
     }
+  }
+
+  async vbpLineAmounts(year: number, pool: Pool, items: readonly string[]): Promise<VbpLineAmount[]> {
+    const r = await this.pool.query<VbpLineAmount>(`SELECT s.fixmedins_code AS code, l.code AS item, SUM(l.amount_fen) AS "amountFen"
+      FROM settlements s JOIN settlement_lines l ON l.setl_id = s.setl_id
+      WHERE s.year = $1 AND s.insutype = $2 AND s.inpatient = 1 AND l.code = ANY($3::text[])
+      GROUP BY s.fixmedins_code, l.code ORDER BY 1, 2`, [year, pool, items])
+    return r.rows
   }
 
   async clearingHospital(year: number, pool: Pool, code: string): Promise<string | undefined> {

@@ -3,7 +3,7 @@
 // it is; a run replaces a draft (and its hospitals) but never a closed run — decided by the upsert's WHERE inside the
 // transaction, so a close by another process between the caller's check and this save is not overwritten.
 import type { Database as Db } from 'better-sqlite3'
-import type { ClearingPort, ClearingRunRow, IssuedAdvance, SaveClearingOutcome, TurnoverAdvance } from '../clearing-port.js'
+import type { ClearingPort, ClearingRunRow, IssuedAdvance, SaveClearingOutcome, TurnoverAdvance, VbpLineAmount } from '../clearing-port.js'
 import type { Pool } from '../reports-port.js'
 import { inTransaction } from './append.js'
 
@@ -22,6 +22,10 @@ export function sqliteClearing(db: Db): ClearingPort {
       WHERE clearing_runs.status = 'draft' RETURNING year`),
     dropHospitals: db.prepare('DELETE FROM clearing_hospitals WHERE year = ? AND pool = ?'),
     addHospital: db.prepare('INSERT INTO clearing_hospitals (year, pool, fixmedins_code, report_json) VALUES (?, ?, ?, ?)'),
+    vbp: db.prepare(`SELECT s.fixmedins_code AS code, l.code AS item, SUM(l.amount_fen) AS amountFen
+      FROM settlements s JOIN settlement_lines l ON l.setl_id = s.setl_id
+      WHERE s.year = ? AND s.insutype = ? AND s.inpatient = 1 AND l.code IN (SELECT value FROM json_each(?))
+      GROUP BY s.fixmedins_code, l.code ORDER BY 1, 2`),
     hospital: db.prepare('SELECT report_json FROM clearing_hospitals WHERE year = ? AND pool = ? AND fixmedins_code = ?').pluck(),
   }
   return {
@@ -51,6 +55,9 @@ export function sqliteClearing(db: Db): ClearingPort {
         for (const [code, json] of hospitals) st.addHospital.run(run.year, run.pool, code, json)
         return 'saved'
       })
+    },
+    async vbpLineAmounts(year: number, pool: Pool, items: readonly string[]) {
+      return st.vbp.all(year, pool, JSON.stringify(items)) as VbpLineAmount[]
     },
     async clearingHospital(year: number, pool: Pool, code: string) {
       return st.hospital.get(year, pool, code) as string | undefined
