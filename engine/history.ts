@@ -69,6 +69,11 @@ export interface History {
    * and A→C, C is credited with A's and B's).
    */
   episodeDeductibleFen(psnNo: string, episodeId: string): number
+  /**
+   * The personal account's movements over the whole ledger (SPEC §15): Σ credits − Σ acct_pay (reversals refund),
+   * fen. The balance is the person's opening balance plus this (engine/accounts/balance.ts).
+   */
+  accountNetFen(psnNo: string): number
 }
 
 export const EMPTY_HISTORY: History = {
@@ -76,6 +81,7 @@ export const EMPTY_HISTORY: History = {
   stay: () => undefined,
   recentStays: () => [],
   episodeDeductibleFen: () => 0,
+  accountNetFen: () => 0,
 }
 
 /** A live stay as the ledger keeps it for the snapshot: the stay, its own deductible and its append order. */
@@ -114,6 +120,8 @@ export interface PersonHistoryData {
   /** Live stays within `scope` (all of them when it is undefined), any order. */
   readonly stays: readonly LiveStay[]
   readonly scope?: HistoryScope
+  /** Σ of the person's personal account credits, fen (accounts-port.ts; absent: none recorded). */
+  readonly accountCreditsFen?: number
 }
 
 /** What a record decided in this batch adds to its person's history (engine/ledger/codec.ts builds it). */
@@ -187,6 +195,14 @@ export class HistorySnapshot implements History {
     let sum = 0
     for (const s of this.stays) if (s.stay.episode_id === episodeId) sum += s.dedcFen
     return sum
+  }
+
+  accountNetFen(psnNo: string): number {
+    this.mine(psnNo)
+    // every year is read whole (PersonHistoryData.years), absorbed records included: their acct_pay is spent
+    let paid = 0
+    for (const y of this.years.values()) paid += y.acct_paid_fen
+    return (this.data.accountCreditsFen ?? 0) - paid
   }
 
   /** Adds a record decided against this snapshot (its accumulators, its stay) for the person's next claim. */

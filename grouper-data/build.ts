@@ -164,6 +164,13 @@ export function buildTables(opts: BuildOptions): BuildReport {
   const dip = tDip && tDx && tOps ? readDipGroups(tDip, dxIndex, opSet, policy, p) : []
   const hosp = tHosp ? readHospitals(tHosp, p) : { rows: [], defaulted: 0, alliances: 0 }
   const psn = tPsn ? readPersons(tPsn, p, { own: policy?.admdvs ?? null, others: new Set(otherPolicies.keys()) }) : []
+  // 签约 (SPEC §15): a contract names a hospital of the region
+  const hospCodes = new Set(hosp.rows.map((h) => h.code))
+  for (const x of psn) {
+    if (x.contractFixmedins !== null && !hospCodes.has(x.contractFixmedins)) {
+      p.add(`persons.csv: ${x.psnNo}: contract_fixmedins "${x.contractFixmedins}" is not in hospitals.csv`)
+    }
+  }
   if (policy && tDip) checkPolicyGroups(policy, tDip, p)
   if (p.count > 0) throw new SourceError(p.list, p.more)
   if (!policy) throw new SourceError(['policy.json: (root): not read'], 0)
@@ -214,9 +221,10 @@ export function buildTables(opts: BuildOptions): BuildReport {
         for (const d of dx) iDx.run(d.codeUc, d.code, d.name)
         const iOp = db.prepare('INSERT INTO procedures VALUES (?, ?, ?, ?, ?)')
         for (const o of ops) iOp.run(o.codeUc, o.code, o.name, o.kind, o.rule)
-        const iCat = db.prepare('INSERT INTO catalogue VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        const iCat = db.prepare('INSERT INTO catalogue VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         for (const c of cat) {
-          iCat.run(c.codeUc, c.code, c.name, c.listType, c.lv, c.capFen, c.propPpm, c.minLv, c.dxPrefix, c.vbp ? 1 : 0, c.refPriceFen)
+          iCat.run(c.codeUc, c.code, c.name, c.listType, c.lv, c.capFen, c.propPpm, c.minLv, c.dxPrefix, c.vbp ? 1 : 0, c.refPriceFen,
+            c.preVbpPriceFen)
         }
         const iDip = db.prepare('INSERT INTO dip_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         for (const g of dip) {
@@ -226,9 +234,10 @@ export function buildTables(opts: BuildOptions): BuildReport {
         }
         const iH = db.prepare('INSERT INTO hospitals VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         for (const h of hosp.rows) iH.run(h.code, h.name, h.city, h.level, h.allianceId, h.lead ? 1 : 0, h.coefMicro, h.tcm ? 1 : 0)
-        const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         for (const x of psn) {
-          iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen, x.brdy, x.gend, x.insuplcAdmdvs)
+          iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen, x.brdy,
+            x.gend, x.insuplcAdmdvs, x.contributionBaseFen, x.contractFixmedins)
         }
         const iC = db.prepare('INSERT INTO charlson_conditions VALUES (?, ?, ?, ?, ?)')
         for (const c of charlson) iC.run(c.condition, c.name, c.weight, c.icd10Prefixes, c.supersedes)

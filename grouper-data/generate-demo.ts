@@ -137,7 +137,8 @@ export function generateHospitals(rng: Rng): string[][] {
 // 医疗救助 (assistance) mostly among the poverty population. acct_balance_yuan: 职工 personal account at the start of
 // the year (seed 001: 个人账户), empty for residents.
 
-const PERSON_COLUMNS = ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_yuan', 'insuplc_admdvs']
+const PERSON_COLUMNS = ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_yuan', 'insuplc_admdvs',
+  'contribution_base_yuan', 'contract_fixmedins']
 
 export function generatePersons(rng: Rng, count: number): string[][] {
   const cities = DEMO_CITIES.map((c) => [c.name, c.weight] as const)
@@ -168,13 +169,44 @@ export function generateVisitors(rng: Rng, count: number, admdvs: string): strin
   return rows
 }
 
+// SPEC §15 columns, from a stream of their own (the columns above keep their values): contribution_base_yuan for
+// 职工 in service (缴费基数 3,000–15,000 yuan a month: the personal account's 2 % credit); contract_fixmedins: about a
+// third of the persons signed (签约) with a level-1 institution of their city (per-capita payment).
+export function addPersonExtras(rng: Rng, persons: string[][], hospitals: readonly string[][]): void {
+  const primaryByCity = new Map<string, string[]>()
+  for (const h of hospitals) {
+    if (h[3] !== '1') continue
+    const list = primaryByCity.get(h[2] as string) ?? []
+    list.push(h[0] as string)
+    primaryByCity.set(h[2] as string, list)
+  }
+  for (const p of persons) {
+    const base = p[2] === 'in_service' ? rng.money(3000, 15000) : ''
+    const primaries = primaryByCity.get(p[5] as string) ?? []
+    const contract = primaries.length > 0 && rng.chance(0.35) ? primaries[Math.floor(rng.next() * primaries.length)] as string : ''
+    p.push(base, contract)
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The service catalogue (医保目录). Codes look like the national ones: 西药 `X` + ATC (7) + form letter + 3-digit serial;
 // 中成药 `Z…`; 蒙药/民族药 `M…`; 诊疗项目 `T` + 9 digits; 医用耗材 `C` + 13 digits. Extra columns beyond SPEC §9:
 // `vbp` (集采 0/1) and `price_yuan` (a typical unit price, for demo claims; the engine uses the claim's price).
 
 const CATALOGUE_COLUMNS = ['code', 'name', 'list_type', 'chrgitm_lv', 'price_cap_yuan', 'selfpay_prop', 'min_hosp_lv',
-  'dx_prefix', 'vbp', 'price_yuan']
+  'dx_prefix', 'vbp', 'price_yuan', 'pre_vbp_price_yuan']
+
+/**
+ * 集采 items' unit price before 集采 (seed 001: the saving is kept by the hospital), from a stream of its own so the
+ * other columns keep their values: 集采 cut prices by half to four fifths, so the pre-集采 price is 2–5 × the 集采 one.
+ */
+export function addPreVbpPrices(rng: Rng, catalogue: string[][]): void {
+  for (const c of catalogue) {
+    const price = Number(c[9])
+    const pre = c[8] === '1' && c[9] !== '' ? (Math.round(price * (2 + 3 * rng.next()) * 100) / 100).toFixed(2) : ''
+    c.push(pre)
+  }
+}
 
 /** Stable, documented codes for tests (they exist with exactly these attributes whatever the seed). */
 export const DEMO_STABLE_CODES = {
@@ -378,6 +410,8 @@ export function generateDemo(opts: GenerateOptions = {}): { hospitals: number; p
     ...generateVisitors(new Rng(seed ^ 0x4444), DEMO_VISITORS, neighbour.admdvs),
   ]
   const catalogue = generateCatalogue(new Rng(seed ^ 0x3333))
+  addPersonExtras(new Rng(seed ^ 0x4444), persons, hospitals)
+  addPreVbpPrices(new Rng(seed ^ 0x5555), catalogue)
   writeFileSync(join(outDir, 'hospitals.csv'), toCsv(HOSPITAL_COLUMNS, hospitals))
   writeFileSync(join(outDir, 'persons.csv'), toCsv(PERSON_COLUMNS, persons))
   writeFileSync(join(outDir, 'catalogue.csv'), toCsv(CATALOGUE_COLUMNS, catalogue))

@@ -74,6 +74,8 @@ export interface OpRow { code: string; codeUc: string; name: string; kind: Proce
 export interface CatRow {
   code: string; codeUc: string; name: string; listType: string; lv: string; capFen: number | null; propPpm: number | null
   minLv: number | null; dxPrefix: string | null; vbp: boolean; refPriceFen: number | null
+  /** 集采 item: the unit price before 集采 (optional column `pre_vbp_price_yuan`), fen; null when not given. */
+  preVbpPriceFen: number | null
 }
 export interface DipRow {
   groupCode: string; kind: DipGroupKind; mainDx: string; mainOp: string | null; otherOps: string[]
@@ -92,6 +94,10 @@ export interface PsnRow {
   gend: '1' | '2' | null
   /** 参保地 admdvs of a visitor (optional column `insuplc_admdvs`, SPEC §13); null = insured here. */
   insuplcAdmdvs: string | null
+  /** 职工 in service: the contribution base (缴费基数, optional column `contribution_base_yuan`, SPEC §15), fen; null when not given. */
+  contributionBaseFen: number | null
+  /** The primary institution the person signed with (签约, optional column `contract_fixmedins`, SPEC §15); null when none. */
+  contractFixmedins: string | null
 }
 
 export function readPolicy(sourcesDir: string, p: Problems): Policy | null {
@@ -162,6 +168,7 @@ export function readCatalogue(t: CsvTable, dx: PrefixIndex, p: Problems): CatRow
   const unique = new Unique()
   const hasVbp = t.columns.includes('vbp')
   const hasPrice = t.columns.includes('price_yuan')
+  const hasPreVbp = t.columns.includes('pre_vbp_price_yuan')
   for (const rec of t.records) {
     const r = { file: 'catalogue.csv', rec, p }
     const before = p.count
@@ -181,6 +188,11 @@ export function readCatalogue(t: CsvTable, dx: PrefixIndex, p: Problems): CatRow
     }
     const vbp = hasVbp ? flag(r, 'vbp', true) : false
     const price = hasPrice ? num(r, 'price_yuan', { min: 0, max: MAX_YUAN, optional: true, maxDecimals: 2 }) : null
+    const preVbp = hasPreVbp ? num(r, 'pre_vbp_price_yuan', { min: 0, max: MAX_YUAN, optional: true, maxDecimals: 2 }) : null
+    // the 集采 saving (annual clearing) is measured against the 集采 price: both prices, on a 集采 item only
+    if (preVbp != null && (!vbp || price == null)) {
+      p.at(r.file, rec.row, 'pre_vbp_price_yuan', 'a pre-集采 price needs vbp 1 and the 集采 price_yuan')
+    }
     if (c !== undefined && !unique.check(r, 'code', c)) continue
     if (p.count > before || c === undefined || lv == null) continue
     out.push({
@@ -191,6 +203,7 @@ export function readCatalogue(t: CsvTable, dx: PrefixIndex, p: Problems): CatRow
       dxPrefix: prefix === '' ? null : prefix.toUpperCase(),
       vbp,
       refPriceFen: price == null ? null : Math.round(price * FEN_PER_YUAN),
+      preVbpPriceFen: preVbp == null ? null : Math.round(preVbp * FEN_PER_YUAN),
     })
   }
   return out
@@ -336,6 +349,8 @@ export function readPersons(t: CsvTable, p: Problems, regions: { own: string | n
   const hasBalance = t.columns.includes('acct_balance_yuan')
   const hasBrdy = t.columns.includes('brdy')
   const hasGend = t.columns.includes('gend')
+  const hasBase = t.columns.includes('contribution_base_yuan')
+  const hasContract = t.columns.includes('contract_fixmedins')
   for (const rec of t.records) {
     const r = { file: 'persons.csv', rec, p }
     const before = p.count
@@ -352,12 +367,16 @@ export function readPersons(t: CsvTable, p: Problems, regions: { own: string | n
     const brdy = hasBrdy ? birthDate(r) : null
     const gend = hasGend ? sex(r) : null
     const insuplc = hasInsuplc ? insuringRegion(r, regions) : null
+    const base = hasBase ? num(r, 'contribution_base_yuan', { min: 0, max: MAX_YUAN, optional: true, maxDecimals: 2 }) : null
+    const contract = hasContract ? contractOf(r) : null
     if (psn !== undefined && !unique.check(r, 'psn_no', psn)) continue
     if (p.count > before || psn === undefined || !insutype || !kind || balance === undefined || brdy === undefined ||
       gend === undefined || insuplc === undefined) continue
+    if (base === undefined || contract === undefined) continue
     out.push({
       psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy,
       gend, insuplcAdmdvs: insuplc,
+      contributionBaseFen: base === null ? null : Math.round(base * FEN_PER_YUAN), contractFixmedins: contract,
     })
   }
   return out
@@ -375,6 +394,14 @@ function insuringRegion(r: Row, regions: { own: string | null; others: ReadonlyS
     r.p.at(r.file, r.rec.row, 'insuplc_admdvs', `unknown insuring region "${v}": no other-regions/${v}.json in the sources`)
     return undefined
   }
+  return v
+}
+
+/** persons.csv `contract_fixmedins`: empty, or a hospital code (checked against hospitals.csv by the builder). */
+function contractOf(r: Row): string | null | undefined {
+  const v = r.rec.values.contract_fixmedins ?? ''
+  if (v === '') return null
+  if (!HOSPITAL_CODE.test(v)) { r.p.at(r.file, r.rec.row, 'contract_fixmedins', `not a hospital code (H + 11 digits) "${v}"`); return undefined }
   return v
 }
 

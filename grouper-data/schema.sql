@@ -35,7 +35,8 @@ CREATE TABLE catalogue (
   min_hosp_lv      INTEGER CHECK (min_hosp_lv IN (1, 2, 3)),
   dx_prefix        TEXT,                -- 限定支付范围 (upper-case); NULL = none
   vbp              INTEGER NOT NULL CHECK (vbp IN (0, 1)),  -- 集采
-  ref_price_fen    INTEGER              -- typical unit price (demo claims); NULL = not given
+  ref_price_fen    INTEGER,             -- typical unit price (demo claims; a 集采 item's 集采 price); NULL = not given
+  pre_vbp_price_fen INTEGER             -- 集采 item: the unit price before 集采 (the saving's reference); NULL = not given
 ) WITHOUT ROWID;
 
 -- DIP catalogue (病种分值目录)
@@ -79,7 +80,9 @@ CREATE TABLE persons (
   acct_balance_fen INTEGER NOT NULL,
   brdy             TEXT,                -- birth date YYYY-MM-DD (辅助目录 age bands); NULL = not given
   gend             TEXT CHECK (gend IN ('1', '2')), -- 1 male, 2 female (SPEC §14 monitoring); NULL = not given
-  insuplc_admdvs   TEXT                 -- 参保地 of a visitor (异地就医, SPEC §13); NULL = insured here
+  insuplc_admdvs   TEXT,                -- 参保地 of a visitor (异地就医, SPEC §13); NULL = insured here
+  contribution_base_fen INTEGER,        -- 职工 缴费基数 (SPEC §15 personal account credits); NULL = not given
+  contract_fixmedins TEXT               -- 签约 primary institution (SPEC §15 per-capita); NULL = none
 ) WITHOUT ROWID;
 
 -- 辅助目录 (SPEC §5): the Charlson conditions of the secondary diagnoses (grouper-data/auxiliary/charlson-quan-2005.csv

@@ -29,6 +29,8 @@ import { batchRoutes } from './routes/batches.js'
 import { monthEndRoutes } from './routes/month-end.js'
 import { opsRoutes } from './routes/ops.js'
 import { personRoutes } from './routes/persons.js'
+import { accountRoutes } from './routes/accounts.js'
+import type { AccountsPort } from '../engine/ledger/accounts-port.js'
 import { settlementRoutes } from './routes/settlements.js'
 import type { AdjudicationResult } from '../engine/result.js'
 import type { StaysPort } from '../engine/ledger/stays-port.js'
@@ -68,6 +70,8 @@ export interface AppOptions {
   readonly stays?: StaysPort
   /** The national gateway's clock (answers' times); tests fix it. */
   readonly nationalClock?: () => Date
+  /** Personal account credits and statements (SPEC §15); default: the ledger file's (engine/ledger/sqlite/accounts.ts). */
+  readonly accounts?: AccountsPort
 }
 
 declare module 'fastify' {
@@ -155,6 +159,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(opsRoutes, { deps })
   await app.register(settlementRoutes, { deps })
   await app.register(personRoutes, { deps })
+  await app.register(accountRoutes, { deps, accounts: opts.accounts ?? backend.accounts })
   await app.register(batchRoutes, { deps })
   await app.register(monthEndRoutes, { deps })
   await app.register(specialCaseRoutes, { deps })

@@ -10,6 +10,8 @@
 import type { LedgerPort } from '../engine/ledger/port.js'
 import { PgLedger } from '../engine/ledger/postgres/ledger.js'
 import { sqliteReports } from '../engine/ledger/sqlite/reports.js'
+import { sqliteAccounts } from '../engine/ledger/sqlite/accounts.js'
+import type { AccountsPort } from '../engine/ledger/accounts-port.js'
 import { SqliteStays } from '../engine/ledger/sqlite/stays.js'
 import type { SqliteLedger } from '../engine/ledger/sqlite.js'
 import type { StaysPort } from '../engine/ledger/stays-port.js'
@@ -36,6 +38,8 @@ export interface Backend {
   readonly credentials: CredentialVerifier
   readonly monthEnd: MonthEndPort
   /** The SQLite ledger and the national gateway's stays; undefined on PostgreSQL (national routes not registered). */
+  /** Personal account credits and statements (SPEC §15). */
+  readonly accounts: AccountsPort
   readonly sqlite: { readonly ledger: SqliteLedger; readonly stays: StaysPort } | undefined
   readonly close: () => Promise<void>
 }
@@ -57,6 +61,7 @@ export async function openBackend(ledger: ServedLedger, o: BackendOptions): Prom
       commit: portCommit(ledger, COMMITS_IN_FLIGHT),
       credentials: o.credentials ?? new CredentialStore(ledger.credentials),
       monthEnd: o.monthEnd ?? notOnPostgres,
+      accounts: ledger.accounts,
       sqlite: undefined,
       close: () => ledger.close(),
     }
@@ -73,6 +78,7 @@ export async function openBackend(ledger: ServedLedger, o: BackendOptions): Prom
     commit: writerCommit(writer),
     credentials: o.credentials ?? new CredentialStore(ledger.db),
     monthEnd: o.monthEnd ?? monthEndPort(sqliteReports(ledger.db), o.tables, o.policy),
+    accounts: sqliteAccounts(ledger.db),
     sqlite: { ledger, stays: o.stays ?? new SqliteStays(ledger.db) },
     close: async () => { ledger.close() },
   }

@@ -186,6 +186,8 @@ export function* generateDemoClaims(tables: Tables, opts: DemoClaimOptions): Gen
         insutype: person.insutype, mdtrt_id: `MD${pad(seq, 9)}`, med_type: '11', begndate: isoDay(endDay),
         enddate: isoDay(endDay), dscg_way: '1', referral_from: null,
         diagnoses: [{ code: dx, main: true }], procedures: [], fees,
+        // 职工 pay their outpatient share from the personal account (SPEC §15; the demo credits the month first)
+        ...(person.insutype === '310' ? { acct_used_flag: '1' as const } : {}),
       }
       emitted++
       continue

@@ -81,6 +81,78 @@ CREATE TABLE IF NOT EXISTS national_setl_lists (
 ) WITHOUT ROWID;
 `
 
+/**
+ * Personal account credits (SPEC §15; engine/ledger/accounts-port.ts): one row per person and month, append-only.
+ * Created with the rest of the schema, and again (IF NOT EXISTS) when an older ledger is opened for writing
+ * (sqlite/connection.ts), so adding it bumps no SCHEMA_VERSION.
+ */
+export const ACCOUNTS_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS account_credits (
+  psn_no TEXT NOT NULL,
+  month TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+  kind TEXT NOT NULL CHECK (kind IN ('in_service', 'retired')),
+  credited_at TEXT NOT NULL,
+  PRIMARY KEY (psn_no, month)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS account_credits_no_update BEFORE UPDATE ON account_credits
+  BEGIN SELECT RAISE(ABORT, 'account_credits are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS account_credits_no_delete BEFORE DELETE ON account_credits
+  BEGIN SELECT RAISE(ABORT, 'account_credits are append-only'); END;
+`
+
+/**
+ * The year's money (SPEC §6; engine/ledger/clearing-port.ts): 周转金 advances (append-only, one per year, pool and
+ * unit) and stored annual clearing runs (a draft is replaced, a closed run is final) with their hospitals' reports;
+ * stored 按人头 per-capita runs (SPEC §15; percapita-port.ts) the same way.
+ * Created like ACCOUNTS_SCHEMA_SQL (IF NOT EXISTS, also on opening an older ledger for writing).
+ */
+export const CLEARING_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS turnover_advances (
+  year INTEGER NOT NULL,
+  pool TEXT NOT NULL,
+  fixmedins_code TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+  prior_payouts_fen INTEGER NOT NULL,
+  issued_at TEXT NOT NULL,
+  PRIMARY KEY (year, pool, fixmedins_code)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS turnover_advances_no_update BEFORE UPDATE ON turnover_advances
+  BEGIN SELECT RAISE(ABORT, 'turnover_advances are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS turnover_advances_no_delete BEFORE DELETE ON turnover_advances
+  BEGIN SELECT RAISE(ABORT, 'turnover_advances are append-only'); END;
+CREATE TABLE IF NOT EXISTS clearing_runs (
+  year INTEGER NOT NULL,
+  pool TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'closed')),
+  fund_fen INTEGER NOT NULL,
+  run_at TEXT NOT NULL,
+  closed_at TEXT,
+  report_json TEXT NOT NULL,
+  PRIMARY KEY (year, pool)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS clearing_hospitals (
+  year INTEGER NOT NULL,
+  pool TEXT NOT NULL,
+  fixmedins_code TEXT NOT NULL,
+  report_json TEXT NOT NULL,
+  PRIMARY KEY (year, pool, fixmedins_code)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS per_capita_runs (
+  month TEXT PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'closed')),
+  run_at TEXT NOT NULL,
+  closed_at TEXT,
+  report_json TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS per_capita_institutions (
+  month TEXT NOT NULL,
+  fixmedins_code TEXT NOT NULL,
+  report_json TEXT NOT NULL,
+  PRIMARY KEY (month, fixmedins_code)
+) WITHOUT ROWID;
+`
+
 const int0 = (c: string): string => `${c} INTEGER NOT NULL DEFAULT 0`
 
 /**
@@ -194,4 +266,6 @@ CREATE TRIGGER IF NOT EXISTS settlement_lines_no_update INSTEAD OF UPDATE ON set
 CREATE TRIGGER IF NOT EXISTS settlement_lines_no_delete INSTEAD OF DELETE ON settlement_lines
   BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
 ${STAYS_SCHEMA_SQL}
-${CROSS_REGION_SCHEMA_SQL}`
+${CROSS_REGION_SCHEMA_SQL}
+${ACCOUNTS_SCHEMA_SQL}
+${CLEARING_SCHEMA_SQL}`

@@ -174,6 +174,28 @@ export const AnnualClearing = Type.Object({
   turnover_advance_months: Type.Number({ minimum: 0, maximum: 12 }),
 }, strict)
 
+/** 个人账户 monthly credits (seed 001, SPEC §15): in service a share of the contribution base, retirees a fixed sum. */
+export const PersonalAccount = Type.Object({
+  /** In-service 职工: this fraction of persons.csv `contribution_base_yuan` each month (seed 001: 2 %). */
+  in_service_rate: Ratio,
+  /** Retired 职工: this many yuan each month (seed 001: 2 % of the region's 2021 average basic pension). */
+  retired_monthly_yuan: Yuan,
+}, strict)
+
+/** 按人头 per-capita outpatient payment (seeds 000, 002, 004; SPEC §15): a monthly amount per contracted person. */
+const PerCapitaInsutype = Type.Object({
+  /** The institution's monthly budget per contracted (签约) person of this insutype, yuan. */
+  monthly_yuan: Yuan,
+}, strict)
+export const PerCapita = Type.Object({
+  '310': Type.Optional(PerCapitaInsutype),
+  '390': Type.Optional(PerCapitaInsutype),
+  /** Spending below the budget, as a fraction of it: bands of how much of the surplus the institution keeps (结余留用). */
+  surplus_bands: Type.Array(Type.Object({ up_to_ratio: Type.Number({ minimum: 0, maximum: 10 }), keep_share: Ratio }, strict)),
+  /** Spending above the budget, as a fraction of it: bands of how much of the overspend the fund shares (超支分担). */
+  overspend_bands: Type.Array(Type.Object({ up_to_ratio: Type.Number({ minimum: 0, maximum: 10 }), fund_share: Ratio }, strict)),
+}, strict)
+
 /** Fund pooling (seeds 000, 003): 调剂金 and the shortfall rule. */
 export const FundPooling = Type.Object({
   /** Share of each city's prior-year fund income paid into the 调剂金. */
@@ -269,6 +291,8 @@ export const PolicySchema = Type.Object({
   month_end: MonthEnd,
   annual_clearing: Type.Optional(AnnualClearing),
   fund_pooling: Type.Optional(FundPooling),
+  personal_account: Type.Optional(PersonalAccount),
+  per_capita: Type.Optional(PerCapita),
   calendar: Type.Optional(Calendar),
   monitoring: Type.Optional(Monitoring),
 }, strict)

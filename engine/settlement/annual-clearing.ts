@@ -52,6 +52,8 @@ export interface ClearingInput {
   readonly advanceFen: number
   /** Quality score 0–100 (协议考核). */
   readonly qualityScore: number
+  /** 集采 saving of the year's discharges against the pre-集采 prices (vbp-saving.ts), fen; kept whole (seed 001). */
+  readonly vbpSavingFen?: number
 }
 
 /** A hospital's year: the month-end figures summed, then what clearing derives from them. */
@@ -63,6 +65,10 @@ export interface ClearingLine extends Pick<MonthEndHospital,
   readonly surplus_kept_yuan: number
   readonly overspend_yuan: number
   readonly overspend_shared_yuan: number
+  /** 集采 saving of the year (what its 集采 items would have cost more at the pre-集采 prices). */
+  readonly vbp_saving_yuan: number
+  /** The part of the surplus that is 集采 saving: kept whole, outside the surplus bands (not clawed back). */
+  readonly vbp_saving_kept_yuan: number
   /** What the fund owes the hospital for the year. */
   readonly fund_due_yuan: number
   readonly monthly_payouts_yuan: number
@@ -81,7 +87,10 @@ export function clearHospital(h: ClearingInput, dipFen: number, cp: ClearingPoli
   const dipFundFen = dipFen - patientFen
   const surplus = Math.max(0, dipFen - h.medfeeFen)
   const overspend = Math.max(0, h.medfeeFen - dipFen)
-  const kept = bandShareFen(surplus, dipFen, cp.surplus_bands.map((b) => ({ up_to_ratio: b.up_to_ratio, share: b.keep_share })))
+  // seed 001 集采结余留用: the surplus up to the 集采 saving is the hospital's whole; the bands apply to the rest
+  const vbpSaving = Math.max(0, h.vbpSavingFen ?? 0)
+  const vbpKept = Math.min(vbpSaving, surplus)
+  const kept = vbpKept + bandShareFen(surplus - vbpKept, dipFen, cp.surplus_bands.map((b) => ({ up_to_ratio: b.up_to_ratio, share: b.keep_share })))
   const shared = bandShareFen(overspend, dipFen, cp.overspend_bands.map((b) => ({ up_to_ratio: b.up_to_ratio, share: b.fund_share })))
   // 结余留用: the fund pays the items plus the kept surplus; 合理超支分担: the DIP share plus its part of the overspend
   const dueFen = surplus > 0 ? h.hifpFen + kept : dipFundFen + shared
@@ -95,7 +104,8 @@ export function clearHospital(h: ClearingInput, dipFen: number, cp: ClearingPoli
     fixmedins_code: h.code, points: pointsToJson(Number(h.points1e4)), discharges: h.discharges,
     dip_amount_yuan: fenToYuan(dipFen), item_fund_yuan: fenToYuan(h.hifpFen), patient_paid_yuan: fenToYuan(patientFen),
     dip_fund_yuan: fenToYuan(dipFundFen), surplus_yuan: fenToYuan(surplus), surplus_kept_yuan: fenToYuan(kept),
-    overspend_yuan: fenToYuan(overspend), overspend_shared_yuan: fenToYuan(shared), fund_due_yuan: fenToYuan(dueFen),
+    overspend_yuan: fenToYuan(overspend), overspend_shared_yuan: fenToYuan(shared),
+    vbp_saving_yuan: fenToYuan(vbpSaving), vbp_saving_kept_yuan: fenToYuan(vbpKept), fund_due_yuan: fenToYuan(dueFen),
     monthly_payouts_yuan: fenToYuan(h.payoutsFen), turnover_advance_yuan: fenToYuan(h.advanceFen),
     withheld_yuan: fenToYuan(h.withheldFen), quality_score: h.qualityScore, deposit_released_yuan: fenToYuan(released),
     deposit_kept_yuan: fenToYuan(keptDeposit), balance_yuan: fenToYuan(balanceFen), balanceFen,
@@ -137,7 +147,13 @@ export type ClearingOutcome =
  */
 export async function clearYear(
   ledger: LedgerDb, tables: Tables, policy: Policy,
-  q: { year: number; pool: Pool; fundFen: number; facts?: readonly HospitalClearingFacts[] },
+  q: {
+    year: number; pool: Pool; fundFen: number; facts?: readonly HospitalClearingFacts[]
+    /** 周转金 recorded at the start of the year (turnover.ts), fen by unit; a unit absent was advanced nothing. */
+    advances?: ReadonlyMap<string, number>
+    /** 集采 savings of the year by unit, fen (vbp-saving.ts). */
+    vbpSavings?: ReadonlyMap<string, number>
+  },
 ): Promise<ClearingOutcome> {
   const cp = policy.annual_clearing
   if (!cp) return invalidRun('policy.annual_clearing', 'the policy has no annual_clearing section')
@@ -177,12 +193,15 @@ export async function clearYear(
     const a = units.get(code) as UnitTotals
     const p = paid.get(code) ?? { payoutsFen: 0, withheldFen: 0, priorPayoutsFen: 0 }
     const f = facts.get(code)
-    // 周转金: months × the prior year's average monthly payout unless the bureau states the advance it paid
+    // 周转金: the bureau's stated advance, else the one recorded at the start of the year, else (none recorded)
+    // months × the prior year's average monthly payout
     const advanceFen = f?.turnover_advance_yuan !== undefined ? yuanToFen(f.turnover_advance_yuan)
-      : turnoverAdvanceFen(p.priorPayoutsFen, cp.turnover_advance_months)
+      : q.advances !== undefined ? q.advances.get(code) ?? 0
+        : turnoverAdvanceFen(p.priorPayoutsFen, cp.turnover_advance_months)
     const line = clearHospital({
       code, points1e4: a.points1e4, discharges: a.discharges, medfeeFen: a.medfeeFen, hifpFen: a.hifpFen,
       payoutsFen: p.payoutsFen, withheldFen: p.withheldFen, advanceFen, qualityScore: f?.quality_score ?? 100,
+      vbpSavingFen: q.vbpSavings?.get(code) ?? 0,
     }, alloc.amountsFen[i] ?? 0, cp)
     balance += line.balanceFen
     const { balanceFen: _omit, ...rest } = line

@@ -136,6 +136,7 @@ async function runOnce(port: ReportsPort, tables: Tables, policy: Policy, opts: 
       special_cases: t.cases,
       adjustment,
       ...(dueDate !== undefined ? { payment_due_date: dueDate } : {}),
+      ...(opts.advances !== undefined ? { turnover_advance_yuan: fenToYuan(opts.advances.get(code) ?? 0) } : {}),
     }
   })
 

@@ -42,6 +42,8 @@ export interface MonthEndOptions {
   readonly close: boolean
   /** Clock for recorded_at (tests). */
   readonly now?: () => Date
+  /** The year's 周转金 advances by unit, fen (clearing-port.ts advances): each hospital's line shows its own. */
+  readonly advances?: ReadonlyMap<string, number>
 }
 
 /** What a closed month's reversal (or a late settlement) carries into a later run (冲正 after close). */
@@ -77,6 +79,8 @@ export interface MonthEndHospital {
   readonly adjustment: CarriedAdjustment | null
   /** Closed runs: when the fund pays (month_end.payment_due_working_days working days after the close). */
   readonly payment_due_date?: string
+  /** The year's 周转金 advanced to the unit at the start of the year (turnover.ts), when the run was given them. */
+  readonly turnover_advance_yuan?: number
 }
 
 /** A 特例单议 candidate of the month and what became of it. */

@@ -86,14 +86,15 @@ function readTables(db: Database.Database, file: string): Tables {
   const catalogue = new Map<string, CatalogueItem>()
   {
     const { n, cols } = columns('catalogue')
-    const [code, name, listType, lv, cap, prop, minLv, dx, vbp, ref] = cols as [
+    const [code, name, listType, lv, cap, prop, minLv, dx, vbp, ref, preVbp] = cols as [
       string[], string[], string[], ChrgitmLv[], (number | null)[], (number | null)[], (HospitalLevel | null)[],
-      (string | null)[], number[], (number | null)[]]
+      (string | null)[], number[], (number | null)[], (number | null)[] | undefined]
     for (let i = 0; i < n; i++) {
       catalogue.set(code[i] as string, {
         code: code[i] as string, name: name[i] as string, listType: listType[i] as string, chrgitmLv: lv[i] as ChrgitmLv,
         priceCapFen: cap[i] ?? null, selfpayPropPpm: prop[i] ?? null, minHospLv: minLv[i] ?? null, dxPrefix: dx[i] ?? null,
         vbp: vbp[i] === 1, refPriceFen: ref[i] ?? null,
+        ...(preVbp?.[i] != null ? { preVbpPriceFen: preVbp[i] as number } : {}),
       })
     }
   }
@@ -141,17 +142,20 @@ function readTables(db: Database.Database, file: string): Tables {
   const persons = new Map<string, Person>()
   {
     const { n, cols } = columns('persons')
-    // gend (SPEC §14) and insuplc_admdvs (SPEC §13) are the last columns: a file built before them has none, read as
-    // not given
-    const [psn, ins, kind, poverty, assistance, city, balance, brdy, gend, insuplc] = cols as [
+    // gend (SPEC §14), insuplc_admdvs (SPEC §13), contribution_base_fen and contract_fixmedins (SPEC §15) are the last
+    // columns: a file built before them has none, read as not given
+    const [psn, ins, kind, poverty, assistance, city, balance, brdy, gend, insuplc, base, contract] = cols as [
       string[], Insutype[], PsnKind[], number[], number[], string[], number[], (string | null)[],
-      ('1' | '2' | null)[] | undefined, (string | null)[] | undefined]
+      ('1' | '2' | null)[] | undefined, (string | null)[] | undefined, (number | null)[] | undefined, (string | null)[] | undefined]
     for (let i = 0; i < n; i++) {
+      const b = base?.[i] ?? null
+      const c = contract?.[i] ?? null
       persons.set(psn[i] as string, {
         psnNo: psn[i] as string, insutype: ins[i] as Insutype, psnKind: kind[i] as PsnKind, poverty: poverty[i] === 1,
         assistance: assistance[i] === 1, city: city[i] as string, acctBalanceFen: balance[i] as number, brdy: brdy[i] ?? null,
         gend: gend?.[i] ?? null,
         insuplcAdmdvs: insuplc?.[i] ?? null,
+        ...(b !== null ? { contributionBaseFen: b } : {}), ...(c !== null ? { contractFixmedins: c } : {}),
       })
     }
   }

@@ -32,6 +32,8 @@ export interface CatalogueItem {
   readonly vbp: boolean
   /** A typical unit price in fen (catalogue.csv `price_yuan`, for synthetic claims); null/absent when not given. */
   readonly refPriceFen?: number | null
+  /** 集采 item: the unit price before 集采 (catalogue.csv `pre_vbp_price_yuan`), fen — the 集采 saving's reference. */
+  readonly preVbpPriceFen?: number
 }
 
 export interface DipGroup {
@@ -78,8 +80,15 @@ export interface Person {
   /** Eligible for 医疗救助. */
   readonly assistance: boolean
   readonly city: string
-  /** Personal account (个人账户) balance at the start of the year, fen (0 when not given). */
+  /**
+   * Personal account (个人账户) opening balance, fen (0 when not given): the balance before the ledger's first credit
+   * or acct_pay (SPEC §15: opening + credits − acct_pay; engine/accounts/balance.ts).
+   */
   readonly acctBalanceFen: number
+  /** 职工 in service: contribution base (缴费基数), fen — the in-service monthly credit's base (SPEC §15). */
+  readonly contributionBaseFen?: number
+  /** 签约 primary institution (SPEC §15 per-capita); absent when the person signed with none. */
+  readonly contractFixmedins?: string
   /** Birth date YYYY-MM-DD (辅助目录 age bands); null when persons.csv does not give it. */
   readonly brdy: string | null
   /** Sex, '1' male / '2' female (SPEC §14 monitoring: M_SEX_AGE); null or absent when persons.csv does not give it. */

@@ -10,6 +10,7 @@ const ROUTES: readonly [string, string, string][] = [
   ['GET', '/v1/settlements/:setl_id', 'your own settlement'],
   ['POST', '/v1/settlements/:setl_id/reversal', 'reverse your own settlement (2305); body {"msgid": …}'],
   ['GET', '/v1/persons/:psn_no/accumulators?year=YYYY', 'the person\'s year totals (5206)'],
+  ['GET', '/v1/persons/:psn_no/account?year=YYYY', 'the person\'s personal account statement (个人账户)'],
   ['POST', '/v1/batches', 'many claims (application/x-ndjson or application/x-msgpack), answers in order'],
   ['POST', '/v1/month-end/:month/:pool', 'admin: run month-end ({"budget_yuan": …, "close": false})'],
   ['GET', '/v1/month-end/:month/:pool/hospitals/:code', 'a hospital\'s feedback report (JSON, or HTML with Accept: text/html)'],

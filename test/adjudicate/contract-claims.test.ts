@@ -22,6 +22,11 @@ class MemoryHistory implements History {
   stay(psnNo: string, mdtrtId: string): StayRecord | undefined { return this.stays.find((s) => s.psn_no === psnNo && s.mdtrt_id === mdtrtId) }
   recentStays(psnNo: string, sinceDay: number): readonly StayRecord[] { return this.stays.filter((s) => s.psn_no === psnNo && s.end_day >= sinceDay) }
   episodeDeductibleFen(psnNo: string, episodeId: string): number { return this.episodeDedc.get(`${psnNo}:${episodeId}`) ?? 0 }
+  accountNetFen(psnNo: string): number {
+    let paid = 0
+    for (const [k, y] of this.years) if (k.startsWith(`${psnNo}:`)) paid += y.acct_paid_fen
+    return -paid
+  }
   record(s: Settlement): void {
     const key = `${s.claim.psnNo}:${s.claim.year}`
     const y: Record<string, number> = { ...this.personYear(s.claim.psnNo, s.claim.year) }

@@ -73,6 +73,7 @@ export function historyOf(stays: StayRecord[]): History {
     stay: (psn, id) => stays.find((s) => s.psn_no === psn && s.mdtrt_id === id),
     recentStays: (psn, since) => stays.filter((s) => s.psn_no === psn && s.end_day >= since).sort((a, b) => b.end_day - a.end_day),
     episodeDeductibleFen: EMPTY_HISTORY.episodeDeductibleFen,
+    accountNetFen: EMPTY_HISTORY.accountNetFen,
   }
 }
 

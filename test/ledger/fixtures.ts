@@ -129,6 +129,7 @@ const EMPTY = {
   stay: () => undefined,
   recentStays: () => [],
   episodeDeductibleFen: () => 0,
+  accountNetFen: () => 0,
 }
 
 export function mini(n: number, over: Partial<MiniClaim> = {}): MiniClaim {

@@ -10,6 +10,7 @@ import { SqliteLedger } from '../../engine/ledger/sqlite.js'
 import type { Policy } from '../../engine/policy/types.js'
 import type { Tables } from '../../engine/tables/types.js'
 import { CredentialStore } from '../../server/auth/credentials.js'
+import { sqliteAccounts } from '../../engine/ledger/sqlite/accounts.js'
 import { cli } from '../cli/helpers.js'
 import { env, fakeAdjudicate, mini, tempDir } from './fixtures.js'
 import { overlapLoad } from './overlap-load.js'
@@ -28,6 +29,8 @@ describePg('ledger copy into PostgreSQL', (server) => {
     for (const c of claims) expect(processClaim(c, env(l)).status).toBe('settled')
     expect(processReversal({ setl_id: 'S000000000007', msgid: 'REV-1' }, { ledger: l }).status).toBe('settled')
     new CredentialStore(l.db).add({ hospital: 'H15020300003' }, 'copy-test')
+    // SPEC §15: a personal account credit moves with the ledger (and stays in the person's snapshot)
+    await sqliteAccounts(l.db).creditMonth('2026-01', [{ psnNo: 'P0000', amountFen: 12_345, kind: 'in_service' }])
     l.close()
   })
   afterEach(async () => {
@@ -42,6 +45,7 @@ describePg('ledger copy into PostgreSQL', (server) => {
     // 240 settlements + 1 reversal; the reversal's line set too
     expect(r.stdout).toContain('copied 241 settlements, 241 settlement_line_sets, 12 accumulators')
     expect(r.stdout).toContain('1 credentials')
+    expect(r.stdout).toContain('1 account_credits')
     expect(r.stdout).toMatch(/^ok: 241 settlement rows, 12 person-years agree$/m)
     expect(cli(['ledger', 'verify', '--ledger', db.url]).stdout).toMatch(/^ok: 241 settlement rows/m)
 
@@ -58,6 +62,8 @@ describePg('ledger copy into PostgreSQL', (server) => {
       const again = await settleClaim(mini(6, { msgid: 'AFTER-COPY', psn_no: 'P0000', mdtrt_id: 'V6' }), pg, e)
       expect(again).toMatchObject({ status: 'settled', setl_id: 'S000000000242' })
       expect(await pg.verify()).toEqual([])
+      expect((await pg.readHistory('P0000')).history.accountNetFen('P0000')).toBe(sqlite.accountNetFen('P0000'))
+      expect((await pg.accounts.accountEntries('P0000')).credits.map((c) => c.amountFen)).toEqual([12_345])
     } finally {
       sqlite.close()
       await pg.close()

@@ -21,8 +21,9 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     await db.drop()
   })
 
-  // one row per migration applied, 1 … PG_SCHEMA_VERSION
-  const EVERY_VERSION = Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => ({ version: i + 1 }))
+  /** One row per applied migration, 1 … PG_SCHEMA_VERSION. */
+  const ALL_VERSIONS = Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => ({ version: i + 1 }))
+
   const tables = async (): Promise<string[]> =>
     (await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.t)
 
@@ -30,11 +31,13 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     await (await PgLedger.open(db.url)).close()
     await (await PgLedger.open(db.url)).close()
     expect(await tables()).toEqual([
-      'accumulators', 'credentials', 'cross_region_accumulators', 'cross_region_settlements', 'dipsettle_schema', 'ledger_persons', 'month_end_cases', 'month_end_hospitals',
-      'month_end_runs', 'national_envelopes', 'national_setl_lists', 'national_stay_fees', 'national_stays',
-      'settlement_line_sets', 'settlements', 'special_case_applications', 'special_case_reviews',
+      'account_credits', 'accumulators', 'clearing_hospitals', 'clearing_runs', 'credentials',
+      'cross_region_accumulators', 'cross_region_settlements', 'dipsettle_schema',
+      'ledger_persons', 'month_end_cases', 'month_end_hospitals', 'month_end_runs', 'national_envelopes',
+      'national_setl_lists', 'national_stay_fees', 'national_stays', 'per_capita_institutions', 'per_capita_runs',
+      'settlement_line_sets', 'settlements', 'special_case_applications', 'special_case_reviews', 'turnover_advances',
     ])
-    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(EVERY_VERSION)
+    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
   })
 
   it('refuses a database holding other tables, and writes nothing to it', async () => {
@@ -58,7 +61,19 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
   it('four ledgers (own connections) opening one new database at once create the schema exactly once', async () => {
     const opened = await Promise.all([1, 2, 3, 4].map(() => PgLedger.open(db.url, { maxConnections: 1 })))
     await Promise.all(opened.map((l) => l.close()))
-    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(EVERY_VERSION)
+    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
+  })
+
+  it('migrates a version-2 ledger to migration 3 (account credits, 周转金, stored clearing), its rows untouched', async () => {
+    await (await PgLedger.open(db.url)).close()
+    // back to what a version-2 dipsettle made
+    await c.query('DROP TABLE account_credits, turnover_advances, clearing_runs, clearing_hospitals, per_capita_runs, per_capita_institutions')
+    await c.query('DELETE FROM dipsettle_schema WHERE version >= 3')
+    await c.query(`INSERT INTO ledger_persons (psn_no, version) VALUES ('P1', 7)`)
+    await (await PgLedger.open(db.url)).close()
+    expect(await tables()).toContain('account_credits')
+    expect((await c.query('SELECT psn_no, version FROM ledger_persons')).rows).toEqual([{ psn_no: 'P1', version: '7' }])
+    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
   })
 
   it('refuses TRUNCATE of the settlements', async () => {

@@ -1,15 +1,18 @@
-// `dipsettle clearing --ledger FILE --year YYYY --pool 310|390 --fund-yuan N [--hospitals FILE]` (SPEC §6 年度清算):
-// the year's point value on the year's fund, each hospital's 结余留用 / 合理超支分担 band result, settled against
-// the closed monthly payouts, the 周转金 advance and the quality deposit; prints the JSON report (last line).
+// `dipsettle clearing --ledger FILE --year YYYY --pool 310|390 --fund-yuan N [--hospitals FILE] [--close]` (SPEC §6
+// 年度清算): the year's point value on the year's fund, each hospital's 结余留用 / 合理超支分担 band result, settled
+// against the closed monthly payouts, the 周转金 advance and the quality deposit; stored as a draft (replaced by the
+// next run) or closed (final: a later run refuses, exit 1); prints the JSON report (last line).
 import { existsSync, readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { parseYuan } from '../../money.js'
 import { openLedger } from '../../ledger/sqlite.js'
-import { clearYear, type HospitalClearingFacts } from '../../settlement/annual-clearing.js'
+import { sqliteClearing } from '../../ledger/sqlite/clearing.js'
+import type { HospitalClearingFacts } from '../../settlement/annual-clearing.js'
+import { runClearing } from '../../settlement/clearing-runs.js'
 import { openContext } from '../context.js'
 import { usageError } from '../usage.js'
 
-interface Opts { ledger: string; year: string; pool: string; fundYuan: string; hospitals?: string; tables?: string; policy?: string }
+interface Opts { ledger: string; year: string; pool: string; fundYuan: string; hospitals?: string; tables?: string; policy?: string; close?: boolean }
 
 function readFacts(file: string): HospitalClearingFacts[] {
   let doc: unknown
@@ -42,11 +45,14 @@ export function register(program: Command): void {
     .option('--hospitals <file>', 'JSON array of { fixmedins_code, quality_score? (0–100, default 100), turnover_advance_yuan? (default: policy months × prior year\'s average monthly payout) }')
     .option('--tables <file>', 'lookup tables (default: the demo region\'s)')
     .option('--policy <file>', 'policy file (default: the one in the tables); needs an annual_clearing section')
+    .option('--close', 'close the year\'s clearing (final); without it the run is a draft, replaced by the next')
     .addHelpText('after', `
 Per hospital: DIP amount = the year's fund ÷ ratio split by points; surplus (DIP > cost) kept by the policy's
 surplus_bands, overspend (cost > DIP) shared by overspend_bands (marginal bands, fractions of the DIP amount);
 balance = fund due − monthly payouts − 周转金 advance − deposit kept (negative: the hospital pays back).
-Exit status: 0 done; 1 fault; 2 bad usage.`)
+The 周转金 is the advance recorded by \`dipsettle turnover issue\` (none recorded for the year: the estimate).
+Each hospital's report: \`dipsettle clearing-report --year Y --pool P --hospital CODE\`.
+Exit status: 0 done; 1 fault or a closed clearing; 2 bad usage.`)
     .action(async (opts: Opts) => {
       if (!/^\d{4}$/.test(opts.year)) usageError(`--year must be YYYY, got "${opts.year}"`)
       if (opts.pool !== '310' && opts.pool !== '390') usageError(`--pool must be 310 or 390, got "${opts.pool}"`)
@@ -57,8 +63,14 @@ Exit status: 0 done; 1 fault; 2 bad usage.`)
       const ctx = openContext(opts)
       const ledger = openLedger(opts.ledger)
       try {
-        const out = await clearYear(ledger, ctx.tables, ctx.policy, { year: Number(opts.year), pool: opts.pool, fundFen: fund.fen, facts })
+        const out = await runClearing(ledger, sqliteClearing(ledger.db), ctx.tables, ctx.policy,
+          { year: Number(opts.year), pool: opts.pool, fundFen: fund.fen, facts, close: opts.close === true })
         if (out.status === 'invalid') usageError(`${out.field}: ${out.message}`)
+        if (out.status === 'refused') {
+          process.stderr.write(`dipsettle: ${out.message}\n`)
+          process.exitCode = 1
+          return
+        }
         process.stdout.write(JSON.stringify(out.report) + '\n')
       } finally {
         ledger.close()

@@ -4,6 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
+import { monthCredits } from '../../accounts/credits.js'
 import { generateDemoClaims } from '../../demo/claims.js'
 import { openLedger, type SqliteLedger } from '../../ledger/sqlite.js'
 import { SqliteCrossRegionReports } from '../../ledger/sqlite/cross-region-reports.js'
@@ -11,13 +12,21 @@ import { sqliteReports } from '../../ledger/sqlite/reports.js'
 import { clearCrossRegion } from '../../settlement/cross-region-clearing.js'
 import { echartsFile, renderCrossRegionClearingHtml } from '../../settlement/report-html.js'
 import type { Tables } from '../../tables/types.js'
+import { sqliteAccounts } from '../../ledger/sqlite/accounts.js'
+import { sqliteClearing } from '../../ledger/sqlite/clearing.js'
+import { runClearing } from '../../settlement/clearing-runs.js'
+import { sqlitePerCapita } from '../../ledger/sqlite/percapita.js'
+import { perCapitaHtml } from '../../percapita/html.js'
+import { runPerCapita } from '../../percapita/runs.js'
+import { issueAdvances } from '../../settlement/turnover.js'
 import { processBatch } from '../../ledger/settle.js'
-import { fenToYuan, parseYuan } from '../../money.js'
+import { fenToYuan, parseYuan, yuanToFen } from '../../money.js'
 import { DEMO_VAR_DIR } from '../../paths.js'
 import { loadPolicyFile } from '../../policy/validate.js'
 import { settleMonth } from '../../settlement/month-end.js'
 import { writeMonthReports } from '../../settlement/report-files.js'
 import type { MonthEndReport, Pool } from '../../settlement/types.js'
+import type { Policy } from '../../policy/types.js'
 import { loadTables } from '../../tables/load.js'
 import { usageError } from '../usage.js'
 import { prepareRegion } from './start.js'
@@ -99,11 +108,23 @@ export function register(program: Command): void {
       const policy = opts.policy !== undefined ? loadPolicyFile(opts.policy) : tables.policy
       const ledger = openLedger(ledgerFile)
       try {
+        // 个人账户 (SPEC §15): the month's credits before its claims, so 职工 outpatient visits pay from the account
+        let accounts: Record<string, number> | null = null
+        if (policy.personal_account !== undefined) {
+          const { credits } = monthCredits(tables.persons.values(), policy.personal_account)
+          const c = await sqliteAccounts(ledger.db).creditMonth(opts.month, credits)
+          accounts = { credited: c.credited, credited_yuan: fenToYuan(c.creditedFen), acct_pay_yuan: 0 }
+          process.stdout.write(`个人账户 ${opts.month}: ${c.credited} accounts credited ${money(fenToYuan(c.creditedFen))} yuan\n`)
+        }
         const t0 = Date.now()
         let batch: unknown[] = []
         const counts = { settled: 0, rejected: 0 }
+        let acctPayFen = 0
         const flush = (): void => {
-          for (const r of processBatch(batch, { tables, policy, ledger })) counts[r.status === 'settled' ? 'settled' : 'rejected'] += 1
+          for (const r of processBatch(batch, { tables, policy, ledger })) {
+            counts[r.status === 'settled' ? 'settled' : 'rejected'] += 1
+            if (r.status === 'settled') acctPayFen += yuanToFen(r.setlinfo?.acct_pay ?? 0)
+          }
           batch = []
         }
         // 异地就医: one claim in 50 is a visitor's (insured in the neighbouring region, SPEC §13)
@@ -114,8 +135,13 @@ export function register(program: Command): void {
         }
         flush()
         process.stdout.write(`${count} claims: ${counts.settled} settled, ${counts.rejected} rejected in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`)
+        if (accounts !== null) {
+          accounts.acct_pay_yuan = fenToYuan(acctPayFen)
+          process.stdout.write(`个人账户: ${money(accounts.acct_pay_yuan)} yuan paid from accounts (\`dipsettle accounts statement --psn-no P\`)\n`)
+        }
 
-        const summary: Record<string, unknown> = { month: opts.month, ledger: ledgerFile, claims: count, ...counts, pools: {} }
+        const summary: Record<string, unknown> = { month: opts.month, ledger: ledgerFile, claims: count, ...counts, pools: {}, accounts }
+        const budgets = new Map<Pool, number>()
         for (const pool of ['310', '390'] as const satisfies readonly Pool[]) {
           const given = pool === '310' ? opts.budgetYuan310 : opts.budgetYuan390
           let budgetFen: number
@@ -127,6 +153,7 @@ export function register(program: Command): void {
             // the demo's budget: what the basic fund paid item by item for the month's discharges of the pool
             budgetFen = ledger.inpatientHifpFen(opts.month, pool)
           }
+          budgets.set(pool, budgetFen)
           const o = await settleMonth(ledger, tables, policy, { month: opts.month, pool, budgetFen, close: opts.close === true })
           if (o.status !== 'ok') { process.stderr.write(`month-end ${pool}: ${o.message}\n`); process.exitCode = 1; continue }
           const dir = join(out, 'reports', `${opts.month}-${pool}`)
@@ -144,9 +171,63 @@ export function register(program: Command): void {
           }
         }
         summary.cross_region = await crossRegionSummary(ledger, tables, opts.month, join(out, 'reports'))
+        if (policy.annual_clearing !== undefined) summary.clearing = await demoClearing(ledger, tables, policy, opts, budgets)
+        if (policy.per_capita !== undefined) summary.per_capita = await demoPerCapita(ledger, tables, policy, opts, join(out, 'reports', `per-capita-${opts.month}`))
         process.stdout.write(JSON.stringify(summary) + '\n')
       } finally {
         ledger.close()
       }
     })
+}
+
+/**
+ * 年度清算 (SPEC §6) of the month's year as a stored draft, on the month's budget (the demo ledger holds one month),
+ * and — when the month was closed — the next year's 周转金 issued from its payouts (`dipsettle turnover issue`).
+ */
+async function demoClearing(ledger: ReturnType<typeof openLedger>, tables: Tables, policy: Policy, opts: Opts,
+  budgets: ReadonlyMap<Pool, number>): Promise<Record<string, unknown>> {
+  const year = Number(opts.month.slice(0, 4))
+  const clearing = sqliteClearing(ledger.db)
+  const out: Record<string, unknown> = {}
+  for (const [pool, fundFen] of budgets) {
+    const c = await runClearing(ledger, clearing, tables, policy, { year, pool, fundFen, close: false })
+    if (c.status !== 'ok') { process.stderr.write(`clearing ${pool}: ${c.message}\n`); continue }
+    const r = c.report
+    const advance = r.hospitals.reduce((a, h) => a + yuanToFen(h.turnover_advance_yuan), 0)
+    const vbp = r.hospitals.reduce((a, h) => a + yuanToFen(h.vbp_saving_yuan), 0)
+    const vbpKept = r.hospitals.reduce((a, h) => a + yuanToFen(h.vbp_saving_kept_yuan), 0)
+    let next: Record<string, number> | null = null
+    if (opts.close === true) {
+      const i = await issueAdvances(ledger, clearing, tables, policy, year + 1, pool)
+      if (!('status' in i)) next = { issued: i.issued, issued_yuan: fenToYuan(i.issuedFen) }
+    }
+    process.stdout.write(`\n== annual clearing ${year} pool ${pool} ${r.status} (on the month's budget): ${r.hospitals.length} hospitals,`
+      + ` point value ${r.point_value_yuan.toFixed(6)}, 周转金 cleared ${money(fenToYuan(advance))},`
+      + ` 集采 saving ${money(fenToYuan(vbp))} (kept whole ${money(fenToYuan(vbpKept))}), balance ${money(r.balance_total_yuan)} yuan`
+      + ` (\`dipsettle clearing-report --year ${year} --pool ${pool} --hospital CODE\`)\n`
+      + (next !== null ? `周转金 ${year + 1}: ${next.issued} hospitals advanced ${money(next.issued_yuan ?? 0)} yuan\n` : ''))
+    out[pool] = {
+      status: r.status, hospitals: r.hospitals.length, balance_total_yuan: r.balance_total_yuan, turnover_cleared_yuan: fenToYuan(advance),
+      vbp_saving_yuan: fenToYuan(vbp), vbp_saving_kept_yuan: fenToYuan(vbpKept), next_year_turnover: next,
+    }
+  }
+  return out
+}
+
+/** 按人头 (SPEC §15): the month's per-capita run for the contracted persons, one JSON + HTML page per institution. */
+async function demoPerCapita(ledger: ReturnType<typeof openLedger>, tables: Tables, policy: Policy, opts: Opts, dir: string): Promise<Record<string, unknown> | null> {
+  const o = await runPerCapita(sqlitePerCapita(ledger.db), tables, policy, { month: opts.month, close: opts.close === true })
+  if (o.status !== 'ok') { process.stderr.write(`per-capita: ${o.message}\n`); return null }
+  const r = o.report
+  mkdirSync(dir, { recursive: true })
+  for (const i of r.institutions) {
+    writeFileSync(join(dir, `${i.fixmedins_code}.json`), JSON.stringify({ month: r.month, status: r.status, institution: i }) + '\n')
+    writeFileSync(join(dir, `${i.fixmedins_code}.html`), perCapitaHtml(r.month, r.status, i))
+  }
+  const elsewhere = r.institutions.reduce((a, i) => a + yuanToFen(i.spending_elsewhere_yuan), 0)
+  process.stdout.write(`\n== 按人头 per-capita ${r.month} ${r.status}: ${r.institutions.length} primary institutions, budget ${money(r.budget_yuan)},`
+    + ` outpatient spending ${money(r.spending_yuan)} (of which ${money(fenToYuan(elsewhere))} at other institutions, charged to the contract),`
+    + ` settlement ${money(r.settlement_yuan)} yuan\nreports: ${dir}/ (JSON + HTML per institution)\n`)
+  return { status: r.status, institutions: r.institutions.length, budget_yuan: r.budget_yuan, spending_yuan: r.spending_yuan,
+    spending_elsewhere_yuan: fenToYuan(elsewhere), settlement_yuan: r.settlement_yuan, reports: dir }
 }

@@ -27,6 +27,11 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> =
   ['simulate', () => import('./simulate.js')],
   ['special-case', () => import('./special-case.js')],
   ['monitoring', () => import('./monitoring.js')],
+  ['accounts', () => import('./accounts.js')],
+  // turnover.ts registers `turnover` and `clearing-report`
+  ['turnover', () => import('./turnover.js')],
+  ['clearing-report', () => import('./turnover.js')],
+  ['per-capita', () => import('./per-capita.js')],
 ]
 
 /**
@@ -42,5 +47,6 @@ export async function registerCommands(program: Command, args: readonly string[]
   const name = commandName(args)
   const one = COMMANDS.find(([n]) => n === name)
   const modules = await Promise.all((one !== undefined ? [one] : COMMANDS).map(([, load]) => load()))
-  for (const m of modules) m.register(program)
+  // a module that registers several commands is listed once per command: register it once
+  for (const m of new Set(modules)) m.register(program)
 }

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { parseYuan } from '../../money.js'
 import { openLedger } from '../../ledger/sqlite.js'
+import { sqliteClearing } from '../../ledger/sqlite/clearing.js'
 import { settleMonth } from '../../settlement/month-end.js'
 import { writeMonthReports } from '../../settlement/report-files.js'
 import { openContext } from '../context.js'
@@ -41,7 +42,12 @@ Reports: month-end-<month>-<pool>.json, overview-<month>-<pool>.html (the bureau
       const ctx = openContext(opts)
       const ledger = openLedger(opts.ledger)
       try {
-        const out = await settleMonth(ledger, ctx.tables, ctx.policy, { month: opts.month, pool: opts.pool, budgetFen: budget.fen, close: opts.close === true })
+        // the year's 周转金 shown beside each hospital's month (seed 001: advanced at the start of the year)
+        const issued = await sqliteClearing(ledger.db).advances(Number(opts.month.slice(0, 4)), opts.pool)
+        const advances = new Map([...issued.values()].map((a) => [a.code, a.amountFen]))
+        const out = await settleMonth(ledger, ctx.tables, ctx.policy, {
+          month: opts.month, pool: opts.pool, budgetFen: budget.fen, close: opts.close === true, ...(advances.size > 0 ? { advances } : {}),
+        })
         if (out.status === 'refused') {
           process.stderr.write(`dipsettle: ${out.message}\n`)
           process.exitCode = 1

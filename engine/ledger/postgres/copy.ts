@@ -31,6 +31,13 @@ const TABLES: readonly { readonly name: string; readonly required: boolean; read
   { name: 'national_envelopes', required: false, orderBy: 'msgid' },
   { name: 'national_setl_lists', required: false, orderBy: 'setl_id' },
   { name: 'credentials', required: false, orderBy: 'key_id' },
+  // SPEC §6, §15: personal account credits, 周转金, stored clearing and per-capita runs (postgres/schema.ts migration 2)
+  { name: 'account_credits', required: false, orderBy: 'psn_no, month' },
+  { name: 'turnover_advances', required: false, orderBy: 'year, pool, fixmedins_code' },
+  { name: 'clearing_runs', required: false, orderBy: 'year, pool' },
+  { name: 'clearing_hospitals', required: false, orderBy: 'year, pool, fixmedins_code' },
+  { name: 'per_capita_runs', required: false, orderBy: 'month' },
+  { name: 'per_capita_institutions', required: false, orderBy: 'month, fixmedins_code' },
 ]
 
 /** Parameters per INSERT (PostgreSQL takes at most 65,535 in one statement). */

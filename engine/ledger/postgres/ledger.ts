@@ -17,6 +17,9 @@ import type { CommitOutcome, PriorAnswer } from '../outcome.js'
 import type { ClaimHistory, LedgerDifference, LedgerPort, ReversalRequest } from '../port.js'
 import { answerOfMsgid, commitRecords, reverseSettlement } from './commit.js'
 import { PgCredentials } from './credentials.js'
+import { PgAccounts } from './accounts.js'
+import { PgClearing } from './clearing.js'
+import { PgPerCapita } from './percapita.js'
 import { migrate } from './migrate.js'
 import { answerOfRow, readClaimHistory } from './read.js'
 import { BY_SETL_ID_SQL, PERSON_YEAR_SQL } from './statements.js'
@@ -67,6 +70,12 @@ export class PgLedger implements LedgerPort {
   readonly credentials: PgCredentials
   /** 异地就医 reads (cross-region-port.ts) in this ledger's database. */
   readonly crossRegion: PgCrossRegionReports
+  /** Personal account credits and statements (accounts-port.ts), in this ledger's database. */
+  readonly accounts: PgAccounts
+  /** 周转金 advances and stored annual clearing runs (clearing-port.ts), in this ledger's database. */
+  readonly clearing: PgClearing
+  /** 按人头 per-capita runs (percapita-port.ts), in this ledger's database. */
+  readonly perCapita: PgPerCapita
 
   private constructor(
     readonly url: string,
@@ -75,6 +84,9 @@ export class PgLedger implements LedgerPort {
   ) {
     this.credentials = new PgCredentials(pool)
     this.crossRegion = new PgCrossRegionReports(pool)
+    this.accounts = new PgAccounts(pool, now)
+    this.clearing = new PgClearing(pool)
+    this.perCapita = new PgPerCapita(pool)
   }
 
   /** Connect, then create or migrate the schema, or refuse a database that is not a dipsettle ledger (migrate.ts). */

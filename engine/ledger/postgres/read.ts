@@ -19,6 +19,7 @@ interface HistoryRow {
   readonly prior_hash: string | null
   readonly prior_json: string | null
   readonly prior_lines: string | null
+  readonly account_credits_fen: number
 }
 
 export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string, msgid: string | undefined, scope?: HistoryScope): Promise<ClaimHistory> {
@@ -36,7 +37,8 @@ export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string
   const regionYears = regionYearsOfRows(row.region_years)
   return {
     history: new HistorySnapshot({
-      psnNo, version: row.version, years, stays, ...(regionYears.size > 0 ? { regionYears } : {}), ...(scope !== undefined ? { scope } : {}),
+      psnNo, version: row.version, years, stays, accountCreditsFen: row.account_credits_fen,
+      ...(regionYears.size > 0 ? { regionYears } : {}), ...(scope !== undefined ? { scope } : {}),
     }),
     prior,
   }

@@ -18,7 +18,7 @@ import { ACCUM_FIELDS, SETLINFO_COLUMNS } from '../schema.js'
 import { CROSS_REGION_MIGRATION_SQL } from './cross-region.js'
 
 /** The schema version this build writes and accepts. A new version adds a MIGRATIONS entry; none is ever edited. */
-export const PG_SCHEMA_VERSION = 2
+export const PG_SCHEMA_VERSION = 3
 
 const int0 = (c: string): string => `${c} bigint NOT NULL DEFAULT 0`
 
@@ -224,11 +224,70 @@ CREATE TABLE credentials (
 );
 `
 
+/** Migration 3: personal account credits and per-capita runs (SPEC §15), 周转金 and stored clearing runs (SPEC §6). */
+const V3 = `
+CREATE TABLE account_credits (
+  psn_no text NOT NULL,
+  month text NOT NULL,
+  amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
+  kind text NOT NULL CHECK (kind IN ('in_service', 'retired')),
+  credited_at text NOT NULL,
+  PRIMARY KEY (psn_no, month)
+);
+${APPEND_ONLY('account_credits', 'account_credits')}
+
+-- the year's money (engine/ledger/schema.ts CLEARING_SCHEMA_SQL): 周转金 advances, stored annual clearing runs
+CREATE TABLE turnover_advances (
+  year integer NOT NULL,
+  pool text NOT NULL,
+  fixmedins_code text NOT NULL,
+  amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
+  prior_payouts_fen bigint NOT NULL,
+  issued_at text NOT NULL,
+  PRIMARY KEY (year, pool, fixmedins_code)
+);
+${APPEND_ONLY('turnover_advances', 'turnover_advances')}
+CREATE TABLE clearing_runs (
+  year integer NOT NULL,
+  pool text NOT NULL,
+  status text NOT NULL CHECK (status IN ('draft', 'closed')),
+  fund_fen bigint NOT NULL,
+  run_at text NOT NULL,
+  closed_at text,
+  report_json text NOT NULL,
+  PRIMARY KEY (year, pool)
+);
+CREATE TABLE clearing_hospitals (
+  year integer NOT NULL,
+  pool text NOT NULL,
+  fixmedins_code text NOT NULL,
+  report_json text NOT NULL,
+  PRIMARY KEY (year, pool, fixmedins_code)
+);
+
+-- 按人头 per-capita runs (SPEC §15; engine/ledger/percapita-port.ts)
+CREATE TABLE per_capita_runs (
+  month text PRIMARY KEY,
+  status text NOT NULL CHECK (status IN ('draft', 'closed')),
+  run_at text NOT NULL,
+  closed_at text,
+  report_json text NOT NULL
+);
+CREATE TABLE per_capita_institutions (
+  month text NOT NULL,
+  fixmedins_code text NOT NULL,
+  report_json text NOT NULL,
+  PRIMARY KEY (month, fixmedins_code)
+);
+`
+
 /** Every migration, by the version it brings the database to. Applied in order, each in its own transaction. */
 export const MIGRATIONS: ReadonlyMap<number, string> = new Map([
   [1, V1],
   // 异地就医 (SPEC §13): visitors' rows by insuring region, their accumulators per region and person
   [2, CROSS_REGION_MIGRATION_SQL(int0, APPEND_ONLY)],
+  // personal account credits, 周转金 advances, stored annual clearing, per-capita runs (SPEC §15)
+  [3, V3],
 ])
 
 /** The table that tells a dipsettle database from any other (created by migration 0, before migration 1). */

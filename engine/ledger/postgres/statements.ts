@@ -35,6 +35,7 @@ export const READ_HISTORY_SQL = `SELECT
           OR s.episode_id IN (SELECT e.episode_id FROM settlements e WHERE e.psn_no = $1 AND e.episode_id IS NOT NULL
             AND e.mdtrt_id = ANY($4::text[])))) st) AS stays,
   ${REGION_YEARS_COLUMN},
+  (SELECT COALESCE(SUM(amount_fen), 0) FROM account_credits WHERE psn_no = $1) AS account_credits_fen,
   p.body_hash AS prior_hash, p.result_json AS prior_json, p.lines AS prior_lines
   FROM (SELECT 1) one
   LEFT JOIN (SELECT s.body_hash, s.result_json, ls.lines FROM settlements s

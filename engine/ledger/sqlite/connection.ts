@@ -7,7 +7,7 @@
 // ledger. Everything else is refused before anything is written (the reads below write nothing; WAL comes after).
 import Database from 'better-sqlite3'
 import type { Database as Db } from 'better-sqlite3'
-import { CROSS_REGION_SCHEMA_SQL, SCHEMA_SQL, SCHEMA_VERSION } from '../schema.js'
+import { ACCOUNTS_SCHEMA_SQL, CLEARING_SCHEMA_SQL, CROSS_REGION_SCHEMA_SQL, SCHEMA_SQL, SCHEMA_VERSION } from '../schema.js'
 
 /** 'DIPL' as a big-endian 32-bit integer: the header field (offset 68) that names the file a dipsettle ledger. */
 export const LEDGER_APPLICATION_ID = 0x4449504c
@@ -77,6 +77,10 @@ export function openLedgerDb(file: string, opts: OpenLedgerOptions): Db {
       }).immediate()
     } else {
       db.exec(CROSS_REGION_SCHEMA_SQL) // 异地就医 tables of a ledger made before them (IF NOT EXISTS)
+      if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'per_capita_institutions'").get() === undefined) {
+        // a ledger made before the personal account credits and the stored clearing (additive: nothing else changes)
+        db.transaction(() => { db.exec(ACCOUNTS_SCHEMA_SQL + CLEARING_SCHEMA_SQL) }).immediate()
+      }
     }
     return db
   } catch (e) {

@@ -25,8 +25,11 @@ export function readClaimHistory(st: Statements, psnNo: string, msgid: string | 
   const stays: LiveStay[] = rows.map(({ act_pay_dedc_fen, seq, ...stay }) => ({ stay, dedcFen: act_pay_dedc_fen, seq }))
   // a visitor's accumulators kept per insuring region (SPEC §13)
   const regionYears = regionYearsOf(st.personVersion.database, psnNo)
+  const accountCreditsFen = st.accountCredits.get(psnNo) as number
   return {
-    history: new HistorySnapshot({ psnNo, version, years, stays, ...(regionYears.size > 0 ? { regionYears } : {}), ...(scope !== undefined ? { scope } : {}) }),
+    history: new HistorySnapshot({
+      psnNo, version, years, stays, accountCreditsFen, ...(regionYears.size > 0 ? { regionYears } : {}), ...(scope !== undefined ? { scope } : {}),
+    }),
     prior,
   }
 }

@@ -95,6 +95,10 @@ export class SqliteLedger implements History {
     return this.st.episodeDedc.get(psnNo, episodeId) as number
   }
 
+  accountNetFen(psnNo: string): number {
+    return (this.st.accountCredits.get(psnNo) as number) - (this.st.accountPaid.get(psnNo) as number)
+  }
+
   // ---- transactions, verify, close -----------------------------------------------------------------------------
 
   /**

@@ -28,6 +28,10 @@ export interface Statements {
   readonly liveStaysInScope: Statement
   readonly liveMdtrt: Statement
   readonly episodeDedc: Statement
+  /** psn_no → Σ account credits, fen (0 on a ledger opened read-only from before the table existed). */
+  readonly accountCredits: Statement
+  /** psn_no → Σ acct_paid_fen over every year, fen. */
+  readonly accountPaid: Statement
 }
 
 export function prepareStatements(db: Db): Statements {
@@ -63,5 +67,9 @@ export function prepareStatements(db: Db): Statements {
     episodeDedc: db.prepare(`SELECT COALESCE(SUM(s.act_pay_dedc_fen), 0) FROM settlements s
       WHERE s.psn_no = ? AND s.episode_id = ? AND ${LIVE_STAY}`).pluck(),
     liveMdtrt: db.prepare(`SELECT s.setl_id FROM settlements s WHERE s.psn_no = ? AND s.mdtrt_id = ? AND ${LIVE}`).pluck(),
+    accountCredits: db.prepare(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'account_credits'").get() === undefined
+      ? 'SELECT 0 * length(?)'
+      : 'SELECT COALESCE(SUM(amount_fen), 0) FROM account_credits WHERE psn_no = ?').pluck(),
+    accountPaid: db.prepare('SELECT COALESCE(SUM(acct_paid_fen), 0) FROM accumulators WHERE psn_no = ?').pluck(),
   }
 }
