@@ -21,6 +21,9 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     await db.drop()
   })
 
+  /** One dipsettle_schema row per applied migration, 1 … PG_SCHEMA_VERSION. */
+  const EVERY_VERSION = Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => ({ version: i + 1 }))
+
   const tables = async (): Promise<string[]> =>
     (await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.t)
 
@@ -32,7 +35,7 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
       'month_end_runs', 'national_envelopes', 'national_setl_lists', 'national_stay_fees', 'national_stays',
       'settlement_line_sets', 'settlements', 'special_case_applications', 'special_case_reviews',
     ])
-    expect((await c.query('SELECT version FROM dipsettle_schema')).rows).toEqual([{ version: PG_SCHEMA_VERSION }])
+    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(EVERY_VERSION)
   })
 
   it('refuses a database holding other tables, and writes nothing to it', async () => {
@@ -56,7 +59,18 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
   it('four ledgers (own connections) opening one new database at once create the schema exactly once', async () => {
     const opened = await Promise.all([1, 2, 3, 4].map(() => PgLedger.open(db.url, { maxConnections: 1 })))
     await Promise.all(opened.map((l) => l.close()))
-    expect((await c.query('SELECT version FROM dipsettle_schema')).rows).toEqual([{ version: PG_SCHEMA_VERSION }])
+    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(EVERY_VERSION)
+  })
+
+  it('migrates a version-1 ledger to version 2 (the merged stays index), keeping its rows', async () => {
+    await (await PgLedger.open(db.url)).close()
+    await c.query('DROP INDEX settlements_merged_stays')
+    await c.query('DELETE FROM dipsettle_schema WHERE version >= 2')
+    await c.query(`INSERT INTO credentials (key_id, token_sha256, role, label, created_at) VALUES ('k', '\\x00', 'admin', '', 'now')`)
+    await (await PgLedger.open(db.url)).close()
+    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(EVERY_VERSION)
+    expect((await c.query(`SELECT indexname FROM pg_indexes WHERE indexname = 'settlements_merged_stays'`)).rows).toHaveLength(1)
+    expect((await c.query('SELECT key_id FROM credentials')).rows).toEqual([{ key_id: 'k' }])
   })
 
   it('refuses TRUNCATE of the settlements', async () => {

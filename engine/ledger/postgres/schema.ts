@@ -17,7 +17,7 @@
 import { ACCUM_FIELDS, SETLINFO_COLUMNS } from '../schema.js'
 
 /** The schema version this build writes and accepts. A new version adds a MIGRATIONS entry; none is ever edited. */
-export const PG_SCHEMA_VERSION = 1
+export const PG_SCHEMA_VERSION = 2
 
 const int0 = (c: string): string => `${c} bigint NOT NULL DEFAULT 0`
 
@@ -223,8 +223,16 @@ CREATE TABLE credentials (
 );
 `
 
+/**
+ * Migration 2: the partial index of merged stays that month-end finds a month's alliance episodes on
+ * (postgres/reports.ts episodeRows; SQLite: sqlite/reports-schema.ts MERGED_STAYS_INDEX_SQL).
+ */
+const V2 = `
+CREATE INDEX settlements_merged_stays ON settlements(month, insutype) WHERE episode_id <> mdtrt_id;
+`
+
 /** Every migration, by the version it brings the database to. Applied in order, each in its own transaction. */
-export const MIGRATIONS: ReadonlyMap<number, string> = new Map([[1, V1]])
+export const MIGRATIONS: ReadonlyMap<number, string> = new Map([[1, V1], [2, V2]])
 
 /** The table that tells a dipsettle database from any other (created by migration 0, before migration 1). */
 export const SCHEMA_TABLE_SQL = `CREATE TABLE dipsettle_schema (
