@@ -1,15 +1,15 @@
-// `dipsettle clearing --ledger FILE --year YYYY --pool 310|390 --fund-yuan N [--hospitals FILE]` (SPEC §6 年度清算):
+// `dipsettle clearing --ledger FILE|URL --year YYYY --pool 310|390 --fund-yuan N [--hospitals FILE]` (SPEC §6 年度清算):
 // the year's point value on the year's fund, each hospital's 结余留用 / 合理超支分担 band result, settled against
 // the closed monthly payouts, the 周转金 advance and the quality deposit; prints the JSON report (last line).
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { parseYuan } from '../../money.js'
-import { openLedger } from '../../ledger/sqlite.js'
 import { clearYear, type HospitalClearingFacts } from '../../settlement/annual-clearing.js'
 import { openContext } from '../context.js'
 import { usageError } from '../usage.js'
+import { LEDGER_FLAGS, requireLedger, withReportsLedger } from '../reports-ledger.js'
 
-interface Opts { ledger: string; year: string; pool: string; fundYuan: string; hospitals?: string; tables?: string; policy?: string }
+interface Opts { ledger?: string; year: string; pool: string; fundYuan: string; hospitals?: string; tables?: string; policy?: string }
 
 function readFacts(file: string): HospitalClearingFacts[] {
   let doc: unknown
@@ -35,7 +35,7 @@ function readFacts(file: string): HospitalClearingFacts[] {
 export function register(program: Command): void {
   program.command('clearing')
     .description('年度清算: clear a pool\'s year against the monthly payouts, the 周转金 advance and the quality deposits')
-    .requiredOption('--ledger <file>', 'the ledger with the year\'s settlements and closed month-end runs')
+    .option(LEDGER_FLAGS, 'the ledger with the year\'s settlements and closed month-end runs: a file or postgres:// URL (default: DIPSETTLE_LEDGER)')
     .requiredOption('--year <YYYY>', 'the calendar year of the discharges')
     .requiredOption('--pool <310|390>', '310 职工 or 390 居民')
     .requiredOption('--fund-yuan <n>', 'the year\'s DIP fund (年度基金预算), yuan')
@@ -52,16 +52,14 @@ Exit status: 0 done; 1 fault; 2 bad usage.`)
       if (opts.pool !== '310' && opts.pool !== '390') usageError(`--pool must be 310 or 390, got "${opts.pool}"`)
       const fund = parseYuan(Number(opts.fundYuan), false, opts.fundYuan)
       if (opts.fundYuan.trim() === '' || !fund.ok) usageError(`--fund-yuan must be a non-negative amount of yuan, got "${opts.fundYuan}"`)
-      if (!existsSync(opts.ledger)) usageError(`ledger ${opts.ledger} does not exist`)
+      const pool = opts.pool
+      const target = requireLedger(opts.ledger)
       const facts = opts.hospitals !== undefined ? readFacts(opts.hospitals) : []
       const ctx = openContext(opts)
-      const ledger = openLedger(opts.ledger)
-      try {
-        const out = await clearYear(ledger, ctx.tables, ctx.policy, { year: Number(opts.year), pool: opts.pool, fundFen: fund.fen, facts })
+      await withReportsLedger(target, async ({ reports }) => {
+        const out = await clearYear(reports, ctx.tables, ctx.policy, { year: Number(opts.year), pool, fundFen: fund.fen, facts })
         if (out.status === 'invalid') usageError(`${out.field}: ${out.message}`)
         process.stdout.write(JSON.stringify(out.report) + '\n')
-      } finally {
-        ledger.close()
-      }
+      })
     })
 }
