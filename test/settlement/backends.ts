@@ -11,6 +11,8 @@ import { SETTLEMENT_COLUMNS } from '../../engine/ledger/codec.js'
 import { PgLedger } from '../../engine/ledger/postgres/ledger.js'
 import { pgLedgerPorts } from '../../engine/ledger/postgres/ports.js'
 import type { ReportsPort } from '../../engine/ledger/reports-port.js'
+import { SqliteLedger } from '../../engine/ledger/sqlite.js'
+import { sqliteReports } from '../../engine/ledger/sqlite/reports.js'
 import { NUMERIC_TYPES } from '../ledger/backends.js'
 import { freshDatabase } from '../ledger/pg-server.js'
 import { TestLedger } from './fixtures.js'
@@ -18,11 +20,23 @@ import { TestLedger } from './fixtures.js'
 /** How a suite makes its ledgers, and how many fast-check runs it affords (a PostgreSQL ledger costs a schema). */
 export interface LedgerMaker {
   readonly name: 'sqlite' | 'postgres'
-  newLedger(): TestLedger
+  /** `onDisk`: a ledger another handle can open (SQLite: a file, not :memory:). */
+  newLedger(opts?: { readonly onDisk?: boolean }): TestLedger
+  /** The reports port of a second handle on the same ledger (another process's view), with the rows so far. */
+  otherHandle(l: TestLedger): Promise<{ readonly reports: ReportsPort; close(): Promise<void> }>
   runs(n: number): number
 }
 
-export const sqliteLedgers: LedgerMaker = { name: 'sqlite', newLedger: () => new TestLedger(':memory:'), runs: (n) => n }
+export const sqliteLedgers: LedgerMaker = {
+  name: 'sqlite',
+  newLedger: (opts) => (opts?.onDisk === true ? new TestLedger() : new TestLedger(':memory:')),
+  otherHandle: async (l) => {
+    if (l.file === ':memory:') throw new Error('otherHandle: make the ledger with { onDisk: true }')
+    const other = new SqliteLedger(l.file)
+    return { reports: sqliteReports(other.db), close: async () => other.close() }
+  },
+  runs: (n) => n,
+}
 
 /** Ledgers on the PostgreSQL server `serverUrl`; call inside a describe (it registers the hooks that drop them). */
 export function pgLedgers(serverUrl: string): LedgerMaker {
@@ -39,6 +53,11 @@ export function pgLedgers(serverUrl: string): LedgerMaker {
       open.push(l)
       return l
     },
+    otherHandle: async (l) => {
+      if (!(l instanceof PgTestLedger)) throw new Error('otherHandle: not a PostgreSQL test ledger')
+      const other = await PgLedger.open(await l.url())
+      return { reports: pgLedgerPorts(other).reports, close: () => other.close() }
+    },
     runs: (n) => Math.max(3, Math.ceil(n / 10)),
   }
 }
@@ -50,7 +69,7 @@ const METHODS = [
   'closedPayouts', 'decideSpecialCase', 'specialCaseDecisions', 'applySpecialCase', 'specialCaseApplications',
 ] as const satisfies readonly (keyof ReportsPort)[]
 
-interface Opened { ledger: PgLedger; port: ReportsPort; raw: pg.Client; schema: string }
+interface Opened { ledger: PgLedger; port: ReportsPort; raw: pg.Client; schema: string; url: string }
 
 /** A TestLedger whose reports port is a PostgreSQL ledger (in a schema of its own) holding the same rows. */
 export class PgTestLedger extends TestLedger {
@@ -78,6 +97,12 @@ export class PgTestLedger extends TestLedger {
     this.mirroring = this.mirroring.then(() => this.mirror(o.raw))
     await this.mirroring
     return o.port
+  }
+
+  /** The URL of its ledger (schema on the search_path), once every row appended so far is in it. */
+  async url(): Promise<string> {
+    await this.reports()
+    return (await this.opened).url
   }
 
   /** Raw SQL on the PostgreSQL ledger (tests that look at its tables). */
@@ -116,5 +141,5 @@ async function openSchema(databaseUrl: string): Promise<Opened> {
   await raw.connect()
   await raw.query(`CREATE SCHEMA ${schema}`)
   const ledger = await PgLedger.open(u.toString())
-  return { ledger, port: pgLedgerPorts(ledger).reports, raw, schema }
+  return { ledger, port: pgLedgerPorts(ledger).reports, raw, schema, url: u.toString() }
 }

@@ -57,6 +57,8 @@ const yearRange = (year: number): [string, string] => [`${year}-`, `${year + 1}-
 
 export class PgReports implements ReportsPort {
   private readonly pool: pg.Pool
+  /** The last run queued per (month, pool) in this process. */
+  private readonly runQueues = new Map<string, Promise<unknown>>()
 
   constructor(private readonly ledger: PgLedger) {
     this.pool = ledger.connections
@@ -176,14 +178,32 @@ export class PgReports implements ReportsPort {
       WHERE month = $1 AND pool = $2 ORDER BY setl_id COLLATE "C"`, [month, pool])
   }
 
+  /**
+   * Runs of one (month, pool) queue in this process in call order (as on SQLite), each then taking the database's
+   * advisory lock against other processes: one guard connection per (month, pool) per process at a time.
+   */
   async exclusiveRun<T>(month: string, pool: Pool, fn: () => Promise<T>): Promise<T> {
+    const key = `${month}/${pool}`
+    const before = this.runQueues.get(key) ?? Promise.resolve()
+    const mine = before.then(() => this.lockedRun(key, fn), () => this.lockedRun(key, fn))
+    const tail = mine.catch(() => undefined)
+    this.runQueues.set(key, tail)
+    try {
+      return await mine
+    } finally {
+      if (this.runQueues.get(key) === tail) this.runQueues.delete(key)
+    }
+  }
+
+  /** fn while this connection's transaction holds the advisory lock of (month, pool). */
+  private async lockedRun<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const guard = new pg.Client({ connectionString: this.ledger.url })
     // a guard connection the server drops ends the run's transaction: the lock is released, fn's saveRun still checks
     guard.on('error', () => {})
     await guard.connect()
     try {
       await guard.query('BEGIN')
-      await guard.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MONTH_END_LOCK, `${month}/${pool}`])
+      await guard.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MONTH_END_LOCK, key])
       const out = await fn()
       await guard.query('COMMIT')
       return out
