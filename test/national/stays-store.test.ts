@@ -29,9 +29,9 @@ async function sqliteSide(): Promise<Side> {
   const tmp = tempDir()
   const file = tmp.file('l.sqlite')
   const first = openLedger(file)
-  const handle = (l: SqliteLedger): Handle => ({ ledger: l.port(), stays: new SqliteStays(l.db), close: async () => l.close() })
+  const handle = (l: SqliteLedger): Handle => ({ ledger: l.port(), stays: new SqliteStays(l.db, NOW), close: async () => l.close() })
   return {
-    open: async () => handle(openLedger(file)),
+    open: async () => handle(openLedger(file, { now: NOW })),
     count: async (t) => first.db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number,
     close: async () => { first.close(); tmp.cleanup() },
   }
@@ -43,13 +43,17 @@ async function postgresSide(server: string): Promise<Side> {
   await raw.connect()
   return {
     open: async () => {
-      const l = await PgLedger.open(db.url, { maxConnections: 2 })
-      return { ledger: l, stays: pgLedgerPorts(l).stays, close: () => l.close() }
+      const l = await PgLedger.open(db.url, { maxConnections: 2, now: NOW })
+      return { ledger: l, stays: pgLedgerPorts(l, { now: NOW }).stays, close: () => l.close() }
     },
     count: async (t) => Number((await raw.query(`SELECT COUNT(*) AS n FROM ${t}`)).rows[0].n),
     close: async () => { await raw.end(); await db.drop() },
   }
 }
+
+/** 2026-10-10 01:00 in China (UTC+8): the recording day of 3201 is the 10th, not the UTC 9th. */
+let clock = new Date('2026-10-09T17:00:00.000Z')
+const NOW = (): Date => clock
 
 const H = 'H15020300001'
 const NEW: NewStay = {
@@ -186,6 +190,31 @@ function staysSuite(make: () => Promise<Side>): void {
     } finally {
       await b.close()
     }
+  })
+
+  it('3201 totals a hospital\'s settlements by recording day in China time, reversals netted', async () => {
+    clock = new Date('2026-10-09T17:00:00.000Z')
+    const record = async (k: number) => {
+      const { history } = await a.ledger.readHistory('P0001')
+      return a.ledger.commit([prepareRecord(settlementOf(mini(k), history), `h${k}`, { version: history.version, absorbed: 0 }).record])
+    }
+    await record(1)
+    await record(2)
+    // the reversal is recorded the next China day (2026-10-11 00:30 +08): it nets out of that day's totals only
+    clock = new Date('2026-10-10T16:30:00.000Z')
+    await a.ledger.reverse({ setlId: 'S000000000002', msgid: 'R2', bodyHash: 'r2' })
+    const [one, two] = [(await a.ledger.settlement('S000000000001'))!, (await a.ledger.settlement('S000000000002'))!]
+    const fen = (r: typeof one, k: 'medfee_sumamt' | 'fund_pay_sumamt') => Math.round(Number(r.setlinfo[k]) * 100)
+    const hosp = 'H15020300003'
+    expect(await a.stays.reconcileTotals(hosp, '2026-10-09', '2026-10-09')).toEqual([])
+    expect(await a.stays.reconcileTotals(hosp, '2026-10-10', '2026-10-10')).toEqual([{
+      insutype: '390', clr_type: '21', medfee_sumamt_fen: fen(one, 'medfee_sumamt') + fen(two, 'medfee_sumamt'),
+      fund_pay_sumamt_fen: fen(one, 'fund_pay_sumamt') + fen(two, 'fund_pay_sumamt'), acct_pay_fen: 0, count: 2,
+    }])
+    expect(await a.stays.reconcileTotals(hosp, '2026-10-10', '2026-10-11')).toEqual([{
+      insutype: '390', clr_type: '21', medfee_sumamt_fen: fen(one, 'medfee_sumamt'), fund_pay_sumamt_fen: fen(one, 'fund_pay_sumamt'), acct_pay_fen: 0, count: 1,
+    }])
+    expect(await a.stays.reconcileTotals('H99999999999', '2026-10-01', '2026-10-31')).toEqual([])
   })
 }
 

@@ -149,7 +149,7 @@ export class PgStays implements StaysPort {
         FROM settlements
        WHERE fixmedins_code = $1
          AND to_char((recorded_at::timestamptz AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD') COLLATE "C" BETWEEN $2 AND $3
-       GROUP BY insutype, clr_type ORDER BY insutype COLLATE "C", clr_type COLLATE "C"`,
+       GROUP BY insutype, 2 ORDER BY insutype COLLATE "C", 2`,
     })
     return r.rows
   }
