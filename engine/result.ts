@@ -108,6 +108,11 @@ export function settlementToResult(s: Settlement, status: 'settled' | 'computed'
   }
 }
 
+/** True when an answer reports a fault (E_FAILED) rather than a rejection of the claim itself. */
+export function isFault(r: AdjudicationResult): boolean {
+  return r.status === 'rejected' && r.reasons.some((x) => x.code === 'E_FAILED')
+}
+
 export function rejectionToResult(msgid: string, reasons: readonly Reason[]): AdjudicationResult {
   return { msgid, status: 'rejected', reasons }
 }

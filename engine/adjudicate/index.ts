@@ -35,7 +35,9 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
     setldetail: w.setldetail,
     lines: w.lines,
     dip: claim.inpatient
-      ? groupClaim(claim, ctx, { known: { hospital: w.hospital, mergedEpisodeId: w.episode?.merged === true ? w.episode.id : null } })
+      ? groupClaim(claim, ctx, {
+        known: { hospital: w.hospital, mergedEpisodeId: w.episode?.merged === true ? w.episode.id : null, brdy: w.person.brdy },
+      })
       : null,
     accum: accumDelta(w),
     stay: claim.inpatient ? stayOf(claim, w) : null,

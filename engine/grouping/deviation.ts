@@ -17,40 +17,58 @@ export interface DeviationOutcome {
   readonly factorDen: bigint
 }
 
-/** c and a in one integer unit, 1e-12 yuan: fen × 1e10 against micro-yuan × (type coefficient × 1e6). */
-export interface CostAgainstAverage {
-  readonly c: bigint
-  readonly a: bigint
+/**
+ * c and a in one integer unit, 1e-12 yuan: fen × 1e10 against micro-yuan × (type coefficient × 1e6). Held as the
+ * numbers they come from; the BigInt forms are made only when a factor or an exact tie-break needs them.
+ */
+export class CostAgainstAverage {
+  constructor(readonly costFen: number, readonly avgMicroYuan: number, readonly auxCoefMicro: number) {}
+  get c(): bigint { return BigInt(this.costFen) * FEN_TO_1E12_YUAN }
+  get a(): bigint { return BigInt(this.avgMicroYuan) * BigInt(this.auxCoefMicro) }
 }
 
 const FEN_TO_1E12_YUAN = 10_000_000_000n
+const C_TIMES_PPM = 1e16 // fen → 1e-12 yuan (1e10), times the ppm of the ratio's side (1e6)
+const C_TIMES_PPM_BIG = 10_000_000_000_000_000n
+/** A double comparison is trusted only when the sides differ by more than this (relative; its error is < 1e-15). */
+const COMPARE_MARGIN_REL = 1e-12
 
 export function costAgainstAverage(costFen: number, avgMicroYuan: number, auxCoefMicro: number = PPM): CostAgainstAverage {
-  return { c: BigInt(costFen) * FEN_TO_1E12_YUAN, a: BigInt(avgMicroYuan) * BigInt(auxCoefMicro) }
+  return new CostAgainstAverage(costFen, avgMicroYuan, auxCoefMicro)
 }
 
 export const FACTOR_ONE: DeviationOutcome = { band: 'normal', factorNum: 1n, factorDen: 1n }
 
+/** The sign of c·1e6 − ratio_ppm·a: decided in doubles away from a tie, exactly in BigInt near one. */
+function compareToBound(r: CostAgainstAverage, ratioPpm: number): number {
+  const l = r.costFen * C_TIMES_PPM
+  const b = ratioPpm * r.avgMicroYuan * r.auxCoefMicro
+  const d = l - b
+  if (Math.abs(d) > COMPARE_MARGIN_REL * Math.max(Math.abs(l), Math.abs(b))) return d > 0 ? 1 : -1
+  const lx = BigInt(r.costFen) * C_TIMES_PPM_BIG
+  const bx = BigInt(ratioPpm) * r.a
+  return lx > bx ? 1 : lx < bx ? -1 : 0
+}
+
 export function classifyDeviation(r: CostAgainstAverage, dip: Policy['dip']): DeviationOutcome {
   // a group without an average cost cannot be compared against: pay its score as it stands
-  if (r.a <= 0n) return FACTOR_ONE
-  const m = BigInt(PPM)
-  const c = r.c * m
-  const a = r.a
+  if (r.avgMicroYuan <= 0) return FACTOR_ONE
   const above = (ratio: number): boolean => {
-    const bound = BigInt(ratioToPpm(ratio)) * a
-    return dip.bounds_inclusive ? c >= bound : c > bound
+    const s = compareToBound(r, ratioToPpm(ratio))
+    return dip.bounds_inclusive ? s >= 0 : s > 0
   }
   const below = (ratio: number): boolean => {
-    const bound = BigInt(ratioToPpm(ratio)) * a
-    return dip.bounds_inclusive ? c <= bound : c < bound
+    const s = compareToBound(r, ratioToPpm(ratio))
+    return dip.bounds_inclusive ? s <= 0 : s < 0
   }
   if (above(dip.high)) {
     // (c/a − H) + 1 = (c·1e6 − H_ppm·a + 1e6·a) / (1e6·a)
-    const num = c - BigInt(ratioToPpm(dip.high)) * a + m * a
+    const m = BigInt(PPM)
+    const a = r.a
+    const num = r.c * m - BigInt(ratioToPpm(dip.high)) * a + m * a
     return { band: above(dip.review) ? 'review' : 'high', factorNum: num, factorDen: m * a }
   }
-  if (below(dip.low)) return { band: 'low', factorNum: r.c, factorDen: a }
+  if (below(dip.low)) return { band: 'low', factorNum: r.c, factorDen: r.a }
   return FACTOR_ONE
 }
 

@@ -1,19 +1,15 @@
-// The policy's `dip` section as grouping reads it: optional keys fall back to the published schema's defaults (so the
-// numbers live in engine/policy/schema.ts, not here), and the group lists are held as upper-case sets (group codes
+// The policy's `dip` section as grouping reads it: optional keys fall back to the published defaults (the numbers
+// live in engine/policy/dip-defaults.ts, which the schema declares), and the group lists are held as upper-case sets (group codes
 // are written with `x` or `X`), built once per policy object.
 import type { Policy } from '../policy/types.js'
-import { PolicySchema } from '../policy/schema.js'
+import { DIP_DEFAULTS } from '../policy/dip-defaults.js'
 import { scoreToMicro } from '../money.js'
 
 type Dip = Policy['dip']
 type OptionalKey = 'low_standard_cost_ratio' | 'low_standard_max_days' | 'long_stay_multiple'
 
 export function dipSetting(dip: Dip, key: OptionalKey): number {
-  const v = dip[key]
-  if (v !== undefined) return v
-  const schema = (PolicySchema.properties.dip.properties as unknown as Record<OptionalKey, { default?: unknown }>)[key]
-  if (typeof schema.default !== 'number') throw new Error(`policy schema gives no default for dip.${key}`)
-  return schema.default
+  return dip[key] ?? DIP_DEFAULTS[key]
 }
 
 export interface DipLists {

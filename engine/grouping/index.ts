@@ -29,9 +29,10 @@ export interface GroupOptions {
   readonly trace?: boolean
   /**
    * What adjudication already found for this claim (the claim's hospital; the alliance episode it merged into, or
-   * null): passed so that grouping neither looks the hospital up nor reads the referral's stay again.
+   * null; the person's birth date for the age types): passed so that grouping neither looks the hospital or the
+   * person up nor reads the referral's stay again.
    */
-  readonly known?: { readonly hospital: Hospital; readonly mergedEpisodeId: string | null }
+  readonly known?: { readonly hospital: Hospital; readonly mergedEpisodeId: string | null; readonly brdy: string | null }
 }
 
 /** The claim's procedures that count for grouping: not matching a `dip.ignored_procedure_prefixes` entry, no repeats. */
@@ -83,7 +84,7 @@ export function groupClaim(claim: Claim, ctx: AdjudicationContext, opts: GroupOp
     group = composite
     rule = `composite: ${kind}`
   }
-  return score(claim, ctx, group, hospital, flags, traceOf(core.candidates, rule))
+  return score(claim, ctx, group, hospital, flags, traceOf(core.candidates, rule), opts.known)
 }
 
 /** Hospital coefficient × 1e6 of a case: none for 基层病种, none when the policy switches them off (SPEC §5). */
@@ -93,7 +94,7 @@ function coefficientOf(primary: boolean, hospital: Hospital | undefined, dip: Ad
 
 function score(
   claim: Claim, ctx: AdjudicationContext, group: DipGroup, hospital: Hospital | undefined, flags: Set<DipFlagCode>,
-  trace: MatchTrace | undefined,
+  trace: MatchTrace | undefined, known: GroupOptions['known'],
 ): DipResult {
   const dip = ctx.policy.dip
   const lists = dipLists(dip)
@@ -108,7 +109,7 @@ function score(
   const bonusMicro = lists.tcm.has(code) && hospital?.tcm === true ? ratioToPpm(dip.tcm_bonus) : PPM
   // 辅助目录: a core case typed by severity, tumour or age; its average is scaled by the type's coefficient
   const aux = dip.auxiliary !== undefined && group.kind === 'core' && !primary && perDiemMicro === undefined
-    ? typeCase(auxCase(claim, ctx), code, dip.auxiliary, ctx.tables) : UNTYPED
+    ? typeCase(auxCase(claim, ctx, known), code, dip.auxiliary, ctx.tables) : UNTYPED
   const auxMicro = aux.chosen?.coefMicro ?? PPM
   const vsAverage = costAgainstAverage(claim.totalFen, group.avgCostMicro, auxMicro)
   // 床日 groups are paid by the day: the cost deviation of a stay against a per-stay average does not apply
@@ -146,9 +147,10 @@ function score(
 }
 
 /** The facts the 辅助目录 types a claim on: its codes, admission date and the person's birth date. */
-function auxCase(claim: Claim, ctx: AdjudicationContext): AuxCase {
-  // the person is looked up only when the policy types by age
-  const brdy = ctx.policy.dip.auxiliary?.age_bands !== undefined ? ctx.tables.persons.get(claim.psnNo)?.brdy ?? null : null
+function auxCase(claim: Claim, ctx: AdjudicationContext, known: GroupOptions['known']): AuxCase {
+  // the person is looked up only when the policy types by age and adjudication has not found them already
+  const brdy = ctx.policy.dip.auxiliary?.age_bands === undefined ? null
+    : known !== undefined ? known.brdy : ctx.tables.persons.get(claim.psnNo)?.brdy ?? null
   return { mainDx: claim.mainDx, otherDx: claim.otherDx, procedures: claim.procedures, begndate: claim.begndate, brdy }
 }
 

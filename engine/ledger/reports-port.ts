@@ -95,6 +95,24 @@ export interface SettlementFacts {
   readonly inEpisode: boolean
 }
 
+/**
+ * A 4101A 医疗保障基金结算清单 recorded for a settlement of the month (SPEC §12; engine/ledger/stays-port.ts SetlList):
+ * the diagnoses and procedures DIP groups the stay on, so month-end and the reports pay the list's grouping instead of
+ * the one computed at 2304. One per settlement (a later upload replaced the earlier: the latest wins).
+ */
+export interface SetlListGrouping {
+  readonly setlId: string
+  readonly mdtrtId: string
+  readonly code: string
+  /** No reversal of the settlement up to the seq read at. */
+  readonly live: boolean
+  readonly medfeeFen: number
+  /** The points the settlement was recorded with (its 2304 grouping). */
+  readonly settledPoints1e4: number
+  /** The list's grouping (what 4101A answered). */
+  readonly dip: DipResult
+}
+
 /** The discharges of the ledger as month-end and clearing read them. */
 export interface DischargesPort {
   /** Whether the ledger has its settlements at all (a file that is not a ledger has not). */
@@ -111,6 +129,12 @@ export interface DischargesPort {
   liveCases(month: string, pool: Pool, uptoSeq: number, codes: readonly string[]): Promise<CaseRow[]>
   /** The settlement a 特例单议 decision or application names; undefined when the ledger has no such setl_id. */
   settlementFacts(setlId: string): Promise<SettlementFacts | undefined>
+  /**
+   * The 4101A lists of the month's inpatient settlements of a pool with seq ≤ uptoSeq (reversed ones too, `live`
+   * false: a reversal carried after a closed month takes back the list's points). Joins national_setl_lists to
+   * settlements; SQLite: engine/ledger/sqlite/reports.ts, PostgreSQL: engine/ledger/postgres/setl-lists.ts.
+   */
+  setlListGroupings(month: string, pool: Pool, uptoSeq: number): Promise<SetlListGrouping[]>
 }
 
 /** A month-end run as stored: one per (month, pool); a draft is replaced, a closed run is final. */

@@ -161,8 +161,6 @@ export function faultAnswer(msgid: string, e: unknown): AdjudicationResult {
   return failedAnswer(msgid, e)
 }
 
-/** True when an answer reports a fault (E_FAILED) rather than a rejection of the claim itself. */
-export function isFault(r: AdjudicationResult): boolean {
-  return r.status === 'rejected' && r.reasons.some((x) => x.code === 'E_FAILED')
-}
+// isFault lives with the answer shape (engine/result.ts), where callers that do not load the engine find it
+export { isFault } from '../result.js'
 

@@ -1,6 +1,7 @@
 // The policy file's JSON Schema (SPEC §4, §9), written with typebox so the TypeScript type follows the schema.
 // Unknown keys are errors (additionalProperties: false everywhere); ranges are checked; validate.ts names the path.
 import Type from 'typebox'
+import { DIP_DEFAULTS } from './dip-defaults.js'
 
 const Ratio = Type.Number({ minimum: 0, maximum: 1 })
 const Yuan = Type.Number({ minimum: 0, maximum: 1e10 })
@@ -94,11 +95,11 @@ const Dip = Type.Object({
   /** Procedures with these prefixes do not count for grouping (e.g. routine diagnostics). */
   ignored_procedure_prefixes: Type.Array(Type.String({ minLength: 1 })),
   /** 低标入院: cost below this fraction of the group's average … */
-  low_standard_cost_ratio: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0.3 })),
+  low_standard_cost_ratio: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: DIP_DEFAULTS.low_standard_cost_ratio })),
   /** … with a stay of at most this many days. */
-  low_standard_max_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 3 })),
+  low_standard_max_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: DIP_DEFAULTS.low_standard_max_days })),
   /** Stay beyond this multiple of the group's average days is flagged. */
-  long_stay_multiple: Type.Optional(Type.Number({ minimum: 1, maximum: 100, default: 3 })),
+  long_stay_multiple: Type.Optional(Type.Number({ minimum: 1, maximum: 100, default: DIP_DEFAULTS.long_stay_multiple })),
   /**
    * 床日 by kind of stay (SPEC §5, seed 004): kind → main-diagnosis prefixes, optional procedure prefixes (the stay needs
    * one of them) and points per bed day by hospital level. Such a stay earns days × points × hospital coefficient.

@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer'
 import type { Writable } from 'node:stream'
 import { once } from 'node:events'
 import type { Piscina } from 'piscina'
-import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
+import type { SqliteLedger } from '../ledger/sqlite.js'
 import { bodyHash } from '../ledger/hash.js'
 import { answerOf, priorOutcome } from '../ledger/outcome.js'
 import { rejectionToResult, type AdjudicationResult } from '../result.js'
@@ -123,7 +123,7 @@ export class BatchRunner {
         // answer on the retry (msgid), so nothing is applied twice — then answer from the ledger or E_FAILED
         if (attempt < 2) continue
         this.counts.failedBatches++
-        const out = this.failedAnswer(task)
+        const out = await this.failedAnswer(task)
         this.inputs.release(task.bytes)
         this.outs.release(task.out)
         return out
@@ -159,11 +159,15 @@ export class BatchRunner {
   }
 
   /** Each claim line of a batch no worker could finish: the ledger's answer when an attempt recorded it, else E_FAILED. */
-  private failedAnswer(task: BatchTask): BatchOut {
+  private async failedAnswer(task: BatchTask): Promise<BatchOut> {
     const view = Buffer.from(task.bytes, 0, task.byteLength)
     const parts: Buffer[] = []
     const c = this.counts
-    if (this.o.recording && this.recorded === null && this.o.ledgerFile !== null) this.recorded = openLedger(this.o.ledgerFile, { readonly: true })
+    if (this.o.recording && this.recorded === null && this.o.ledgerFile !== null) {
+      // imported here, not at the top: the ledger module brings the engine, which the main thread otherwise never needs
+      const { openLedger } = await import('../ledger/sqlite.js')
+      this.recorded = openLedger(this.o.ledgerFile, { readonly: true })
+    }
     const recorded = this.recorded
     forEachLine(view, (s, e) => {
       const line = view.subarray(s, e)

@@ -8,7 +8,6 @@ import { AdjudicationPool } from './pool.js'
 import type { PoolProgress, RunSummary } from './pool.js'
 import { defaultWorkers, MAX_WORKERS } from './options.js'
 import { DEMO_TABLES_FILE } from '../paths.js'
-import { loadPolicyFile } from '../policy/validate.js'
 import { usageError } from '../cli/usage.js'
 
 export interface PoolCliOptions {
@@ -37,7 +36,8 @@ export async function runPoolCli(o: PoolCliOptions): Promise<RunSummary> {
   if (!existsSync(tablesFile)) {
     usageError(`tables file ${tablesFile} does not exist: run \`dipsettle data build\` (or pass --tables FILE)`)
   }
-  if (o.policyFile !== undefined) loadPolicyFile(o.policyFile)
+  // the policy module (its schema, typebox and ajv) is imported only when there is a policy file to check
+  if (o.policyFile !== undefined) (await import('../policy/validate.js')).loadPolicyFile(o.policyFile)
   const pool = new AdjudicationPool({
     workers: o.workers, tablesFile, policyFile: o.policyFile ?? null, ledgerFile: o.ledgerFile ?? null,
     dryRun: o.dryRun, compact: o.compact === true, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),

@@ -3,7 +3,6 @@
 import type { Buffer } from 'node:buffer'
 import type { Readable, Writable } from 'node:stream'
 import { Piscina } from 'piscina'
-import { openLedger } from '../ledger/sqlite.js'
 import { workerFile } from '../worker-file.js'
 import { BatchBuffers, BatchRunner } from './batch-runner.js'
 import { InOrderRun } from './in-order.js'
@@ -16,43 +15,60 @@ export type { PoolProgress, RunOptions, RunSummary } from './run.js'
 
 export class AdjudicationPool {
   readonly options: FilledPoolOptions
-  private readonly piscina: Piscina<BatchTask, BatchAnswer>
+  private started: Promise<Piscina<BatchTask, BatchAnswer>> | null = null
   private readonly buffers: BatchBuffers
   private running = false
 
+  /** Checks the options; the workers start with ready() (or the first run). */
   constructor(options: PoolOptions) {
     const d = workerFile(import.meta.url, 'worker')
     this.options = fillOptions(options, { ...d, testHook: testHookFromEnv() })
-    const o = this.options
-    // create the ledger (schema, WAL) once here, so that workers starting together never race to do it
-    if (o.recording && o.ledgerFile !== null) openLedger(o.ledgerFile).close()
-    this.buffers = new BatchBuffers(o.batchSize)
-    const workerData: WorkerConfig = {
-      tablesFile: o.tablesFile, policyFile: o.policyFile, ledgerFile: o.ledgerFile, dryRun: o.dryRun,
-      compact: o.compact, testHook: o.testHook,
-    }
-    this.piscina = new Piscina({
-      filename: o.workerFile,
-      minThreads: o.workers,
-      maxThreads: o.workers,
-      // no per-task run/wait histograms (measured: a visible share of the main thread's time per batch)
-      recordTiming: false,
-      // workers load the tables once: never let an idle one go
-      idleTimeout: Number.MAX_SAFE_INTEGER,
-      execArgv: [...o.execArgv],
-      workerData,
-    })
+    this.buffers = new BatchBuffers(this.options.batchSize)
+  }
+
+  /**
+   * The workers, started once. The ledger module (and with it the engine) is imported only by a recording pool: a
+   * pool that records nothing keeps the main thread to reading, cutting and writing (bench/README.md, issue 17).
+   */
+  private start(): Promise<Piscina<BatchTask, BatchAnswer>> {
+    this.started ??= (async () => {
+      const o = this.options
+      if (o.recording && o.ledgerFile !== null) {
+        // create the ledger (schema, WAL) once here, so that workers starting together never race to do it
+        const { openLedger } = await import('../ledger/sqlite.js')
+        openLedger(o.ledgerFile).close()
+      }
+      const workerData: WorkerConfig = {
+        tablesFile: o.tablesFile, policyFile: o.policyFile, ledgerFile: o.ledgerFile, dryRun: o.dryRun,
+        compact: o.compact, testHook: o.testHook,
+      }
+      return new Piscina<BatchTask, BatchAnswer>({
+        filename: o.workerFile,
+        minThreads: o.workers,
+        maxThreads: o.workers,
+        // no per-task run/wait histograms (measured: a visible share of the main thread's time per batch)
+        recordTiming: false,
+        // workers load the tables once: never let an idle one go
+        idleTimeout: Number.MAX_SAFE_INTEGER,
+        execArgv: [...o.execArgv],
+        workerData,
+      })
+    })()
+    return this.started
   }
 
   /** Resolves when every worker has loaded its tables (one empty batch each). */
   async ready(): Promise<void> {
+    const piscina = await this.start()
     const empty = (): BatchTask => ({ bytes: new SharedArrayBuffer(0), byteLength: 0, count: 0, batchNo: -1, out: null })
-    await Promise.all(Array.from({ length: this.options.workers }, () => this.piscina.run(empty())))
+    await Promise.all(Array.from({ length: this.options.workers }, () => piscina.run(empty())))
   }
 
   /** Drain in-flight batches and stop the workers. */
   async close(): Promise<void> {
-    await this.piscina.close()
+    // a pool whose start failed (its ledger could not be created) has no workers to stop
+    const piscina = await this.started?.catch(() => null)
+    await piscina?.close()
   }
 
   /**
@@ -64,12 +80,13 @@ export class AdjudicationPool {
     if (this.running) throw new Error('AdjudicationPool.run: a run is already in progress on this pool')
     this.running = true
     const o = this.options
-    const runner = new BatchRunner(this.piscina, o, this.buffers)
+    let runner: BatchRunner | undefined
     try {
+      runner = new BatchRunner(await this.start(), o, this.buffers)
       const run = o.recording ? new LaneRun(o, runner, output, runOptions) : new InOrderRun(o, runner, output, runOptions)
       return await run.run(input)
     } finally {
-      runner.close()
+      runner?.close()
       this.running = false
     }
   }

@@ -5,7 +5,6 @@ import { Buffer } from 'node:buffer'
 import { existsSync } from 'node:fs'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { loadTables } from '../tables/load.js'
-import { loadPolicyFile } from '../policy/validate.js'
 import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
 import { computeClaim, isFault, settleBodies, type SettleEnv } from '../ledger/settle.js'
 import { bodyHash } from '../ledger/hash.js'
@@ -16,7 +15,8 @@ import type { BatchAnswer, BatchTask, PoolHooks, WorkerConfig } from './protocol
 
 const config = workerData as WorkerConfig
 const tables = loadTables(config.tablesFile)
-const policy = config.policyFile !== null ? loadPolicyFile(config.policyFile) : tables.policy
+// the policy validator (ajv and the schema's compile) is imported only when a --policy file is to be checked
+const policy = config.policyFile !== null ? (await import('../policy/validate.js')).loadPolicyFile(config.policyFile) : tables.policy
 let ledger: SqliteLedger | undefined
 if (config.ledgerFile !== null) {
   // as the single-threaded CLI: a dry run never creates the ledger and reads an existing one read-only

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import type { Decision, Pool, ReportsPort } from '../ledger/reports-port.js'
 import type { Policy } from '../policy/types.js'
 import { episodeCase, liveEpisodes, type EpisodeCase } from './episodes.js'
+import { liveSetlLists, regroupCandidates, regroupEpisodeRow } from './setl-lists.js'
 import { judgeCandidates, type Candidate, type JudgedCase } from './special-cases.js'
 
 export interface UnitTotals {
@@ -44,9 +45,12 @@ interface HospitalTotals { points1e4: number; discharges: number; medfeeFen: num
 
 export async function accumulateMonth(ctx: AccumulateContext, month: string, pool: Pool, uptoSeq: number): Promise<MonthAccumulation> {
   const { port, policy } = ctx
-  const [sums, episodeRows, reviewRows] = await Promise.all([
+  const [sums, recordedEpisodeRows, recordedReviewRows, lists] = await Promise.all([
     port.monthSums(month, pool, uptoSeq), port.episodeRows(month, pool, uptoSeq), port.reviewCandidates(month, pool, uptoSeq),
+    liveSetlLists(port, month, pool, uptoSeq),
   ])
+  // a 4101A list regroups its stay (setl-lists.ts): the recorded points come out of the sums below, the list's go in
+  const reviewRows = regroupCandidates(recordedReviewRows, lists)
   const byHospital = new Map<string, HospitalTotals>()
   const hospital = (code: string): HospitalTotals => {
     let h = byHospital.get(code)
@@ -62,12 +66,16 @@ export async function accumulateMonth(ctx: AccumulateContext, month: string, poo
   }
 
   // episodes: take their rows out of the sums, then put each back as one case (costs stay with each stay's hospital)
-  for (const r of episodeRows) {
+  for (const r of recordedEpisodeRows) {
     const h = hospital(r.code)
     h.points1e4 -= r.points1e4; h.discharges -= r.kind === 'settlement' ? 1 : -1
   }
+  const episodeRows = recordedEpisodeRows.map((r) => regroupEpisodeRow(r, lists))
   const episodes: EpisodeCase[] = []
   const inEpisode = new Set(episodeRows.map((r) => r.setlId))
+  for (const g of lists.values()) {
+    if (!inEpisode.has(g.setlId)) hospital(g.code).points1e4 += g.dip.points_1e4 - g.settledPoints1e4
+  }
   const candidates: Candidate[] = reviewRows.filter((c) => !inEpisode.has(c.setlId)).map((c) => ({ ...c, episodeId: null }))
   for (const e of liveEpisodes(episodeRows)) {
     if (e.stays.length === 0) continue

@@ -3,11 +3,12 @@
 // (gain or loss), and its trend over the year's runs; and the bureau's overview of every hospital.
 // Built from the stored run (what was decided) and the ledger rows the run saw (seq ≤ the run's ledger_seq).
 import { fenToYuan, PPM, pointsToJson } from '../money.js'
-import type { CaseRow, ReportsPort, RunRow } from '../ledger/reports-port.js'
+import type { CaseRow, ReportsPort, RunRow, SetlListGrouping } from '../ledger/reports-port.js'
 import type { Policy } from '../policy/types.js'
 import type { Tables } from '../tables/types.js'
 import { feedbackExtras, type FeedbackExtras } from './feedback-extras.js'
 import { episodeCase, liveEpisodes } from './episodes.js'
+import { liveSetlLists, regroupCase, regroupEpisodeRow } from './setl-lists.js'
 import { settlementUnits } from './month-end.js'
 import { parsePointValue, pointsToFen, pointValueYuan6, type PointValue } from './point-value.js'
 import { reportsOf, type LedgerDb, type MonthEndHospital, type MonthEndReport, type Pool } from './types.js'
@@ -148,11 +149,23 @@ export async function runReportContext(ledger: LedgerDb, tables: Tables, policy:
 
 /** The run's alliance episodes of several stays: each stay's share of its episode's points (episodes.ts). */
 async function episodeShares(port: ReportsPort, run: RunRow, policy: Policy) {
-  const rows = await port.episodeRows(run.month, run.pool, run.ledger_seq)
+  const lists = await listsOfRun(port, run)
+  const rows = (await port.episodeRows(run.month, run.pool, run.ledger_seq)).map((r) => regroupEpisodeRow(r, lists))
   const shares = new Map<string, { readonly episodeId: string; readonly points1e4: number }>()
   const cases = liveEpisodes(rows).filter((e) => e.stays.length >= 2).map((e) => episodeCase(e, policy))
   for (const c of cases) for (const s of c.stays) shares.set(s.setlId, { episodeId: c.episodeId, points1e4: c.shares.get(s.setlId) ?? 0 })
   return { shares, cases }
+}
+
+/** The run's 4101A lists (setl-lists.ts: the grouping month-end paid), read once per run. */
+const listsOfRuns = new WeakMap<RunRow, Promise<Map<string, SetlListGrouping>>>()
+function listsOfRun(port: ReportsPort, run: RunRow): Promise<Map<string, SetlListGrouping>> {
+  let l = listsOfRuns.get(run)
+  if (l === undefined) {
+    l = liveSetlLists(port, run.month, run.pool, run.ledger_seq)
+    listsOfRuns.set(run, l)
+  }
+  return l
 }
 
 /**
@@ -171,7 +184,8 @@ export async function hospitalReport(
   const settlement = report.hospitals.find((h) => h.fixmedins_code === unit) ?? null
   const codes = settlement && settlement.members.length > 0 && unit === q.code ? [...settlement.members] : [q.code]
   const pv: PointValue | null = parsePointValue(run.point_value)
-  const cases = await port.liveCases(run.month, run.pool, run.ledger_seq, codes)
+  const lists = await listsOfRun(port, run)
+  const cases = (await port.liveCases(run.month, run.pool, run.ledger_seq, codes)).map((c) => regroupCase(c, lists))
   const episodes = await episodeShares(port, run, policy)
   // an episode counts as one case, at its last stay
   const lastStays = new Set(episodes.cases.map((e) => e.last.setlId))
@@ -255,7 +269,8 @@ async function supervisionOf(port: ReportsPort, run: RunRow, report: MonthEndRep
   let month = monthCasesOfRun.get(run)
   if (month === undefined) {
     const all = [...new Set(report.hospitals.flatMap((h) => [h.fixmedins_code, ...h.members]))]
-    month = (await port.liveCases(run.month, run.pool, run.ledger_seq, all)).map((c) => ({ fixmedins_code: c.fixmedins_code, dip_group_code: c.dip_group_code, flags: flagsOf(c) }))
+    const lists = await listsOfRun(port, run)
+    month = (await port.liveCases(run.month, run.pool, run.ledger_seq, all)).map((c) => regroupCase(c, lists)).map((c) => ({ fixmedins_code: c.fixmedins_code, dip_group_code: c.dip_group_code, flags: flagsOf(c) }))
     monthCasesOfRun.set(run, month)
   }
   return supervisionScores(month, codes)

@@ -196,11 +196,14 @@ async function carryClosedMonths(
     if (rows.length === 0) continue
     const pv = parsePointValue(run.point_value)
     const paidAs = new Map((await port.caseRows(run.month, pool)).map((c) => [c.setl_id, c.paid_points_1e4]))
+    // a settlement regrouped by its 4101A list was paid at the list's points (a list is refused once its month closed)
+    const listed = new Map((await port.setlListGroupings(run.month, pool, seq)).map((g) => [g.setlId, g.dip.points_1e4]))
     const perUnit = new Map<string, number>()
     for (const r of rows) {
       const u = unitOf(r.code)
       // a reversed approved special case was paid at its cost-based points: take back what was paid
-      const points = r.kind === 'reversal' && r.reverses !== null && paidAs.has(r.reverses) ? -(paidAs.get(r.reverses) as number) : r.points1e4
+      const paid = r.kind === 'reversal' && r.reverses !== null ? paidAs.get(r.reverses) ?? listed.get(r.reverses) : undefined
+      const points = paid !== undefined ? -paid : r.points1e4
       let a = out.get(u)
       if (!a) { a = { points1e4: 0, discharges: 0, dipFen: 0, hifpFen: 0, medfeeFen: 0, months: new Set(), setlIds: [] }; out.set(u, a) }
       a.points1e4 += points

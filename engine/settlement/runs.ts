@@ -17,9 +17,15 @@ async function candidateRefusal(ledger: LedgerDb, setlId: string, hospital?: str
   if (f === undefined) return { code: 'E_UNKNOWN_SETTLEMENT', message: `${setlId} is not in the ledger` }
   if (hospital !== undefined && f.code !== hospital) return { code: 'E_FORBIDDEN', message: `${setlId} belongs to another hospital` }
   if (f.kind !== 'settlement' || f.reversed) return { code: 'E_NOT_CANDIDATE', message: `${setlId} is a reversal or reversed` }
+  // a 4101A list regroups the stay (setl-lists.ts): its deviation is the list's
+  const port = reportsOf(ledger)
+  const listed = f.insutype === '310' || f.insutype === '390'
+    ? (await port.setlListGroupings(f.month, f.insutype, await port.ledgerSeq())).find((g) => g.setlId === setlId)
+    : undefined
+  const deviation = listed?.dip.deviation ?? f.deviation
   // an episode's stay may be its case's candidate (the summed cost) whatever its own deviation
-  if (f.deviation !== 'review' && !f.inEpisode) {
-    return { code: 'E_NOT_CANDIDATE', message: `${setlId} is not a 特例单议 candidate (its deviation is ${f.deviation ?? 'none'})` }
+  if (deviation !== 'review' && !f.inEpisode) {
+    return { code: 'E_NOT_CANDIDATE', message: `${setlId} is not a 特例单议 candidate (its deviation is ${deviation ?? 'none'})` }
   }
   return undefined
 }

@@ -1,6 +1,6 @@
 // 2402 出院办理 / 2405 出院撤销 (SPEC §12): the discharge day, way and diagnoses are set on the open stay (the claim of
 // 2303/2304 then uses them); 2405 takes them off again while the stay is not settled.
-import { NationalRefusal, opt, req, timeDay, type Obj } from './fields.js'
+import { EXP_CONTENT, NationalRefusal, opt, req, timeDay, type Obj } from './fields.js'
 import { envelopeOf, finish, inputOf, stayOf, type CallContext } from './context.js'
 import { DISEINFO, diagnosesOf } from './diagnoses.js'
 
@@ -12,10 +12,11 @@ const DSCGINFO = {
   cop_flag: opt(3), dscg_dept_codg: opt(30), dscg_dept_name: opt(100), dscg_sped: opt(30), die_date: { t: 'time' },
   mdtrt_cert_type: opt(3), mdtrt_cert_no: opt(50), dscg_way: req.str(3, { re: /^\d{1,3}$/ }),
   dscg_maindiag_code: opt(20), dscg_maindiag_name: opt(100), insuplc_admdvs: opt(6), mdtrtarea_admvs: opt(6),
+  dscg_bed: opt(30), exp_content: EXP_CONTENT,
 } as const
 
 const DISCHARGE = { dscginfo: { t: 'obj', req: true, fields: DSCGINFO }, diseinfo: DISEINFO } as const
-const UNDO = { data: { t: 'obj', req: true, fields: { mdtrt_id: req.str(30), psn_no: req.str(30) } } } as const
+const UNDO = { data: { t: 'obj', req: true, fields: { mdtrt_id: req.str(30), psn_no: req.str(30), exp_content: EXP_CONTENT } } } as const
 
 export async function discharge(ctx: CallContext): Promise<string> {
   const input = inputOf(ctx, DISCHARGE)

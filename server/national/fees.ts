@@ -8,7 +8,7 @@ import type { AdjudicationResult } from '../../engine/result.js'
 import { fenToYuan } from '../../engine/money.js'
 import type { CatalogueItem, Tables } from '../../engine/tables/types.js'
 import type { Policy } from '../../engine/policy/types.js'
-import { NationalRefusal, opt, req, timeDay, type Fields, type Obj } from './fields.js'
+import { EXP_CONTENT, NationalRefusal, opt, req, timeDay, type Fields, type Obj } from './fields.js'
 import { envelopeOf, finish, inputOf, rejection, stayOf, statusText, type CallContext } from './context.js'
 import { claimOfStay } from './claim-of-stay.js'
 
@@ -18,20 +18,20 @@ const LINE_COMMON = {
   cnt: { t: 'num', req: true, min: 0.0001, max: 1e7 }, pric: { t: 'yuan', req: true }, bilg_dept_codg: opt(30), bilg_dept_name: opt(100),
   bilg_dr_codg: opt(30), bilg_dr_name: opt(50), acord_dept_codg: opt(30), acord_dept_name: opt(100), orders_dr_code: opt(30),
   orders_dr_name: opt(50), hosp_appr_flag: opt(3), tcmdrug_used_way: opt(6), etip_flag: opt(3), etip_hosp_code: opt(30),
-  dscg_tkdrug_flag: opt(3), matn_fee_flag: opt(6), memo: opt(500),
+  dscg_tkdrug_flag: opt(3), matn_fee_flag: opt(6), memo: opt(500), exp_content: EXP_CONTENT,
 } as const
 
 /** 2301 feedetail line. */
 const IPT_LINE: Fields = { ...LINE_COMMON, init_feedetl_sn: opt(30), drord_no: opt(30), med_type: opt(6) }
 /** 2204 feedetail line. */
 const OTP_LINE: Fields = {
-  ...LINE_COMMON, chrg_bchno: req.str(30), dise_codg: opt(30), rxno: opt(30), rx_circ_flag: opt(3), sin_dos_dscr: opt(200),
+  ...LINE_COMMON, init_feedetl_sn: opt(30), drord_no: opt(30), med_type: opt(6), chrg_bchno: req.str(30), dise_codg: opt(30), rxno: opt(30), rx_circ_flag: opt(3), sin_dos_dscr: opt(200),
   used_frqu_dscr: opt(200), prd_days: { t: 'num', min: 0, max: 999 }, medc_way_dscr: opt(200),
 }
 
 const UPLOAD = (line: Fields): Fields => ({ feedetail: { t: 'arr', req: true, min: 1, max: 5000, of: line } })
-const WITHDRAW_IPT: Fields = { data: { t: 'obj', req: true, fields: { feedetl_sn: req.str(30), mdtrt_id: req.str(30), psn_no: req.str(30), memo: opt(500) } } }
-const WITHDRAW_OTP: Fields = { data: { t: 'obj', req: true, fields: { chrg_bchno: req.str(30), mdtrt_id: req.str(30), psn_no: req.str(30) } } }
+const WITHDRAW_IPT: Fields = { data: { t: 'obj', req: true, fields: { feedetl_sn: req.str(30), mdtrt_id: req.str(30), psn_no: req.str(30), memo: opt(500), exp_content: EXP_CONTENT } } }
+const WITHDRAW_OTP: Fields = { data: { t: 'obj', req: true, fields: { chrg_bchno: req.str(30), mdtrt_id: req.str(30), psn_no: req.str(30), exp_content: EXP_CONTENT } } }
 
 /** 医疗收费项目类别 by the catalogue's list type (09 西药费, 11 中成药费, 10 中药饮片费, 05 治疗费, 08 卫生材料费; 14 其他). */
 const CHRGITM_TYPE: Readonly<Record<string, string>> = { 101: '09', 102: '11', 103: '10', 201: '05', 301: '08' }

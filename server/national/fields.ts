@@ -21,6 +21,12 @@ export type Field =
   /** open: any object (its transaction checks its fields). */
   | { readonly t: 'obj'; readonly req?: boolean; readonly fields: Fields; readonly open?: boolean }
   | { readonly t: 'arr'; readonly req?: boolean; readonly of: Fields; readonly min?: number; readonly max?: number }
+  /**
+   * exp_content (字段扩展): the national interface's extension point, which a province fills with its own keys — a
+   * string of at most 4,000 characters or an object (its keys are the province's, not the interface's: kept with the
+   * call as sent, never read). The body's strict JSON (repeated keys, nesting) already holds for it.
+   */
+  | { readonly t: 'ext'; readonly req?: false }
 
 export type Fields = Readonly<Record<string, Field>>
 
@@ -31,6 +37,8 @@ const TIME = /^(\d{4}-\d{2}-\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/
 /** Shorthands for the field tables. */
 export const req = { str: (max = 64, extra: { re?: RegExp; of?: readonly string[] } = {}): Field => ({ t: 'str', req: true, max, ...extra }) }
 export const opt = (max = 256): Field => ({ t: 'str', max })
+/** exp_content, accepted in every input object the national interface documents it in. */
+export const EXP_CONTENT: Field = { t: 'ext' }
 
 /** Check `v` against `fields` at `path`; the object itself is returned (checked, unchanged). */
 export function checkObject(v: unknown, fields: Fields, path: string, today: Date): Obj {
@@ -83,6 +91,13 @@ function checkField(v: unknown, f: Field, at: string, today: Date): void {
         return
       }
       checkObject(v, f.fields, at, today)
+      return
+    case 'ext':
+      if (typeof v === 'string') {
+        if (v.length > 4000) throw new NationalRefusal(at, `${at} 超过 4000 个字符`)
+        return
+      }
+      if (typeof v !== 'object' || Array.isArray(v)) throw new NationalRefusal(at, `${at} 应为字符串或对象 (字段扩展)`)
       return
     case 'arr':
       if (!Array.isArray(v)) throw new NationalRefusal(at, `${at} 应为数组`)

@@ -1,6 +1,6 @@
 // 2401 入院办理 / 2404 入院撤销 (SPEC §12): a stay is opened with its admission diagnoses; dipsettle assigns its
 // mdtrt_id. 2404 cancels a stay that is still open and whose fee lines were all withdrawn (2302).
-import { NationalRefusal, opt, req, type Obj } from './fields.js'
+import { EXP_CONTENT, NationalRefusal, opt, req, type Obj } from './fields.js'
 import { envelopeOf, finish, inputOf, stayOf, type CallContext } from './context.js'
 import { DISEINFO, diagnosesOf } from './diagnoses.js'
 import { checkVisitor } from './visitor.js'
@@ -13,11 +13,12 @@ const MDTRTINFO = {
   dise_codg: opt(30), dise_name: opt(500), oprn_oprt_code: opt(30), oprn_oprt_name: opt(500), fpsc_no: opt(30),
   matn_type: opt(6), birctrl_type: opt(6), latechb_flag: opt(3), geso_val: { t: 'num', min: 0, max: 50 },
   fetts: { t: 'num', min: 0, max: 20 }, fetus_cnt: { t: 'num', min: 0, max: 20 }, pret_flag: opt(3), birctrl_matn_date: { t: 'time' },
-  dise_type_code: opt(30), insuplc_admdvs: opt(6), mdtrtarea_admvs: opt(6),
+  dise_type_code: opt(30), insuplc_admdvs: opt(6), mdtrtarea_admvs: opt(6), psn_cert_type: opt(6), certno: opt(50),
+  psn_type: opt(6), psn_name: opt(50), exp_content: EXP_CONTENT,
 } as const
 
 const ADMIT = { mdtrtinfo: { t: 'obj', req: true, fields: MDTRTINFO }, diseinfo: DISEINFO } as const
-const CANCEL = { data: { t: 'obj', req: true, fields: { mdtrt_id: req.str(30), psn_no: req.str(30) } } } as const
+const CANCEL = { data: { t: 'obj', req: true, fields: { mdtrt_id: req.str(30), psn_no: req.str(30), exp_content: EXP_CONTENT } } } as const
 
 export async function admit(ctx: CallContext): Promise<string> {
   const input = inputOf(ctx, ADMIT)

@@ -1,7 +1,7 @@
 // 门诊 2201 挂号 / 2202 挂号撤销 / 2203 就诊信息上传 (SPEC §12); 2204–2208 are the inpatient families' handlers with
 // the outpatient field tables (fees.ts, settlement.ts). A registration opens a visit (med_type 11 until 2203 says
 // otherwise); 2203 sets the visit's med_type and diagnoses while it is open.
-import { NationalRefusal, opt, req, type Obj } from './fields.js'
+import { EXP_CONTENT, NationalRefusal, opt, req, type Obj } from './fields.js'
 import { envelopeOf, finish, inputOf, stayOf, type CallContext } from './context.js'
 import { DISEINFO, diagnosesOf } from './diagnoses.js'
 import { checkVisitor } from './visitor.js'
@@ -11,17 +11,18 @@ const REGISTER = {
     t: 'obj', req: true, fields: {
       psn_no: req.str(30), insutype: req.str(6, { re: /^\d{3}$/ }), begntime: { t: 'time', req: true }, mdtrt_cert_type: opt(3),
       mdtrt_cert_no: opt(50), ipt_otp_no: req.str(30), atddr_no: opt(30), dr_name: opt(50), dept_code: opt(30), dept_name: opt(100),
-      caty: opt(10),
+      caty: opt(10), psn_cert_type: opt(6), certno: opt(50), psn_type: opt(6), psn_name: opt(50), exp_content: EXP_CONTENT,
     },
   },
 } as const
-const UNREGISTER = { data: { t: 'obj', req: true, fields: { psn_no: req.str(30), mdtrt_id: req.str(30), ipt_otp_no: opt(30) } } } as const
+const UNREGISTER = { data: { t: 'obj', req: true, fields: { psn_no: req.str(30), mdtrt_id: req.str(30), ipt_otp_no: opt(30), exp_content: EXP_CONTENT } } } as const
 const VISIT = {
   mdtrtinfo: {
     t: 'obj', req: true, fields: {
       mdtrt_id: req.str(30), psn_no: req.str(30), med_type: req.str(6, { re: /^1\d{1,3}$/ }), begntime: { t: 'time', req: true },
       main_cond_dscr: opt(1000), dise_codg: opt(30), dise_name: opt(500), birctrl_type: opt(6), birctrl_matn_date: { t: 'time' },
-      matn_type: opt(6), geso_val: { t: 'num', min: 0, max: 50 },
+      matn_type: opt(6), geso_val: { t: 'num', min: 0, max: 50 }, dise_type_code: opt(30), psn_type: opt(6), fetts: { t: 'num', min: 0, max: 20 },
+      fetus_cnt: { t: 'num', min: 0, max: 20 }, pret_flag: opt(3), exp_content: EXP_CONTENT,
     },
   },
   diseinfo: DISEINFO,

@@ -7,6 +7,7 @@ import { parseClaim } from '../../engine/adjudicate/index.js'
 import { groupClaim, type DipResult } from '../../engine/grouping/index.js'
 import { bodyHash } from '../../engine/ledger/hash.js'
 import { processClaim, processReversal } from '../../engine/ledger/settle.js'
+import { sqliteReports } from '../../engine/ledger/sqlite/reports.js'
 import type { PersonYear } from '../../engine/history.js'
 import type { Reason } from '../../engine/reasons.js'
 import type { AdjudicationResult } from '../../engine/result.js'
@@ -27,6 +28,8 @@ export interface NationalEngine {
   personYear(psnNo: string, year: number): Promise<PersonYear>
   /** The idempotency hash of a body (the ledger's: canonical JSON, sha256). */
   hashOf(body: unknown): string
+  /** 4101A: the month and pool a settlement counts in at month-end, and when that month's run was closed (null: open). */
+  monthOf(setlId: string): Promise<{ readonly month: string; readonly pool: string; readonly closedAt: string | null } | undefined>
 }
 
 export function nationalEngine(deps: ServerDeps): NationalEngine {
@@ -44,5 +47,12 @@ export function nationalEngine(deps: ServerDeps): NationalEngine {
     },
     personYear: (psnNo, year) => port.accumulators(psnNo, year),
     hashOf: bodyHash,
+    monthOf: async (setlId) => {
+      const reports = sqliteReports(ledger.db)
+      const f = await reports.settlementFacts(setlId)
+      if (f === undefined) return undefined
+      const run = f.insutype === '310' || f.insutype === '390' ? await reports.getRun(f.month, f.insutype) : undefined
+      return { month: f.month, pool: f.insutype, closedAt: run?.status === 'closed' ? (run.closed_at ?? run.run_at) : null }
+    },
   }
 }

@@ -5,7 +5,7 @@
 // settlement's msgid is the envelope's, so a 2304 re-sent after a crash (the stay left 'settling') replays the
 // ledger's first answer instead of settling twice, then marks the stay settled.
 import type { Stay, StayStatus } from '../../engine/ledger/stays-port.js'
-import { NationalRefusal, fenOf, opt, req, type Fields, type Obj } from './fields.js'
+import { EXP_CONTENT, NationalRefusal, fenOf, opt, req, type Fields, type Obj } from './fields.js'
 import { envelopeOf, finish, inputOf, rejection, remember, stayOf, statusText, type CallContext } from './context.js'
 import { claimOfStay, setlOutput, uploadedFen } from './claim-of-stay.js'
 
@@ -13,22 +13,32 @@ const SETTLE_COMMON = {
   psn_no: req.str(30), mdtrt_cert_type: opt(3), mdtrt_cert_no: opt(50), medfee_sumamt: { t: 'yuan', req: true },
   psn_setlway: opt(6), mdtrt_id: req.str(30), insutype: req.str(6, { re: /^\d{3}$/ }), acct_used_flag: { t: 'str', of: ['0', '1'] },
   invono: opt(20), fulamt_ownpay_amt: { t: 'yuan' }, overlmt_selfpay: { t: 'yuan' }, preselfpay_amt: { t: 'yuan' },
-  inscp_scp_amt: { t: 'yuan' },
+  inscp_scp_amt: { t: 'yuan' }, card_sn: opt(32), psn_cert_type: opt(6), certno: opt(50), psn_type: opt(6), psn_name: opt(50),
+  exp_content: EXP_CONTENT,
 } as const
-const IPT_SETTLE: Fields = { data: { t: 'obj', req: true, fields: { ...SETTLE_COMMON, mid_setl_flag: { t: 'str', of: ['0', '1'] } } } }
+const IPT_SETTLE: Fields = { data: { t: 'obj', req: true, fields: { ...SETTLE_COMMON, mid_setl_flag: { t: 'str', of: ['0', '1'] }, pub_hosp_rfom_flag: opt(3), med_type: opt(6) } } }
 const OTP_SETTLE: Fields = { data: { t: 'obj', req: true, fields: { ...SETTLE_COMMON, med_type: opt(6), chrg_bchno: opt(30) } } }
-const REVERSE: Fields = { data: { t: 'obj', req: true, fields: { setl_id: req.str(30), mdtrt_id: req.str(30), psn_no: req.str(30) } } }
+const REVERSE: Fields = { data: { t: 'obj', req: true, fields: { setl_id: req.str(30), mdtrt_id: req.str(30), psn_no: req.str(30), exp_content: EXP_CONTENT } } }
+
+/**
+ * 中途结算 (mid_setl_flag=1) stays refused: settling part of a stay while it goes on needs rules the policy does not
+ * give — whether the later part pays the 起付线 again and counts as another admission of the year (the nth-admission
+ * factor), and how DIP counts the parts (one case or several) at month-end. Settled as separate claims by the engine
+ * they would be two admissions and two DIP cases, which is a money rule, not a mapping; docs/national-interface.md.
+ */
+export const MID_SETL_REFUSAL = 'input.data.mid_setl_flag: 不支持中途结算 (mid_setl_flag=1)：本统筹区政策未规定中途结算后续费用的起付线、'
+  + '年度住院次数和 DIP 病例 (一例或多例) 的计算；请办理出院 (2402) 后以 mid_setl_flag=0 结算整个住院，跨年度或超长住院请与医保经办机构联系'
 
 /** Where a stay must be for a settlement: a stay after 2402, an outpatient visit while open. */
 const READY: Record<'ipt' | 'otp', StayStatus> = { ipt: 'discharged', otp: 'open' }
 
 export async function settle(ctx: CallContext, inpatient: boolean, final: boolean): Promise<string> {
   const d = inputOf(ctx, inpatient ? IPT_SETTLE : OTP_SETTLE)['data'] as Obj
-  if (d['mid_setl_flag'] === '1') throw new NationalRefusal('input.data.mid_setl_flag', 'input.data.mid_setl_flag: 暂不支持中途结算 (mid_setl_flag=1)')
+  if (d['mid_setl_flag'] === '1') throw new NationalRefusal('input.data.mid_setl_flag', MID_SETL_REFUSAL)
   const stay = await stayOf(ctx, d['mdtrt_id'] as string, d['psn_no'] as string, inpatient, 'input.data')
   if (d['insutype'] !== stay.insutype) throw new NationalRefusal('input.data.insutype', `input.data.insutype: 险种 ${String(d['insutype'])} 与就诊登记的 ${stay.insutype} 不符`)
-  if (!inpatient && d['med_type'] !== undefined && d['med_type'] !== '' && d['med_type'] !== stay.visit.med_type) {
-    throw new NationalRefusal('input.data.med_type', `input.data.med_type: 医疗类别 ${String(d['med_type'])} 与就诊信息 (2203) 的 ${stay.visit.med_type} 不符`)
+  if (d['med_type'] !== undefined && d['med_type'] !== '' && d['med_type'] !== stay.visit.med_type) {
+    throw new NationalRefusal('input.data.med_type', `input.data.med_type: 医疗类别 ${String(d['med_type'])} 与就诊信息 (${inpatient ? '2401' : '2203'}) 的 ${stay.visit.med_type} 不符`)
   }
   const ready = READY[inpatient ? 'ipt' : 'otp']
   // a 2304 re-sent after a fault finds the stay 'settling' (or 'settled', its answer not stored) and finishes it: the

@@ -50,8 +50,11 @@ and the usual <code>infno</code> envelope (<code>fixmedins_code</code> must be t
 is the idempotency key). Answers are <code>{ infcode, inf_refmsgid, refmsg_time, respond_time, err_msg, warn_msg,
 output }</code>, HTTP 200 (401 for a bad token). Supported:</p>
 <table>${nationalRows}</table>
-<p>Amounts are those of <code>/v1/settlements</code> to the fen; stays between calls are kept in the ledger. Field
-mapping, error codes and a worked example: <code>docs/national-interface.md</code> in the repository.</p>
+<p>Amounts are those of <code>/v1/settlements</code> to the fen; stays between calls are kept in the ledger. The
+documented optional national fields (and <code>exp_content</code>) are accepted and type-checked; any other key is
+refused, named in <code>err_msg</code>. Month-end pays the DIP group of the latest 4101A 结算清单 of a settlement
+(refused once its month is closed). 中途结算 (<code>mid_setl_flag</code> 1) is refused: settle a stay whole after 2402.
+Field mapping, error codes and a worked example: <code>docs/national-interface.md</code> in the repository.</p>
 <h2>Month-end reports</h2>
 <p><label>Bearer token (admin, or the hospital's own): <input id="token" type="password" size="50"></label></p>
 ${runRows}

@@ -128,6 +128,56 @@ describe('the envelope', () => {
     await refused(env('2301', { feedetail: [{ ...line, mdtrt_id: 'N999999999999' }] }), 'N999999999999')
   })
 
+  it('accepts the national interface\'s documented optional fields (exp_content included), typed; still refuses unknown keys', async () => {
+    const exp = { region_key: 'x', nested: { any: [1, 2] } }
+    const a = admitInput() as { mdtrtinfo: Record<string, unknown>; diseinfo: Record<string, unknown>[] }
+    const mdtrtId = (await ok('2401', {
+      mdtrtinfo: { ...a.mdtrtinfo, psn_cert_type: '01', certno: '150200199001011234', psn_name: '患者', ipt_no: 'ZY1', adm_bed: '12', exp_content: exp },
+      diseinfo: a.diseinfo,
+    })).output.result.mdtrt_id as string
+    await ok('2301', { feedetail: feedetail(c, mdtrtId, c.fees, { init_feedetl_sn: '', drord_no: 'YZ1', med_type: '21', hosp_appr_flag: '1', exp_content: 'x' }) })
+    const d = dischargeInput(mdtrtId) as { dscginfo: Record<string, unknown>; diseinfo: unknown[] }
+    await ok('2402', { ...d, dscginfo: { ...d.dscginfo, dscg_bed: '12', dscg_dept_codg: 'A01', exp_content: exp } })
+    const si = settleInput(mdtrtId) as { data: Record<string, unknown> }
+    const data = { ...si.data, mdtrt_cert_type: '02', mdtrt_cert_no: c.psn_no, psn_setlway: '01', mid_setl_flag: '0', pub_hosp_rfom_flag: '0', invono: 'FP1', exp_content: exp }
+    // typed: exp_content is a string or an object, an optional amount is yuan with 2 decimals, med_type the stay's
+    await refused(env('2303', { data: { ...data, exp_content: [1] } }), 'input.data.exp_content 应为字符串或对象')
+    await refused(env('2303', { data: { ...data, fulamt_ownpay_amt: 1.234 } }), 'input.data.fulamt_ownpay_amt 金额有误')
+    await refused(env('2303', { data: { ...data, med_type: '22' } }), 'input.data.med_type')
+    await refused(env('2303', { data: { ...data, bogus_flag: '1' } }), 'input.data.bogus_flag 不是本交易的字段')
+    const settled = await ok('2304', { data })
+    const setlId = settled.output.setlinfo.setl_id as string
+    // 4101A with the 结算清单's head, fund, item and ICU blocks (kept as sent; DIP reads diseinfo and oprninfo)
+    const list = {
+      setlinfo: {
+        mdtrt_id: mdtrtId, setl_id: setlId, psn_no: c.psn_no, fixmedins_code: c.fixmedins_code, psn_name: '患者', gend: '1', age: 60,
+        adm_time: `${c.begndate} 08:00:00`, dscg_time: `${c.enddate} 10:00:00`, act_ipt_days: 3, vent_used_dura: '0/0/0', psn_cashpay: 12.5,
+        hi_paymtd: '4', exp_content: exp,
+      },
+      payinfo: [{ fund_pay_type: '310100', fund_payamt: 100 }],
+      diseinfo: c.diagnoses.map((x) => ({ diag_type: '1', diag_code: x.code, maindiag_flag: x.main ? '1' : '0' })),
+      iteminfo: [{ med_chrgitm: '01', amt: 10, claa_sumfee: 10, clab_amt: 0, fulamt_ownpay_amt: 0, oth_amt: 0 }],
+      oprninfo: [], icuinfo: [],
+    }
+    await refused(env('4101A', { ...list, setlinfo: { ...list.setlinfo, act_ipt_days: 2.5 } }), 'input.setlinfo.act_ipt_days 应为整数')
+    await refused(env('4101A', { ...list, setlinfo: { ...list.setlinfo, fixmedins_code: other } }), 'input.setlinfo.fixmedins_code')
+    await refused(env('4101A', { ...list, bldinfo: [] }), 'input.bldinfo 不是本交易的字段')
+    await refused(env('4101A', { ...list, payinfo: [{ fund_pay_type: '310100', fund_payamt: 100, x: 1 }] }), 'input.payinfo[0].x 不是本交易的字段')
+    expect((await ok('4101A', list)).output.dip).toBeTruthy()
+  })
+
+  it('refuses 中途结算 (mid_setl_flag 1) on 2303 and 2304, saying why, and changes nothing', async () => {
+    const mdtrtId = await admitted()
+    await ok('2301', { feedetail: feedetail(c, mdtrtId, c.fees) })
+    await ok('2402', dischargeInput(mdtrtId))
+    const si = settleInput(mdtrtId) as { data: Record<string, unknown> }
+    for (const infno of ['2303', '2304']) {
+      const a = await refused(env(infno, { data: { ...si.data, mid_setl_flag: '1' } }), 'input.data.mid_setl_flag: 不支持中途结算')
+      expect(a.err_msg).toContain('起付线')
+      expect(a.err_msg).toContain('mid_setl_flag=0')
+    }
+  })
+
   it('replays the first answer for the same msgid and body; another body under that msgid answers −1', async () => {
     const e = env('2401', admitInput())
     const first = await send(e)

@@ -74,7 +74,7 @@ describe('docs/national-interface.md', () => {
     const settleInput = { data: { psn_no: c.psn_no, mdtrt_id: mdtrtId, insutype: c.insutype, medfee_sumamt: sumYuan(c.fees.map((f) => f.amount)), acct_used_flag: '0', mid_setl_flag: '0' } }
     await step('2303', 'pre-settlement: the money, nothing recorded', settleInput)
     const settled = await step('2304', 'settlement: recorded in the ledger', settleInput)
-    await step('4101A', 'the settlement list: the DIP group', {
+    await step('4101A', 'the settlement list: the DIP group month-end pays for this stay', {
       setlinfo: { mdtrt_id: mdtrtId, setl_id: settled.output.setlinfo.setl_id, psn_no: c.psn_no },
       diseinfo: [{ diag_type: '1', diag_code: c.diagnoses[0]!.code, maindiag_flag: '1' }],
       oprninfo: (c.procedures ?? []).map((p) => ({ oprn_oprt_type: p.main ? '1' : '2', oprn_oprt_code: p.code })),

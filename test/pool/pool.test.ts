@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { Writable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runJsonLines, inProcessChunks } from '../../engine/cli/commands/adjudicate.js'
@@ -100,7 +101,8 @@ describe('the pool gives the single-threaded answers, in input order', () => {
     expect(two.summary.computed + two.summary.rejected).toBe(3000)
   })
 
-  it('with a ledger: 1 and 2 workers record the same settlements as the in-thread path (setl_id aside)', async () => {
+  // three recording runs of 3,000 claims: ~50 s on the shared 2-core machine under load, past vitest's 60 s default
+  it('with a ledger: 1 and 2 workers record the same settlements as the in-thread path (setl_id aside)', { timeout: 180_000 }, async () => {
     const input = busyLines.join('\n') + '\n'
     const base = await inThisThread(input, join(dir, 'l0.sqlite'))
     const one = await viaPool(input, { workers: 1, ledgerFile: join(dir, 'l1.sqlite') })
@@ -194,6 +196,9 @@ describe('two ways to cut batches, the same answers', () => {
       try {
         const out = new SlowPipe({ highWaterMark: 16 * 1024 })
         await pool.run(chunked(input, 256 * 1024), out, { writeInPlace: true })
+        // the last write may still be with the pipe (accepted, its 8 ms not yet over): end it and wait, then read
+        out.end()
+        await finished(out)
         // cut in order, whole batches go in place; with lanes, only an answer line of 64 KB or more would
         if (ledgerFile === undefined) expect(out.inPlace).toBeGreaterThan(10)
         const text = Buffer.concat(out.copies).toString('utf8')
@@ -334,6 +339,14 @@ describe('options are checked before any worker starts', () => {
     expect(() => new AdjudicationPool({ tablesFile: join(dir, 'nope.sqlite') })).toThrow(/options.tablesFile: .* does not exist/)
     expect(() => new AdjudicationPool({ tablesFile: tablesFile(), dryRun: true })).toThrow(/dryRun needs options.ledgerFile/)
     expect(() => new AdjudicationPool({ tablesFile: tablesFile(), batchSize: 2.5 })).toThrow(/options.batchSize must be an integer/)
+  })
+
+  it('a ledger that cannot be created fails ready() before any line, and close() still resolves', async () => {
+    // the workers start on ready() (pool.ts start): a recording pool creates its ledger there, before them
+    const pool = new AdjudicationPool({ tablesFile: tablesFile(), workers: 1, ledgerFile: join(dir, 'no-such-dir', 'l.sqlite') })
+    await expect(pool.ready()).rejects.toThrow()
+    await expect(pool.run(chunked(''), new Collect())).rejects.toThrow()
+    await pool.close()
   })
 })
 

@@ -4,19 +4,20 @@
 import { existsSync } from 'node:fs'
 import type { Readable, Writable } from 'node:stream'
 import type { Command } from 'commander'
-import { openLedger } from '../../ledger/sqlite.js'
 import type { SqliteLedger } from '../../ledger/sqlite.js'
-import { isFault, processBatch } from '../../ledger/settle.js'
 import type { SettleEnv } from '../../ledger/settle.js'
-import type { AdjudicationResult } from '../../result.js'
-import { openContext } from '../context.js'
+import { isFault, type AdjudicationResult } from '../../result.js'
 import { JsonLineWriter, readLineChunks } from '../jsonl.js'
 import { usageError } from '../usage.js'
 import { compactAnswer, inLineOrder, preAnswerLines } from '../../pool/lines.js'
 import { parseWorkers, runPoolCli } from '../../pool/cli.js'
 import { ledgerTarget } from '../../ledger/open.js'
 import { isPostgresUrl } from '../../ledger/postgres/ledger.js'
-import { adjudicatePostgres } from './postgres-lines.js'
+
+// The engine, the SQLite ledger, the tables loader and the PostgreSQL path are imported when a path needs them, not
+// with this module: `--workers` keeps the main thread to reading and writing, and loading them there was ~0.2 s of
+// CPU of every run (bench/README.md, issue 17).
+const settleModule = (): Promise<typeof import('../../ledger/settle.js')> => import('../../ledger/settle.js')
 
 /**
  * Turns one chunk of parsed bodies into their answers, in order, committed before it returns. The in-process one
@@ -25,7 +26,7 @@ import { adjudicatePostgres } from './postgres-lines.js'
 export type ChunkProcessor = (bodies: readonly unknown[]) => readonly AdjudicationResult[] | Promise<readonly AdjudicationResult[]>
 
 export function inProcessChunks(env: SettleEnv): ChunkProcessor {
-  return (bodies) => processBatch(bodies, env)
+  return async (bodies) => (await settleModule()).processBatch(bodies, env)
 }
 
 export const DEFAULT_CHUNK_LINES = 100
@@ -73,7 +74,7 @@ export function register(program: Command): void {
     .option('--compact', 'answers without their per-line detail (lines); totals, splits, DIP and reasons kept')
     .action(async (opts: { ledger?: string; dryRun?: boolean; tables?: string; policy?: string; chunk: number; workers?: string | true; compact?: boolean }, cmd: Command) => {
       const pgUrl = ledgerTarget(opts.ledger)
-      if (pgUrl !== undefined && isPostgresUrl(pgUrl)) return adjudicatePostgres(pgUrl, opts)
+      if (pgUrl !== undefined && isPostgresUrl(pgUrl)) return (await import('./postgres-lines.js')).adjudicatePostgres(pgUrl, opts)
       if (opts.dryRun === true && opts.ledger === undefined) usageError('--dry-run needs --ledger FILE')
       if (opts.workers !== undefined) {
         // the worker pool (engine/pool/): same answers, a person's claims in input order, people in parallel
@@ -90,6 +91,7 @@ export function register(program: Command): void {
         if (summary.faults > 0 || summary.interrupted) process.exitCode = 1
         return
       }
+      const [{ openContext }, { openLedger }] = await Promise.all([import('../context.js'), import('../../ledger/sqlite.js')])
       const ctx = openContext(opts)
       let ledger: SqliteLedger | undefined
       if (opts.ledger !== undefined) {

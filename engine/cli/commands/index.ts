@@ -1,21 +1,41 @@
-// Each subcommand lives in its own file and registers itself here.
+// Each subcommand lives in its own file and registers itself here. A command's module is imported only when that
+// command runs: importing them all (and with them fastify, prom-client, the HTTP schemas, the PostgreSQL drivers)
+// before argv is parsed was most of the start-up of a short `adjudicate` run (bench/README.md, issue 17). Help, an
+// unknown command or no command at all load every one, so commander can list them.
 import type { Command } from 'commander'
-import { register as dataBuild } from './data-build.js'
-import { register as start } from './start.js'
-import { register as group } from './group.js'
-import { register as adjudicate } from './adjudicate.js'
-import { register as reverse } from './reverse.js'
-import { register as ledger } from './ledger.js'
-import { register as monthEnd } from './month-end.js'
-import { register as clearing } from './clearing.js'
-import { register as pooling } from './pooling.js'
-import { register as demo } from './demo.js'
-import { register as serve } from './serve.js'
-import { register as credentials } from './credentials.js'
-import { register as simulate } from './simulate.js'
-import { register as specialCase } from './special-case.js'
 
-export function registerCommands(program: Command): void {
-  for (const r of [dataBuild, start, group, adjudicate, reverse, ledger, monthEnd, clearing, pooling, demo, serve,
-    credentials, simulate, specialCase]) r(program)
+interface CommandModule { register(program: Command): void }
+
+/** Top-level command name → its module, in the order `--help` lists them. A new command adds one row. */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> = [
+  ['data', () => import('./data-build.js')],
+  ['start', () => import('./start.js')],
+  ['group', () => import('./group.js')],
+  ['adjudicate', () => import('./adjudicate.js')],
+  ['reverse', () => import('./reverse.js')],
+  ['ledger', () => import('./ledger.js')],
+  ['month-end', () => import('./month-end.js')],
+  ['clearing', () => import('./clearing.js')],
+  ['pooling', () => import('./pooling.js')],
+  ['demo', () => import('./demo.js')],
+  ['serve', () => import('./serve.js')],
+  ['credentials', () => import('./credentials.js')],
+  ['simulate', () => import('./simulate.js')],
+  ['special-case', () => import('./special-case.js')],
+]
+
+/**
+ * The command `args` (process.argv without node and the script) names: its first word that is not an option (the
+ * program itself has no options taking a value). Undefined when there is none.
+ */
+export function commandName(args: readonly string[]): string | undefined {
+  return args.find((a) => !a.startsWith('-'))
+}
+
+/** Registers the command `args` names, or every command when it names none of them. */
+export async function registerCommands(program: Command, args: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const name = commandName(args)
+  const one = COMMANDS.find(([n]) => n === name)
+  const modules = await Promise.all((one !== undefined ? [one] : COMMANDS).map(([, load]) => load()))
+  for (const m of modules) m.register(program)
 }

@@ -5,7 +5,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { DipResult } from '../../grouping/types.js'
 import type {
   CarriedRow, CaseRow, Decision, EpisodeRow, HospitalRow, HospitalSums, JudgedCaseRow, Pool, ReportsPort,
-  ReviewCandidate, RunRow, SaveRunOutcome, SettlementFacts,
+  ReviewCandidate, RunRow, SaveRunOutcome, SetlListGrouping, SettlementFacts,
 } from '../reports-port.js'
 import { MERGED_STAYS_INDEX_SQL, REPORTS_SCHEMA_SQL } from './reports-schema.js'
 
@@ -132,6 +132,19 @@ export class SqliteReports implements ReportsPort {
                 AND f.episode_id <> f.mdtrt_id) AS inEpisode
       FROM settlements s WHERE s.setl_id = ?`).get(setlId) as (Omit<SettlementFacts, 'reversed' | 'inEpisode'> & { reversed: number; inEpisode: number }) | undefined
     return row === undefined ? undefined : { ...row, reversed: row.reversed === 1, inEpisode: row.inEpisode === 1 }
+  }
+
+  async setlListGroupings(month: string, pool: Pool, uptoSeq: number): Promise<SetlListGrouping[]> {
+    // a ledger the national gateway never opened has no lists
+    if (!this.hasTable('national_setl_lists')) return []
+    const rows = this.st(`
+      SELECT s.setl_id AS setlId, s.mdtrt_id AS mdtrtId, s.fixmedins_code AS code, s.medfee_sumamt_fen AS medfeeFen,
+             COALESCE(s.dip_points_1e4, 0) AS settledPoints1e4,
+             NOT EXISTS (SELECT 1 FROM settlements r WHERE r.reverses = s.setl_id AND r.seq <= ?) AS live, l.dip_json AS dipJson
+        FROM national_setl_lists l JOIN settlements s ON s.setl_id = l.setl_id
+       WHERE ${MONTH_ROWS} AND s.kind = 'settlement'
+       ORDER BY s.seq`).all(uptoSeq, month, pool, uptoSeq) as (Omit<SetlListGrouping, 'dip' | 'live'> & { live: number; dipJson: string })[]
+    return rows.map(({ dipJson, live, ...r }) => ({ ...r, live: live === 1, dip: JSON.parse(dipJson) as DipResult }))
   }
 
   // ---- month-end runs --------------------------------------------------------------------------------------------
