@@ -64,7 +64,7 @@ export function pgLedgers(serverUrl: string): LedgerMaker {
 
 /** Every method of the reports port, delegated to the PostgreSQL one after the rows are mirrored. */
 const METHODS = [
-  'hasSettlements', 'ledgerSeq', 'monthSums', 'episodeRows', 'reviewCandidates', 'carriedRows', 'liveCases', 'settlementFacts',
+  'hasSettlements', 'ledgerSeq', 'monthSums', 'episodeRows', 'reviewCandidates', 'carriedRows', 'liveCases', 'settlementFacts', 'setlListGroupings',
   'getRun', 'closedRuns', 'runsOfYear', 'listRuns', 'hospitalRows', 'hospitalYear', 'caseRows', 'exclusiveRun', 'saveRun',
   'closedPayouts', 'decideSpecialCase', 'specialCaseDecisions', 'applySpecialCase', 'specialCaseApplications',
 ] as const satisfies readonly (keyof ReportsPort)[]

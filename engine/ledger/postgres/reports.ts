@@ -15,9 +15,10 @@ import pg from 'pg'
 import type { DipResult } from '../../grouping/types.js'
 import type {
   CarriedRow, CaseRow, Decision, EpisodeRow, HospitalRow, HospitalSums, JudgedCaseRow, Pool, ReportsPort,
-  ReviewCandidate, RunRow, SaveRunOutcome, SettlementFacts,
+  ReviewCandidate, RunRow, SaveRunOutcome, SetlListGrouping, SettlementFacts,
 } from '../reports-port.js'
 import type { PgLedger } from './ledger.js'
+import { pgSetlListGroupings } from './setl-lists.js'
 import { inTransaction } from './transaction.js'
 
 /** The month's inpatient rows of one pool up to a seq: $1 month, $2 pool, $3 uptoSeq. */
@@ -139,6 +140,11 @@ export class PgReports implements ReportsPort {
                      AND f.episode_id <> f.mdtrt_id) AS "inEpisode"
         FROM settlements s WHERE s.setl_id = $1`, [setlId])
     return row
+  }
+
+  /** The 4101A lists of the month's settlements (postgres/setl-lists.ts). */
+  setlListGroupings(month: string, pool: Pool, uptoSeq: number): Promise<SetlListGrouping[]> {
+    return pgSetlListGroupings(this.pool, month, pool, uptoSeq)
   }
 
   // ---- month-end runs --------------------------------------------------------------------------------------------
