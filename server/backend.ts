@@ -4,11 +4,12 @@
 //   SQLite      the port over the file; commits in the ledger writer thread (group commit, one fsync); the reports,
 //               credentials and stays of the same file
 //   PostgreSQL  the PgLedger itself is the port; each claim commits on its own pooled connection under its person's
-//               row lock (any number of processes, no single writer); credentials in its database. Month-end,
-//               special cases and the national gateway need ReportsPort / StaysPort on PostgreSQL: until they are
-//               wired those routes answer E_NOT_ON_BACKEND (501), never a 500.
+//               row lock (any number of processes, no single writer); credentials, month-end and special cases
+//               in its database (postgres/ports.ts). The national gateway still runs on SQLite only: on PostgreSQL
+//               its path answers E_NOT_ON_BACKEND (501), never a 500.
 import type { LedgerPort } from '../engine/ledger/port.js'
 import { PgLedger } from '../engine/ledger/postgres/ledger.js'
+import { pgLedgerPorts } from '../engine/ledger/postgres/ports.js'
 import { sqliteReports } from '../engine/ledger/sqlite/reports.js'
 import { sqliteAccounts } from '../engine/ledger/sqlite/accounts.js'
 import type { AccountsPort } from '../engine/ledger/accounts-port.js'
@@ -60,7 +61,7 @@ export async function openBackend(ledger: ServedLedger, o: BackendOptions): Prom
       port: ledger,
       commit: portCommit(ledger, COMMITS_IN_FLIGHT),
       credentials: o.credentials ?? new CredentialStore(ledger.credentials),
-      monthEnd: o.monthEnd ?? notOnPostgres,
+      monthEnd: o.monthEnd ?? monthEndPort(pgLedgerPorts(ledger).reports, o.tables, o.policy),
       accounts: ledger.accounts,
       sqlite: undefined,
       close: () => ledger.close(),
@@ -82,15 +83,6 @@ export async function openBackend(ledger: ServedLedger, o: BackendOptions): Prom
     sqlite: { ledger, stays: o.stays ?? new SqliteStays(ledger.db) },
     close: async () => { ledger.close() },
   }
-}
-
-/** The month-end side on a PostgreSQL ledger until ReportsPort on PostgreSQL is wired: a stable 501, no runs listed. */
-const notOnPostgres: MonthEndPort = {
-  run: () => Promise.reject(notOnBackend('month-end runs')),
-  hospitalReport: () => Promise.reject(notOnBackend('month-end reports')),
-  renderHospitalReportHtml: () => { throw notOnBackend('month-end reports') },
-  listRuns: async () => [],
-  applySpecialCase: () => Promise.reject(notOnBackend('特例单议 applications')),
 }
 
 export function notOnBackend(what: string): HttpError {

@@ -68,12 +68,24 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     await (await PgLedger.open(db.url)).close()
     // back to what a version-2 dipsettle made
     await c.query('DROP TABLE account_credits, turnover_advances, clearing_runs, clearing_hospitals, per_capita_runs, per_capita_institutions')
+    await c.query('DROP INDEX settlements_merged_stays') // migration 4, re-applied after 3
     await c.query('DELETE FROM dipsettle_schema WHERE version >= 3')
     await c.query(`INSERT INTO ledger_persons (psn_no, version) VALUES ('P1', 7)`)
     await (await PgLedger.open(db.url)).close()
     expect(await tables()).toContain('account_credits')
     expect((await c.query('SELECT psn_no, version FROM ledger_persons')).rows).toEqual([{ psn_no: 'P1', version: '7' }])
     expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
+  })
+
+  it('migrates a version-3 ledger to version 4 (the merged stays index), keeping its rows', async () => {
+    await (await PgLedger.open(db.url)).close()
+    await c.query('DROP INDEX settlements_merged_stays')
+    await c.query('DELETE FROM dipsettle_schema WHERE version >= 4')
+    await c.query(`INSERT INTO credentials (key_id, token_sha256, role, label, created_at) VALUES ('k', '\\x00', 'admin', '', 'now')`)
+    await (await PgLedger.open(db.url)).close()
+    expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
+    expect((await c.query(`SELECT indexname FROM pg_indexes WHERE indexname = 'settlements_merged_stays'`)).rows).toHaveLength(1)
+    expect((await c.query('SELECT key_id FROM credentials')).rows).toEqual([{ key_id: 'k' }])
   })
 
   it('refuses TRUNCATE of the settlements', async () => {

@@ -4,7 +4,8 @@
 // killed with SIGKILL a third of the way in; its claims in flight are resent to the others. Then every claim resent:
 // each settled exactly once (the resend replays the first answer), the accumulators equal to a one-process run of the
 // same claims in the same per-person order, `dipsettle ledger verify` clean. The lookups, the reversal and
-// /v1/batches then run on the same servers, and the routes that need the reports port answer a stable 501.
+// /v1/batches then run on the same servers, month-end runs over the same database, and the national path (SQLite
+// only) answers a stable 501.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import pg from 'pg'
@@ -202,10 +203,15 @@ describePg('4 dipsettle serve processes on one PostgreSQL ledger', (server) => {
     expect(verify.status, verify.stdout + verify.stderr).toBe(0)
   }, 60_000)
 
-  it('answers the routes that need the reports port on PostgreSQL with a stable 501, not a 500', async () => {
-    const [a] = live2(servers)
+  it('runs month-end over the shared database from any process; the national path answers a stable 501', async () => {
+    const [a, b] = live2(servers)
     const run = await send(a, '/v1/month-end/2026-10/390', { budget_yuan: 1000000, close: false }, admin)
-    expect(run).toMatchObject({ status: 501, body: { code: 'E_NOT_ON_BACKEND' } })
+    expect(run.status, JSON.stringify(run.body)).toBe(200)
+    const again = await send(b, '/v1/month-end/2026-10/390', { budget_yuan: 1000000, close: false }, admin)
+    expect(again.status).toBe(200)
+    expect(again.body['total_points']).toEqual(run.body['total_points'])
+    const national = await send(a, '/fsi/api/rsfComIfsService/callService', { infno: '9001' }, admin)
+    expect(national).toMatchObject({ status: 501, body: { code: 'E_NOT_ON_BACKEND' } })
     const health = await get(a, '/healthz', admin)
     expect(health.body['status']).toBe('ok')
   })

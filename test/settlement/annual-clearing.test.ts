@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { bandShareFen, clearHospital, clearYear, turnoverAdvanceFen, type ClearingPolicy } from '../../engine/settlement/annual-clearing.js'
 import { settleMonth } from '../../engine/settlement/month-end.js'
-import { fen, testPolicy, testTables, TestLedger } from './fixtures.js'
+import { fen, testPolicy, testTables } from './fixtures.js'
+import { pgLedgers, sqliteLedgers, type LedgerMaker } from './backends.js'
+import { describePg } from '../ledger/pg-server.js'
 
 // surplus: ≤ 10 % of DIP kept in full, 10–20 % half, beyond nothing;
 // overspend: ≤ 10 % of DIP the fund shares 70 %, 10–20 % 50 %, beyond nothing
@@ -86,26 +88,31 @@ describe('rounding of the deposit release and the 周转金 advance (SPEC §1: o
   })
 })
 
-describe('clearYear over the ledger', () => {
-  it('recomputes the year point value and settles against the closed monthly payouts and the advance', async () => {
-    const policy = testPolicy()
-    const l = new TestLedger(':memory:')
-    const tables = testTables(policy)
-    l.discharge({ code: 'H00000000001', enddate: '2026-01-10', points: 1000, medfeeYuan: 12_000, hifpYuan: 8_000 })
-    l.discharge({ code: 'H00000000002', enddate: '2026-01-11', points: 1000, medfeeYuan: 8_000, hifpYuan: 5_000 })
-    // January: 14,000 ÷ 0.7 = 20,000 yuan, 10 per point; H1 payable 10,000 − 4,000 = 6,000 → payout 5,700;
-    // H2 10,000 − 3,000 = 7,000 → payout 6,650, withheld 350
-    expect((await settleMonth(l, tables, policy, { month: '2026-01', pool: '390', budgetFen: fen(14_000), close: true })).status).toBe('ok')
-    const out = await clearYear(l, tables, policy, { year: 2026, pool: '390', fundFen: fen(14_000), facts: [{ fixmedins_code: 'H00000000002', turnover_advance_yuan: 1_000 }] })
-    if (out.status !== 'ok') throw new Error(JSON.stringify(out))
-    const r = out.report
-    expect(r).toMatchObject({ total_points: 2000, point_value_yuan: 10, dip_total_yuan: 20_000, closed_months: ['2026-01'] })
-    const [h1, h2] = r.hospitals
-    // H1: overspend 2,000 = 20 % of 10,000 → shared 700 + 500 = 1,200; due 6,000 + 1,200 = 7,200; − 5,700 paid
-    expect(h1).toMatchObject({ overspend_yuan: 2_000, overspend_shared_yuan: 1_200, fund_due_yuan: 7_200, monthly_payouts_yuan: 5_700,
-      withheld_yuan: 300, deposit_released_yuan: 300, balance_yuan: 1_500 })
-    // H2: surplus 2,000 → kept 1,000 + 500; due 5,000 + 1,500 = 6,500; − 6,650 paid − 1,000 advance
-    expect(h2).toMatchObject({ surplus_kept_yuan: 1_500, fund_due_yuan: 6_500, turnover_advance_yuan: 1_000, balance_yuan: -1_150 })
-    expect(r.balance_total_yuan).toBe(350)
+function clearingSuite(m: LedgerMaker): void {
+  describe('clearYear over the ledger', () => {
+    it('recomputes the year point value and settles against the closed monthly payouts and the advance', async () => {
+      const policy = testPolicy()
+      const l = m.newLedger()
+      const tables = testTables(policy)
+      l.discharge({ code: 'H00000000001', enddate: '2026-01-10', points: 1000, medfeeYuan: 12_000, hifpYuan: 8_000 })
+      l.discharge({ code: 'H00000000002', enddate: '2026-01-11', points: 1000, medfeeYuan: 8_000, hifpYuan: 5_000 })
+      // January: 14,000 ÷ 0.7 = 20,000 yuan, 10 per point; H1 payable 10,000 − 4,000 = 6,000 → payout 5,700;
+      // H2 10,000 − 3,000 = 7,000 → payout 6,650, withheld 350
+      expect((await settleMonth(l, tables, policy, { month: '2026-01', pool: '390', budgetFen: fen(14_000), close: true })).status).toBe('ok')
+      const out = await clearYear(l, tables, policy, { year: 2026, pool: '390', fundFen: fen(14_000), facts: [{ fixmedins_code: 'H00000000002', turnover_advance_yuan: 1_000 }] })
+      if (out.status !== 'ok') throw new Error(JSON.stringify(out))
+      const r = out.report
+      expect(r).toMatchObject({ total_points: 2000, point_value_yuan: 10, dip_total_yuan: 20_000, closed_months: ['2026-01'] })
+      const [h1, h2] = r.hospitals
+      // H1: overspend 2,000 = 20 % of 10,000 → shared 700 + 500 = 1,200; due 6,000 + 1,200 = 7,200; − 5,700 paid
+      expect(h1).toMatchObject({ overspend_yuan: 2_000, overspend_shared_yuan: 1_200, fund_due_yuan: 7_200, monthly_payouts_yuan: 5_700,
+        withheld_yuan: 300, deposit_released_yuan: 300, balance_yuan: 1_500 })
+      // H2: surplus 2,000 → kept 1,000 + 500; due 5,000 + 1,500 = 6,500; − 6,650 paid − 1,000 advance
+      expect(h2).toMatchObject({ surplus_kept_yuan: 1_500, fund_due_yuan: 6_500, turnover_advance_yuan: 1_000, balance_yuan: -1_150 })
+      expect(r.balance_total_yuan).toBe(350)
+    })
   })
-})
+}
+
+describe('annual clearing on SQLite', () => clearingSuite(sqliteLedgers))
+describePg('annual clearing on PostgreSQL', (url) => clearingSuite(pgLedgers(url)))

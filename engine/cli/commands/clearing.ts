@@ -1,18 +1,17 @@
-// `dipsettle clearing --ledger FILE --year YYYY --pool 310|390 --fund-yuan N [--hospitals FILE] [--close]` (SPEC §6
+// `dipsettle clearing --ledger FILE|URL --year YYYY --pool 310|390 --fund-yuan N [--hospitals FILE] [--close]` (SPEC §6
 // 年度清算): the year's point value on the year's fund, each hospital's 结余留用 / 合理超支分担 band result, settled
 // against the closed monthly payouts, the 周转金 advance and the quality deposit; stored as a draft (replaced by the
 // next run) or closed (final: a later run refuses, exit 1); prints the JSON report (last line).
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { parseYuan } from '../../money.js'
-import { openLedger } from '../../ledger/sqlite.js'
-import { sqliteClearing } from '../../ledger/sqlite/clearing.js'
 import type { HospitalClearingFacts } from '../../settlement/annual-clearing.js'
 import { runClearing } from '../../settlement/clearing-runs.js'
 import { openContext } from '../context.js'
 import { usageError } from '../usage.js'
+import { LEDGER_FLAGS, requireLedger, withReportsLedger } from '../reports-ledger.js'
 
-interface Opts { ledger: string; year: string; pool: string; fundYuan: string; hospitals?: string; tables?: string; policy?: string; close?: boolean }
+interface Opts { ledger?: string; year: string; pool: string; fundYuan: string; hospitals?: string; tables?: string; policy?: string; close?: boolean }
 
 function readFacts(file: string): HospitalClearingFacts[] {
   let doc: unknown
@@ -38,7 +37,7 @@ function readFacts(file: string): HospitalClearingFacts[] {
 export function register(program: Command): void {
   program.command('clearing')
     .description('年度清算: clear a pool\'s year against the monthly payouts, the 周转金 advance and the quality deposits')
-    .requiredOption('--ledger <file>', 'the ledger with the year\'s settlements and closed month-end runs')
+    .option(LEDGER_FLAGS, 'the ledger with the year\'s settlements and closed month-end runs: a file or postgres:// URL (default: DIPSETTLE_LEDGER)')
     .requiredOption('--year <YYYY>', 'the calendar year of the discharges')
     .requiredOption('--pool <310|390>', '310 职工 or 390 居民')
     .requiredOption('--fund-yuan <n>', 'the year\'s DIP fund (年度基金预算), yuan')
@@ -58,13 +57,13 @@ Exit status: 0 done; 1 fault or a closed clearing; 2 bad usage.`)
       if (opts.pool !== '310' && opts.pool !== '390') usageError(`--pool must be 310 or 390, got "${opts.pool}"`)
       const fund = parseYuan(Number(opts.fundYuan), false, opts.fundYuan)
       if (opts.fundYuan.trim() === '' || !fund.ok) usageError(`--fund-yuan must be a non-negative amount of yuan, got "${opts.fundYuan}"`)
-      if (!existsSync(opts.ledger)) usageError(`ledger ${opts.ledger} does not exist`)
+      const pool = opts.pool
+      const target = requireLedger(opts.ledger)
       const facts = opts.hospitals !== undefined ? readFacts(opts.hospitals) : []
       const ctx = openContext(opts)
-      const ledger = openLedger(opts.ledger)
-      try {
-        const out = await runClearing(ledger, sqliteClearing(ledger.db), ctx.tables, ctx.policy,
-          { year: Number(opts.year), pool: opts.pool, fundFen: fund.fen, facts, close: opts.close === true })
+      await withReportsLedger(target, async ({ reports, clearing }) => {
+        const out = await runClearing(reports, clearing(), ctx.tables, ctx.policy,
+          { year: Number(opts.year), pool, fundFen: fund.fen, facts, close: opts.close === true })
         if (out.status === 'invalid') usageError(`${out.field}: ${out.message}`)
         if (out.status === 'refused') {
           process.stderr.write(`dipsettle: ${out.message}\n`)
@@ -72,8 +71,6 @@ Exit status: 0 done; 1 fault or a closed clearing; 2 bad usage.`)
           return
         }
         process.stdout.write(JSON.stringify(out.report) + '\n')
-      } finally {
-        ledger.close()
-      }
+      })
     })
 }

@@ -1,18 +1,12 @@
-// The credentials part of the reports port (settlement branch: engine/ledger/reports-port.ts CredentialsPort) in the
-// PostgreSQL ledger: the `credentials` table of schema.ts, the key id in clear and sha256 of the whole token
-// (server/auth/credentials.ts). MERGE NOTE: declare `implements CredentialsPort` and take CredentialRow from
-// reports-port.ts once both branches are in; the shapes here are that interface's, as of 14:30Z.
+// The credentials part of the reports port (engine/ledger/reports-port.ts CredentialsPort) in the PostgreSQL ledger:
+// the `credentials` table of schema.ts, the key id in clear and sha256 of the whole token (server/auth/credentials.ts).
 import type pg from 'pg'
+import type { CredentialRow, CredentialsPort } from '../reports-port.js'
 
-export interface PgCredentialRow {
-  readonly key_id: string
-  readonly token_sha256: Buffer
-  readonly role: 'hospital' | 'admin'
-  readonly hospital: string | null
-  readonly revoked: number
-}
+/** The row as the port defines it (the name kept for callers of the PostgreSQL branch). */
+export type PgCredentialRow = CredentialRow
 
-export class PgCredentials {
+export class PgCredentials implements CredentialsPort {
   constructor(private readonly pool: pg.Pool) {}
 
   async insertCredential(r: Omit<PgCredentialRow, 'revoked'> & { readonly label: string; readonly created_at: string }): Promise<void> {

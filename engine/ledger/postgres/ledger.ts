@@ -165,6 +165,11 @@ export class PgLedger implements LedgerPort {
     })
   }
 
+  /** This ledger's connection pool: the reports and stays ports on its database use it (ports.ts). */
+  get connections(): pg.Pool {
+    return this.pool
+  }
+
   /** fn in one transaction of this ledger's database: `ledger copy` (copy.ts) writes a SQLite ledger's rows with it. */
   importRows<T>(fn: (c: pg.ClientBase) => Promise<T>): Promise<T> {
     return this.transaction(fn, BEGIN_APPEND)

@@ -18,7 +18,7 @@ import { ACCUM_FIELDS, SETLINFO_COLUMNS } from '../schema.js'
 import { CROSS_REGION_MIGRATION_SQL } from './cross-region.js'
 
 /** The schema version this build writes and accepts. A new version adds a MIGRATIONS entry; none is ever edited. */
-export const PG_SCHEMA_VERSION = 3
+export const PG_SCHEMA_VERSION = 4
 
 const int0 = (c: string): string => `${c} bigint NOT NULL DEFAULT 0`
 
@@ -281,6 +281,14 @@ CREATE TABLE per_capita_institutions (
 );
 `
 
+/**
+ * Migration 4: the partial index of merged stays that month-end finds a month's alliance episodes on
+ * (postgres/reports.ts episodeRows; SQLite: sqlite/reports-schema.ts MERGED_STAYS_INDEX_SQL).
+ */
+const V4 = `
+CREATE INDEX settlements_merged_stays ON settlements(month, insutype) WHERE episode_id <> mdtrt_id;
+`
+
 /** Every migration, by the version it brings the database to. Applied in order, each in its own transaction. */
 export const MIGRATIONS: ReadonlyMap<number, string> = new Map([
   [1, V1],
@@ -288,6 +296,8 @@ export const MIGRATIONS: ReadonlyMap<number, string> = new Map([
   [2, CROSS_REGION_MIGRATION_SQL(int0, APPEND_ONLY)],
   // personal account credits, 周转金 advances, stored annual clearing, per-capita runs (SPEC §15)
   [3, V3],
+  // the partial index of merged stays month-end reads alliance episodes on
+  [4, V4],
 ])
 
 /** The table that tells a dipsettle database from any other (created by migration 0, before migration 1). */
