@@ -3,7 +3,7 @@
 //               from zero to the fen; a person with no base given gets no credit (and is counted, so the report
 //               says so rather than crediting 0 silently);
 //   retired:    the policy's fixed retired_monthly_yuan (seed 001: 2 % of the region's 2021 average basic pension).
-// Residents (390) have no personal account.
+// Residents (390) have no personal account; a visitor (异地就医, SPEC §13) is credited by the insuring region, not here.
 import { mulRatioFen, yuanToFen } from '../money.js'
 import type { AccountCredit } from '../ledger/accounts-port.js'
 import type { Policy } from '../policy/types.js'
@@ -22,7 +22,7 @@ export function monthCredits(persons: Iterable<Person>, rule: AccountPolicy): Mo
   const withoutBase: string[] = []
   const retiredFen = yuanToFen(rule.retired_monthly_yuan)
   for (const p of persons) {
-    if (p.insutype !== '310') continue
+    if (p.insutype !== '310' || (p.insuplcAdmdvs ?? null) !== null) continue
     if (p.psnKind === 'retired') {
       credits.push({ psnNo: p.psnNo, amountFen: retiredFen, kind: 'retired' })
     } else if (p.contributionBaseFen === undefined) {
