@@ -18,6 +18,7 @@ import {
 } from './read-sources.js'
 import type { DipGroupKind } from '../engine/tables/types.js'
 import { fromRoot } from '../engine/paths.js'
+import { encodePerson } from '../engine/persons/codec.js'
 import { PACKED_COLUMNS, TABLES_FORMAT_VERSION, packRows, packedChecksum } from '../engine/tables/packed.js'
 import { FEN_PER_YUAN } from '../engine/money.js'
 
@@ -136,7 +137,8 @@ export function buildTables(opts: BuildOptions): BuildReport {
   const historyFile = join(sourcesDir, CASE_HISTORY_FILE)
   let tDip = readTable(sourcesDir, 'dip-groups.csv', p, existsSync(historyFile))
   const tHosp = readTable(sourcesDir, 'hospitals.csv', p)
-  const tPsn = readTable(sourcesDir, 'persons.csv', p)
+  // persons.csv is optional: a region's persons may be imported into its ledger instead (`dipsettle persons import`)
+  const tPsn = readTable(sourcesDir, 'persons.csv', p, true)
 
   const dx = tDx ? readDiagnoses(tDx, p) : []
   const dxIndex = new PrefixIndex(dx.map((d) => d.codeUc))
@@ -214,8 +216,8 @@ export function buildTables(opts: BuildOptions): BuildReport {
         }
         const iH = db.prepare('INSERT INTO hospitals VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         for (const h of hosp.rows) iH.run(h.code, h.name, h.city, h.level, h.allianceId, h.lead ? 1 : 0, h.coefMicro, h.tcm ? 1 : 0)
-        const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        for (const x of psn) iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen, x.brdy)
+        const iP = db.prepare('INSERT INTO persons VALUES (?, ?)')
+        for (const x of psn) iP.run(x.psnNo, encodePerson(x))
         const iC = db.prepare('INSERT INTO charlson_conditions VALUES (?, ?, ?, ?, ?)')
         for (const c of charlson) iC.run(c.condition, c.name, c.weight, c.icd10Prefixes, c.supersedes)
         const iA = db.prepare('INSERT INTO aux_coefficients VALUES (?, ?, ?, ?)')

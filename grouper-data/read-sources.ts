@@ -8,7 +8,7 @@ import { deriveProcedureKind, PROCEDURE_KINDS, type KindRule } from './procedure
 import { code, flag, num, oneOf, text, Unique, type PrefixIndex, type Problems, type Row } from './source-fields.js'
 import { validatePolicy } from '../engine/policy/validate.js'
 import type { Policy } from '../engine/policy/types.js'
-import type { CompositeKind, DipGroupKind, ProcedureKind } from '../engine/tables/types.js'
+import type { CompositeKind, DipGroupKind, Person, ProcedureKind } from '../engine/tables/types.js'
 import { PPM, SCORE_SCALE, FEN_PER_YUAN, MAX_YUAN } from '../engine/money.js'
 import { decimalTextToMicro } from './micro-yuan.js'
 import { dayNumber } from '../engine/claim.js'
@@ -83,11 +83,6 @@ export interface DipRow {
 export interface HospRow {
   code: string; name: string; city: string; level: number; allianceId: string | null; lead: boolean; coefMicro: number
   tcm: boolean
-}
-export interface PsnRow {
-  psnNo: string; insutype: string; kind: string; poverty: boolean; assistance: boolean; city: string; balanceFen: number
-  /** Birth date YYYY-MM-DD (optional column `brdy`: 辅助目录 age bands), null when not given. */
-  brdy: string | null
 }
 
 export function readPolicy(sourcesDir: string, p: Problems): Policy | null {
@@ -321,13 +316,17 @@ export function readHospitals(t: CsvTable, p: Problems): { rows: HospRow[]; defa
   return { rows, defaulted, alliances: alliances.size }
 }
 
-export function readPersons(t: CsvTable, p: Problems): PsnRow[] {
-  const out: PsnRow[] = []
+/**
+ * persons.csv rows (or a `persons import` file's, `file` naming it in problems) → the Person records stored whole
+ * (engine/persons/codec.ts): a column added here and to Person is stored and read without further code.
+ */
+export function readPersons(t: CsvTable, p: Problems, file = 'persons.csv'): Person[] {
+  const out: Person[] = []
   const unique = new Unique()
   const hasBalance = t.columns.includes('acct_balance_yuan')
   const hasBrdy = t.columns.includes('brdy')
   for (const rec of t.records) {
-    const r = { file: 'persons.csv', rec, p }
+    const r = { file, rec, p }
     const before = p.count
     const psn = code(r, 'psn_no', PSN_NO, 'psn_no')
     const insutype = oneOf(r, 'insutype', ['310', '390'] as const)
@@ -342,7 +341,7 @@ export function readPersons(t: CsvTable, p: Problems): PsnRow[] {
     const brdy = hasBrdy ? birthDate(r) : null
     if (psn !== undefined && !unique.check(r, 'psn_no', psn)) continue
     if (p.count > before || psn === undefined || !insutype || !kind || balance === undefined || brdy === undefined) continue
-    out.push({ psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy })
+    out.push({ psnNo: psn, insutype, psnKind: kind, poverty, assistance, city, acctBalanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy })
   }
   return out
 }

@@ -5,6 +5,7 @@
 import cluster from 'node:cluster'
 import { openLedger } from '../engine/ledger/sqlite.js'
 import { loadPolicyFile } from '../engine/policy/validate.js'
+import { withLedgerPersons } from '../engine/persons/attach.js'
 import { loadTables } from '../engine/tables/load.js'
 import { buildApp } from './app.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
@@ -36,7 +37,7 @@ export async function serve(cfg: ServeConfig): Promise<void> {
 
 /** A worker (or the only process): load, build, listen, drain on signals. Resolves with the URL once listening. */
 async function serveOne(cfg: ServeConfig): Promise<string> {
-  const tables = loadTables(cfg.tablesFile)
+  const tables = withLedgerPersons(loadTables(cfg.tablesFile), cfg.ledgerFile)
   const policy = cfg.policyFile !== undefined ? loadPolicyFile(cfg.policyFile) : tables.policy
   const ledger = openLedger(cfg.ledgerFile)
   const batchWorkers = cfg.batchWorkers ?? 0

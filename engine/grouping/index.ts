@@ -148,7 +148,7 @@ function score(
 /** The facts the 辅助目录 types a claim on: its codes, admission date and the person's birth date. */
 function auxCase(claim: Claim, ctx: AdjudicationContext): AuxCase {
   // the person is looked up only when the policy types by age
-  const brdy = ctx.policy.dip.auxiliary?.age_bands !== undefined ? ctx.tables.persons.get(claim.psnNo)?.brdy ?? null : null
+  const brdy = ctx.policy.dip.auxiliary?.age_bands !== undefined ? ctx.tables.persons.get(claim.psnNo, claim.enddate)?.brdy ?? null : null
   return { mainDx: claim.mainDx, otherDx: claim.otherDx, procedures: claim.procedures, begndate: claim.begndate, brdy }
 }
 

@@ -83,6 +83,32 @@ CREATE TABLE IF NOT EXISTS national_setl_lists (
 
 const int0 = (c: string): string => `${c} INTEGER NOT NULL DEFAULT 0`
 
+/**
+ * Insured persons beside the ledger (SPEC §11; engine/ledger/persons-port.ts). Not settlement records: a person's
+ * version of a day is replaced when re-imported with other values. Created with the rest of the schema, and again (IF
+ * NOT EXISTS) by engine/ledger/sqlite/persons.ts for an older ledger, so adding them bumps no SCHEMA_VERSION.
+ *
+ * person_versions  one row per person and effective date: the Person record as JSON (engine/persons/codec.ts), in
+ *                  force from effective_from (YYYY-MM-DD) until the person's next version
+ * person_imports   one row per imported batch that changed something: its seq is the persons' generation (a
+ *                  worker's person cache is dropped when it moves)
+ */
+export const PERSONS_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS person_versions (
+  psn_no         TEXT NOT NULL,
+  effective_from TEXT NOT NULL,
+  record         TEXT NOT NULL,
+  PRIMARY KEY (psn_no, effective_from)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS person_imports (
+  seq         INTEGER PRIMARY KEY,
+  imported_at TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  rows        INTEGER NOT NULL,
+  changed     INTEGER NOT NULL
+);
+`
+
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS settlements (
   setl_id TEXT PRIMARY KEY,
@@ -165,4 +191,5 @@ CREATE TRIGGER IF NOT EXISTS settlement_lines_no_update INSTEAD OF UPDATE ON set
   BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS settlement_lines_no_delete INSTEAD OF DELETE ON settlement_lines
   BEGIN SELECT RAISE(ABORT, 'settlement_lines are append-only'); END;
-${STAYS_SCHEMA_SQL}`
+${STAYS_SCHEMA_SQL}
+${PERSONS_SCHEMA_SQL}`

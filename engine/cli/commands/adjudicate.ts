@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import type { Readable, Writable } from 'node:stream'
 import type { Command } from 'commander'
 import { openLedger } from '../../ledger/sqlite.js'
+import { withLedgerPersons } from '../../persons/attach.js'
 import type { SqliteLedger } from '../../ledger/sqlite.js'
 import { isFault, processBatch } from '../../ledger/settle.js'
 import type { SettleEnv } from '../../ledger/settle.js'
@@ -98,7 +99,7 @@ export function register(program: Command): void {
         else if (existsSync(opts.ledger)) ledger = openLedger(opts.ledger, { readonly: true })
       }
       try {
-        const env: SettleEnv = { tables: ctx.tables, policy: ctx.policy, dryRun: opts.dryRun === true, ...(ledger ? { ledger } : {}) }
+        const env: SettleEnv = { tables: withLedgerPersons(ctx.tables, opts.ledger), policy: ctx.policy, dryRun: opts.dryRun === true, ...(ledger ? { ledger } : {}) }
         const faults = await runJsonLines(inProcessChunks(env), { chunkLines: opts.chunk, compact: opts.compact === true })
         if (faults > 0) {
           process.stderr.write(`dipsettle: ${faults} line(s) could not be processed (E_FAILED)\n`)

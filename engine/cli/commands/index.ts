@@ -14,8 +14,9 @@ import { register as serve } from './serve.js'
 import { register as credentials } from './credentials.js'
 import { register as simulate } from './simulate.js'
 import { register as specialCase } from './special-case.js'
+import { register as persons } from './persons.js'
 
 export function registerCommands(program: Command): void {
   for (const r of [dataBuild, start, group, adjudicate, reverse, ledger, monthEnd, clearing, pooling, demo, serve,
-    credentials, simulate, specialCase]) r(program)
+    credentials, simulate, specialCase, persons]) r(program)
 }

@@ -16,6 +16,7 @@ import type { CommitOutcome, PriorAnswer } from '../outcome.js'
 import type { ClaimHistory, LedgerDifference, LedgerPort, ReversalRequest } from '../port.js'
 import { answerOfMsgid, commitRecords, reverseSettlement } from './commit.js'
 import { PgCredentials } from './credentials.js'
+import { PgPersons } from './persons.js'
 import { migrate } from './migrate.js'
 import { answerOfRow, readClaimHistory } from './read.js'
 import { BY_SETL_ID_SQL, PERSON_YEAR_SQL } from './statements.js'
@@ -64,6 +65,8 @@ export function isPostgresUrl(s: string): boolean {
 export class PgLedger implements LedgerPort {
   /** The HTTP service's bearer credentials (reports port, CredentialsPort), in this ledger's database. */
   readonly credentials: PgCredentials
+  /** Insured persons beside the ledger (SPEC §11, persons-port.ts). */
+  readonly persons: PgPersons
 
   private constructor(
     readonly url: string,
@@ -71,6 +74,7 @@ export class PgLedger implements LedgerPort {
     private readonly now: () => Date,
   ) {
     this.credentials = new PgCredentials(pool)
+    this.persons = new PgPersons(pool, now)
   }
 
   /** Connect, then create or migrate the schema, or refuse a database that is not a dipsettle ledger (migrate.ts). */

@@ -17,7 +17,7 @@
 import { ACCUM_FIELDS, SETLINFO_COLUMNS } from '../schema.js'
 
 /** The schema version this build writes and accepts. A new version adds a MIGRATIONS entry; none is ever edited. */
-export const PG_SCHEMA_VERSION = 1
+export const PG_SCHEMA_VERSION = 2
 
 const int0 = (c: string): string => `${c} bigint NOT NULL DEFAULT 0`
 
@@ -223,8 +223,28 @@ CREATE TABLE credentials (
 );
 `
 
+/**
+ * Migration 2: insured persons beside the ledger (SPEC §11; engine/ledger/schema.ts PERSONS_SCHEMA_SQL, the same
+ * tables): one whole record per person and effective date, and the import log whose seq is the persons' generation.
+ */
+const V2 = `
+CREATE TABLE person_versions (
+  psn_no text NOT NULL,
+  effective_from text NOT NULL,
+  record text NOT NULL,
+  PRIMARY KEY (psn_no, effective_from)
+);
+CREATE TABLE person_imports (
+  seq bigserial PRIMARY KEY,
+  imported_at text NOT NULL,
+  source text NOT NULL,
+  rows bigint NOT NULL,
+  changed bigint NOT NULL
+);
+`
+
 /** Every migration, by the version it brings the database to. Applied in order, each in its own transaction. */
-export const MIGRATIONS: ReadonlyMap<number, string> = new Map([[1, V1]])
+export const MIGRATIONS: ReadonlyMap<number, string> = new Map([[1, V1], [2, V2]])
 
 /** The table that tells a dipsettle database from any other (created by migration 0, before migration 1). */
 export const SCHEMA_TABLE_SQL = `CREATE TABLE dipsettle_schema (
