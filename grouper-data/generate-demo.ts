@@ -4,7 +4,7 @@
 //   npx tsx grouper-data/generate-demo.ts [--seed N] [--out DIR]
 // The real code lists and DIP catalogue (diagnoses.csv, procedures.csv, dip-groups.csv) are not generated: they are
 // copied once by grouper-data/import-reference.ts.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { closeSync, copyFileSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { toCsv } from './csv-file.js'
@@ -133,8 +133,12 @@ export function generateHospitals(rng: Rng): string[][] {
 const PERSON_COLUMNS = ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_yuan']
 
 export function generatePersons(rng: Rng, count: number): string[][] {
+  return [...personRows(rng, count)]
+}
+
+/** The persons.csv rows one at a time (the same rows generatePersons returns, for files too big to hold). */
+function* personRows(rng: Rng, count: number): Generator<string[]> {
   const cities = DEMO_CITIES.map((c) => [c.name, c.weight] as const)
-  const rows: string[][] = []
   for (let i = 1; i <= count; i++) {
     const city = rng.weighted(cities)
     const employee = rng.chance(0.35)
@@ -142,11 +146,31 @@ export function generatePersons(rng: Rng, count: number): string[][] {
     const poverty = rng.chance(employee ? 0.005 : 0.055)
     const assistance = poverty ? rng.chance(0.7) : rng.chance(0.004)
     const balance = !employee ? '' : kind === 'retired' ? rng.money(0, 12000) : rng.money(0, 8000)
-    rows.push([`P${String(i).padStart(9, '0')}`, employee ? '310' : '390', kind, poverty ? '1' : '0', assistance ? '1' : '0',
-      city, balance])
+    yield [`P${String(i).padStart(9, '0')}`, employee ? '310' : '390', kind, poverty ? '1' : '0', assistance ? '1' : '0',
+      city, balance]
   }
-  return rows
 }
+
+/**
+ * The demo region's persons.csv of `count` persons written to `file` as it is generated (the same bytes as
+ * generateDemo's for the same seed and count; tens of millions never held whole); `each` sees every row.
+ */
+export function writePersonsCsv(file: string, count: number, seed: number = DEFAULT_SEED, each?: (row: readonly string[]) => void): void {
+  const fd = openSync(file, 'w')
+  try {
+    let buf = toCsv(PERSON_COLUMNS, [])
+    for (const row of personRows(new Rng(seed ^ 0x2222), count)) {
+      each?.(row)
+      buf += toCsv(PERSON_COLUMNS, [row]).slice(PERSON_HEADER_CHARS)
+      if (buf.length >= 1 << 20) { writeSync(fd, buf); buf = '' }
+    }
+    writeSync(fd, buf)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+const PERSON_HEADER_CHARS = toCsv(PERSON_COLUMNS, []).length
 
 // ---------------------------------------------------------------------------------------------------------------
 // The service catalogue (医保目录). Codes look like the national ones: 西药 `X` + ATC (7) + form letter + 3-digit serial;

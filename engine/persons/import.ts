@@ -87,7 +87,8 @@ function checkBatch(t: CsvTable, p: Problems, o: ImportOptions): PersonImportRow
   for (const rec of t.records) {
     const given = rec.values[EFFECTIVE_COLUMN] ?? ''
     const day = given === '' ? o.effectiveFrom : given
-    if (dayNumber(day) === null || day < '1900-01-01') {
+    // most rows share one date: it is checked once
+    if (!byDate.has(day) && (dayNumber(day) === null || day < '1900-01-01')) {
       p.at(o.file, rec.row, EFFECTIVE_COLUMN, `not a date YYYY-MM-DD "${day}"`)
       continue
     }

@@ -3,7 +3,7 @@
 // SQLite ledger — then month-end runs and closes for both pools (engine/settlement/month-end.ts). At the end the
 // ledger's accumulators are recomputed from its rows (the same check as `dipsettle ledger verify`).
 // Every stage is timed on its own; the summary extrapolates the measured rate to SPEC §10's national scale.
-import { existsSync, rmSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { openLedger } from '../ledger/sqlite.js'
@@ -11,6 +11,10 @@ import { AdjudicationPool, defaultWorkers } from '../pool/index.js'
 import { settleMonth } from '../settlement/month-end.js'
 import type { Pool } from '../settlement/types.js'
 import { loadTables } from '../tables/load.js'
+import type { Person, Tables } from '../tables/types.js'
+import type { PersonsLookup } from '../persons/lookup.js'
+import { importPersons } from '../persons/import.js'
+import { SqlitePersons } from '../ledger/sqlite/persons.js'
 import { extrapolate, type Extrapolation } from './extrapolate.js'
 import { buildProvince } from './province.js'
 import { addMonths, DEFAULT_RATES, monthClaims, monthVolume, type WorkloadRates } from './workload.js'
@@ -76,6 +80,12 @@ export interface SimulationReport {
   }
   readonly ledger: { readonly rows: number; readonly bytes: number; readonly bytes_per_row: number; readonly person_years: number }
   readonly verify: { readonly differences: number; readonly seconds: number }
+  /**
+   * Resident memory (MB). The workers are threads of this process: a worker's share is the process's RSS after the
+   * run less the main thread's before the pool started, divided by the workers (its tables, its SQLite connections,
+   * its heap — and, as the main thread also grows while it generates claims, an upper bound).
+   */
+  readonly memory: Memory
   /** Straight-line extrapolations from this run's rates (labelled "extrapolated" wherever shown). */
   readonly extrapolated: Extrapolation
 }
@@ -134,19 +144,27 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   const province = buildProvince({ dir: o.out, persons: o.persons, ...(o.hospitalSets !== undefined ? { hospitalSets: o.hospitalSets } : {}), seed })
   stage('build province (sources + tables)', t, province.persons)
   t = process.hrtime.bigint()
-  const tables = loadTables(province.tablesFile)
-  const policy = tables.policy
+  const loaded = loadTables(province.tablesFile)
+  const policy = loaded.policy
+  // the month's claims are drawn from the province's persons (province.ts claimPersons), not the tables' (none)
+  const tables: Tables = { ...loaded, persons: listedPersons(province.claimPersons) }
   stage('load tables (main thread)', t)
 
   const ledgerFile = join(o.out, 'ledger.sqlite')
   // a fresh ledger every run: the counts and the month-end closes are this run's alone
   for (const f of [ledgerFile, `${ledgerFile}-wal`, `${ledgerFile}-shm`]) rmSync(f, { force: true })
+  // the insured into the ledger, as `dipsettle persons import` stores them (SPEC §11), effective from the first month
+  t = process.hrtime.bigint()
+  const imported = await importProvincePersons(ledgerFile, province.personsFile, `${startMonth}-01`)
+  stage('import persons (ledger)', t, imported)
+  const mainRssMb = rssMb()
   t = process.hrtime.bigint()
   const pool = new AdjudicationPool({ tablesFile: province.tablesFile, ledgerFile, workers, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}) })
   const perMonth: MonthSummary[] = []
   try {
     await pool.ready()
     stage(`start ${workers} worker(s) (load tables)`, t)
+    const startedRssMb = rssMb()
     const ledger = openLedger(ledgerFile)
     try {
       let seqOffset = 0
@@ -185,8 +203,11 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
       ledger.db.pragma('wal_checkpoint(TRUNCATE)')
       const bytes = fileBytes(ledgerFile) + fileBytes(`${ledgerFile}-wal`)
       const ledgerInfo = { rows, bytes, bytes_per_row: rows > 0 ? Math.round(bytes / rows) : 0, person_years: personYears }
+      const memory = memoryOf(mainRssMb, startedRssMb, workers)
+      log(`memory: main ${memory.main_rss_mb} MB; process after the run ${memory.process_rss_mb} MB (peak ${memory.process_peak_rss_mb} MB); ` +
+        `per worker ${memory.worker_rss_mb} MB`)
       return summarise({ persons: province.persons, hospitals: province.hospitals, months: o.months, workers, out: o.out,
-        ledger_file: ledgerFile, stages, per_month: perMonth, ledger: ledgerInfo, verify })
+        ledger_file: ledgerFile, stages, per_month: perMonth, ledger: ledgerInfo, verify, memory })
     } finally {
       ledger.close()
     }
@@ -196,6 +217,56 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
 }
 
 type Measured = Omit<SimulationReport, 'totals' | 'extrapolated'>
+
+export interface Memory {
+  /** The main thread's process before the pool started (tables loaded, persons imported). */
+  readonly main_rss_mb: number
+  /** The process once the workers had started (their tables loaded). */
+  readonly started_rss_mb: number
+  /** The process after the run, and its peak (VmHWM). */
+  readonly process_rss_mb: number
+  readonly process_peak_rss_mb: number
+  /** (process after the run − main before the pool) ÷ workers. */
+  readonly worker_rss_mb: number
+}
+
+function rssMb(): number {
+  return Math.round(process.memoryUsage.rss() / 2 ** 20)
+}
+
+/** VmHWM of /proc/self/status (Linux), else the current RSS. */
+function peakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))
+    if (m) return Math.round(Number(m[1]) / 1024)
+  } catch { /* not Linux */ }
+  return rssMb()
+}
+
+function memoryOf(mainRssMb: number, startedRssMb: number, workers: number): Memory {
+  const now = rssMb()
+  return { main_rss_mb: mainRssMb, started_rss_mb: startedRssMb, process_rss_mb: now, process_peak_rss_mb: peakRssMb(),
+    worker_rss_mb: Math.round((now - mainRssMb) / workers) }
+}
+
+/** The claims' persons as a lookup (the generator lists them; nothing here adjudicates). */
+function listedPersons(list: readonly Person[]): PersonsLookup {
+  const byPsn = new Map(list.map((p) => [p.psnNo, p]))
+  return { get: (psnNo) => byPsn.get(psnNo), values: () => list }
+}
+
+async function importProvincePersons(ledgerFile: string, personsFile: string, effectiveFrom: string): Promise<number> {
+  const ledger = openLedger(ledgerFile)
+  try {
+    const r = await importPersons(createReadStream(personsFile), new SqlitePersons(ledger.db),
+      { file: 'persons.csv', effectiveFrom, format: 'csv' })
+    if (r.problems.length > 0) throw new Error(`simulate: persons import: ${r.problems.join('; ')}`)
+    ledger.db.pragma('wal_checkpoint(TRUNCATE)')
+    return r.rows
+  } finally {
+    ledger.close()
+  }
+}
 
 /** Totals over the months and what their rates mean at national scale. */
 function summarise(m: Measured): SimulationReport {

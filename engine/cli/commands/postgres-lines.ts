@@ -15,6 +15,8 @@ import { bodyHash } from '../../ledger/hash.js'
 import { answerOf } from '../../ledger/outcome.js'
 import { reversalFields } from '../../ledger/settle.js'
 import { openContext } from '../context.js'
+import { StoredPersons } from '../../persons/lookup.js'
+import { PrefetchedPersons } from '../../persons/prefetched.js'
 import { runJsonLines } from './adjudicate.js'
 import type { ChunkProcessor } from './adjudicate.js'
 
@@ -23,16 +25,25 @@ const CONNECTIONS = 4
 
 export async function adjudicatePostgres(url: string, opts: { dryRun?: boolean; tables?: string; policy?: string; chunk: number }): Promise<void> {
   const ctx = openContext(opts)
-  const env: DecideEnv = { tables: ctx.tables, policy: ctx.policy }
   const ledger = await PgLedger.open(url, { maxConnections: CONNECTIONS, readonly: opts.dryRun === true })
+  // the ledger's persons (SPEC §11) over the tables file's: each claim's person fetched before it is decided
+  const pgPersons = new PrefetchedPersons(ledger.persons)
+  const stored = ctx.tables.persons instanceof StoredPersons ? ctx.tables.persons.over(pgPersons) : undefined
+  const env: DecideEnv = { tables: stored ? { ...ctx.tables, persons: stored } : ctx.tables, policy: ctx.policy }
   try {
     const settle = async (body: unknown): Promise<AdjudicationResult> => {
+      await pgPersons.prepare(claimIds(body).psnNo)
       if (opts.dryRun !== true) return settleClaim(body, ledger, env)
       const { psnNo } = claimIds(body)
       const history: History = psnNo === '' ? EMPTY_HISTORY : (await ledger.readHistory(psnNo)).history
       return compute(body, history, env)
     }
-    const faults = await runJsonLines(byPerson(settle), { chunkLines: opts.chunk })
+    const each = byPerson(settle)
+    const faults = await runJsonLines(async (bodies) => {
+      await pgPersons.refresh()
+      stored?.refresh()
+      return each(bodies)
+    }, { chunkLines: opts.chunk })
     if (faults > 0) {
       process.stderr.write(`dipsettle: ${faults} line(s) could not be processed (E_FAILED)\n`)
       process.exitCode = 1
