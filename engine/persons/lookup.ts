@@ -76,11 +76,12 @@ export class StoredPersons implements PersonsLookup {
   }
 
   private read(psnNo: string): readonly PersonVersion[] {
+    // read-only from here on: a single source's array is kept as it is
     let out: PersonVersion[] = []
     for (const s of this.sources) {
       const vs = s.versions(psnNo)
       if (vs.length === 0) continue
-      if (out.length === 0) { out = [...vs]; continue }
+      if (out.length === 0) { out = vs as PersonVersion[]; continue }
       const days = new Set(vs.map((v) => v.effectiveFrom))
       out = [...out.filter((v) => !days.has(v.effectiveFrom)), ...vs].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1))
     }

@@ -40,6 +40,8 @@ export interface StageTime {
   readonly seconds: number
   /** Claims or rows the stage handled, when that makes sense. */
   readonly items?: number
+  /** CPU seconds of the whole process (main thread and workers) during the stage: comparable on a shared machine. */
+  readonly cpu_s?: number
 }
 
 export interface MonthSummary {
@@ -133,10 +135,14 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   const seed = o.seed ?? 20260101
   const rates = o.rates ?? DEFAULT_RATES
   const stages: StageTime[] = []
+  let cpu0 = process.cpuUsage()
   const stage = (name: string, t0: bigint, items?: number): number => {
     const s = seconds(t0)
-    stages.push({ stage: name, seconds: r3(s), ...(items !== undefined ? { items } : {}) })
-    log(`${name.padEnd(40)} ${s.toFixed(2).padStart(9)} s${items !== undefined ? `  (${items.toLocaleString('en-US')})` : ''}`)
+    const c = process.cpuUsage(cpu0)
+    cpu0 = process.cpuUsage()
+    const cpu = (c.user + c.system) / 1e6
+    stages.push({ stage: name, seconds: r3(s), cpu_s: r3(cpu), ...(items !== undefined ? { items } : {}) })
+    log(`${name.padEnd(40)} ${s.toFixed(2).padStart(9)} s ${cpu.toFixed(2).padStart(8)} s CPU${items !== undefined ? `  (${items.toLocaleString('en-US')})` : ''}`)
     return s
   }
 
