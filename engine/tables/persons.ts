@@ -14,10 +14,16 @@ export class TablesPersons implements PersonsSource {
 
   constructor(readonly file: string) {}
 
+  private empty = false
+
   versions(psnNo: string): readonly PersonVersion[] {
+    if (this.empty) return []
     if (this.byPsn === undefined) {
       this.db = new Database(this.file, { readonly: true, fileMustExist: true })
+      // a region whose persons are all in its ledger: no query per lookup here
+      this.empty = this.db.prepare('SELECT NOT EXISTS (SELECT 1 FROM persons)').pluck().get() === 1
       this.byPsn = this.db.prepare<[string], string>('SELECT record FROM persons WHERE psn_no = ?').pluck()
+      if (this.empty) return []
     }
     const text = this.byPsn.get(psnNo)
     return text === undefined ? [] : [{ effectiveFrom: BASE_EFFECTIVE_FROM, person: decodePerson(text) }]
