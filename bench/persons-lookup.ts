@@ -4,15 +4,20 @@
 // (one shared read-only mapping), and through the engine's lookup (StoredPersons: bounded cache, versions as of a
 // date). Run alone: `node --expose-gc dist/bench/persons-lookup.js LEDGER [LOOKUPS]` on a ledger with persons imported
 // (`dipsettle persons import`); prints one JSON line. CPU time (process.cpuUsage), not wall: the machine is shared.
+// `--worker TABLES` instead: only what a pool worker does — load the tables, look persons up through the engine's
+// lookup over the ledger — and the process's RSS after it (`worker_rss_mb`; a worker thread shares node's own
+// baseline with the main thread, so this is an upper bound of a worker's share).
 import Database from 'better-sqlite3'
 import { decodePerson } from '../engine/persons/codec.js'
 import { StoredPersons } from '../engine/persons/lookup.js'
 import { LedgerPersons } from '../engine/ledger/sqlite/persons.js'
 import type { Person } from '../engine/tables/types.js'
+import { loadTables } from '../engine/tables/load.js'
+import { withLedgerPersons } from '../engine/persons/attach.js'
 
 const gc = (): void => { (globalThis as { gc?: () => void }).gc?.() }
 const file = process.argv[2]
-if (file === undefined) throw new Error('usage: persons-lookup LEDGER [LOOKUPS]')
+if (file === undefined) throw new Error('usage: persons-lookup LEDGER [LOOKUPS] [--worker TABLES]')
 const lookups = Number(process.argv[3] ?? 300_000)
 
 const meta = new Database(file, { readonly: true })
@@ -36,6 +41,18 @@ function rssMb(): number {
 }
 
 const results: Record<string, number> = { persons: count, lookups }
+const workerTables = process.argv[4] === '--worker' ? process.argv[5] : undefined
+if (workerTables !== undefined) {
+  const baseline = rssMb()
+  const tables = withLedgerPersons(loadTables(workerTables), file)
+  results['tables_rss_mb'] = rssMb() - baseline
+  const us = cpuUs(() => { for (const k of keys) { tables.persons.get(k, '2026-06-30'); tables.persons.get(k, '2026-06-30') } })
+  results['stored_us_per_claim'] = +(us / lookups).toFixed(2)
+  results['node_baseline_rss_mb'] = baseline
+  results['worker_rss_mb'] = rssMb()
+  process.stdout.write(JSON.stringify(results) + '\n')
+  process.exit(0)
+}
 for (let round = 0; round < 2; round++) {
   // SQLite by primary key, per-worker read-only connection (page cache per connection: SQLite's default 2 MB)
   {
