@@ -3,8 +3,10 @@
 // SQLite ledger — then month-end runs and closes for both pools (engine/settlement/month-end.ts). At the end the
 // ledger's accumulators are recomputed from its rows (the same check as `dipsettle ledger verify`).
 // Every stage is timed on its own; the summary extrapolates the measured rate to SPEC §10's national scale.
-import { createReadStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import v8 from 'node:v8'
+import { fileURLToPath } from 'node:url'
 import { runInNewContext } from 'node:vm'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -15,8 +17,6 @@ import type { Pool } from '../settlement/types.js'
 import { loadTables } from '../tables/load.js'
 import type { Person, Tables } from '../tables/types.js'
 import type { PersonsLookup } from '../persons/lookup.js'
-import { importPersons } from '../persons/import.js'
-import { SqlitePersons } from '../ledger/sqlite/persons.js'
 import { extrapolate, type Extrapolation } from './extrapolate.js'
 import { buildProvince } from './province.js'
 import { addMonths, DEFAULT_RATES, monthClaims, monthVolume, type WorkloadRates } from './workload.js'
@@ -42,7 +42,10 @@ export interface StageTime {
   readonly seconds: number
   /** Claims or rows the stage handled, when that makes sense. */
   readonly items?: number
-  /** CPU seconds of the whole process (main thread and workers) during the stage: comparable on a shared machine. */
+  /**
+   * CPU seconds of the whole process (main thread and workers) during the stage, and of the child process it ran
+   * (`persons import`): comparable on a shared machine.
+   */
   readonly cpu_s?: number
 }
 
@@ -138,11 +141,11 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   const rates = o.rates ?? DEFAULT_RATES
   const stages: StageTime[] = []
   let cpu0 = process.cpuUsage()
-  const stage = (name: string, t0: bigint, items?: number): number => {
+  const stage = (name: string, t0: bigint, items?: number, childCpuS?: number): number => {
     const s = seconds(t0)
     const c = process.cpuUsage(cpu0)
     cpu0 = process.cpuUsage()
-    const cpu = (c.user + c.system) / 1e6
+    const cpu = (c.user + c.system) / 1e6 + (childCpuS ?? 0)
     stages.push({ stage: name, seconds: r3(s), cpu_s: r3(cpu), ...(items !== undefined ? { items } : {}) })
     log(`${name.padEnd(40)} ${s.toFixed(2).padStart(9)} s ${cpu.toFixed(2).padStart(8)} s CPU${items !== undefined ? `  (${items.toLocaleString('en-US')})` : ''}`)
     return s
@@ -163,8 +166,8 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   for (const f of [ledgerFile, `${ledgerFile}-wal`, `${ledgerFile}-shm`]) rmSync(f, { force: true })
   // the insured into the ledger, as `dipsettle persons import` stores them (SPEC §11), effective from the first month
   t = process.hrtime.bigint()
-  const imported = await importProvincePersons(ledgerFile, province.personsFile, `${startMonth}-01`)
-  stage('import persons (ledger)', t, imported)
+  const imported = importProvincePersons(ledgerFile, province.personsFile, `${startMonth}-01`)
+  stage('import persons (ledger)', t, imported.rows, imported.cpuS)
   // the persons' share of the ledger file, left out of its bytes per settlement
   const personsBytes = fileBytes(ledgerFile)
   const mainRssMb = rssMb()
@@ -272,18 +275,19 @@ function listedPersons(list: readonly Person[]): PersonsLookup {
   return { get: (psnNo) => byPsn.get(psnNo), values: () => list }
 }
 
-async function importProvincePersons(ledgerFile: string, personsFile: string, effectiveFrom: string): Promise<number> {
-  const ledger = openLedger(ledgerFile)
-  try {
-    const r = await importPersons(createReadStream(personsFile), new SqlitePersons(ledger.db),
-      { file: 'persons.csv', effectiveFrom, format: 'csv' })
-    if (r.problems.length > 0) throw new Error(`simulate: persons import: ${r.problems.join('; ')}`)
-    ledger.db.pragma('wal_checkpoint(TRUNCATE)')
-    return r.rows
-  } finally {
-    ledger.close()
-  }
+/**
+ * `dipsettle persons import` in a process of its own, as an operator runs it: its memory (the import's garbage)
+ * is then not counted in the main thread's RSS that the workers' share is measured from. Its CPU seconds are its own.
+ */
+function importProvincePersons(ledgerFile: string, personsFile: string, effectiveFrom: string): { rows: number; cpuS: number } {
+  const p = spawnSync(process.execPath, [CLI_MAIN, 'persons', 'import', '--ledger', ledgerFile, '--effective', effectiveFrom,
+    '--format', 'csv', personsFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  if (p.status !== 0) throw new Error(`simulate: persons import failed (exit ${p.status}): ${p.stderr}`)
+  const r = JSON.parse(p.stdout) as { rows: number; cpu_s: number }
+  return { rows: r.rows, cpuS: r.cpu_s }
 }
+
+const CLI_MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url))
 
 /** Totals over the months and what their rates mean at national scale. */
 function summarise(m: Measured): SimulationReport {

@@ -42,7 +42,7 @@ describe('dipsettle persons import on a SQLite ledger', () => {
     // effective after October: still unknown for October's claims
     const late = cli(['persons', 'import', '--ledger', ledger, '--effective', '2026-11-01'], csv)
     expect(late.status).toBe(0)
-    expect(JSON.parse(late.stdout)).toEqual({ rows: 4, changed: 4, unchanged: 0, batches: 1, problems: 0 })
+    expect(JSON.parse(late.stdout)).toMatchObject({ rows: 4, changed: 4, unchanged: 0, batches: 1, problems: 0 })
     expect(statuses(cli(['adjudicate', '--tables', tables, '--ledger', ledger, '--dry-run'], input).stdout)).toEqual(Array(4).fill('E_UNKNOWN_PERSON'))
     // effective from January, as a JSON lines file: October's claims settle, in the pool too
     const jsonl = csv.trim().split('\n').slice(1).map((l) => {
@@ -60,7 +60,7 @@ describe('dipsettle persons import on a SQLite ledger', () => {
     const r = cli(['persons', 'import', '--ledger', ledger, '--effective', '2026-01-01'], HEADER + 'Q000000001,390,resident,0,0,赤峰,\nQ000000002,390,retired,0,0,赤峰,\n')
     expect(r.status).toBe(1)
     expect(r.stderr).toContain('<stdin>:3:psn_kind: "retired" does not fit insutype 390 (resident)')
-    expect(JSON.parse(r.stdout)).toEqual({ rows: 0, changed: 0, unchanged: 0, batches: 0, problems: 1 })
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 0, changed: 0, unchanged: 0, batches: 0, problems: 1 })
     expect(cli(['persons', 'import', '--ledger', ledger, '--effective', '2026-02-30'], '').status).toBe(2)
   })
 })

@@ -1,7 +1,7 @@
 // `dipsettle persons import --ledger L [--effective YYYY-MM-DD] [--format csv|jsonl] [FILE]` (SPEC §8, §11): insured
 // persons into the ledger's persons store (engine/persons/import.ts), from FILE or stdin. Problems are printed as
 // `file:row:column: what` (as `data build` prints them) and exit 1; a summary line goes to stderr and one JSON object
-// `{ rows, changed, unchanged, batches }` to stdout.
+// `{ rows, changed, unchanged, batches, problems, cpu_s }` to stdout (cpu_s: the process's CPU seconds).
 import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -47,7 +47,9 @@ export function register(program: Command): void {
       const { rows, changed, unchanged, batches } = report
       process.stderr.write(`persons import: ${rows} row(s) stored in ${batches} batch(es): ${changed} changed, ${unchanged} unchanged` +
         (report.problems.length > 0 ? '; stopped at the first batch with a problem (fix and run again: stored rows are not repeated)' : '') + '\n')
-      process.stdout.write(JSON.stringify({ rows, changed, unchanged, batches, problems: report.problems.length + report.more }) + '\n')
+      const cpu = process.cpuUsage()
+      process.stdout.write(JSON.stringify({ rows, changed, unchanged, batches, problems: report.problems.length + report.more,
+        cpu_s: Math.round((cpu.user + cpu.system) / 1e3) / 1e3 }) + '\n')
       if (report.problems.length > 0) process.exitCode = 1
     })
 }
