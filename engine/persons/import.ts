@@ -148,7 +148,7 @@ async function* jsonRecords(input: Readable, file: string, p: Problems): AsyncGe
     return { row: line, values }
   }
   for await (const chunk of input as AsyncIterable<Buffer>) {
-    let buf = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk
+    const buf = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk
     let s = 0
     for (let e = buf.indexOf(0x0a, s); e >= 0; e = buf.indexOf(0x0a, s)) {
       const rec = one(buf.subarray(s, e))
@@ -156,7 +156,6 @@ async function* jsonRecords(input: Readable, file: string, p: Problems): AsyncGe
       s = e + 1
     }
     rest = Buffer.from(buf.subarray(s))
-    buf = rest
   }
   if (rest.length > 0) {
     const rec = one(rest)
