@@ -19,6 +19,7 @@ import {
 } from './read-sources.js'
 import type { DipGroupKind } from '../engine/tables/types.js'
 import { fromRoot } from '../engine/paths.js'
+import { encodePerson } from '../engine/persons/codec.js'
 import { PACKED_COLUMNS, TABLES_FORMAT_VERSION, packRows, packedChecksum } from '../engine/tables/packed.js'
 import { FEN_PER_YUAN } from '../engine/money.js'
 
@@ -146,7 +147,8 @@ export function buildTables(opts: BuildOptions): BuildReport {
   const historyFile = join(sourcesDir, CASE_HISTORY_FILE)
   let tDip = readTable(sourcesDir, 'dip-groups.csv', p, existsSync(historyFile))
   const tHosp = readTable(sourcesDir, 'hospitals.csv', p)
-  const tPsn = readTable(sourcesDir, 'persons.csv', p)
+  // persons.csv is optional: a region's persons may be imported into its ledger instead (`dipsettle persons import`)
+  const tPsn = readTable(sourcesDir, 'persons.csv', p, true)
 
   const dx = tDx ? readDiagnoses(tDx, p) : []
   const dxIndex = new PrefixIndex(dx.map((d) => d.codeUc))
@@ -163,11 +165,11 @@ export function buildTables(opts: BuildOptions): BuildReport {
   }
   const dip = tDip && tDx && tOps ? readDipGroups(tDip, dxIndex, opSet, policy, p) : []
   const hosp = tHosp ? readHospitals(tHosp, p) : { rows: [], defaulted: 0, alliances: 0 }
-  const psn = tPsn ? readPersons(tPsn, p, { own: policy?.admdvs ?? null, others: new Set(otherPolicies.keys()) }) : []
+  const psn = tPsn ? readPersons(tPsn, p, 'persons.csv', { own: policy?.admdvs ?? null, others: new Set(otherPolicies.keys()) }) : []
   // 签约 (SPEC §15): a contract names a hospital of the region
   const hospCodes = new Set(hosp.rows.map((h) => h.code))
   for (const x of psn) {
-    if (x.contractFixmedins !== null && !hospCodes.has(x.contractFixmedins)) {
+    if (x.contractFixmedins !== undefined && !hospCodes.has(x.contractFixmedins)) {
       p.add(`persons.csv: ${x.psnNo}: contract_fixmedins "${x.contractFixmedins}" is not in hospitals.csv`)
     }
   }
@@ -234,11 +236,8 @@ export function buildTables(opts: BuildOptions): BuildReport {
         }
         const iH = db.prepare('INSERT INTO hospitals VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         for (const h of hosp.rows) iH.run(h.code, h.name, h.city, h.level, h.allianceId, h.lead ? 1 : 0, h.coefMicro, h.tcm ? 1 : 0)
-        const iP = db.prepare('INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        for (const x of psn) {
-          iP.run(x.psnNo, x.insutype, x.kind, x.poverty ? 1 : 0, x.assistance ? 1 : 0, x.city, x.balanceFen, x.brdy,
-            x.gend, x.insuplcAdmdvs, x.contributionBaseFen, x.contractFixmedins)
-        }
+        const iP = db.prepare('INSERT INTO persons VALUES (?, ?)')
+        for (const x of psn) iP.run(x.psnNo, encodePerson(x))
         const iC = db.prepare('INSERT INTO charlson_conditions VALUES (?, ?, ?, ?, ?)')
         for (const c of charlson) iC.run(c.condition, c.name, c.weight, c.icd10Prefixes, c.supersedes)
         const iA = db.prepare('INSERT INTO aux_coefficients VALUES (?, ?, ?, ?)')

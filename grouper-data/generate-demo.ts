@@ -4,7 +4,7 @@
 //   npx tsx grouper-data/generate-demo.ts [--seed N] [--out DIR]
 // The real code lists and DIP catalogue (diagnoses.csv, procedures.csv, dip-groups.csv) are not generated: they are
 // copied once by grouper-data/import-reference.ts.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { toCsv } from './csv-file.js'
@@ -139,10 +139,15 @@ export function generateHospitals(rng: Rng): string[][] {
 
 const PERSON_COLUMNS = ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_yuan', 'insuplc_admdvs',
   'contribution_base_yuan', 'contract_fixmedins']
+const PERSON_HEADER_CHARS = toCsv(PERSON_COLUMNS, []).length
 
 export function generatePersons(rng: Rng, count: number): string[][] {
+  return [...personRows(rng, count)]
+}
+
+/** The persons.csv rows one at a time (the same rows generatePersons returns, for files too big to hold). */
+function* personRows(rng: Rng, count: number): Generator<string[]> {
   const cities = DEMO_CITIES.map((c) => [c.name, c.weight] as const)
-  const rows: string[][] = []
   for (let i = 1; i <= count; i++) {
     const city = rng.weighted(cities)
     const employee = rng.chance(0.35)
@@ -150,10 +155,29 @@ export function generatePersons(rng: Rng, count: number): string[][] {
     const poverty = rng.chance(employee ? 0.005 : 0.055)
     const assistance = poverty ? rng.chance(0.7) : rng.chance(0.004)
     const balance = !employee ? '' : kind === 'retired' ? rng.money(0, 12000) : rng.money(0, 8000)
-    rows.push([`P${String(i).padStart(9, '0')}`, employee ? '310' : '390', kind, poverty ? '1' : '0', assistance ? '1' : '0',
-      city, balance, ''])
+    yield [`P${String(i).padStart(9, '0')}`, employee ? '310' : '390', kind, poverty ? '1' : '0', assistance ? '1' : '0',
+      city, balance, '']
   }
-  return rows
+}
+
+/**
+ * A province's persons.csv of `count` persons written to `file` as it is generated (tens of millions never held
+ * whole; `each` sees every row): the demo's rows for the same seed, without the demo's visitors and without the
+ * SPEC §15 columns (no contribution base, no 签约), which need the region's hospitals and a stream of their own.
+ */
+export function writePersonsCsv(file: string, count: number, seed: number = DEFAULT_SEED, each?: (row: readonly string[]) => void): void {
+  const fd = openSync(file, 'w')
+  try {
+    let buf = toCsv(PERSON_COLUMNS, [])
+    for (const row of personRows(new Rng(seed ^ 0x2222), count)) {
+      each?.(row)
+      buf += toCsv(PERSON_COLUMNS, [[...row, '', '']]).slice(PERSON_HEADER_CHARS)
+      if (buf.length >= 1 << 20) { writeSync(fd, buf); buf = '' }
+    }
+    writeSync(fd, buf)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** Persons insured in the region `admdvs` who live and are treated here (异地就医 备案): V000000001 … */

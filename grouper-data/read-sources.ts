@@ -8,7 +8,7 @@ import { deriveProcedureKind, PROCEDURE_KINDS, type KindRule } from './procedure
 import { code, flag, num, oneOf, text, Unique, type PrefixIndex, type Problems, type Row } from './source-fields.js'
 import { validatePolicy } from '../engine/policy/validate.js'
 import type { Policy } from '../engine/policy/types.js'
-import type { CompositeKind, DipGroupKind, ProcedureKind } from '../engine/tables/types.js'
+import type { CompositeKind, DipGroupKind, Person, ProcedureKind } from '../engine/tables/types.js'
 import { PPM, SCORE_SCALE, FEN_PER_YUAN, MAX_YUAN } from '../engine/money.js'
 import { decimalTextToMicro } from './micro-yuan.js'
 import { dayNumber } from '../engine/claim.js'
@@ -85,19 +85,6 @@ export interface DipRow {
 export interface HospRow {
   code: string; name: string; city: string; level: number; allianceId: string | null; lead: boolean; coefMicro: number
   tcm: boolean
-}
-export interface PsnRow {
-  psnNo: string; insutype: string; kind: string; poverty: boolean; assistance: boolean; city: string; balanceFen: number
-  /** Birth date YYYY-MM-DD (optional column `brdy`: 辅助目录 age bands), null when not given. */
-  brdy: string | null
-  /** Sex, 1 male / 2 female (optional column `gend`: SPEC §14 monitoring), null when not given. */
-  gend: '1' | '2' | null
-  /** 参保地 admdvs of a visitor (optional column `insuplc_admdvs`, SPEC §13); null = insured here. */
-  insuplcAdmdvs: string | null
-  /** 职工 in service: the contribution base (缴费基数, optional column `contribution_base_yuan`, SPEC §15), fen; null when not given. */
-  contributionBaseFen: number | null
-  /** The primary institution the person signed with (签约, optional column `contract_fixmedins`, SPEC §15); null when none. */
-  contractFixmedins: string | null
 }
 
 export function readPolicy(sourcesDir: string, p: Problems): Policy | null {
@@ -339,11 +326,15 @@ export function readHospitals(t: CsvTable, p: Problems): { rows: HospRow[]; defa
 }
 
 /**
- * persons.csv rows. `regions` (SPEC §13): this region's own admdvs and the insuring regions whose policies the sources
- * hold (other-regions/<admdvs>.json); a person's `insuplc_admdvs` must be one of them (its own: insured here).
+ * persons.csv rows (or a `persons import` file's, `file` naming it in problems) → the Person records stored whole
+ * (engine/persons/codec.ts): a column added here and to Person is stored and read without further code. `regions`
+ * (SPEC §13): this region's own admdvs and the insuring regions whose policies the sources hold
+ * (other-regions/<admdvs>.json); a person's `insuplc_admdvs` must be one of them (its own: insured here).
  */
-export function readPersons(t: CsvTable, p: Problems, regions: { own: string | null; others: ReadonlySet<string> } = { own: null, others: new Set() }): PsnRow[] {
-  const out: PsnRow[] = []
+export function readPersons(
+  t: CsvTable, p: Problems, file = 'persons.csv', regions: { own: string | null; others: ReadonlySet<string> } = { own: null, others: new Set() },
+): Person[] {
+  const out: Person[] = []
   const hasInsuplc = t.columns.includes('insuplc_admdvs')
   const unique = new Unique()
   const hasBalance = t.columns.includes('acct_balance_yuan')
@@ -352,7 +343,7 @@ export function readPersons(t: CsvTable, p: Problems, regions: { own: string | n
   const hasBase = t.columns.includes('contribution_base_yuan')
   const hasContract = t.columns.includes('contract_fixmedins')
   for (const rec of t.records) {
-    const r = { file: 'persons.csv', rec, p }
+    const r = { file, rec, p }
     const before = p.count
     const psn = code(r, 'psn_no', PSN_NO, 'psn_no')
     const insutype = oneOf(r, 'insutype', ['310', '390'] as const)
@@ -374,9 +365,9 @@ export function readPersons(t: CsvTable, p: Problems, regions: { own: string | n
       gend === undefined || insuplc === undefined) continue
     if (base === undefined || contract === undefined) continue
     out.push({
-      psnNo: psn, insutype, kind, poverty, assistance, city, balanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy,
+      psnNo: psn, insutype, psnKind: kind, poverty, assistance, city, acctBalanceFen: Math.round((balance ?? 0) * FEN_PER_YUAN), brdy,
       gend, insuplcAdmdvs: insuplc,
-      contributionBaseFen: base === null ? null : Math.round(base * FEN_PER_YUAN), contractFixmedins: contract,
+      ...(base !== null ? { contributionBaseFen: Math.round(base * FEN_PER_YUAN) } : {}), ...(contract !== null ? { contractFixmedins: contract } : {}),
     })
   }
   return out

@@ -69,20 +69,10 @@ CREATE TABLE hospitals (
   tcm                   INTEGER NOT NULL CHECK (tcm IN (0, 1))
 ) WITHOUT ROWID;
 
--- 参保人
+-- 参保人: one whole record per person (engine/persons/codec.ts: the Person type as JSON), read on demand by psn_no
 CREATE TABLE persons (
-  psn_no           TEXT PRIMARY KEY,
-  insutype         TEXT NOT NULL CHECK (insutype IN ('310', '390')),
-  psn_kind         TEXT NOT NULL CHECK (psn_kind IN ('in_service', 'retired', 'resident')),
-  poverty          INTEGER NOT NULL CHECK (poverty IN (0, 1)),
-  assistance       INTEGER NOT NULL CHECK (assistance IN (0, 1)),
-  city             TEXT NOT NULL,
-  acct_balance_fen INTEGER NOT NULL,
-  brdy             TEXT,                -- birth date YYYY-MM-DD (辅助目录 age bands); NULL = not given
-  gend             TEXT CHECK (gend IN ('1', '2')), -- 1 male, 2 female (SPEC §14 monitoring); NULL = not given
-  insuplc_admdvs   TEXT,                -- 参保地 of a visitor (异地就医, SPEC §13); NULL = insured here
-  contribution_base_fen INTEGER,        -- 职工 缴费基数 (SPEC §15 personal account credits); NULL = not given
-  contract_fixmedins TEXT               -- 签约 primary institution (SPEC §15 per-capita); NULL = none
+  psn_no TEXT PRIMARY KEY,
+  record TEXT NOT NULL
 ) WITHOUT ROWID;
 
 -- 辅助目录 (SPEC §5): the Charlson conditions of the secondary diagnoses (grouper-data/auxiliary/charlson-quan-2005.csv

@@ -7,6 +7,7 @@
 import cluster from 'node:cluster'
 import { openLedger } from '../engine/ledger/open.js'
 import { loadPolicyFile } from '../engine/policy/validate.js'
+import { withLedgerPersons } from '../engine/persons/attach.js'
 import { loadTables } from '../engine/tables/load.js'
 import { buildApp } from './app.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
@@ -41,7 +42,7 @@ export async function serve(cfg: ServeConfig): Promise<void> {
 
 /** A worker (or the only process): load, build, listen, drain on signals. Resolves with the URL once listening. */
 async function serveOne(cfg: ServeConfig): Promise<string> {
-  const tables = loadTables(cfg.tablesFile)
+  const tables = withLedgerPersons(loadTables(cfg.tablesFile), cfg.ledgerFile)
   const policy = cfg.policyFile !== undefined ? loadPolicyFile(cfg.policyFile) : tables.policy
   const opened = await openLedger(cfg.ledgerFile, { maxConnections: PG_CONNECTIONS })
   const ledger = opened.ledger

@@ -265,7 +265,9 @@ export function validateClaim(input: unknown, tables: Tables, limits: Validation
   const psnNo = c.id(o, 'psn_no', 'psn_no')
   let person: Person | undefined
   if (psnNo !== undefined) {
-    person = tables.persons.get(psnNo)
+    // the person in force on the claim's enddate (SPEC §11); a malformed enddate is refused below, naming it
+    const enddate = o['enddate']
+    person = tables.persons.get(psnNo, typeof enddate === 'string' ? enddate : undefined)
     if (!person) c.reasons.push(reason('E_UNKNOWN_PERSON', 'psn_no', `psn_no ${psnNo} is not an insured person of this region`))
   }
   const insutypeRaw = c.string(o, 'insutype', 'insutype')

@@ -148,9 +148,10 @@ function score(
 
 /** The facts the 辅助目录 types a claim on: its codes, admission date and the person's birth date. */
 function auxCase(claim: Claim, ctx: AdjudicationContext, known: GroupOptions['known']): AuxCase {
-  // the person is looked up only when the policy types by age and adjudication has not found them already
+  // the person (as of the claim's enddate) is looked up only when the policy types by age and adjudication has not
+  // found them already
   const brdy = ctx.policy.dip.auxiliary?.age_bands === undefined ? null
-    : known !== undefined ? known.brdy : ctx.tables.persons.get(claim.psnNo)?.brdy ?? null
+    : known !== undefined ? known.brdy : ctx.tables.persons.get(claim.psnNo, claim.enddate)?.brdy ?? null
   return { mainDx: claim.mainDx, otherDx: claim.otherDx, procedures: claim.procedures, begndate: claim.begndate, brdy }
 }
 

@@ -183,6 +183,32 @@ CREATE TRIGGER IF NOT EXISTS cross_region_settlements_no_delete BEFORE DELETE ON
   BEGIN SELECT RAISE(ABORT, 'cross_region_settlements are append-only'); END;
 `
 
+/**
+ * Insured persons beside the ledger (SPEC §11; engine/ledger/persons-port.ts). Not settlement records: a person's
+ * version of a day is replaced when re-imported with other values. Created with the rest of the schema, and again (IF
+ * NOT EXISTS) by engine/ledger/sqlite/persons.ts for an older ledger, so adding them bumps no SCHEMA_VERSION.
+ *
+ * person_versions  one row per person and effective date: the Person record as JSON (engine/persons/codec.ts), in
+ *                  force from effective_from (YYYY-MM-DD) until the person's next version
+ * person_imports   one row per imported batch that changed something: its seq is the persons' generation (a
+ *                  worker's person cache is dropped when it moves)
+ */
+export const PERSONS_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS person_versions (
+  psn_no         TEXT NOT NULL,
+  effective_from TEXT NOT NULL,
+  record         TEXT NOT NULL,
+  PRIMARY KEY (psn_no, effective_from)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS person_imports (
+  seq         INTEGER PRIMARY KEY,
+  imported_at TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  rows        INTEGER NOT NULL,
+  changed     INTEGER NOT NULL
+);
+`
+
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS settlements (
   setl_id TEXT PRIMARY KEY,
@@ -268,4 +294,5 @@ CREATE TRIGGER IF NOT EXISTS settlement_lines_no_delete INSTEAD OF DELETE ON set
 ${STAYS_SCHEMA_SQL}
 ${CROSS_REGION_SCHEMA_SQL}
 ${ACCOUNTS_SCHEMA_SQL}
-${CLEARING_SCHEMA_SQL}`
+${CLEARING_SCHEMA_SQL}
+${PERSONS_SCHEMA_SQL}`

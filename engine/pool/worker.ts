@@ -5,6 +5,7 @@ import { Buffer } from 'node:buffer'
 import { existsSync } from 'node:fs'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { loadTables } from '../tables/load.js'
+import { refreshPersons, withLedgerPersons } from '../persons/attach.js'
 import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
 import { computeClaim, isFault, settleBodies, type SettleEnv } from '../ledger/settle.js'
 import { bodyHash } from '../ledger/hash.js'
@@ -14,7 +15,8 @@ import { compactAnswer, forEachLine, inLineOrder, parseJsonLine, preAnswer, preA
 import type { BatchAnswer, BatchTask, PoolHooks, WorkerConfig } from './protocol.js'
 
 const config = workerData as WorkerConfig
-const tables = loadTables(config.tablesFile)
+// persons are read on demand from the ledger (and the tables file), never loaded (SPEC §11)
+const tables = withLedgerPersons(loadTables(config.tablesFile), config.ledgerFile)
 // the policy validator (ajv and the schema's compile) is imported only when a --policy file is to be checked
 const policy = config.policyFile !== null ? (await import('../policy/validate.js')).loadPolicyFile(config.policyFile) : tables.policy
 let ledger: SqliteLedger | undefined
@@ -95,6 +97,7 @@ const EMPTY = new Uint8Array(0)
 export function answerBatch(task: BatchTask): BatchAnswer {
   const view = Buffer.from(task.bytes, 0, task.byteLength)
   hooks.before?.(view)
+  refreshPersons(tables)
   const sink = new AnswerSink()
   if (!recording) {
     // nothing recorded: each line is parsed, adjudicated and serialised before the next is read, so a claim's objects

@@ -1,13 +1,15 @@
 // A province for the simulation: the demo region's sources scaled to N insured. The real code lists, the DIP
 // catalogue, the service catalogue and the policy are the demo region's, unchanged; persons.csv holds N insured drawn
-// by the demo generator (grouper-data/generate-demo.ts, same recipe and seed, so the first 100,000 are the demo's);
+// by the demo generator (grouper-data/generate-demo.ts, same recipe and seed, so the first 100,000 are the demo's),
+// written beside the sources, not in them: the persons go into the ledger (`persons import`, SPEC §11), not the tables;
 // hospitals.csv holds the demo's hospital network repeated once per `hospitalSets` (each copy its own codes and
 // county alliances in the same cities), so that a bigger province has proportionally more hospitals per city.
 import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCsv, toCsv } from '../../grouper-data/csv-file.js'
 import { buildTables, type BuildReport } from '../../grouper-data/build.js'
-import { generateDemo } from '../../grouper-data/generate-demo.js'
+import { writePersonsCsv } from '../../grouper-data/generate-demo.js'
+import type { Person, PsnKind, Insutype } from '../tables/types.js'
 import { DEMO_SOURCES_DIR } from '../paths.js'
 
 /** Insured per copy of the demo hospital network (320 hospitals): ~24 copies, ~7,700 hospitals for 24 M insured. */
@@ -55,9 +57,16 @@ export interface ProvinceOptions {
   readonly seed?: number
 }
 
+/** Persons the claims are drawn from at most (every k-th insured beyond it): the main thread holds them. */
+export const CLAIM_PERSONS_MAX = 1_000_000
+
 export interface Province {
   readonly sourcesDir: string
   readonly tablesFile: string
+  /** persons.csv of the province's insured (to import into the ledger). */
+  readonly personsFile: string
+  /** The insured the month's claims are drawn from: all of them up to CLAIM_PERSONS_MAX, else every k-th. */
+  readonly claimPersons: readonly Person[]
   readonly hospitals: number
   readonly persons: number
   readonly build: BuildReport
@@ -73,12 +82,18 @@ export function buildProvince(o: ProvinceOptions): Province {
     // other-regions/ (异地就医 policies) is a directory: copied whole
     if (f !== 'persons.csv' && f !== 'hospitals.csv') cpSync(join(DEMO_SOURCES_DIR, f), join(sourcesDir, f), { recursive: true })
   }
-  // the demo generator writes persons (and hospitals, catalogue) into a scratch dir; only persons.csv is kept
-  const scratch = join(o.dir, 'generated')
-  generateDemo({ outDir: scratch, persons: o.persons, copyPolicy: false, ...(o.seed !== undefined ? { seed: o.seed } : {}) })
-  copyFileSync(join(scratch, 'persons.csv'), join(sourcesDir, 'persons.csv'))
+  // persons beside the sources (imported into the ledger), streamed: 24 M rows are never held whole
+  const personsFile = join(o.dir, 'persons.csv')
+  const stride = Math.ceil(o.persons / CLAIM_PERSONS_MAX)
+  const claimPersons: Person[] = []
+  let i = 0
+  writePersonsCsv(personsFile, o.persons, o.seed, (r) => {
+    if (i++ % stride !== 0) return
+    claimPersons.push({ psnNo: r[0] as string, insutype: r[1] as Insutype, psnKind: r[2] as PsnKind, poverty: r[3] === '1',
+      assistance: r[4] === '1', city: r[5] as string, acctBalanceFen: 0, brdy: null })
+  })
   const rows = scaledHospitalRows(readFileSync(join(DEMO_SOURCES_DIR, 'hospitals.csv'), 'utf8'), o.hospitalSets ?? defaultHospitalSets(o.persons))
   writeFileSync(join(sourcesDir, 'hospitals.csv'), toCsv(HOSPITAL_COLUMNS, rows))
   const build = buildTables({ sourcesDir, outFile: tablesFile })
-  return { sourcesDir, tablesFile, hospitals: build.counts.hospitals, persons: build.counts.persons, build }
+  return { sourcesDir, tablesFile, personsFile, claimPersons, hospitals: build.counts.hospitals, persons: o.persons, build }
 }

@@ -3,7 +3,11 @@
 // SQLite ledger — then month-end runs and closes for both pools (engine/settlement/month-end.ts). At the end the
 // ledger's accumulators are recomputed from its rows (the same check as `dipsettle ledger verify`).
 // Every stage is timed on its own; the summary extrapolates the measured rate to SPEC §10's national scale.
-import { existsSync, rmSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
+import v8 from 'node:v8'
+import { fileURLToPath } from 'node:url'
+import { runInNewContext } from 'node:vm'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { openLedger } from '../ledger/sqlite.js'
@@ -11,6 +15,8 @@ import { AdjudicationPool, defaultWorkers } from '../pool/index.js'
 import { settleMonth } from '../settlement/month-end.js'
 import type { Pool } from '../settlement/types.js'
 import { loadTables } from '../tables/load.js'
+import type { Person, Tables } from '../tables/types.js'
+import type { PersonsLookup } from '../persons/lookup.js'
 import { extrapolate, type Extrapolation } from './extrapolate.js'
 import { buildProvince } from './province.js'
 import { addMonths, DEFAULT_RATES, monthClaims, monthVolume, type WorkloadRates } from './workload.js'
@@ -36,6 +42,11 @@ export interface StageTime {
   readonly seconds: number
   /** Claims or rows the stage handled, when that makes sense. */
   readonly items?: number
+  /**
+   * CPU seconds of the whole process (main thread and workers) during the stage, and of the child process it ran
+   * (`persons import`): comparable on a shared machine.
+   */
+  readonly cpu_s?: number
 }
 
 export interface MonthSummary {
@@ -76,6 +87,12 @@ export interface SimulationReport {
   }
   readonly ledger: { readonly rows: number; readonly bytes: number; readonly bytes_per_row: number; readonly person_years: number }
   readonly verify: { readonly differences: number; readonly seconds: number }
+  /**
+   * Resident memory (MB). The workers are threads of this process: a worker's share is the process's RSS after the
+   * run less the main thread's before the pool started, divided by the workers (its tables, its SQLite connections,
+   * its heap — and, as the main thread also grows while it generates claims, an upper bound).
+   */
+  readonly memory: Memory
   /** Straight-line extrapolations from this run's rates (labelled "extrapolated" wherever shown). */
   readonly extrapolated: Extrapolation
 }
@@ -123,10 +140,14 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   const seed = o.seed ?? 20260101
   const rates = o.rates ?? DEFAULT_RATES
   const stages: StageTime[] = []
-  const stage = (name: string, t0: bigint, items?: number): number => {
+  let cpu0 = process.cpuUsage()
+  const stage = (name: string, t0: bigint, items?: number, childCpuS?: number): number => {
     const s = seconds(t0)
-    stages.push({ stage: name, seconds: r3(s), ...(items !== undefined ? { items } : {}) })
-    log(`${name.padEnd(40)} ${s.toFixed(2).padStart(9)} s${items !== undefined ? `  (${items.toLocaleString('en-US')})` : ''}`)
+    const c = process.cpuUsage(cpu0)
+    cpu0 = process.cpuUsage()
+    const cpu = (c.user + c.system) / 1e6 + (childCpuS ?? 0)
+    stages.push({ stage: name, seconds: r3(s), cpu_s: r3(cpu), ...(items !== undefined ? { items } : {}) })
+    log(`${name.padEnd(40)} ${s.toFixed(2).padStart(9)} s ${cpu.toFixed(2).padStart(8)} s CPU${items !== undefined ? `  (${items.toLocaleString('en-US')})` : ''}`)
     return s
   }
 
@@ -134,19 +155,29 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   const province = buildProvince({ dir: o.out, persons: o.persons, ...(o.hospitalSets !== undefined ? { hospitalSets: o.hospitalSets } : {}), seed })
   stage('build province (sources + tables)', t, province.persons)
   t = process.hrtime.bigint()
-  const tables = loadTables(province.tablesFile)
-  const policy = tables.policy
+  const loaded = loadTables(province.tablesFile)
+  const policy = loaded.policy
+  // the month's claims are drawn from the province's persons (province.ts claimPersons), not the tables' (none)
+  const tables: Tables = { ...loaded, persons: listedPersons(province.claimPersons) }
   stage('load tables (main thread)', t)
 
   const ledgerFile = join(o.out, 'ledger.sqlite')
   // a fresh ledger every run: the counts and the month-end closes are this run's alone
   for (const f of [ledgerFile, `${ledgerFile}-wal`, `${ledgerFile}-shm`]) rmSync(f, { force: true })
+  // the insured into the ledger, as `dipsettle persons import` stores them (SPEC §11), effective from the first month
+  t = process.hrtime.bigint()
+  const imported = importProvincePersons(ledgerFile, province.personsFile, `${startMonth}-01`)
+  stage('import persons (ledger)', t, imported.rows, imported.cpuS)
+  // the persons' share of the ledger file, left out of its bytes per settlement
+  const personsBytes = fileBytes(ledgerFile)
+  const mainRssMb = rssMb()
   t = process.hrtime.bigint()
   const pool = new AdjudicationPool({ tablesFile: province.tablesFile, ledgerFile, workers, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}) })
   const perMonth: MonthSummary[] = []
   try {
     await pool.ready()
     stage(`start ${workers} worker(s) (load tables)`, t)
+    const startedRssMb = rssMb()
     const ledger = openLedger(ledgerFile)
     try {
       let seqOffset = 0
@@ -183,10 +214,13 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
       const verify = { differences: diffs.length, seconds: r3(stage('verify ledger (recompute accumulators)', t)) }
       const { rows, personYears } = ledger.stats()
       ledger.db.pragma('wal_checkpoint(TRUNCATE)')
-      const bytes = fileBytes(ledgerFile) + fileBytes(`${ledgerFile}-wal`)
+      const bytes = fileBytes(ledgerFile) + fileBytes(`${ledgerFile}-wal`) - personsBytes
       const ledgerInfo = { rows, bytes, bytes_per_row: rows > 0 ? Math.round(bytes / rows) : 0, person_years: personYears }
+      const memory = memoryOf(mainRssMb, startedRssMb, workers)
+      log(`memory: main ${memory.main_rss_mb} MB; process after the run ${memory.process_rss_mb} MB (peak ${memory.process_peak_rss_mb} MB); ` +
+        `per worker ${memory.worker_rss_mb} MB`)
       return summarise({ persons: province.persons, hospitals: province.hospitals, months: o.months, workers, out: o.out,
-        ledger_file: ledgerFile, stages, per_month: perMonth, ledger: ledgerInfo, verify })
+        ledger_file: ledgerFile, stages, per_month: perMonth, ledger: ledgerInfo, verify, memory })
     } finally {
       ledger.close()
     }
@@ -196,6 +230,64 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
 }
 
 type Measured = Omit<SimulationReport, 'totals' | 'extrapolated'>
+
+export interface Memory {
+  /** The main thread's process before the pool started (tables loaded, persons imported). */
+  readonly main_rss_mb: number
+  /** The process once the workers had started (their tables loaded). */
+  readonly started_rss_mb: number
+  /** The process after the run, and its peak (VmHWM). */
+  readonly process_rss_mb: number
+  readonly process_peak_rss_mb: number
+  /** (process after the run − main before the pool) ÷ workers. */
+  readonly worker_rss_mb: number
+}
+
+/** The main thread's garbage collected first (the flag set at run time: the CLI is not started with --expose-gc). */
+const collect: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc')
+  return runInNewContext('gc') as () => void
+})()
+
+function rssMb(): number {
+  collect()
+  return Math.round(process.memoryUsage.rss() / 2 ** 20)
+}
+
+/** VmHWM of /proc/self/status (Linux), else the current RSS. */
+function peakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))
+    if (m) return Math.round(Number(m[1]) / 1024)
+  } catch { /* not Linux */ }
+  return rssMb()
+}
+
+function memoryOf(mainRssMb: number, startedRssMb: number, workers: number): Memory {
+  const now = rssMb()
+  return { main_rss_mb: mainRssMb, started_rss_mb: startedRssMb, process_rss_mb: now, process_peak_rss_mb: peakRssMb(),
+    worker_rss_mb: Math.round((now - mainRssMb) / workers) }
+}
+
+/** The claims' persons as a lookup (the generator lists them; nothing here adjudicates). */
+function listedPersons(list: readonly Person[]): PersonsLookup {
+  const byPsn = new Map(list.map((p) => [p.psnNo, p]))
+  return { get: (psnNo) => byPsn.get(psnNo), values: () => list }
+}
+
+/**
+ * `dipsettle persons import` in a process of its own, as an operator runs it: its memory (the import's garbage)
+ * is then not counted in the main thread's RSS that the workers' share is measured from. Its CPU seconds are its own.
+ */
+function importProvincePersons(ledgerFile: string, personsFile: string, effectiveFrom: string): { rows: number; cpuS: number } {
+  const p = spawnSync(process.execPath, [CLI_MAIN, 'persons', 'import', '--ledger', ledgerFile, '--effective', effectiveFrom,
+    '--format', 'csv', personsFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  if (p.status !== 0) throw new Error(`simulate: persons import failed (exit ${p.status}): ${p.stderr}`)
+  const r = JSON.parse(p.stdout) as { rows: number; cpu_s: number }
+  return { rows: r.rows, cpuS: r.cpu_s }
+}
+
+const CLI_MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url))
 
 /** Totals over the months and what their rates mean at national scale. */
 function summarise(m: Measured): SimulationReport {

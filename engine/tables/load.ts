@@ -5,9 +5,11 @@
 // checked against the sha256 the builder stored for it (#14: a flipped byte passes SQLite's integrity_check).
 import Database from 'better-sqlite3'
 import type { Policy } from '../policy/types.js'
+import { StoredPersons } from '../persons/lookup.js'
 import { TABLES_FORMAT_VERSION, packedChecksum, unpackColumns, type PackedTable } from './packed.js'
+import { TablesPersons } from './persons.js'
 import type {
-  CatalogueItem, CharlsonCondition, ChrgitmLv, CompositeKind, DipGroup, DipGroupKind, Hospital, HospitalLevel, Insutype, Person, PsnKind,
+  CatalogueItem, CharlsonCondition, ChrgitmLv, CompositeKind, DipGroup, DipGroupKind, Hospital, HospitalLevel,
   ProcedureKind, Tables, TablesMeta,
 } from './types.js'
 
@@ -139,26 +141,9 @@ function readTables(db: Database.Database, file: string): Tables {
     }
   }
 
-  const persons = new Map<string, Person>()
-  {
-    const { n, cols } = columns('persons')
-    // gend (SPEC §14), insuplc_admdvs (SPEC §13), contribution_base_fen and contract_fixmedins (SPEC §15) are the last
-    // columns: a file built before them has none, read as not given
-    const [psn, ins, kind, poverty, assistance, city, balance, brdy, gend, insuplc, base, contract] = cols as [
-      string[], Insutype[], PsnKind[], number[], number[], string[], number[], (string | null)[],
-      ('1' | '2' | null)[] | undefined, (string | null)[] | undefined, (number | null)[] | undefined, (string | null)[] | undefined]
-    for (let i = 0; i < n; i++) {
-      const b = base?.[i] ?? null
-      const c = contract?.[i] ?? null
-      persons.set(psn[i] as string, {
-        psnNo: psn[i] as string, insutype: ins[i] as Insutype, psnKind: kind[i] as PsnKind, poverty: poverty[i] === 1,
-        assistance: assistance[i] === 1, city: city[i] as string, acctBalanceFen: balance[i] as number, brdy: brdy[i] ?? null,
-        gend: gend?.[i] ?? null,
-        insuplcAdmdvs: insuplc?.[i] ?? null,
-        ...(b !== null ? { contributionBaseFen: b } : {}), ...(c !== null ? { contractFixmedins: c } : {}),
-      })
-    }
-  }
+  // persons are not loaded (SPEC §11): read one at a time from the file's persons table, through a bounded cache
+  const tablesPersons = new TablesPersons(file)
+  const persons = new StoredPersons([tablesPersons], () => tablesPersons.all())
 
   // 辅助目录 (SPEC §5)
   const charlson: CharlsonCondition[] = []

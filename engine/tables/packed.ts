@@ -1,15 +1,16 @@
 // The loader's fast path: each table is also stored as one JSON text of columns (`packed` table), because parsing one
-// JSON document is several times faster than stepping SQLite rows into JS (100,000 persons: ~0.2 s of row
-// conversion). Low-cardinality strings (city, kinds, levels) are dictionary-encoded so that every row shares one string.
+// JSON document is several times faster than stepping SQLite rows into JS. Low-cardinality strings (city, kinds,
+// levels) are dictionary-encoded so that every row shares one string. Persons are not packed: they are read on demand.
 // The SQL tables stay the canonical, queryable form; the builder writes both from the same rows in one transaction.
 
 import { createHash } from 'node:crypto'
 
 /**
  * The tables file's format, stored as meta `builder_version`: the loader refuses a file of another version (rebuild
- * it with `dipsettle data build`). 3: meta `packed_sha256` holds the sha256 of every packed blob.
+ * it with `dipsettle data build`). 3: meta `packed_sha256` holds the sha256 of every packed blob. 5: persons are one JSON record each (engine/persons/codec.ts),
+ * read on demand, not packed.
  */
-export const TABLES_FORMAT_VERSION = '4'
+export const TABLES_FORMAT_VERSION = '5'
 
 /** sha256 (hex) of a packed blob's JSON text, stored at build time (meta `packed_sha256`) and checked on every load. */
 export function packedChecksum(json: string): string {
@@ -25,8 +26,6 @@ export const PACKED_COLUMNS = {
   dip_groups: ['group_code', 'kind', 'main_dx', 'main_op', 'other_ops', 'composite_kind', 'avg_cost_fen', 'cases', 'avg_ipt_days',
     'score_micro', 'avg_cost_micro'],
   hospitals: ['fixmedins_code', 'name', 'city', 'level', 'alliance_id', 'alliance_lead', 'dip_coefficient_micro', 'tcm'],
-  persons: ['psn_no', 'insutype', 'psn_kind', 'poverty', 'assistance', 'city', 'acct_balance_fen', 'brdy', 'gend', 'insuplc_admdvs',
-    'contribution_base_fen', 'contract_fixmedins'],
   charlson_conditions: ['condition', 'name', 'weight', 'icd10_prefixes', 'supersedes'],
   aux_coefficients: ['group_code', 'type', 'coef_micro', 'cases'],
 } as const

@@ -2,6 +2,7 @@
 // loaded by engine/tables/load.ts. Codes are held upper-case (the lists mix `x` and `X`: match case-insensitively).
 
 import type { Policy } from '../policy/types.js'
+import type { PersonsLookup } from '../persons/lookup.js'
 
 export type HospitalLevel = 1 | 2 | 3
 export type Insutype = '310' | '390'
@@ -129,7 +130,12 @@ export interface Tables {
   /** Composite groups by `<3-char category>:<CompositeKind>` (upper-case). */
   readonly compositeGroups: ReadonlyMap<string, DipGroup>
   readonly hospitals: ReadonlyMap<string, Hospital>
-  readonly persons: ReadonlyMap<string, Person>
+  /**
+   * Insured persons, read on demand (never all in memory, SPEC §11): `get(psnNo, enddate)`. loadTables gives the
+   * tables file's persons.csv copy; a command with a ledger layers the ledger's imported versions over it
+   * (engine/persons/attach.ts). Hand-built tables may pass a Map.
+   */
+  readonly persons: PersonsLookup
   /**
    * 辅助目录: the Charlson conditions the secondary diagnoses are scored on. Always set by the loader; optional so
    * that hand-built tables (tests, benches) without a 辅助目录 stay valid — absent reads as no condition.

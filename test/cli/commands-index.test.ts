@@ -5,7 +5,7 @@ import { Command } from 'commander'
 import { commandName, registerCommands } from '../../engine/cli/commands/index.js'
 
 const ALL = ['data', 'start', 'group', 'adjudicate', 'reverse', 'ledger', 'month-end', 'clearing', 'pooling', 'demo',
-  'serve', 'credentials', 'simulate', 'special-case', 'monitoring', 'accounts', 'turnover', 'clearing-report', 'per-capita']
+  'serve', 'credentials', 'simulate', 'special-case', 'monitoring', 'accounts', 'turnover', 'clearing-report', 'per-capita', 'persons']
 
 async function registered(args: readonly string[]): Promise<string[]> {
   const program = new Command('dipsettle')

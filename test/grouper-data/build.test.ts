@@ -144,7 +144,13 @@ describe('a bad source fails naming file, row and column, and writes nothing', (
   })
 
   it('a missing file', () => {
-    expect(problemsOf(writeMiniSources({ 'persons.csv': null }))).toEqual(['persons.csv: missing file'])
+    expect(problemsOf(writeMiniSources({ 'hospitals.csv': null }))).toEqual(['hospitals.csv: missing file'])
+  })
+
+  it('persons.csv may be missing: a region whose persons are imported into its ledger (SPEC §11)', () => {
+    const dir = writeMiniSources({ 'persons.csv': null })
+    const r = buildTables({ sourcesDir: dir, outFile: outFor(dir) })
+    expect(r.counts.persons).toBe(0)
   })
 })
 

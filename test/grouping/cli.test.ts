@@ -12,7 +12,7 @@ const run = (args: string[], input = '') =>
 
 function body(n: number, dx: string, procs: string[]): string {
   const hosp = [...loadDemoTables().hospitals.keys()][0] as string
-  const psn = [...loadDemoTables().persons.keys()][0] as string
+  const psn = (loadDemoTables().persons.values()[Symbol.iterator]().next().value as { psnNo: string }).psnNo
   const fee = [...loadDemoTables().catalogue.keys()][0] as string
   return JSON.stringify({
     msgid: `${hosp}20261009100000${String(n).padStart(4, '0')}`, fixmedins_code: hosp, psn_no: psn, insutype: loadDemoTables().persons.get(psn)?.insutype,

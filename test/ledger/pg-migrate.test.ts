@@ -35,7 +35,7 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
       'cross_region_accumulators', 'cross_region_settlements', 'dipsettle_schema',
       'ledger_persons', 'month_end_cases', 'month_end_hospitals', 'month_end_runs', 'national_envelopes',
       'national_setl_lists', 'national_stay_fees', 'national_stays', 'per_capita_institutions', 'per_capita_runs',
-      'settlement_line_sets', 'settlements', 'special_case_applications', 'special_case_reviews', 'turnover_advances',
+      'person_imports', 'person_versions', 'settlement_line_sets', 'settlements', 'special_case_applications', 'special_case_reviews', 'turnover_advances',
     ])
     expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
   })
@@ -69,6 +69,7 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     // back to what a version-2 dipsettle made
     await c.query('DROP TABLE account_credits, turnover_advances, clearing_runs, clearing_hospitals, per_capita_runs, per_capita_institutions')
     await c.query('DROP INDEX settlements_merged_stays') // migration 4, re-applied after 3
+    await c.query('DROP TABLE person_versions, person_imports') // migration 5
     await c.query('DELETE FROM dipsettle_schema WHERE version >= 3')
     await c.query(`INSERT INTO ledger_persons (psn_no, version) VALUES ('P1', 7)`)
     await (await PgLedger.open(db.url)).close()
@@ -80,6 +81,7 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
   it('migrates a version-3 ledger to version 4 (the merged stays index), keeping its rows', async () => {
     await (await PgLedger.open(db.url)).close()
     await c.query('DROP INDEX settlements_merged_stays')
+    await c.query('DROP TABLE person_versions, person_imports') // migration 5, re-applied after 4
     await c.query('DELETE FROM dipsettle_schema WHERE version >= 4')
     await c.query(`INSERT INTO credentials (key_id, token_sha256, role, label, created_at) VALUES ('k', '\\x00', 'admin', '', 'now')`)
     await (await PgLedger.open(db.url)).close()

@@ -49,7 +49,7 @@ export function fakeTables(policy: Policy): Tables {
  */
 export function fakeAdjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
   const c = input as ClaimInput
-  if (!ctx.tables.persons.has(c.psn_no)) return { status: 'rejected', msgid: c.msgid, reasons: [reason('E_UNKNOWN_PERSON', 'psn_no')] }
+  if (ctx.tables.persons.get(c.psn_no) === undefined) return { status: 'rejected', msgid: c.msgid, reasons: [reason('E_UNKNOWN_PERSON', 'psn_no')] }
   const fees = c.fees.map((f) => ({
     feedetlSn: f.feedetl_sn, code: f.code, qtyE4: Math.round(f.qty * 10_000),
     priceFen: (parseYuan(f.price) as { fen: number }).fen, amountFen: (parseYuan(f.amount) as { fen: number }).fen,

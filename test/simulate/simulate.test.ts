@@ -35,10 +35,14 @@ describe('a month of a 2,000-insured province', () => {
 
   it('completes with exit 0 and prints every stage', () => {
     expect(run.status, run.stderr).toBe(0)
-    for (const s of ['build province', 'start 1 worker(s)', '2026-01 settle', '2026-01 month-end 310', '2026-01 month-end 390', 'verify ledger']) {
+    for (const s of ['build province', 'import persons (ledger)', 'start 1 worker(s)', '2026-01 settle', '2026-01 month-end 310', '2026-01 month-end 390', 'verify ledger']) {
       expect(report.stages.some((x) => x.stage.startsWith(s)), s).toBe(true)
     }
     expect(run.stdout).toContain('extrapolated from this run')
+    // the insured were imported into the ledger (SPEC §11), not built into the tables: the workers find every one
+    expect(report.stages.find((x) => x.stage === 'import persons (ledger)')?.items).toBe(2000)
+    expect(report.per_month[0]!.rejected_by_code['E_UNKNOWN_PERSON']).toBeUndefined()
+    expect(report.memory.worker_rss_mb).toBeGreaterThan(0)
   })
 
   it('generates the month volume SPEC §10 implies and accounts for every claim', () => {

@@ -35,16 +35,16 @@ function refusal(file: string): string {
 }
 
 describe('loadTables refuses a bad tables file, naming it', () => {
-  it('stores a sha256 of every packed blob and refuses a flipped byte inside the persons blob', () => {
+  it('stores a sha256 of every packed blob and refuses a flipped byte inside the hospitals blob', () => {
     const file = damaged('flipped.sqlite', (db) => {
-      const json = db.prepare("SELECT json FROM packed WHERE name = 'persons'").pluck().get() as string
-      // one digit of an account balance changed: still valid JSON, integrity_check passes
+      const json = db.prepare("SELECT json FROM packed WHERE name = 'hospitals'").pluck().get() as string
+      // one digit (of a code or a coefficient) changed: still valid JSON, integrity_check passes
       const at = json.search(/[1-8]/)
       const flipped = json.slice(0, at) + String(Number(json[at]) + 1) + json.slice(at + 1)
-      db.prepare("UPDATE packed SET json = ? WHERE name = 'persons'").run(flipped)
+      db.prepare("UPDATE packed SET json = ? WHERE name = 'hospitals'").run(flipped)
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
     })
-    expect(refusal(file)).toBe(`tables file ${file}: the packed copy of persons fails its sha256 checksum (the file is damaged): rebuild it`)
+    expect(refusal(file)).toBe(`tables file ${file}: the packed copy of hospitals fails its sha256 checksum (the file is damaged): rebuild it`)
   })
 
   it('a file that is not SQLite', () => {

@@ -97,7 +97,8 @@ export function register(program: Command): void {
         if (summary.faults > 0 || summary.interrupted) process.exitCode = 1
         return
       }
-      const [{ openContext }, { openLedger }] = await Promise.all([import('../context.js'), import('../../ledger/sqlite.js')])
+      const [{ openContext }, { openLedger }, { withLedgerPersons }] = await Promise.all([
+        import('../context.js'), import('../../ledger/sqlite.js'), import('../../persons/attach.js')])
       const ctx = openContext(opts)
       let ledger: SqliteLedger | undefined
       if (opts.ledger !== undefined) {
@@ -106,7 +107,7 @@ export function register(program: Command): void {
         else if (existsSync(opts.ledger)) ledger = openLedger(opts.ledger, { readonly: true })
       }
       try {
-        const env: SettleEnv = { tables: ctx.tables, policy: ctx.policy, dryRun: opts.dryRun === true, ...(ledger ? { ledger } : {}) }
+        const env: SettleEnv = { tables: withLedgerPersons(ctx.tables, opts.ledger), policy: ctx.policy, dryRun: opts.dryRun === true, ...(ledger ? { ledger } : {}) }
         const faults = await runJsonLines(inProcessChunks(env), { chunkLines: opts.chunk, compact: opts.compact === true })
         if (faults > 0) {
           process.stderr.write(`dipsettle: ${faults} line(s) could not be processed (E_FAILED)\n`)

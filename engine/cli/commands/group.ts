@@ -7,6 +7,7 @@ import type { Command } from 'commander'
 import { parseClaim } from '../../adjudicate/index.js'
 import { groupClaim } from '../../grouping/index.js'
 import { openLedger } from '../../ledger/sqlite.js'
+import { withLedgerPersons } from '../../persons/attach.js'
 import { EMPTY_HISTORY } from '../../history.js'
 import { reason } from '../../reasons.js'
 import { openContext } from '../context.js'
@@ -27,7 +28,7 @@ export function register(program: Command): void {
       const run = openContext(flags)
       if (flags.ledger !== undefined && !existsSync(flags.ledger)) usageError(`group: --ledger ${flags.ledger} does not exist`)
       const ledger = flags.ledger !== undefined ? openLedger(flags.ledger, { readonly: true }) : undefined
-      const ctx = { tables: run.tables, policy: run.policy, history: ledger ?? EMPTY_HISTORY }
+      const ctx = { tables: withLedgerPersons(run.tables, flags.ledger), policy: run.policy, history: ledger ?? EMPTY_HISTORY }
       const out = new JsonLineWriter()
       for await (const line of readByteLines()) {
         const body = parseJsonLine(line)

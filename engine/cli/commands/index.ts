@@ -32,6 +32,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> =
   ['turnover', () => import('./turnover.js')],
   ['clearing-report', () => import('./turnover.js')],
   ['per-capita', () => import('./per-capita.js')],
+  ['persons', () => import('./persons.js')],
 ]
 
 /**

@@ -75,7 +75,7 @@ export function register(program: Command): void {
     .option('--outpatient-per-year <x>', 'outpatient settlements per insured per year', String(DEFAULT_RATES.outpatientPerYear))
     .option('--batch-size <n>', 'claims per pool batch (default: the pool\'s)')
     .action(async (opts: Opts) => {
-      const persons = wholeNumber('--persons', opts.persons, 100, 5_000_000)
+      const persons = wholeNumber('--persons', opts.persons, 100, 50_000_000)
       const months = wholeNumber('--months', opts.months, 1, 24)
       const workers = opts.workers === undefined ? undefined : wholeNumber('--workers', opts.workers, 1, MAX_WORKERS)
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.startMonth)) usageError(`simulate: --start-month must be YYYY-MM, got "${opts.startMonth}"`)

@@ -1,7 +1,7 @@
 // `dipsettle ledger copy --from FILE --to URL` (SPEC §11): an embedded SQLite ledger moved into PostgreSQL, whole
 // and in one transaction — settlements in seq order (a reversal after what it reverses), their line sets, the
 // accumulators as stored (so `verify` on the copy judges the original's bookkeeping too), month-end runs, special-case
-// decisions and applications, the national interface's open stays and envelopes, credentials — then each person's
+// decisions and applications, the national interface's open stays and envelopes, credentials, insured persons and their import log — then each person's
 // version (the seq of their latest row) and settlement_seq past the largest seq, so that new settlements continue the
 // file's numbering. result_json and line sets are copied as text: an answer replays byte-for-byte from the copy.
 //
@@ -38,6 +38,8 @@ const TABLES: readonly { readonly name: string; readonly required: boolean; read
   { name: 'clearing_hospitals', required: false, orderBy: 'year, pool, fixmedins_code' },
   { name: 'per_capita_runs', required: false, orderBy: 'month' },
   { name: 'per_capita_institutions', required: false, orderBy: 'month, fixmedins_code' },
+  { name: 'person_versions', required: false, orderBy: 'psn_no, effective_from' },
+  { name: 'person_imports', required: false, orderBy: 'seq' },
 ]
 
 /** Parameters per INSERT (PostgreSQL takes at most 65,535 in one statement). */
@@ -64,6 +66,8 @@ export async function copyLedger(file: string, url: string): Promise<CopyReport>
         // each person's version is the seq of their latest row; new settlements continue after the file's last seq
         await c.query('INSERT INTO ledger_persons (psn_no, version) SELECT psn_no, MAX(seq) FROM settlements GROUP BY psn_no')
         await c.query(`SELECT setval('settlement_seq', GREATEST((SELECT MAX(seq) FROM settlements), 1), (SELECT COUNT(*) > 0 FROM settlements))`)
+        // the persons' generation (the last import's seq) continues too
+        await c.query(`SELECT setval(pg_get_serial_sequence('person_imports', 'seq'), GREATEST((SELECT MAX(seq) FROM person_imports), 1), (SELECT COUNT(*) > 0 FROM person_imports))`)
         return { rows }
       })
     } finally {

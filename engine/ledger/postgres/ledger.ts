@@ -20,6 +20,7 @@ import { PgCredentials } from './credentials.js'
 import { PgAccounts } from './accounts.js'
 import { PgClearing } from './clearing.js'
 import { PgPerCapita } from './percapita.js'
+import { PgPersons } from './persons.js'
 import { migrate } from './migrate.js'
 import { answerOfRow, readClaimHistory } from './read.js'
 import { BY_SETL_ID_SQL, PERSON_YEAR_SQL } from './statements.js'
@@ -76,6 +77,8 @@ export class PgLedger implements LedgerPort {
   readonly clearing: PgClearing
   /** 按人头 per-capita runs (percapita-port.ts), in this ledger's database. */
   readonly perCapita: PgPerCapita
+  /** Insured persons beside the ledger (SPEC §11, persons-port.ts). */
+  readonly persons: PgPersons
 
   private constructor(
     readonly url: string,
@@ -87,6 +90,7 @@ export class PgLedger implements LedgerPort {
     this.accounts = new PgAccounts(pool, now)
     this.clearing = new PgClearing(pool)
     this.perCapita = new PgPerCapita(pool)
+    this.persons = new PgPersons(pool, now)
   }
 
   /** Connect, then create or migrate the schema, or refuse a database that is not a dipsettle ledger (migrate.ts). */

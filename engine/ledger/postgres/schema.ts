@@ -18,7 +18,7 @@ import { ACCUM_FIELDS, SETLINFO_COLUMNS } from '../schema.js'
 import { CROSS_REGION_MIGRATION_SQL } from './cross-region.js'
 
 /** The schema version this build writes and accepts. A new version adds a MIGRATIONS entry; none is ever edited. */
-export const PG_SCHEMA_VERSION = 4
+export const PG_SCHEMA_VERSION = 5
 
 const int0 = (c: string): string => `${c} bigint NOT NULL DEFAULT 0`
 
@@ -289,6 +289,23 @@ const V4 = `
 CREATE INDEX settlements_merged_stays ON settlements(month, insutype) WHERE episode_id <> mdtrt_id;
 `
 
+/** Migration 5: insured persons beside the ledger (SPEC §11; engine/ledger/persons-port.ts), as in engine/ledger/schema.ts. */
+const V5 = `
+CREATE TABLE person_versions (
+  psn_no text NOT NULL,
+  effective_from text NOT NULL,
+  record text NOT NULL,
+  PRIMARY KEY (psn_no, effective_from)
+);
+CREATE TABLE person_imports (
+  seq bigserial PRIMARY KEY,
+  imported_at text NOT NULL,
+  source text NOT NULL,
+  rows bigint NOT NULL,
+  changed bigint NOT NULL
+);
+`
+
 /** Every migration, by the version it brings the database to. Applied in order, each in its own transaction. */
 export const MIGRATIONS: ReadonlyMap<number, string> = new Map([
   [1, V1],
@@ -298,6 +315,8 @@ export const MIGRATIONS: ReadonlyMap<number, string> = new Map([
   [3, V3],
   // the partial index of merged stays month-end reads alliance episodes on
   [4, V4],
+  // insured persons and their imports (SPEC §11)
+  [5, V5],
 ])
 
 /** The table that tells a dipsettle database from any other (created by migration 0, before migration 1). */
