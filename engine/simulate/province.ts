@@ -4,7 +4,7 @@
 // written beside the sources, not in them: the persons go into the ledger (`persons import`, SPEC §11), not the tables;
 // hospitals.csv holds the demo's hospital network repeated once per `hospitalSets` (each copy its own codes and
 // county alliances in the same cities), so that a bigger province has proportionally more hospitals per city.
-import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCsv, toCsv } from '../../grouper-data/csv-file.js'
 import { buildTables, type BuildReport } from '../../grouper-data/build.js'
