@@ -108,6 +108,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const deps: ServerDeps = {
     // ledger: read by the national gateway only, which is registered on SQLite only (below)
     tables: opts.tables, policy: opts.policy, ledger: sqlite as NonNullable<typeof sqlite>, port, env, committer, metrics, monthEnd, runBatch,
+    crossRegion: backend.crossRegion,
     batchBodyLimit: opts.batchBodyLimit ?? 64 * 1024 * 1024,
     metricsText: opts.clusterMetrics === true ? clusterMetricsClient(metrics.registry) : () => metrics.registry.metrics(),
   }

@@ -13,6 +13,7 @@ import { pgLedgerPorts } from '../engine/ledger/postgres/ports.js'
 import { sqliteReports } from '../engine/ledger/sqlite/reports.js'
 import { sqliteAccounts } from '../engine/ledger/sqlite/accounts.js'
 import type { AccountsPort } from '../engine/ledger/accounts-port.js'
+import type { CrossRegionReportsPort } from '../engine/ledger/cross-region-port.js'
 import { SqliteStays } from '../engine/ledger/sqlite/stays.js'
 import type { SqliteLedger } from '../engine/ledger/sqlite.js'
 import type { StaysPort } from '../engine/ledger/stays-port.js'
@@ -41,6 +42,8 @@ export interface Backend {
   /** The SQLite ledger and the national gateway's stays; undefined on PostgreSQL (national routes not registered). */
   /** Personal account credits and statements (SPEC §15). */
   readonly accounts: AccountsPort
+  /** 异地就医 clearing's reads (SPEC §13) and the ledger seq that bounds them. */
+  readonly crossRegion: CrossRegionReportsPort & { ledgerSeq(): Promise<number> }
   readonly sqlite: { readonly ledger: SqliteLedger; readonly stays: StaysPort } | undefined
   readonly close: () => Promise<void>
 }
@@ -63,6 +66,7 @@ export async function openBackend(ledger: ServedLedger, o: BackendOptions): Prom
       credentials: o.credentials ?? new CredentialStore(ledger.credentials),
       monthEnd: o.monthEnd ?? monthEndPort(pgLedgerPorts(ledger).reports, o.tables, o.policy),
       accounts: ledger.accounts,
+      crossRegion: pgLedgerPorts(ledger).reports,
       sqlite: undefined,
       close: () => ledger.close(),
     }
@@ -80,6 +84,7 @@ export async function openBackend(ledger: ServedLedger, o: BackendOptions): Prom
     credentials: o.credentials ?? new CredentialStore(ledger.db),
     monthEnd: o.monthEnd ?? monthEndPort(sqliteReports(ledger.db), o.tables, o.policy),
     accounts: sqliteAccounts(ledger.db),
+    crossRegion: sqliteReports(ledger.db),
     sqlite: { ledger, stays: o.stays ?? new SqliteStays(ledger.db) },
     close: async () => { ledger.close() },
   }

@@ -6,6 +6,7 @@ import type { Policy } from '../engine/policy/types.js'
 import type { Tables } from '../engine/tables/types.js'
 import type { AdjudicationResult } from '../engine/result.js'
 import type { MonthEndPort } from './engine-port.js'
+import type { CrossRegionReportsPort } from '../engine/ledger/cross-region-port.js'
 import type { ClaimCommitter } from './writer-commit.js'
 import type { ServiceMetrics } from './plugins/metrics.js'
 
@@ -25,6 +26,8 @@ export interface ServerDeps {
   readonly committer: ClaimCommitter
   readonly metrics: ServiceMetrics
   readonly monthEnd: MonthEndPort | undefined
+  /** 异地就医 clearing's reads (SPEC §13), on either backend. */
+  readonly crossRegion: CrossRegionReportsPort & { ledgerSeq(): Promise<number> }
   /** Settle a batch (inline processBatch by default; the pool may take it over). */
   readonly runBatch: (bodies: readonly unknown[]) => Promise<AdjudicationResult[]>
   readonly batchBodyLimit: number

@@ -4,8 +4,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
-import { SqliteCrossRegionReports } from '../../engine/ledger/sqlite/cross-region-reports.js'
-import { sqliteReports } from '../../engine/ledger/sqlite/reports.js'
 import { clearCrossRegion } from '../../engine/settlement/cross-region-clearing.js'
 import { renderCrossRegionClearingHtml } from '../../engine/settlement/report-html.js'
 import type { ServerDeps } from '../deps.js'
@@ -37,8 +35,7 @@ export const CrossRegionClearingSchema = Type.Object({
 export const crossRegionRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = async (app, { deps }) => {
   // the page's charting script is served by the month-end routes (report-assets.ts), registered beside these
   const report = async (month: string, reply: FastifyReply, asHtml: boolean) => {
-    const db = deps.ledger.db
-    const r = await clearCrossRegion(new SqliteCrossRegionReports(db), deps.tables, month, await sqliteReports(db).ledgerSeq())
+    const r = await clearCrossRegion(deps.crossRegion, deps.tables, month, await deps.crossRegion.ledgerSeq())
     if (asHtml) return reply.type('text/html; charset=utf-8').send(renderCrossRegionClearingHtml(r, { echarts: { src: echartsAsset().url } }))
     return reply.send(r)
   }

@@ -2,14 +2,14 @@
 // its connection pool: what `serve` on a postgres:// URL hands to the month-end, special-case, credentials and
 // national-gateway routes (server/app.ts options monthEnd / credentials / stays), and what the CLI's month-end,
 // special-case, clearing and credentials commands use (engine/ledger/open-reports.ts). One set per ledger.
-import type { CredentialsPort, ReportsPort } from '../reports-port.js'
+import type { CredentialsPort } from '../reports-port.js'
 import type { StaysPort } from '../stays-port.js'
 import type { PgLedger } from './ledger.js'
 import { PgReports } from './reports.js'
 import { PgStays } from './stays.js'
 
 export interface PgLedgerPorts {
-  readonly reports: ReportsPort
+  readonly reports: PgReports
   readonly credentials: CredentialsPort
   readonly stays: StaysPort
 }

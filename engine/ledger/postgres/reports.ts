@@ -19,6 +19,9 @@ import type {
 } from '../reports-port.js'
 import type { PgLedger } from './ledger.js'
 import { pgSetlListGroupings } from './setl-lists.js'
+import type { CrossRegionRow } from '../cross-region-port.js'
+import type { MonitoredSettlement } from '../monitoring-port.js'
+import { pgMonitoring } from './monitoring.js'
 import { inTransaction } from './transaction.js'
 
 /** The month's inpatient rows of one pool up to a seq: $1 month, $2 pool, $3 uptoSeq. */
@@ -143,6 +146,16 @@ export class PgReports implements ReportsPort {
   }
 
   /** The 4101A lists of the month's settlements (postgres/setl-lists.ts). */
+  /** 异地就医 rows (cross-region-port.ts): month-end's `dip.include_cross_region` = false view reads them. */
+  crossRegionRows(month: string, uptoSeq: number): Promise<CrossRegionRow[]> {
+    return this.ledger.crossRegion.crossRegionRows(month, uptoSeq)
+  }
+
+  /** 智能监控 flags of the month (monitoring-port.ts): each feedback report shows its hospital's. */
+  monitoredSettlements(month: string): Promise<MonitoredSettlement[]> {
+    return pgMonitoring(this.pool).monitoredSettlements(month)
+  }
+
   setlListGroupings(month: string, pool: Pool, uptoSeq: number): Promise<SetlListGrouping[]> {
     return pgSetlListGroupings(this.pool, month, pool, uptoSeq)
   }
