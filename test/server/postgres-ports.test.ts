@@ -103,4 +103,16 @@ describePg('report routes on a PostgreSQL ledger', (server) => {
       await fresh.close()
     }
   })
+
+  it('answers cross-region clearing with serve on the PostgreSQL ledger (its reads through the backend, not a file)', async () => {
+    const onPg = await buildApp({ tables, policy: tables.policy, ledger: pgLedger, closeLedger: false })
+    try {
+      const r = await onPg.inject({ url: '/v1/clearing/cross-region/2026-10', headers: bearer(admin) })
+      expect(r.statusCode, r.body).toBe(200)
+      // these claims are all of persons insured here: no region owes anything
+      expect(r.json()).toMatchObject({ month: '2026-10', regions: [], totals: { settlements: 0 } })
+    } finally {
+      await onPg.close()
+    }
+  })
 })
