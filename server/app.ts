@@ -20,7 +20,7 @@ import { crossRegionRoutes } from './routes/cross-region.js'
 import { clusterMetricsClient } from './cluster-metrics.js'
 import { isStorageFull } from '../engine/ledger/sqlite.js'
 import { isDiskFull, isUnreachable } from '../engine/ledger/postgres/errors.js'
-import { notOnBackend, openBackend, type ServedLedger } from './backend.js'
+import { openBackend, type ServedLedger } from './backend.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerBatchParsers, registerStrictJson } from './plugins/body-parsers.js'
 import { registerDrain } from './plugins/drain.js'
@@ -34,7 +34,8 @@ import type { AccountsPort } from '../engine/ledger/accounts-port.js'
 import { settlementRoutes } from './routes/settlements.js'
 import type { AdjudicationResult } from '../engine/result.js'
 import type { StaysPort } from '../engine/ledger/stays-port.js'
-import { NATIONAL_PATH, nationalRoutes } from './national/envelope.js'
+import { nationalRoutes } from './national/envelope.js'
+import { nationalEngine } from './national/settle-port.js'
 
 export interface AppOptions {
   readonly tables: Tables
@@ -66,7 +67,7 @@ export interface AppOptions {
   readonly clusterMetrics?: boolean
   /** Close the ledger when the app closes (serve owns it; tests usually keep theirs). */
   readonly closeLedger?: boolean
-  /** Stays between national interface calls (SPEC §12); default: the ledger file's (engine/ledger/sqlite/stays.ts). */
+  /** Stays between national interface calls (SPEC §12); default: the ledger's (SQLite: sqlite/stays.ts, PostgreSQL: postgres/stays.ts). */
   readonly stays?: StaysPort
   /** The national gateway's clock (answers' times); tests fix it. */
   readonly nationalClock?: () => Date
@@ -106,9 +107,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       return out
     }
   const deps: ServerDeps = {
-    // ledger: read by the national gateway only, which is registered on SQLite only (below)
+    // ledger: the SQLite ledger file's own reads (cross-region clearing); undefined on PostgreSQL
     tables: opts.tables, policy: opts.policy, ledger: sqlite as NonNullable<typeof sqlite>, port, env, committer, metrics, monthEnd, runBatch,
-    crossRegion: backend.crossRegion,
+    crossRegion: backend.reports,
     batchBodyLimit: opts.batchBodyLimit ?? 64 * 1024 * 1024,
     metricsText: opts.clusterMetrics === true ? clusterMetricsClient(metrics.registry) : () => metrics.registry.metrics(),
   }
@@ -165,12 +166,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(monthEndRoutes, { deps })
   await app.register(specialCaseRoutes, { deps })
   await app.register(crossRegionRoutes, { deps })
-  // the national interface gateway (server/national/), beside the /v1 routes
-  if (backend.sqlite !== undefined) {
-    await app.register(nationalRoutes, { deps, stays: backend.sqlite.stays, ...(opts.nationalClock ? { now: opts.nationalClock } : {}) })
-  } else {
-    app.post(NATIONAL_PATH, { config: { auth: 'any' } }, async () => { throw notOnBackend('the national interface\'s calls') })
-  }
+  // the national interface gateway (server/national/), beside the /v1 routes: the same on both backends
+  await app.register(nationalRoutes, {
+    engine: nationalEngine({ port, committer, env, reports: backend.reports }), tables: opts.tables, policy: opts.policy,
+    stays: backend.stays, ...(opts.nationalClock ? { now: opts.nationalClock } : {}),
+  })
   return app
 }
 

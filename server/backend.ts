@@ -5,8 +5,10 @@
 //               credentials and stays of the same file
 //   PostgreSQL  the PgLedger itself is the port; each claim commits on its own pooled connection under its person's
 //               row lock (any number of processes, no single writer); credentials, month-end and special cases
-//               in its database (postgres/ports.ts). The national gateway still runs on SQLite only: on PostgreSQL
-//               its path answers E_NOT_ON_BACKEND (501), never a 500.
+//               in its database (postgres/ports.ts)
+//
+// The national gateway (server/national/) runs on both alike: the port, the reports port (4101A's month) and the stays
+// port of the backend, so a stay one process began is finished by another on the same ledger (SPEC §12).
 import type { LedgerPort } from '../engine/ledger/port.js'
 import { PgLedger } from '../engine/ledger/postgres/ledger.js'
 import { pgLedgerPorts } from '../engine/ledger/postgres/ports.js'
@@ -17,12 +19,12 @@ import type { CrossRegionReportsPort } from '../engine/ledger/cross-region-port.
 import { SqliteStays } from '../engine/ledger/sqlite/stays.js'
 import type { SqliteLedger } from '../engine/ledger/sqlite.js'
 import type { StaysPort } from '../engine/ledger/stays-port.js'
+import type { ReportsPort } from '../engine/ledger/reports-port.js'
 import { LedgerWriter } from '../engine/ledger/writer.js'
 import type { Policy } from '../engine/policy/types.js'
 import type { Tables } from '../engine/tables/types.js'
 import { CredentialStore, type CredentialVerifier } from './auth/credentials.js'
 import type { MonthEndPort } from './engine-port.js'
-import { HttpError } from './errors.js'
 import { monthEndPort } from './month-end-port.js'
 import { portCommit, writerCommit, type RecordCommit } from './writer-commit.js'
 
@@ -39,12 +41,17 @@ export interface Backend {
   readonly commit: RecordCommit
   readonly credentials: CredentialVerifier
   readonly monthEnd: MonthEndPort
-  /** The SQLite ledger and the national gateway's stays; undefined on PostgreSQL (national routes not registered). */
   /** Personal account credits and statements (SPEC §15). */
   readonly accounts: AccountsPort
-  /** 异地就医 clearing's reads (SPEC §13) and the ledger seq that bounds them. */
-  readonly crossRegion: CrossRegionReportsPort & { ledgerSeq(): Promise<number> }
-  readonly sqlite: { readonly ledger: SqliteLedger; readonly stays: StaysPort } | undefined
+  /**
+   * Month-end runs and settlement facts (the national gateway's 4101A reads which month a settlement counts in), and
+   * the visitors' rows cross-region clearing sums (SPEC §13).
+   */
+  readonly reports: ReportsPort & CrossRegionReportsPort
+  /** The national gateway's stays between calls (SPEC §12). */
+  readonly stays: StaysPort
+  /** The SQLite ledger; undefined on PostgreSQL. */
+  readonly sqlite: { readonly ledger: SqliteLedger } | undefined
   readonly close: () => Promise<void>
 }
 
@@ -60,13 +67,15 @@ export interface BackendOptions {
 
 export async function openBackend(ledger: ServedLedger, o: BackendOptions): Promise<Backend> {
   if (ledger instanceof PgLedger) {
+    const ports = pgLedgerPorts(ledger)
     return {
       port: ledger,
       commit: portCommit(ledger, COMMITS_IN_FLIGHT),
       credentials: o.credentials ?? new CredentialStore(ledger.credentials),
-      monthEnd: o.monthEnd ?? monthEndPort(pgLedgerPorts(ledger).reports, o.tables, o.policy),
+      monthEnd: o.monthEnd ?? monthEndPort(ports.reports, o.tables, o.policy),
       accounts: ledger.accounts,
-      crossRegion: pgLedgerPorts(ledger).reports,
+      reports: ports.reports,
+      stays: o.stays ?? ports.stays,
       sqlite: undefined,
       close: () => ledger.close(),
     }
@@ -78,18 +87,16 @@ export async function openBackend(ledger: ServedLedger, o: BackendOptions): Prom
     ledgerFile: ledger.file, onCommit: o.onCommit,
     ...(o.writerTestHook !== undefined ? { testHookModule: o.writerTestHook } : {}),
   })
+  const reports = sqliteReports(ledger.db)
   return {
     port: ledger.port(),
     commit: writerCommit(writer),
     credentials: o.credentials ?? new CredentialStore(ledger.db),
-    monthEnd: o.monthEnd ?? monthEndPort(sqliteReports(ledger.db), o.tables, o.policy),
+    monthEnd: o.monthEnd ?? monthEndPort(reports, o.tables, o.policy),
     accounts: sqliteAccounts(ledger.db),
-    crossRegion: sqliteReports(ledger.db),
-    sqlite: { ledger, stays: o.stays ?? new SqliteStays(ledger.db) },
+    reports,
+    stays: o.stays ?? new SqliteStays(ledger.db),
+    sqlite: { ledger },
     close: async () => { ledger.close() },
   }
-}
-
-export function notOnBackend(what: string): HttpError {
-  return new HttpError('E_NOT_ON_BACKEND', '', `${what} do not run on a PostgreSQL ledger in this version`)
 }

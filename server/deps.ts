@@ -13,14 +13,11 @@ import type { ServiceMetrics } from './plugins/metrics.js'
 export interface ServerDeps {
   readonly tables: Tables
   readonly policy: Policy
-  /**
-   * The SQLite ledger: the national gateway's reads (server/national). On a PostgreSQL ledger the national routes are
-   * not registered (they answer E_NOT_ON_BACKEND until StaysPort on PostgreSQL is wired) and this is never read.
-   */
+  /** The SQLite ledger file, read directly by the cross-region clearing route only; undefined on PostgreSQL. */
   readonly ledger: SqliteLedger
   /** The ledger behind the port, whichever the backend: every /v1 settlement route's reads and writes. */
   readonly port: LedgerPort
-  /** What decide needs (tables, policy, the adjudicator); `ledger` set on SQLite only (the national gateway). */
+  /** What decide needs (tables, policy, the adjudicator); `ledger` set on SQLite only. */
   readonly env: SettleEnv
   /** The real-time path (writer-commit.ts). */
   readonly committer: ClaimCommitter

@@ -6,13 +6,14 @@
 //   present → msgid answered before? same call: its first answer; another: −1 → the transaction (nothing changes on −1)
 import type { FastifyError, FastifyPluginAsync } from 'fastify'
 import type { StaysPort } from '../../engine/ledger/stays-port.js'
-import type { ServerDeps } from '../deps.js'
+import type { Policy } from '../../engine/policy/types.js'
+import type { Tables } from '../../engine/tables/types.js'
 import { HttpError } from '../errors.js'
 import { principalOf } from '../plugins/auth.js'
 import { MAX_DEPTH, parseStrictJson, type StrictJson } from '../../engine/strict-json.js'
 import { NationalRefusal, checkObject, opt, req } from './fields.js'
 import { answerJson, msgidConflict, type CallContext, type NationalDeps, type Transaction } from './context.js'
-import { nationalEngine } from './settle-port.js'
+import type { NationalEngine } from './settle-port.js'
 import { signIn } from './signin.js'
 import { personInfo } from './person.js'
 import { admit, cancelAdmission } from './inpatient.js'
@@ -61,7 +62,11 @@ const ENVELOPE = {
 } as const
 
 export interface NationalOptions {
-  readonly deps: ServerDeps
+  readonly tables: Tables
+  readonly policy: Policy
+  /** The settlement core over the backend's ports (settle-port.ts nationalEngine). */
+  readonly engine: NationalEngine
+  /** The backend's stays (SQLite: the ledger file's; PostgreSQL: its database's). */
   readonly stays: StaysPort
   /** The gateway's clock (default: the system's); tests fix it so that the worked example does not drift. */
   readonly now?: () => Date
@@ -70,7 +75,7 @@ export interface NationalOptions {
 export const nationalRoutes: FastifyPluginAsync<NationalOptions> = async (app, opts) => {
   const now = opts.now ?? (() => new Date())
   const deps: NationalDeps = {
-    tables: opts.deps.tables, policy: opts.deps.policy, engine: nationalEngine(opts.deps), stays: opts.stays, now,
+    tables: opts.tables, policy: opts.policy, engine: opts.engine, stays: opts.stays, now,
   }
   // the body is parsed here, strictly (repeated keys, nesting, UTF-8), not by fastify's parser
   app.removeContentTypeParser('application/json')

@@ -1,17 +1,21 @@
 // The one place the national gateway reaches the settlement core: every amount of 2303/2304/2305, 2206/2207/2208 and
 // every line classification of 2301/2204 comes from here, i.e. from the same entry points POST /v1/presettlements,
-// /v1/settlements and /v1/settlements/:id/reversal use (processClaim dry-run, the app's committer, processReversal). No money rule lives in
+// /v1/settlements and /v1/settlements/:id/reversal use (engine/ledger/settle-port.ts presettleClaim, the app's
+// committer, reverseClaim), over the ledger port and the reports port — whichever the backend (SPEC §11, §12): one code
+// path, so a stay begun on one process (SQLite file or PostgreSQL) finishes on another. No money rule lives in
 // server/national. When the settlement core's entry points change (decide/commit), only this file is rewired.
 import type { ClaimInput } from '../../engine/claim.js'
 import { parseClaim } from '../../engine/adjudicate/index.js'
 import { groupClaim, type DipResult } from '../../engine/grouping/index.js'
+import { claimScope, type DecideEnv } from '../../engine/ledger/decide.js'
 import { bodyHash } from '../../engine/ledger/hash.js'
-import { processClaim, processReversal } from '../../engine/ledger/settle.js'
-import { sqliteReports } from '../../engine/ledger/sqlite/reports.js'
+import type { LedgerPort } from '../../engine/ledger/port.js'
+import type { ReportsPort } from '../../engine/ledger/reports-port.js'
+import { presettleClaim, reverseClaim } from '../../engine/ledger/settle-port.js'
 import type { PersonYear } from '../../engine/history.js'
 import type { Reason } from '../../engine/reasons.js'
 import type { AdjudicationResult } from '../../engine/result.js'
-import type { ServerDeps } from '../deps.js'
+import type { ClaimCommitter } from '../writer-commit.js'
 
 export interface NationalEngine {
   /** 2303 / 2206 and the classification of uploaded lines: computed against the ledger's history, nothing recorded. */
@@ -32,23 +36,31 @@ export interface NationalEngine {
   monthOf(setlId: string): Promise<{ readonly month: string; readonly pool: string; readonly closedAt: string | null } | undefined>
 }
 
-export function nationalEngine(deps: ServerDeps): NationalEngine {
-  const { committer, env, ledger, port } = deps
+/** What the gateway settles with: the app's ledger port, its real-time committer, decide's env and the reports port. */
+export interface NationalCore {
+  readonly port: LedgerPort
+  readonly committer: ClaimCommitter
+  readonly env: DecideEnv
+  readonly reports: ReportsPort
+}
+
+export function nationalEngine({ port, committer, env, reports }: NationalCore): NationalEngine {
   return {
-    presettle: async (claim) => processClaim(claim, { ...env, dryRun: true }),
+    presettle: (claim) => presettleClaim(claim, port, env),
     settle: (claim) => committer.submit(claim),
-    reverse: async (setlId, msgid) => processReversal({ setl_id: setlId, msgid }, { ledger }),
+    reverse: (setlId, msgid) => reverseClaim({ setl_id: setlId, msgid }, port),
     settlement: (setlId) => port.settlement(setlId),
     group: async (claim) => {
       const p = parseClaim(claim, env.tables)
       if (p.status === 'rejected') return { reasons: p.reasons }
-      // the ledger's history, as settlement saw it: the stay's own record is never its own readmission (flags.ts)
-      return { dip: groupClaim(p.claim, { tables: env.tables, policy: env.policy, history: ledger }) }
+      // the person's committed history as settlement reads it (the claim's scope); the stay's own record is never its
+      // own readmission (grouping/flags.ts skips its mdtrt_id)
+      const { history } = await port.readHistory(claim.psn_no, undefined, claimScope(claim, env.policy))
+      return { dip: groupClaim(p.claim, { tables: env.tables, policy: env.policy, history }) }
     },
     personYear: (psnNo, year) => port.accumulators(psnNo, year),
     hashOf: bodyHash,
     monthOf: async (setlId) => {
-      const reports = sqliteReports(ledger.db)
       const f = await reports.settlementFacts(setlId)
       if (f === undefined) return undefined
       const run = f.insutype === '310' || f.insutype === '390' ? await reports.getRun(f.month, f.insutype) : undefined

@@ -4,8 +4,8 @@
 // killed with SIGKILL a third of the way in; its claims in flight are resent to the others. Then every claim resent:
 // each settled exactly once (the resend replays the first answer), the accumulators equal to a one-process run of the
 // same claims in the same per-person order, `dipsettle ledger verify` clean. The lookups, the reversal and
-// /v1/batches then run on the same servers, month-end runs over the same database, and the national path (SQLite
-// only) answers a stable 501.
+// /v1/batches then run on the same servers, month-end runs over the same database, and a national-interface stay
+// (SPEC §12) begun on one process is finished on another.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import pg from 'pg'
@@ -19,6 +19,9 @@ import { freePort } from '../../bench/http.js'
 import { CLI, demoTables, requireBuilt, tablesFile } from '../pool/helpers.js'
 import { NUMERIC_TYPES } from '../ledger/backends.js'
 import { describePg, freshDatabase } from '../ledger/pg-server.js'
+import { SETLINFO_FIELDS } from '../../engine/result.js'
+import { NATIONAL_PATH } from '../../server/national/envelope.js'
+import { diseinfo, envelope, feedetail, sumYuan } from '../national/world.js'
 
 const PROCESSES = 4
 /** Persons the load's claims are spread over: ~10 claims each, so every person is settled by several processes. */
@@ -69,7 +72,7 @@ async function query(url: string, sql: string): Promise<Record<string, unknown>[
 
 /** The demo's claims, their persons folded onto PERSONS real persons of the tables (in order: a person's claims overlap in time). */
 function overlappingLoad(tables: Tables): ClaimInput[] {
-  const persons = [...tables.persons.keys()].slice(0, PERSONS)
+  const persons = [...tables.persons.values()].slice(0, PERSONS).map((p) => p.psnNo)
   return [...generateDemoClaims(tables, { count: CLAIMS, seed: 15, month: '2026-10' })]
     .map((c, i) => ({ ...c, psn_no: persons[i % PERSONS]! }))
 }
@@ -203,17 +206,56 @@ describePg('4 dipsettle serve processes on one PostgreSQL ledger', (server) => {
     expect(verify.status, verify.stdout + verify.stderr).toBe(0)
   }, 60_000)
 
-  it('runs month-end over the shared database from any process; the national path answers a stable 501', async () => {
+  it('runs month-end over the shared database from any process', async () => {
     const [a, b] = live2(servers)
     const run = await send(a, '/v1/month-end/2026-10/390', { budget_yuan: 1000000, close: false }, admin)
     expect(run.status, JSON.stringify(run.body)).toBe(200)
     const again = await send(b, '/v1/month-end/2026-10/390', { budget_yuan: 1000000, close: false }, admin)
     expect(again.status).toBe(200)
     expect(again.body['total_points']).toEqual(run.body['total_points'])
-    const national = await send(a, '/fsi/api/rsfComIfsService/callService', { infno: '9001' }, admin)
-    expect(national).toMatchObject({ status: 501, body: { code: 'E_NOT_ON_BACKEND' } })
     const health = await get(a, '/healthz', admin)
     expect(health.body['status']).toBe('ok')
+  })
+
+  it('a national-interface stay begun on one process is finished on another, to the money of /v1', async () => {
+    const [a, b] = live2(servers)
+    // an inpatient stay of a hospital with a token, of a person the load above did not touch
+    const loaded = new Set(claims.map((c) => c.psn_no))
+    const c = [...generateDemoClaims(tables, { count: 200, seed: 11, month: '2026-10' })]
+      .find((x) => x.med_type === '21' && !x.referral_from && x.fees.length >= 4 && tokens[x.fixmedins_code] !== undefined && !loaded.has(x.psn_no))
+    if (c === undefined) throw new Error('the demo claims have no inpatient stay for the national flow')
+    const token = tokens[c.fixmedins_code]!
+    const call = async (s: Server, infno: string, seq: number, input: unknown): Promise<{ answer: Record<string, any>; text: string }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const res = await fetch(`${s.base}${NATIONAL_PATH}`, {
+        method: 'POST', body: JSON.stringify(envelope(c.fixmedins_code, infno, seq, input)),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, connection: 'close' },
+      })
+      expect(res.status).toBe(200)
+      const text = await res.text()
+      const answer = JSON.parse(text) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(answer['err_msg'], `${infno}: ${answer['err_msg']}`).toBeNull()
+      return { answer, text }
+    }
+    expect((await call(a, '9001', 1, { signIn: { opter_no: '0001', mac: '00-00-00-00-00-00', ip: '127.0.0.1' } })).answer['output'].signinoutb.sign_no).toMatch(/^SN/)
+    const mdtrtId: string = (await call(a, '2401', 2, {
+      mdtrtinfo: { psn_no: c.psn_no, insutype: c.insutype, begntime: `${c.begndate} 08:00:00`, med_type: '21' }, diseinfo: diseinfo(c),
+    })).answer['output'].result.mdtrt_id
+    const half = Math.ceil(c.fees.length / 2)
+    await call(a, '2301', 3, { feedetail: feedetail(c, mdtrtId, c.fees.slice(0, half)) })
+    await call(b, '2301', 4, { feedetail: feedetail(c, mdtrtId, c.fees.slice(half)) })
+    await call(b, '2402', 5, { dscginfo: { mdtrt_id: mdtrtId, psn_no: c.psn_no, insutype: c.insutype, endtime: `${c.enddate} 10:00:00`, dscg_way: c.dscg_way ?? '1' }, diseinfo: diseinfo(c) })
+    const settleInput = { data: { psn_no: c.psn_no, mdtrt_id: mdtrtId, insutype: c.insutype, medfee_sumamt: sumYuan(c.fees.map((f) => f.amount)) } }
+    const pre = await call(b, '2303', 6, settleInput)
+    const v1 = await send(a, '/v1/presettlements', c, token)
+    expect(v1.status, JSON.stringify(v1.body)).toBe(200)
+    const fin = await call(a, '2304', 7, settleInput)
+    const money = (s: Record<string, unknown>): unknown[] => SETLINFO_FIELDS.map((k) => s[k])
+    expect(money(pre.answer['output'].setlinfo)).toEqual(money(v1.body['setlinfo'] as Record<string, unknown>))
+    expect(money(fin.answer['output'].setlinfo)).toEqual(money(v1.body['setlinfo'] as Record<string, unknown>))
+    // the 2304 re-sent to the other process: its first answer, byte for byte, settled once
+    expect((await call(b, '2304', 7, settleInput)).text).toBe(fin.text)
+    const rows = await query(db.url, `SELECT count(*)::int AS n FROM settlements WHERE mdtrt_id = '${mdtrtId}'`)
+    expect(rows[0]!['n']).toBe(1)
   })
 })
 
