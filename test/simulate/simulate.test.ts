@@ -42,7 +42,11 @@ describe('a month of a 2,000-insured province', () => {
     // the insured were imported into the ledger (SPEC §11), not built into the tables: the workers find every one
     expect(report.stages.find((x) => x.stage === 'import persons (ledger)')?.items).toBe(2000)
     expect(report.per_month[0]!.rejected_by_code['E_UNKNOWN_PERSON']).toBeUndefined()
-    expect(report.memory.worker_rss_mb).toBeGreaterThan(0)
+    // threads share one RSS: the figures are whole-process ones (a small province's worker is within their noise, so
+    // worker_rss_mb is a reported difference, not asserted); the peak is the peak
+    expect(report.memory.process_rss_mb).toBeGreaterThan(0)
+    expect(report.memory.process_peak_rss_mb).toBeGreaterThanOrEqual(report.memory.process_rss_mb)
+    expect(Number.isInteger(report.memory.worker_rss_mb)).toBe(true)
   })
 
   it('generates the month volume SPEC §10 implies and accounts for every claim', () => {
