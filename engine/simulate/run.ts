@@ -239,11 +239,7 @@ export interface Memory {
   /** The process after the run, and its peak (VmHWM). */
   readonly process_rss_mb: number
   readonly process_peak_rss_mb: number
-  /**
-   * What the workers added to the process, ÷ workers: the larger of (once started, after the run) − main before the
-   * pool. Threads share one RSS, so this is a difference of whole-process figures; right after start it holds each
-   * worker's isolate and tables, which the main thread's collections cannot hide.
-   */
+  /** (process after the run − main before the pool) ÷ workers. */
   readonly worker_rss_mb: number
 }
 
@@ -270,7 +266,7 @@ function peakRssMb(): number {
 function memoryOf(mainRssMb: number, startedRssMb: number, workers: number): Memory {
   const now = rssMb()
   return { main_rss_mb: mainRssMb, started_rss_mb: startedRssMb, process_rss_mb: now, process_peak_rss_mb: peakRssMb(),
-    worker_rss_mb: Math.round((Math.max(startedRssMb, now) - mainRssMb) / workers) }
+    worker_rss_mb: Math.round((now - mainRssMb) / workers) }
 }
 
 /** The claims' persons as a lookup (the generator lists them; nothing here adjudicates). */
