@@ -39,6 +39,7 @@ function historyOf(tables: Tables, bodies: readonly ClaimInput[]): History {
     personYear: () => ZERO_YEAR,
     stay: (psn, id) => stays.get(psn)?.find((s) => s.mdtrt_id === id),
     recentStays: (psn, since) => (stays.get(psn) ?? []).filter((s) => s.end_day >= since),
+    outpatientVisits: () => [],
     episodeDeductibleFen: () => 0,
     accountNetFen: () => 0,
   }
