@@ -1,6 +1,6 @@
 // Benchmark: what the 智能监控 rules (SPEC §14, engine/monitoring/) cost adjudication. The engine bench's synthetic
 // inpatient claims (bench/engine.ts), each person given three settled stays in the weeks before (so the overlap and
-// readmission rules walk a history) and half the fee lines dated inside the stay (so the per-day quantity and
+// readmission rules walk a history) and three outpatient visits in the days after (the outpatient-during-stay rule) and half the fee lines dated inside the stay (so the per-day quantity and
 // fee-date rules count), adjudicated with the demo policy's monitoring section and with the same policy without it.
 // Rounds alternate (on, off, on, off, …) and each is timed in CPU time of this process (process.cpuUsage), so a
 // neighbour's load on a shared machine moves both sides alike; reports the median round of each, their ratio, and
@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url'
 import { adjudicate } from '../engine/adjudicate/index.js'
 import type { AdjudicationContext } from '../engine/adjudicate/types.js'
 import { dayNumber, type ClaimInput } from '../engine/claim.js'
-import { ZERO_YEAR, type History, type StayRecord } from '../engine/history.js'
+import { ZERO_YEAR, type History, type OutpatientVisit, type StayRecord } from '../engine/history.js'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import type { Policy } from '../engine/policy/types.js'
 import { loadTables } from '../engine/tables/load.js'
@@ -35,10 +35,18 @@ function historyOf(tables: Tables, bodies: readonly ClaimInput[]): History {
       }
     }))
   }
+  // three visits on the 2nd to 4th day after the first begndate, at the first hospital
+  const visits = new Map<string, OutpatientVisit[]>()
+  for (const psn of stays.keys()) {
+    visits.set(psn, [1, 2, 3].map((k): OutpatientVisit => ({
+      mdtrt_id: `V${psn}-${k}`, setl_id: `SV${k}`, fixmedins_code: hospitals[0]!.code, begn_day: first + k, end_day: first + k,
+    })))
+  }
   return {
     personYear: () => ZERO_YEAR,
     stay: (psn, id) => stays.get(psn)?.find((s) => s.mdtrt_id === id),
     recentStays: (psn, since) => (stays.get(psn) ?? []).filter((s) => s.end_day >= since),
+    outpatientVisits: (psn, since) => (visits.get(psn) ?? []).filter((v) => v.end_day >= since),
     episodeDeductibleFen: () => 0,
     accountNetFen: () => 0,
   }

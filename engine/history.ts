@@ -52,6 +52,18 @@ export interface StayRecord {
   readonly year: number
 }
 
+/**
+ * A settled, not reversed outpatient settlement (inpatient = 0), as monitoring needs it (SPEC §14
+ * M_OUTPATIENT_DURING_STAY: a stay settled at discharge, after the visits made during it).
+ */
+export interface OutpatientVisit {
+  readonly mdtrt_id: string
+  readonly setl_id: string
+  readonly fixmedins_code: string
+  readonly begn_day: number
+  readonly end_day: number
+}
+
 /** Read-only view of the past that adjudication consults. */
 export interface History {
   /**
@@ -63,6 +75,8 @@ export interface History {
   stay(psnNo: string, mdtrtId: string): StayRecord | undefined
   /** The person's settled, not reversed stays whose end_day ≥ sinceDay, newest first. */
   recentStays(psnNo: string, sinceDay: number): readonly StayRecord[]
+  /** The person's settled, not reversed outpatient settlements whose end_day ≥ sinceDay, any order. */
+  outpatientVisits(psnNo: string, sinceDay: number): readonly OutpatientVisit[]
   /**
    * Deductible charged so far over the alliance episode (医共体 单次住院): the sum over its settled, not reversed
    * stays. A stay referred from any stay of the episode is credited with all of it (a branching episode too: A→B
@@ -80,6 +94,7 @@ export const EMPTY_HISTORY: History = {
   personYear: () => ZERO_YEAR,
   stay: () => undefined,
   recentStays: () => [],
+  outpatientVisits: () => [],
   episodeDeductibleFen: () => 0,
   accountNetFen: () => 0,
 }
@@ -119,6 +134,8 @@ export interface PersonHistoryData {
   readonly regionYears?: ReadonlyMap<string, ReadonlyMap<number, PersonYear>>
   /** Live stays within `scope` (all of them when it is undefined), any order. */
   readonly stays: readonly LiveStay[]
+  /** Live outpatient settlements that ended on or after the scope's sinceDay (all of them when it is undefined). */
+  readonly visits?: readonly OutpatientVisit[]
   readonly scope?: HistoryScope
   /** Σ of the person's personal account credits, fen (accounts-port.ts; absent: none recorded). */
   readonly accountCreditsFen?: number
@@ -134,6 +151,8 @@ export interface HistoryDelta {
   readonly insuplcAdmdvs?: string | null
   /** The record's stay (setl_id '' until committed), when it is an inpatient stay. */
   readonly stay: StayRecord | null
+  /** The record's visit (setl_id '' until committed), when it is an outpatient settlement. */
+  readonly visit?: OutpatientVisit | null
   readonly dedcFen: number
 }
 
@@ -151,6 +170,9 @@ export class HistorySnapshot implements History {
   /** Newest first: end_day descending, then seq descending. */
   private stays: readonly LiveStay[]
   private owned = false
+  /** The read's visits, then (copied on the first absorb of one) with the batch's. */
+  private visits: readonly OutpatientVisit[]
+  private visitsOwned = false
   private nextSeq = Number.MAX_SAFE_INTEGER / 2
   private readonly absorbedMsgids = new Set<string>()
   absorbed = 0
@@ -159,6 +181,7 @@ export class HistorySnapshot implements History {
     this.years = data.years
     this.regionYears = data.regionYears ?? new Map()
     this.stays = data.stays.length < 2 ? data.stays : data.stays.slice().sort(newestFirst)
+    this.visits = data.visits ?? []
   }
 
   get psnNo(): string { return this.data.psnNo }
@@ -186,6 +209,13 @@ export class HistorySnapshot implements History {
     const out: StayRecord[] = []
     for (const s of this.stays) if (s.stay.end_day >= sinceDay) out.push(s.stay)
     return out
+  }
+
+  outpatientVisits(psnNo: string, sinceDay: number): readonly OutpatientVisit[] {
+    this.mine(psnNo)
+    const scope = this.data.scope
+    if (scope !== undefined && sinceDay < scope.sinceDay) assert.fail(`visits since day ${sinceDay} asked; the history holds them since ${scope.sinceDay}`)
+    return this.visits.filter((v) => v.end_day >= sinceDay)
   }
 
   episodeDeductibleFen(psnNo: string, episodeId: string): number {
@@ -218,6 +248,12 @@ export class HistorySnapshot implements History {
     if (d.stay !== null) {
       stays.push({ stay: d.stay, dedcFen: d.dedcFen, seq: this.nextSeq++ })
       stays.sort(newestFirst)
+    }
+    if (d.visit != null) {
+      const visits = this.visitsOwned ? this.visits as OutpatientVisit[] : this.visits.slice()
+      visits.push(d.visit)
+      this.visits = visits
+      this.visitsOwned = true
     }
     this.years = years
     this.stays = stays

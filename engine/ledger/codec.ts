@@ -102,6 +102,10 @@ export function historyDelta(s: Settlement): HistoryDelta {
     msgid: s.claim.msgid, year: s.claim.year, accum: s.accum, dedcFen: s.setlinfo.act_pay_dedc_fen,
     ...(s.insuplcAdmdvs != null ? { insuplcAdmdvs: s.insuplcAdmdvs } : {}),
     stay: s.stay === null ? null : { ...s.stay, setl_id: '' } as StayRecord,
+    // an outpatient settlement, for a stay of the batch settled after it (monitoring, SPEC §14)
+    visit: s.claim.inpatient ? null : {
+      mdtrt_id: s.claim.mdtrtId, setl_id: '', fixmedins_code: s.claim.hospitalCode, begn_day: s.claim.begnDay, end_day: s.claim.endDay,
+    },
   }
 }
 

@@ -5,7 +5,7 @@
 // that holds what the earlier ones added (their accum and stay), as the ledger would.
 import { describe, expect, it, vi } from 'vitest'
 import { adjudicate } from '../../engine/adjudicate/index.js'
-import type { History, PersonYear, StayRecord } from '../../engine/history.js'
+import type { History, OutpatientVisit, PersonYear, StayRecord } from '../../engine/history.js'
 import { ZERO_YEAR } from '../../engine/history.js'
 import type { Settlement } from '../../engine/result.js'
 import { C, H, P, claim, ctx, fee, fen } from '../fixtures/claims.js'
@@ -21,6 +21,7 @@ class MemoryHistory implements History {
   personYear(psnNo: string, year: number): PersonYear { return this.years.get(`${psnNo}:${year}`) ?? ZERO_YEAR }
   stay(psnNo: string, mdtrtId: string): StayRecord | undefined { return this.stays.find((s) => s.psn_no === psnNo && s.mdtrt_id === mdtrtId) }
   recentStays(psnNo: string, sinceDay: number): readonly StayRecord[] { return this.stays.filter((s) => s.psn_no === psnNo && s.end_day >= sinceDay) }
+  outpatientVisits(): readonly OutpatientVisit[] { return [] }
   episodeDeductibleFen(psnNo: string, episodeId: string): number { return this.episodeDedc.get(`${psnNo}:${episodeId}`) ?? 0 }
   accountNetFen(psnNo: string): number {
     let paid = 0

@@ -72,6 +72,7 @@ export function historyOf(stays: StayRecord[]): History {
     personYear: EMPTY_HISTORY.personYear,
     stay: (psn, id) => stays.find((s) => s.psn_no === psn && s.mdtrt_id === id),
     recentStays: (psn, since) => stays.filter((s) => s.psn_no === psn && s.end_day >= since).sort((a, b) => b.end_day - a.end_day),
+    outpatientVisits: EMPTY_HISTORY.outpatientVisits,
     episodeDeductibleFen: EMPTY_HISTORY.episodeDeductibleFen,
     accountNetFen: EMPTY_HISTORY.accountNetFen,
   }

@@ -128,6 +128,7 @@ const EMPTY = {
   personYear: () => ({ admissions: 0, hifp_paid_fen: 0, serious_base_fen: 0, serious_paid_fen: 0, maf_paid_fen: 0, acct_paid_fen: 0, op_dedc_fen: 0, op_hifp_paid_fen: 0, chronic_dedc_fen: 0, chronic_hifp_paid_fen: 0 }),
   stay: () => undefined,
   recentStays: () => [],
+  outpatientVisits: () => [],
   episodeDeductibleFen: () => 0,
   accountNetFen: () => 0,
 }

@@ -9,10 +9,10 @@ import type { MonitoringPort } from '../../engine/ledger/monitoring-port.js'
 import type { LedgerPort } from '../../engine/ledger/port.js'
 import { pgMonitoring } from '../../engine/ledger/postgres/monitoring.js'
 import { PgLedger } from '../../engine/ledger/postgres/ledger.js'
-import { settleClaim } from '../../engine/ledger/settle-port.js'
+import { settleBatch, settleClaim } from '../../engine/ledger/settle-port.js'
 import { SqliteLedger } from '../../engine/ledger/sqlite.js'
 import { sqliteMonitoring } from '../../engine/ledger/sqlite/monitoring.js'
-import { H, claim } from '../fixtures/claims.js'
+import { C, H, claim, fee } from '../fixtures/claims.js'
 import { tempDir } from '../ledger/fixtures.js'
 import { describePg, freshDatabase } from '../ledger/pg-server.js'
 import { monitoringPolicy, monitoringTables } from './fixtures.js'
@@ -69,6 +69,49 @@ function suite(open: () => Promise<World>): void {
     expect(out.status === 'settled' && out.result !== undefined ? out.result.monitoring : 'no answer').toEqual([])
     const rows = await w.monitoring.monitoredSettlements('2026-09')
     expect(rows.map((r) => [r.setl_id, r.reversed])).toEqual([[b.setl_id, true]])
+  })
+
+  // the usual order: outpatient visits at H.L1 settle during the stay MS at H.L3 (09-01 to 09-10), the stay at discharge
+  const stayMS = claim({ fixmedins_code: H.L3, mdtrt_id: 'MS', begndate: '2026-09-01', enddate: '2026-09-10' })
+  const visitOn = (id: string, d: string) => claim({ fixmedins_code: H.L1, mdtrt_id: id, med_type: '11', begndate: d, enddate: d, fees: [fee(C.JIA, 1, 50)] })
+  const DURING = { code: 'M_OUTPATIENT_DURING_STAY', label: '住院期间门诊结算', severity: 'warn',
+    detail: '住院（2026-09-01至2026-09-10）期间有 1 次门诊结算，最早为 H15020300004 的门诊 MV（2026-09-03）' }
+
+  it('flags the stay settled after a visit on its day 3 (09-01 < 09-03 < 09-10); the visit itself settled unflagged', async () => {
+    expect((await settleClaim(visitOn('MV', '2026-09-03'), w.port, WARN)).monitoring).toEqual([])
+    const s = await settleClaim(stayMS, w.port, WARN)
+    expect(s.status).toBe('settled')
+    expect(s.monitoring).toEqual([DURING])
+    expect((await w.port.settlement(s.setl_id!))?.monitoring).toEqual([DURING])
+  })
+
+  it('the same in one batch: the stay sees the visit decided before it, not yet committed', async () => {
+    const [v, s] = await settleBatch([visitOn('MV', '2026-09-03'), stayMS], w.port, WARN)
+    expect([v!.status, s!.status]).toEqual(['settled', 'settled'])
+    expect(s!.monitoring).toEqual([DURING])
+  })
+
+  it('visits on the admission and the discharge day do not flag the stay', async () => {
+    for (const [id, d] of [['MV1', '2026-09-01'], ['MV2', '2026-09-10']] as const) expect((await settleClaim(visitOn(id, d), w.port, WARN)).status).toBe('settled')
+    expect((await settleClaim(stayMS, w.port, WARN)).monitoring).toEqual([])
+  })
+
+  it('a reversed visit does not flag the stay', async () => {
+    const v = await settleClaim(visitOn('MV', '2026-09-03'), w.port, WARN)
+    const rev = { msgid: `${H.L1}20260905090000${'9998'}`, setl_id: v.setl_id }
+    expect((await w.port.reverse({ setlId: v.setl_id!, msgid: rev.msgid, bodyHash: bodyHash(rev) })).status).toBe('settled')
+    expect((await settleClaim(stayMS, w.port, WARN)).monitoring).toEqual([])
+  })
+
+  it('block refuses the stay and writes nothing', async () => {
+    const policy = monitoringPolicy({ M_OUTPATIENT_DURING_STAY: 'block' })
+    const v = await settleClaim(visitOn('MV', '2026-09-03'), w.port, { tables: WARN.tables, policy })
+    const before = (await w.port.readHistory(v.psn_no!)).history.version
+    const s = await settleClaim(stayMS, w.port, { tables: WARN.tables, policy })
+    expect(s.status).toBe('rejected')
+    expect(s.reasons).toEqual([{ code: 'E_MONITORING_BLOCKED', field: 'begndate', message: `M_OUTPATIENT_DURING_STAY 住院期间门诊结算: ${DURING.detail}` }])
+    expect((await w.port.readHistory(v.psn_no!)).history.version).toBe(before)
+    expect(await w.port.answerOfMsgid(stayMS.msgid)).toBeUndefined()
   })
 }
 

@@ -5,7 +5,7 @@ import { adjudicate } from '../../engine/adjudicate/index.js'
 import type { Outcome } from '../../engine/adjudicate/types.js'
 import type { ClaimInput } from '../../engine/claim.js'
 import { dayNumber } from '../../engine/claim.js'
-import type { History } from '../../engine/history.js'
+import type { History, OutpatientVisit } from '../../engine/history.js'
 import { claimScope } from '../../engine/ledger/decide.js'
 import { validatePolicy } from '../../engine/policy/validate.js'
 import { settlementToResult } from '../../engine/result.js'
@@ -62,6 +62,47 @@ describe('M_OUTPATIENT_DURING_STAY: an outpatient visit inside an inpatient stay
   it('a visit on the admission or the discharge day is not inside the stay', () => {
     expect(flags(run(visit('2026-09-01'), h))).toEqual([])
     expect(flags(run(visit('2026-09-10'), h))).toEqual([])
+  })
+})
+
+describe('M_OUTPATIENT_DURING_STAY: the stay settled at discharge, after the visits made during it', () => {
+  // the stay MS at H.L3 from 09-01 to 09-10 settles now; the person's outpatient visits at H.L1 settled before it
+  const stayClaim = claim({ mdtrt_id: 'MS', begndate: '2026-09-01', enddate: '2026-09-10' })
+  const v = (id: string, d: string, hosp: string = H.L1): OutpatientVisit => ({ mdtrt_id: id, setl_id: `S-${id}`, fixmedins_code: hosp, begn_day: day(d), end_day: day(d) })
+  const withVisits = (...visits: OutpatientVisit[]): History => history({}, [], visits)
+
+  it('flags the stay when a visit on 09-03 settled first (09-01 < 09-03 < 09-10)', () => {
+    expect(flags(run(stayClaim, withVisits(v('MV', '2026-09-03'))))).toEqual([
+      'M_OUTPATIENT_DURING_STAY warn: 住院（2026-09-01至2026-09-10）期间有 1 次门诊结算，最早为 H15020300004 的门诊 MV（2026-09-03）'])
+  })
+
+  it('visits on the admission (09-01) or the discharge day (09-10), or outside the stay, do not flag it', () => {
+    expect(flags(run(stayClaim, withVisits(v('V1', '2026-09-01'), v('V2', '2026-09-10'), v('V3', '2026-08-31'), v('V4', '2026-09-11'))))).toEqual([])
+  })
+
+  it('counts every visit inside and names the earliest, whatever the read order (09-07 at H.L1, 09-02 at H.A1, 09-10 outside)', () => {
+    const detail = 'M_OUTPATIENT_DURING_STAY warn: 住院（2026-09-01至2026-09-10）期间有 2 次门诊结算，最早为 H15020300001 的门诊 VB（2026-09-02）'
+    expect(flags(run(stayClaim, withVisits(v('VA', '2026-09-07'), v('VB', '2026-09-02', H.A1), v('VC', '2026-09-10'))))).toEqual([detail])
+    expect(flags(run(stayClaim, withVisits(v('VC', '2026-09-10'), v('VB', '2026-09-02', H.A1), v('VA', '2026-09-07'))))).toEqual([detail])
+  })
+
+  it('block rejects the stay with E_MONITORING_BLOCKED naming begndate', () => {
+    expect(flags(run(stayClaim, withVisits(v('MV', '2026-09-03')), monitoringPolicy({ M_OUTPATIENT_DURING_STAY: 'block' })))).toEqual([
+      'rejected E_MONITORING_BLOCKED begndate: M_OUTPATIENT_DURING_STAY 住院期间门诊结算: 住院（2026-09-01至2026-09-10）期间有 1 次门诊结算，最早为 H15020300004 的门诊 MV（2026-09-03）'])
+  })
+
+  it('a visit does not look for visits, nor a stay for stays, under this rule', () => {
+    // an outpatient claim on 09-05 beside a visit on 09-05: no stay, no flag
+    const visit = claim({ fixmedins_code: H.L1, med_type: '11', begndate: '2026-09-05', enddate: '2026-09-05', fees: [fee(C.JIA, 1, 50)] })
+    expect(flags(run(visit, withVisits(v('MV', '2026-09-05'))))).toEqual([])
+  })
+
+  it('asks the history for visits since the stay\'s begndate, inside the claim\'s scope (09-01 − 30 days)', () => {
+    const asked: number[] = []
+    const h: History = { ...withVisits(), outpatientVisits: (_p, since) => { asked.push(since); return [] } }
+    run(stayClaim, h)
+    expect(asked).toEqual([day('2026-09-01')])
+    expect(claimScope(stayClaim, POL).sinceDay).toBe(day('2026-09-01') - 30)
   })
 })
 

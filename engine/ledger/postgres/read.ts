@@ -1,7 +1,7 @@
 // The reads of the PostgreSQL ledger: the per-person snapshot decide() consults and the msgid's first answer, in ONE
 // statement (so one consistent state, without a lock or a transaction), and the stored answers.
 import { HistorySnapshot } from '../../history.js'
-import type { HistoryScope, LiveStay, PersonYear, StayRecord } from '../../history.js'
+import type { HistoryScope, LiveStay, OutpatientVisit, PersonYear, StayRecord } from '../../history.js'
 import type { AdjudicationResult } from '../../result.js'
 import { storedAnswer } from '../codec.js'
 import type { ClaimHistory } from '../port.js'
@@ -15,6 +15,7 @@ interface HistoryRow {
   readonly version: number
   readonly years: readonly (PersonYear & { readonly year: number })[]
   readonly stays: readonly StayRow[]
+  readonly visits: readonly OutpatientVisit[]
   readonly region_years: readonly RegionYearRow[]
   readonly prior_hash: string | null
   readonly prior_json: string | null
@@ -37,7 +38,7 @@ export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string
   const regionYears = regionYearsOfRows(row.region_years)
   return {
     history: new HistorySnapshot({
-      psnNo, version: row.version, years, stays, accountCreditsFen: row.account_credits_fen,
+      psnNo, version: row.version, years, stays, visits: row.visits, accountCreditsFen: row.account_credits_fen,
       ...(regionYears.size > 0 ? { regionYears } : {}), ...(scope !== undefined ? { scope } : {}),
     }),
     prior,

@@ -21,7 +21,8 @@ export const LIVE = `s.kind = 'settlement' AND NOT EXISTS (SELECT 1 FROM settlem
 /**
  * $1 psn_no, $2 msgid (null: none), $3 the scope's sinceDay and $4 its mdtrt_ids (history.ts HistoryScope; $3 null:
  * every live stay, as SQLite's liveStays / liveStaysInScope) → one row, one snapshot: the person's version (0 when they have no row yet),
- * years (json: accumulator rows), stays (json: live stays with their own deductible and seq), and the msgid's first
+ * years (json: accumulator rows), stays (json: live stays with their own deductible and seq), visits (json: live
+ * outpatient settlements that ended on or after $3, SQLite's liveVisitsSince), and the msgid's first
  * answer (prior_hash, prior_json, prior_lines; null when unseen).
  */
 export const READ_HISTORY_SQL = `SELECT
@@ -34,6 +35,9 @@ export const READ_HISTORY_SQL = `SELECT
         AND ($3::int IS NULL OR s.end_day >= $3 OR s.mdtrt_id = ANY($4::text[])
           OR s.episode_id IN (SELECT e.episode_id FROM settlements e WHERE e.psn_no = $1 AND e.episode_id IS NOT NULL
             AND e.mdtrt_id = ANY($4::text[])))) st) AS stays,
+  (SELECT COALESCE(json_agg(v), '[]') FROM (
+     SELECT s.mdtrt_id, s.setl_id, s.fixmedins_code, s.begn_day, s.end_day
+       FROM settlements s WHERE s.psn_no = $1 AND s.end_day >= COALESCE($3::int, -2147483648) AND s.inpatient = 0 AND ${LIVE}) v) AS visits,
   ${REGION_YEARS_COLUMN},
   (SELECT COALESCE(SUM(amount_fen), 0) FROM account_credits WHERE psn_no = $1) AS account_credits_fen,
   p.body_hash AS prior_hash, p.result_json AS prior_json, p.lines AS prior_lines

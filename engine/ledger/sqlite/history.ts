@@ -1,7 +1,7 @@
 // History reads of the SQLite ledger: the per-person snapshot decide() consults (one read of accumulators, live
 // stays and version), the msgid's first answer, and the single lookups (5206, a settlement by setl_id).
 import { HistorySnapshot, ZERO_YEAR } from '../../history.js'
-import type { HistoryScope, LiveStay, PersonYear, StayRecord } from '../../history.js'
+import type { HistoryScope, LiveStay, OutpatientVisit, PersonYear, StayRecord } from '../../history.js'
 import type { AdjudicationResult } from '../../result.js'
 import { storedAnswer } from '../codec.js'
 import type { ClaimHistory } from '../port.js'
@@ -23,12 +23,14 @@ export function readClaimHistory(st: Statements, psnNo: string, msgid: string | 
   const rows = (scope === undefined ? st.liveStays.all(psnNo)
     : st.liveStaysInScope.all({ psn: psnNo, since: scope.sinceDay, ids: JSON.stringify(scope.mdtrtIds) })) as StayRow[]
   const stays: LiveStay[] = rows.map(({ act_pay_dedc_fen, seq, ...stay }) => ({ stay, dedcFen: act_pay_dedc_fen, seq }))
+  // the outpatient visits of the scope's days (a stay settled after them is checked against them, SPEC §14)
+  const visits = st.liveVisitsSince.all(psnNo, scope === undefined ? Number.MIN_SAFE_INTEGER : scope.sinceDay) as OutpatientVisit[]
   // a visitor's accumulators kept per insuring region (SPEC §13)
   const regionYears = regionYearsOf(st.personVersion.database, psnNo)
   const accountCreditsFen = st.accountCredits.get(psnNo) as number
   return {
     history: new HistorySnapshot({
-      psnNo, version, years, stays, accountCreditsFen, ...(regionYears.size > 0 ? { regionYears } : {}), ...(scope !== undefined ? { scope } : {}),
+      psnNo, version, years, stays, visits, accountCreditsFen, ...(regionYears.size > 0 ? { regionYears } : {}), ...(scope !== undefined ? { scope } : {}),
     }),
     prior,
   }

@@ -3,7 +3,7 @@
 // settle flow codes against. The synchronous methods serve what runs inside one SQLite transaction on this thread
 // (the CLI's chunks, the pool's batches, the ledger writer thread) and the single lookups.
 import type { Database as Db } from 'better-sqlite3'
-import type { History, HistoryScope, PersonYear, StayRecord } from '../../history.js'
+import type { History, HistoryScope, OutpatientVisit, PersonYear, StayRecord } from '../../history.js'
 import type { AdjudicationResult, Settlement } from '../../result.js'
 import { prepareRecord, type PreparedRecord } from '../codec.js'
 import type { CommitOutcome, PriorAnswer } from '../outcome.js'
@@ -89,6 +89,10 @@ export class SqliteLedger implements History {
 
   recentStays(psnNo: string, sinceDay: number): readonly StayRecord[] {
     return this.st.recentStays.all(psnNo, sinceDay) as StayRecord[]
+  }
+
+  outpatientVisits(psnNo: string, sinceDay: number): readonly OutpatientVisit[] {
+    return this.st.liveVisitsSince.all(psnNo, sinceDay) as OutpatientVisit[]
   }
 
   episodeDeductibleFen(psnNo: string, episodeId: string): number {

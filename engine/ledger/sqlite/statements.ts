@@ -26,6 +26,8 @@ export interface Statements {
   readonly recentStays: Statement
   readonly liveStays: Statement
   readonly liveStaysInScope: Statement
+  /** Live outpatient settlements of a person that ended on or after a day (history.ts OutpatientVisit). */
+  readonly liveVisitsSince: Statement
   readonly liveMdtrt: Statement
   readonly episodeDedc: Statement
   /** psn_no → Σ account credits, fen (0 on a ledger opened read-only from before the table existed). */
@@ -64,6 +66,9 @@ export function prepareStatements(db: Db): Statements {
         OR s.mdtrt_id IN (SELECT value FROM json_each(@ids))
         OR s.episode_id IN (SELECT e.episode_id FROM settlements e WHERE e.psn_no = @psn AND e.episode_id IS NOT NULL
           AND e.mdtrt_id IN (SELECT value FROM json_each(@ids))))`),
+    // bounded by the scope's sinceDay on the (psn_no, end_day) index; a reversal is found by its UNIQUE reverses
+    liveVisitsSince: db.prepare(`SELECT s.mdtrt_id, s.setl_id, s.fixmedins_code, s.begn_day, s.end_day
+      FROM settlements s WHERE s.psn_no = ? AND s.end_day >= ? AND s.inpatient = 0 AND ${LIVE}`),
     episodeDedc: db.prepare(`SELECT COALESCE(SUM(s.act_pay_dedc_fen), 0) FROM settlements s
       WHERE s.psn_no = ? AND s.episode_id = ? AND ${LIVE_STAY}`).pluck(),
     liveMdtrt: db.prepare(`SELECT s.setl_id FROM settlements s WHERE s.psn_no = ? AND s.mdtrt_id = ? AND ${LIVE}`).pluck(),
