@@ -28,11 +28,15 @@ export { applyReviewQuota } from './review-quota.js'
 export interface GroupOptions {
   readonly trace?: boolean
   /**
-   * What adjudication already found for this claim (the claim's hospital; the alliance episode it merged into, or
-   * null; the person's birth date for the age types): passed so that grouping neither looks the hospital or the
-   * person up nor reads the referral's stay again.
+   * What the caller already knows of the claim — the hospital; the alliance episode it merged into, or null; the
+   * person's birth date (null: none) for the age types — so that grouping neither looks them up nor reads the
+   * referral's stay again. Each field left out is looked up here (persons live beside the ledger: a read).
    */
-  readonly known?: { readonly hospital: Hospital; readonly mergedEpisodeId: string | null; readonly brdy: string | null }
+  readonly known?: {
+    readonly hospital?: Hospital
+    readonly mergedEpisodeId?: string | null
+    readonly brdy?: string | null
+  }
 }
 
 /** The claim's procedures that count for grouping: not matching a `dip.ignored_procedure_prefixes` entry, no repeats. */
@@ -53,10 +57,10 @@ export function groupClaim(claim: Claim, ctx: AdjudicationContext, opts: GroupOp
   const subcategory = subcategoryOf(claim.mainDx)
   const category = categoryOf(claim.mainDx)
   const counting = countingProcedures(claim.procedures, policy.dip.ignored_procedure_prefixes)
-  const hospital = opts.known !== undefined ? opts.known.hospital : tables.hospitals.get(claim.hospitalCode)
+  const hospital = opts.known?.hospital ?? tables.hospitals.get(claim.hospitalCode)
   const flags = new Set<DipFlagCode>()
   const mergedEpisode = (): string | null =>
-    opts.known !== undefined ? opts.known.mergedEpisodeId : mergedEpisodeOf(claim, hospital, ctx.history, policy)
+    opts.known?.mergedEpisodeId !== undefined ? opts.known.mergedEpisodeId : mergedEpisodeOf(claim, hospital, ctx.history, policy)
   if (category !== '' && isReadmission(claim, category, mergedEpisode, ctx.history, policy)) flags.add('F_READMISSION')
   if (policy.dip.supervision?.death_dscg_ways.includes(claim.dscgWay) === true) flags.add('F_IN_HOSPITAL_DEATH')
   const traceOf = (candidates: readonly TraceCandidate[], rule: string): MatchTrace | undefined =>
@@ -151,7 +155,7 @@ function auxCase(claim: Claim, ctx: AdjudicationContext, known: GroupOptions['kn
   // the person (as of the claim's enddate) is looked up only when the policy types by age and adjudication has not
   // found them already
   const brdy = ctx.policy.dip.auxiliary?.age_bands === undefined ? null
-    : known !== undefined ? known.brdy : ctx.tables.persons.get(claim.psnNo, claim.enddate)?.brdy ?? null
+    : known?.brdy !== undefined ? known.brdy : ctx.tables.persons.get(claim.psnNo, claim.enddate)?.brdy ?? null
   return { mainDx: claim.mainDx, otherDx: claim.otherDx, procedures: claim.procedures, begndate: claim.begndate, brdy }
 }
 
