@@ -255,6 +255,7 @@ ${kpi('应拨付', yuan(s?.payable_yuan ?? 0), tone(s?.payable_yuan ?? 0), 'DIP 
 ${kpi('预拨付', yuan(s?.payout_yuan ?? 0), '', `应拨付 × ${num(r.point_value_derivation.presettle_ratio)}`)}
 ${kpi('质量保证金', yuan(s?.withheld_yuan ?? 0), '', '应拨付 − 预拨付')}
 ${kpi('拨付截止日', due ?? (r.status === 'closed' ? '未注明' : '关闭后确定'))}
+${s?.turnover_advance_yuan !== undefined ? kpi('年初周转金 (已预付)', yuan(s.turnover_advance_yuan), '', '年度清算时扣回') : ''}
 ${s?.adjustment ? kpi('已关闭月份冲正调整', yuan(s.adjustment.dip_amount_yuan), tone(s.adjustment.dip_amount_yuan), s.adjustment.from_months.join('、')) : ''}
 </div>
 <div class="cols" style="margin-top:12px">${derivationTable(r)}${termsTable(r)}</div>`

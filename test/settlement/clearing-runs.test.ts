@@ -6,6 +6,8 @@ import { sqliteClearing } from '../../engine/ledger/sqlite/clearing.js'
 import { runClearing } from '../../engine/settlement/clearing-runs.js'
 import { settleMonth } from '../../engine/settlement/month-end.js'
 import { issueAdvances } from '../../engine/settlement/turnover.js'
+import { hospitalReport } from '../../engine/settlement/feedback.js'
+import { renderHospitalReportHtml } from '../../engine/settlement/report-html.js'
 import { fen, testPolicy, testTables, TestLedger } from './fixtures.js'
 
 const H1 = 'H00000000001'
@@ -38,6 +40,10 @@ describe('周转金 and the stored annual clearing', () => {
     const jan = await settleMonth(l, tables, policy, { month: '2026-01', pool: '390', budgetFen: fen(14_000), close: true, advances })
     if (jan.status !== 'ok') throw new Error(JSON.stringify(jan))
     expect(jan.report.hospitals.map((h) => [h.fixmedins_code, h.turnover_advance_yuan])).toEqual([[H1, 475], [H2, 554.17]])
+    // and each hospital's feedback page shows it
+    const page = renderHospitalReportHtml((await hospitalReport(l, tables, policy, { month: '2026-01', pool: '390', code: H2 }))!)
+    expect(page).toContain('年初周转金 (已预付)')
+    expect(page).toContain('554.17')
 
     // clearing 2026 on 14,000: H1 due 7,200 (overspend 2,000 shared 1,200) − 5,700 − 475 = 1,025.00;
     // H2 due 6,500 (surplus 2,000 kept 1,500) − 6,650 − 554.17 = −704.17
