@@ -77,6 +77,26 @@ describePg('month-end, special-case, clearing, credentials on PostgreSQL', (serv
     expect(jsonLines(u!.stdout)[0]).toMatchObject({ closed_months: ['2026-10'] })
   })
 
+  it('turnover issue and clearing-report on the URL answer as on the file (周转金 once; the stored clearing)', () => {
+    // 2027's advance from 2026's closed payouts (October, pool 390): issued once, a second run changes nothing
+    const [f, u] = both(['turnover', 'issue', '--year', '2027', '--pool', '390'])
+    expect(u!.stderr).toBe('')
+    expect(u!.status).toBe(0)
+    expect(jsonLines(u!.stdout)).toEqual(jsonLines(f!.stdout))
+    expect(jsonLines(u!.stdout)[0]).toMatchObject({ status: 'issued' })
+    expect((jsonLines(u!.stdout)[0]!['issued'] as number)).toBeGreaterThan(0)
+    const [, again] = both(['turnover', 'issue', '--year', '2027', '--pool', '390'])
+    expect(jsonLines(again!.stdout)[0]).toMatchObject({ status: 'already_issued', issued: 0 })
+    // the draft clearing of 2026 stored by the test above: one hospital's report, the same on both
+    const stored = jsonLines(both(['clearing', '--year', '2026', '--pool', '390', '--fund-yuan', '30000000'])[1]!.stdout)[0]!
+    const code = (stored['hospitals'] as { fixmedins_code: string }[])[0]!.fixmedins_code
+    const [fr, ur] = [file, db.url].map((ledger) => cli(['clearing-report', '--year', '2026', '--pool', '390', '--hospital', code, '--ledger', ledger]))
+    expect(ur!.status, ur!.stderr).toBe(0)
+    const untimed = (out: string) => jsonLines(out).map(({ run_at: _r, ...rest }: Record<string, unknown>) => rest)
+    expect(untimed(ur!.stdout)).toEqual(untimed(fr!.stdout))
+    expect(jsonLines(ur!.stdout)[0]).toMatchObject({ year: 2026, pool: '390', hospital: { fixmedins_code: code } })
+  })
+
   it('special-case apply and decide answer as on the file (a settled plain discharge is no candidate)', () => {
     const plain = setlIds[0]!
     const [f, u] = both(['special-case', 'decide', '--setl-id', plain, '--decision', 'approved'])
