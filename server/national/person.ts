@@ -22,14 +22,13 @@ export async function personInfo(ctx: CallContext): Promise<string> {
   if (no === undefined || no === '') throw new NationalRefusal('input.data.mdtrt_cert_no', 'input.data.mdtrt_cert_no 缺失: 须给出就诊凭证编号或证件号码 certno')
   const p = ctx.deps.tables.persons.get(no)
   if (p === undefined) throw new NationalRefusal('input.data.mdtrt_cert_no', `input.data.mdtrt_cert_no: ${no} 不是本统筹区参保人员`)
-  const year = Number(ctx.deps.now().toISOString().slice(0, 4))
-  const used = await ctx.deps.engine.personYear(p.psnNo, year)
+  const balanceFen = await ctx.deps.engine.accountBalanceFen(p)
   return remember(ctx, {
     baseinfo: { psn_no: p.psnNo, psn_cert_type: d['psn_cert_type'] ?? '01', certno: no, psn_name: d['psn_name'] ?? '' },
     insuinfo: [{
       insutype: p.insutype, psn_type: PSN_TYPE[p.psnKind], psn_insu_stas: '1',
-      // the account's opening balance less what it paid this year (the ledger's accumulator)
-      balc: fenToYuan(p.acctBalanceFen - used.acct_paid_fen),
+      // the personal account as settlement sees it: opening balance + monthly credits − what it paid (SPEC §15)
+      balc: fenToYuan(balanceFen),
     }],
     idetinfo: [
       ...(p.poverty ? [{ psn_idet_type: '2302', memo: '脱贫人口/低收入人口' }] : []),

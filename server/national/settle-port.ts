@@ -12,7 +12,8 @@ import { bodyHash } from '../../engine/ledger/hash.js'
 import type { LedgerPort } from '../../engine/ledger/port.js'
 import type { ReportsPort } from '../../engine/ledger/reports-port.js'
 import { presettleClaim, reverseClaim } from '../../engine/ledger/settle-port.js'
-import type { PersonYear } from '../../engine/history.js'
+import type { Person } from '../../engine/tables/types.js'
+import { accountBalanceFen } from '../../engine/accounts/balance.js'
 import type { Reason } from '../../engine/reasons.js'
 import type { AdjudicationResult } from '../../engine/result.js'
 import type { ClaimCommitter } from '../writer-commit.js'
@@ -28,8 +29,8 @@ export interface NationalEngine {
   settlement(setlId: string): Promise<AdjudicationResult | undefined>
   /** 4101A: DIP grouping of a settled stay's claim with the settlement list's diagnoses and procedures. */
   group(claim: ClaimInput): Promise<{ readonly dip: DipResult } | { readonly reasons: readonly Reason[] }>
-  /** The person's year accumulators (1101's account balance). */
-  personYear(psnNo: string, year: number): Promise<PersonYear>
+  /** 1101's personal account balance, fen: opening + credits − acct_pay, from the ledger (SPEC §15). */
+  accountBalanceFen(person: Person): Promise<number>
   /** The idempotency hash of a body (the ledger's: canonical JSON, sha256). */
   hashOf(body: unknown): string
   /** 4101A: the month and pool a settlement counts in at month-end, and when that month's run was closed (null: open). */
@@ -58,7 +59,7 @@ export function nationalEngine({ port, committer, env, reports }: NationalCore):
       const { history } = await port.readHistory(claim.psn_no, undefined, claimScope(claim, env.policy))
       return { dip: groupClaim(p.claim, { tables: env.tables, policy: env.policy, history }) }
     },
-    personYear: (psnNo, year) => port.accumulators(psnNo, year),
+    accountBalanceFen: async (person) => accountBalanceFen(person, (await port.readHistory(person.psnNo)).history),
     hashOf: bodyHash,
     monthOf: async (setlId) => {
       const f = await reports.settlementFacts(setlId)

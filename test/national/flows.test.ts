@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClaimInput } from '../../engine/claim.js'
 import type { Tables } from '../../engine/tables/types.js'
 import { SETLINFO_FIELDS, type AdjudicationResult } from '../../engine/result.js'
+import { sqliteAccounts } from '../../engine/ledger/sqlite/accounts.js'
 import {
   buildDemoTables, closeSide, demoClaims, diseinfo, envelope, feedetail, openSide, post, removeDir, sumYuan, tmpDir, type Answer, type Side,
 } from './world.js'
@@ -148,6 +149,17 @@ describe('the inpatient flow through the gateway', () => {
     expect(moneyOf(again.output.setlinfo)).toEqual(vFin.setlinfo)
     expect(again.output.setlinfo.setl_id).not.toBe(setlId)
   }, 60_000)
+})
+
+describe('1101 人员信息获取', () => {
+  it('answers the personal account balance the ledger holds: opening + the month\'s credit (SPEC §15)', async () => {
+    const c = otp
+    const openingFen = tables.persons.get(c.psn_no)!.acctBalanceFen
+    // a credit recorded in the gateway's ledger: 123.45 yuan more than the persons.csv opening balance
+    await sqliteAccounts(gw.ledger.db).creditMonth('2026-01', [{ psnNo: c.psn_no, amountFen: 12_345, kind: 'in_service' }])
+    const person = await ok(c, '1101', { data: { mdtrt_cert_type: '02', mdtrt_cert_no: c.psn_no } })
+    expect(person.output.insuinfo[0].balc).toBe((openingFen + 12_345) / 100)
+  })
 })
 
 describe('the outpatient flow through the gateway', () => {
