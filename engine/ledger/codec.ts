@@ -6,6 +6,7 @@ import { lineReason } from '../reasons.js'
 import type { LineOutcomeCode } from '../reasons.js'
 import { fenToYuan } from '../money.js'
 import type { ChrgitmLv } from '../tables/types.js'
+import type { DipResult } from '../grouping/types.js'
 import { settlementToResult } from '../result.js'
 import type { AdjudicationResult, Settlement } from '../result.js'
 import type { HistoryDelta, PersonYear, StayRecord } from '../history.js'
@@ -250,4 +251,15 @@ function neg(x: number): number {
 function num(v: string | number | null | undefined): number {
   assert(typeof v === 'number', `expected an integer column, got ${String(v)}`)
   return v
+}
+
+/** The DIP result of a stored answer (result_json), null when it has none (outpatient) or cannot be read. */
+export function dipOf(resultJson: string | null): DipResult | null {
+  if (resultJson === null) return null
+  try {
+    const r = JSON.parse(resultJson) as { dip?: DipResult | null }
+    return r.dip ?? null
+  } catch {
+    return null
+  }
 }

@@ -12,7 +12,7 @@
 //
 // Text columns sort with COLLATE "C" (byte order, as SQLite's BINARY), whatever the database's collation.
 import pg from 'pg'
-import type { DipResult } from '../../grouping/types.js'
+import { dipOf } from '../codec.js'
 import type {
   CarriedRow, CaseRow, Decision, EpisodeRow, HospitalRow, HospitalSums, JudgedCaseRow, Pool, ReportsPort,
   ReviewCandidate, RunRow, SaveRunOutcome, SetlListGrouping, SettlementFacts,
@@ -45,16 +45,6 @@ const HOSPITAL_COLUMNS = `fixmedins_code, points_1e4, discharges, dip_amount_fen
   adj_dip_amount_fen, adj_item_fund_fen, adj_patient_paid_fen, payable_fen, payout_fen, withheld_fen`
 const CASE_RECORD = 'setl_id text, fixmedins_code text, status text, grouped_points_1e4 bigint, paid_points_1e4 bigint'
 const CASE_COLUMNS = 'setl_id, fixmedins_code, status, grouped_points_1e4, paid_points_1e4'
-
-function dipOf(resultJson: string | null): DipResult | null {
-  if (resultJson === null) return null
-  try {
-    const r = JSON.parse(resultJson) as { dip?: DipResult | null }
-    return r.dip ?? null
-  } catch {
-    return null
-  }
-}
 
 /** A year's months as a range on the text key (not LIKE, so the primary key serves it). */
 const yearRange = (year: number): [string, string] => [`${year}-`, `${year + 1}-`]

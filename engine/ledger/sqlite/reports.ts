@@ -2,6 +2,7 @@
 // settlements (engine/ledger/schema.ts), its runs, and the 特例单议 decisions and applications. Synchronous inside;
 // each answer is handed back as a resolved Promise. Take the ledger's own handle: `sqliteReports(ledger.db)`.
 import type { Database, Statement } from 'better-sqlite3'
+import { dipOf } from '../codec.js'
 import type { DipResult } from '../../grouping/types.js'
 import type {
   CarriedRow, CaseRow, Decision, EpisodeRow, HospitalRow, HospitalSums, JudgedCaseRow, Pool, ReportsPort,
@@ -25,16 +26,6 @@ const LIVE_UPTO = `s.kind = 'settlement' AND NOT EXISTS (SELECT 1 FROM settlemen
 const MERGED_EPISODES = `(SELECT DISTINCT f.psn_no, f.episode_id FROM settlements f
   WHERE f.month = ? AND f.insutype = ? AND f.inpatient = 1 AND f.seq <= ? AND f.kind = 'settlement'
     AND f.episode_id <> f.mdtrt_id) e`
-
-function dipOf(resultJson: string | null): DipResult | null {
-  if (resultJson === null) return null
-  try {
-    const r = JSON.parse(resultJson) as { dip?: DipResult | null }
-    return r.dip ?? null
-  } catch {
-    return null
-  }
-}
 
 /** A per-process guard per (file, month, pool): runs queue behind each other (the file's own guard is saveRun). */
 const runQueues = new Map<string, Promise<unknown>>()
