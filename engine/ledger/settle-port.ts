@@ -20,6 +20,15 @@ import { answerOf } from './outcome.js'
 import type { LedgerPort } from './port.js'
 import { MAX_STALE_RETRIES, reversalFields } from './settle.js'
 
+/**
+ * After a stale round, wait a random 0 … 2^attempt ms (at most 64): writers of one person in several processes that
+ * keep reading the same version and losing the commit to each other (optimistic concurrency's livelock) spread out.
+ */
+function staleBackoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(64, 2 ** attempt)
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
 /** One claim settled and recorded (or rejected, or answered from its msgid). A storage fault rejects the promise. */
 export async function settleClaim(body: unknown, ledger: LedgerPort, env: DecideEnv): Promise<AdjudicationResult> {
   const { msgid, psnNo } = claimIds(body)
@@ -32,6 +41,7 @@ export async function settleClaim(body: unknown, ledger: LedgerPort, env: Decide
     const [o] = await ledger.commit([d.record])
     if (o === undefined) throw new Error(`settlement ${msgid}: the commit answered nothing`)
     if (o.status !== 'stale') return answerOf(o, msgid, d.result)
+    await staleBackoff(attempt)
   }
   return failedAnswer(msgid, new Error(`the person's history kept changing (${MAX_STALE_RETRIES + 1} reads)`))
 }
@@ -60,6 +70,7 @@ export async function settleBatch(bodies: readonly unknown[], ledger: LedgerPort
       else answers[i] = answerOf(o, d.record.msgid, d.result)
     })
     todo = stale
+    if (stale.length > 0) await staleBackoff(attempt)
   }
   return answers as AdjudicationResult[]
 }
