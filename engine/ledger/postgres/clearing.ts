@@ -3,6 +3,7 @@
 // is one transaction whose upsert replaces the run only while it is a draft (the row lock it takes holds off a
 // concurrent close until COMMIT); its hospitals are replaced in the same transaction.
 import type pg from 'pg'
+import { inTransaction } from './transaction.js'
 import type { ClearingPort, ClearingRunRow, IssuedAdvance, SaveClearingOutcome, TurnoverAdvance, VbpLineAmount } from '../clearing-port.js'
 import type { Pool } from '../reports-port.js'
 
@@ -42,27 +43,17 @@ export class PgClearing implements ClearingPort {
   }
 
   async saveClearing(run: ClearingRunRow, hospitals: ReadonlyMap<string, string>): Promise<SaveClearingOutcome> {
-    const c = await this.pool.connect()
-    try {
-      await c.query('BEGIN')
+    return inTransaction(this.pool, async (c) => {
+      // a closed run is not replaced: the upsert changes nothing and answers no row
       const r = await c.query(UPSERT_SQL, [run.year, run.pool, run.status, run.fundFen, run.runAt, run.closedAt, run.reportJson])
-      if (r.rows.length === 0) {
-        await c.query('ROLLBACK')
-        return 'closed'
-      }
+      if (r.rows.length === 0) return 'closed'
       await c.query('DELETE FROM clearing_hospitals WHERE year = $1 AND pool = $2', [run.year, run.pool])
       const codes = [...hospitals.keys()]
       await c.query(`INSERT INTO clearing_hospitals (year, pool, fixmedins_code, report_json)
         SELECT $1, $2, h.code, h.json FROM unnest($3::text[], $4::text[]) AS h(code, json)`,
       [run.year, run.pool, codes, codes.map((k) => hospitals.get(k) as string)])
-      await c.query('COMMIT')
       return 'saved'
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {})
-      throw e
-    } finally {
-      c.release()
-    }
+    })
   }
 
   async vbpLineAmounts(year: number, pool: Pool, items: readonly string[]): Promise<VbpLineAmount[]> {

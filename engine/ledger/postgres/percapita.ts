@@ -1,6 +1,7 @@
 // The per-capita port (engine/ledger/percapita-port.ts) on the PostgreSQL ledger (schema.ts migration 2). A save is
 // one transaction whose upsert replaces the run only while it is a draft; its institutions are replaced with it.
 import type pg from 'pg'
+import { inTransaction } from './transaction.js'
 import type { OutpatientSum } from '../../percapita/settle.js'
 import { OUTPATIENT_SUMS_SQL, type PerCapitaPort, type PerCapitaRunRow } from '../percapita-port.js'
 
@@ -23,27 +24,17 @@ export class PgPerCapita implements PerCapitaPort {
   }
 
   async savePerCapita(run: PerCapitaRunRow, institutions: ReadonlyMap<string, string>): Promise<'saved' | 'closed'> {
-    const c = await this.pool.connect()
-    try {
-      await c.query('BEGIN')
+    return inTransaction(this.pool, async (c) => {
+      // a closed run is not replaced: the upsert changes nothing and answers no row
       const r = await c.query(UPSERT_SQL, [run.month, run.status, run.runAt, run.closedAt, run.reportJson])
-      if (r.rows.length === 0) {
-        await c.query('ROLLBACK')
-        return 'closed'
-      }
+      if (r.rows.length === 0) return 'closed'
       await c.query('DELETE FROM per_capita_institutions WHERE month = $1', [run.month])
       const codes = [...institutions.keys()]
       await c.query(`INSERT INTO per_capita_institutions (month, fixmedins_code, report_json)
         SELECT $1, i.code, i.json FROM unnest($2::text[], $3::text[]) AS i(code, json)`,
       [run.month, codes, codes.map((k) => institutions.get(k) as string)])
-      await c.query('COMMIT')
       return 'saved'
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {})
-      throw e
-    } finally {
-      c.release()
-    }
+    })
   }
 
   async perCapitaInstitution(month: string, code: string): Promise<string | undefined> {

@@ -2,6 +2,7 @@
 // multi-row upsert (unnest of three text arrays) in one transaction; a row whose stored record is the same is left
 // alone (the upsert's WHERE), so a re-import changes nothing. Reads are by psn_no, the primary key's first column.
 import type pg from 'pg'
+import { inTransaction } from './transaction.js'
 import { decodePerson, encodePerson } from '../../persons/codec.js'
 import type { PersonVersion } from '../../persons/versions.js'
 import type { PersonImportRow, PersonsBatchOutcome, PersonsPort } from '../persons-port.js'
@@ -17,21 +18,13 @@ export class PgPersons implements PersonsPort {
   constructor(private readonly pool: pg.Pool, private readonly now: () => Date = () => new Date()) {}
 
   async importPersons(rows: readonly PersonImportRow[], source: string): Promise<PersonsBatchOutcome> {
-    const c = await this.pool.connect()
-    try {
-      await c.query('BEGIN')
+    return inTransaction(this.pool, async (c) => {
       const r = await c.query({ name: 'persons-upsert', text: UPSERT_SQL, values: [
         rows.map((x) => x.person.psnNo), rows.map((x) => x.effectiveFrom), rows.map((x) => encodePerson(x.person))] })
       const changed = r.rowCount ?? 0
       if (changed > 0) await c.query(LOG_SQL, [this.now().toISOString(), source, rows.length, changed])
-      await c.query('COMMIT')
       return { changed, unchanged: rows.length - changed }
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {})
-      throw e
-    } finally {
-      c.release()
-    }
+    })
   }
 
   async personVersions(psnNo: string): Promise<readonly PersonVersion[]> {

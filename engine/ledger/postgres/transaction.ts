@@ -1,7 +1,7 @@
-// One transaction on one pooled connection for the reports and stays ports (reports.ts, stays.ts): BEGIN … COMMIT,
-// ROLLBACK on any error, and the whole function run again when it lost a race to another process (a unique
-// violation on a key the caller names, a deadlock, a serialization failure) — its own checks then see the winner's
-// row. The settlement side has its own (ledger.ts), which also holds the seq watermark.
+// One transaction on one pooled connection for the ports beside the settlements (reports, stays, clearing,
+// per-capita, persons): BEGIN … COMMIT, ROLLBACK on any error, and the whole function run again when it lost a race
+// to another process (a unique violation on a key the caller names, a deadlock, a serialization failure) — its own
+// checks then see the winner's row. The settlement side has its own (ledger.ts), which also holds the seq watermark.
 import pg from 'pg'
 
 /** Runs of one transaction before its error is let through (each rerun follows another transaction that won). */
