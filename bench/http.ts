@@ -122,10 +122,21 @@ async function clusterSettleRun(tablesFile: string, p: Prepared, dir: string, wo
   const tokens: Record<string, string> = {}
   for (const code of p.hospitals) tokens[code] = (await store.add({ hospital: code })).token
   ledger.close()
+  return serveUnderLoad(tablesFile, ledgerFile, workers, [], p, tokens, o)
+}
+
+/**
+ * `dipsettle serve --workers N` on this ledger (a file or a URL, its credentials made first) as a child process, and
+ * autocannon on its settlement route for durationS; the server is stopped after.
+ */
+export async function serveUnderLoad(
+  tablesFile: string, ledger: string, workers: number, extraArgs: readonly string[], p: Prepared,
+  tokens: Readonly<Record<string, string>>, o: { durationS: number; connections: number },
+) {
   const port = await freePort()
   const main = fileURLToPath(new URL('../engine/cli/main.js', import.meta.url))
-  const child = spawn(process.execPath, [main, 'serve', '--tables', tablesFile, '--ledger', ledgerFile, '--port', String(port),
-    '--workers', String(workers)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [main, 'serve', '--tables', tablesFile, '--ledger', ledger, '--port', String(port),
+    '--workers', String(workers), ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
   try {
     await new Promise<void>((resolve, reject) => {
       const onData = (b: Buffer) => { if (b.toString().includes('serving')) resolve() }

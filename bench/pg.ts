@@ -4,13 +4,11 @@
 // Needs a PostgreSQL server: DIPSETTLE_TEST_PG (`.ci/pg-cluster start`, .ci/run) or `--pg URL`; without one it reports
 // nothing (the keys stay null) and starts nothing. Each run gets a new database on that server, dropped after.
 // Run alone after `npx tsc -p .`: `node dist/bench/pg.js [--quick] [--pg URL]` (last stdout line: one JSON object).
-import autocannon from 'autocannon'
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import pg from 'pg'
 import { generateDemoClaims } from '../engine/demo/claims.js'
 import { PgLedger } from '../engine/ledger/postgres/ledger.js'
@@ -20,7 +18,7 @@ import { loadTables } from '../engine/tables/load.js'
 import { buildTables } from '../grouper-data/build.js'
 import { CredentialStore } from '../server/auth/credentials.js'
 import { runCli, writeClaimsFile } from './cli.js'
-import { freePort, requestFactory, type Prepared } from './http.js'
+import { serveUnderLoad, type Prepared } from './http.js'
 
 export interface PgBenchResult {
   /** `adjudicate --workers N` on PostgreSQL (each worker thread commits itself), claims/s, files in and out. */
@@ -43,7 +41,6 @@ export interface PgBenchResult {
   readonly pg_claims: number
 }
 
-const MAIN = fileURLToPath(new URL('../engine/cli/main.js', import.meta.url))
 const r2 = (x: number): number => Math.round(x * 100) / 100
 
 /** The server to bench against: --pg URL (run.ts passes it on as DIPSETTLE_BENCH_PG), else DIPSETTLE_TEST_PG, else none. */
@@ -81,26 +78,7 @@ async function serveRun(tablesFile: string, ledger: string, p: Prepared, workers
     for (const code of p.hospitals) tokens[code] = (await store.add({ hospital: code })).token
     l.close()
   }
-  const port = await freePort()
-  const child = spawn(process.execPath, [MAIN, 'serve', '--tables', tablesFile, '--ledger', ledger, '--port', String(port),
-    '--workers', String(workers), '--batch-workers', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const onData = (b: Buffer): void => { if (b.toString().includes('serving')) resolve() }
-      child.stdout.on('data', onData)
-      child.stderr.on('data', onData)
-      child.once('exit', (code) => reject(new Error(`dipsettle serve exited (${code}) before listening`)))
-    })
-    const next = requestFactory(p, tokens)
-    return await autocannon({
-      url: `http://127.0.0.1:${port}/v1/settlements`, connections: o.connections, duration: o.durationS,
-      requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...next() }) }],
-    })
-  } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    await exited
-  }
+  return serveUnderLoad(tablesFile, ledger, workers, ['--batch-workers', '0'], p, tokens, o)
 }
 
 export async function runPgBench(opts: { quick?: boolean; url?: string; tablesFile?: string; claims?: number } = {}): Promise<PgBenchResult | { pg_ledger: string }> {
