@@ -29,6 +29,7 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
   if (monitoring.blocked.length > 0) return { status: 'rejected', msgid: claim.msgid, reasons: monitoring.blocked }
 
   // 异地就医 (SPEC §13): a visitor settles under the insuring region's benefit sections
+  const region = insuringRegionOf(v.person)
   const policy = settlementPolicy(v.person, ctx.policy, ctx.tables)
   if (Array.isArray(policy)) return { status: 'rejected', msgid: claim.msgid, reasons: policy }
   const w = startWorking(claim, ctx, v.hospital, v.person, policy)
@@ -51,7 +52,7 @@ export function adjudicate(input: unknown, ctx: AdjudicationContext): Outcome {
     accum: accumDelta(w),
     stay: claim.inpatient ? stayOf(claim, w) : null,
     monitoring: monitoring.flags,
-    ...(insuringRegionOf(v.person) !== null ? { insuplcAdmdvs: insuringRegionOf(v.person) } : {}),
+    ...(region !== null ? { insuplcAdmdvs: region } : {}),
   }
   return { status: 'ok', settlement }
 }
