@@ -3,23 +3,25 @@
 //
 //   no ledger            compute against the empty history                       → status 'computed'
 //   ledger + dry-run     compute against the person's snapshot                   → status 'computed', nothing written
-//   ledger               read each person's snapshot once (later claims of the person absorb the earlier ones),
-//                        decide every claim, commit the records in ONE transaction; 'stale' → read, decide, commit
-//                        again (another writer moved the person in between)   → 'settled' with setl_id, or the answer
+//   ledger               the rounds of settle-rounds.ts (the one core the Promise port's settle-port.ts runs too),
+//                        a round's reads on one read snapshot, its commit ONE transaction
+//                                                                              → 'settled' with setl_id, or the answer
 // A rejection writes nothing. Outcomes are data: only a storage fault throws (and aborts the whole transaction).
 import { isObject } from '../claim.js'
-import { EMPTY_HISTORY, HistorySnapshot, unionScope, type HistoryScope } from '../history.js'
+import { EMPTY_HISTORY } from '../history.js'
 import { reason } from '../reasons.js'
 import type { Reason } from '../reasons.js'
 import { rejectionToResult } from '../result.js'
 import type { AdjudicationResult } from '../result.js'
-import { claimIds, claimScope, compute, decide, failedAnswer, type DecideEnv, type Decision } from './decide.js'
+import { claimIds, claimScope, compute, failedAnswer, type DecideEnv } from './decide.js'
 import { bodyHash } from './hash.js'
 import { answerOf } from './outcome.js'
 import type { SqliteLedger } from './sqlite/ledger.js'
 import { isStorageFault } from './sqlite/errors.js'
+import { settleRounds, type ClaimToSettle } from './settle-rounds.js'
 
 export { REJECTION_FAILED } from './outcome.js'
+export { MAX_STALE_RETRIES } from './settle-rounds.js'
 
 export interface SettleEnv extends DecideEnv {
   readonly ledger?: SqliteLedger
@@ -30,9 +32,6 @@ export interface SettleEnv extends DecideEnv {
 export interface ReversalEnv {
   readonly ledger: SqliteLedger
 }
-
-/** Decisions of a claim that a commit answered 'stale' this many times give up with E_FAILED (its person keeps moving). */
-export const MAX_STALE_RETRIES = 8
 
 /** Settle (or compute) one claim body. */
 export function processClaim(body: unknown, env: SettleEnv): AdjudicationResult {
@@ -49,66 +48,19 @@ export function processBatch(bodies: readonly unknown[], env: SettleEnv): Adjudi
   return settleBodies(bodies.map((b) => ({ body: b, hash: isObject(b) ? bodyHash(b) : null })), ledger, env)
 }
 
-/** decide → commit → (stale: again) for claims whose hashes are known; answers in order. */
-export function settleBodies(claims: readonly { readonly body: unknown; readonly hash: string | null }[], ledger: SqliteLedger, env: DecideEnv): AdjudicationResult[] {
-  const answers: (AdjudicationResult | undefined)[] = new Array(claims.length)
-  let todo = claims.map((_, i) => i)
-  for (let attempt = 0; todo.length > 0; attempt++) {
-    if (attempt > MAX_STALE_RETRIES) {
-      for (const i of todo) answers[i] = failedAnswer(claimIds(claims[i]?.body).msgid, new Error(`its person kept changing under ${attempt} attempts`))
-      break
-    }
-    const decisions = ledger.snapshot(() => decideAll(todo.map((i) => claims[i] as { body: unknown; hash: string | null }), ledger, env))
-    const records = decisions.flatMap((d) => (d.kind === 'record' ? [d.record] : []))
-    const outcomes = records.length > 0 ? ledger.commit(records) : []
-    const stale: number[] = []
-    let k = 0
-    decisions.forEach((d, j) => {
-      const i = todo[j] as number
-      if (d.kind === 'answer') { answers[i] = d.result; return }
-      const o = outcomes[k++]
-      if (o === undefined) throw new Error('commit answered fewer outcomes than records')
-      if (o.status === 'stale') stale.push(i)
-      else answers[i] = answerOf(o, d.record.msgid, d.result)
-    })
-    todo = stale
+/** decide → commit → (stale: again) for claims whose hashes are known (settle-rounds.ts); answers in order. */
+export function settleBodies(claims: readonly ClaimToSettle[], ledger: SqliteLedger, env: DecideEnv): AdjudicationResult[] {
+  const rounds = settleRounds(claims, env)
+  for (let step = rounds.next(undefined); ; ) {
+    if (step.done === true) return step.value
+    const req = step.value
+    // a round's reads on one read snapshot, so a writer in another process cannot split them
+    step = rounds.next(req.kind === 'read' ? ledger.snapshot(() => ({
+      histories: req.persons.map((p) => ledger.readHistory(p.psnNo, p.msgid, p.scope)),
+      priors: req.msgids.map((m) => ledger.lookupMsgid(m)),
+    })) : req.kind === 'commit' ? ledger.commit(req.records) : undefined)
   }
-  return answers as AdjudicationResult[]
 }
-
-/**
- * Each claim decided against its person's snapshot: read once per person (over the union of their claims' scopes),
- * absorbing the person's earlier claims of the batch.
- */
-function decideAll(claims: readonly { readonly body: unknown; readonly hash: string | null }[], ledger: SqliteLedger, env: DecideEnv): Decision[] {
-  const scopes = new Map<string, HistoryScope>()
-  for (const c of claims) {
-    if (!isObject(c.body)) continue
-    const { psnNo } = claimIds(c.body)
-    const s = claimScope(c.body, env.policy)
-    const had = scopes.get(psnNo)
-    scopes.set(psnNo, had === undefined ? s : unionScope(had, s))
-  }
-  const snapshots = new Map<string, HistorySnapshot>()
-  return claims.map((c) => {
-    const { msgid, psnNo } = claimIds(c.body)
-    if (!isObject(c.body)) return decide(c, EMPTY_SNAPSHOT, undefined, env)
-    let h = snapshots.get(psnNo)
-    let prior
-    if (h === undefined) {
-      const read = ledger.readHistory(psnNo, msgid, scopes.get(psnNo))
-      h = read.history
-      prior = read.prior
-      snapshots.set(psnNo, h)
-    } else {
-      prior = msgid === '' ? undefined : ledger.lookupMsgid(msgid)
-    }
-    return decide(c, h, prior, env)
-  })
-}
-
-/** decide() answers a non-object body (E_BAD_JSON) before looking at the history: an empty snapshot does. */
-const EMPTY_SNAPSHOT = new HistorySnapshot({ psnNo: '', version: 0, years: new Map(), stays: [] })
 
 /** One claim computed and not recorded (no ledger, or a dry run against the person's snapshot). */
 export function computeClaim(body: unknown, env: SettleEnv): AdjudicationResult {
