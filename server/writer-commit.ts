@@ -6,15 +6,16 @@
 //           grouped with whatever else is queued into one transaction and one fsync); PostgreSQL, the port's own
 //           commit (one transaction on one pooled connection, under the person's row lock: no single writer)
 //         → the answer, only after its commit.
-// 'stale' (another process, or a reversal, moved this person since the read) → read and decide again.
+// The decide → commit → 'stale': again rounds are the batch paths' own (engine/ledger/settle-rounds.ts), for one claim.
+// 'stale' (another process, or a reversal, moved this person since the read) → a random pause, read and decide again.
 // A full disk: the claim is answered 503 E_STORAGE_FULL (nothing written), and the state stays 'storage full' —
 // for /healthz and /metrics — until a commit succeeds again (each new claim tries: it resumes by itself).
 import type { AdjudicationContext, Outcome } from '../engine/adjudicate/types.js'
-import { claimIds, claimScope, decide, failedAnswer } from '../engine/ledger/decide.js'
+import { claimIds } from '../engine/ledger/decide.js'
 import { bodyHash } from '../engine/ledger/hash.js'
-import { answerOf } from '../engine/ledger/outcome.js'
 import type { CommitOutcome, LedgerPort, PreparedRecord } from '../engine/ledger/port.js'
-import { MAX_STALE_RETRIES } from '../engine/ledger/settle.js'
+import { driveRounds } from '../engine/ledger/settle-port.js'
+import { settleRounds } from '../engine/ledger/settle-rounds.js'
 import type { LedgerWriter } from '../engine/ledger/writer.js'
 import type { Policy } from '../engine/policy/types.js'
 import { reason } from '../engine/reasons.js'
@@ -145,21 +146,18 @@ export class WriterCommitter implements ClaimCommitter {
    * defaults in) would make every replay a 409 — the idempotency tests in test/server/ledger-writer.test.ts catch it.
    */
   private async settle(body: Record<string, unknown>, text: string | undefined): Promise<AdjudicationResult> {
-    const { msgid, psnNo } = claimIds(body)
     const claim = { body, hash: text === undefined || !this.env.writer.hashesText ? bodyHash(body) : null }
-    const scope = claimScope(body, this.env.policy)
-    for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
-      const read = await this.env.ledger.readHistory(psnNo, msgid, scope)
-      const d = decide(claim, read.history, read.prior, this.env)
-      if (d.kind === 'answer') return d.result
-      const o = await this.env.writer.commit(d.record, claim.hash === null ? text : undefined)
+    const [answer] = await driveRounds(settleRounds([claim], this.env), this.env.ledger, async ([record]) => {
+      if (record === undefined) throw new Error('a round of one claim commits one record')
+      const o = await this.env.writer.commit(record, claim.hash === null ? text : undefined)
       if (o.status === 'failed' && o.storageFull === true) {
         this.storageFullSince ??= Date.now()
         throw new StorageFullError(o.message)
       }
       if (o.status !== 'failed') this.storageFullSince = null
-      if (o.status !== 'stale') return answerOf(o, msgid, d.result)
-    }
-    return failedAnswer(msgid, new Error(`person ${psnNo} kept changing under ${MAX_STALE_RETRIES + 1} attempts`))
+      return [o]
+    })
+    if (answer === undefined) throw new Error('the rounds answered nothing')
+    return answer
   }
 }

@@ -17,9 +17,10 @@ import type { AdjudicationResult } from '../result.js'
 import { claimIds, claimScope, compute, type DecideEnv } from './decide.js'
 import { bodyHash } from './hash.js'
 import { answerOf } from './outcome.js'
-import type { LedgerPort } from './port.js'
+import type { CommitOutcome } from './outcome.js'
+import type { LedgerPort, PreparedRecord } from './port.js'
 import { reversalFields } from './settle.js'
-import { settleRounds, type SettleReply, type SettleRequest } from './settle-rounds.js'
+import { settleRounds, type SettleReply, type SettleRequest, type SettleRounds } from './settle-rounds.js'
 
 /**
  * After a stale round, wait a random 0 … 2^attempt ms (at most 64): writers of one person in several processes that
@@ -36,13 +37,21 @@ export async function settleClaim(body: unknown, ledger: LedgerPort, env: Decide
 }
 
 /** Many claims, answered in order, committed in one transaction per round (settle-rounds.ts over the port). */
-export async function settleBatch(bodies: readonly unknown[], ledger: LedgerPort, env: DecideEnv): Promise<AdjudicationResult[]> {
-  const rounds = settleRounds(bodies.map((b) => ({ body: b, hash: isObject(b) ? bodyHash(b) : null })), env)
+export function settleBatch(bodies: readonly unknown[], ledger: LedgerPort, env: DecideEnv): Promise<AdjudicationResult[]> {
+  const claims = bodies.map((b) => ({ body: b, hash: isObject(b) ? bodyHash(b) : null }))
+  return driveRounds(settleRounds(claims, env), ledger, (records) => ledger.commit(records))
+}
+
+/**
+ * Answer the rounds' requests over the port: reads in parallel, `commit` for a round's records (the port's own, or
+ * the real-time path's committer: server/writer-commit.ts), a random pause after a stale round.
+ */
+export async function driveRounds(rounds: SettleRounds, ledger: LedgerPort, commit: (records: readonly PreparedRecord[]) => Promise<readonly CommitOutcome[]>): Promise<AdjudicationResult[]> {
   for (let step = rounds.next(undefined); ; ) {
     if (step.done === true) return step.value
     const req = step.value
     step = rounds.next(req.kind === 'read' ? await readRound(req, ledger)
-      : req.kind === 'commit' ? await ledger.commit(req.records) : await staleBackoff(req.attempt))
+      : req.kind === 'commit' ? await commit(req.records) : await staleBackoff(req.attempt))
   }
 }
 
