@@ -96,8 +96,10 @@ export class PgLedger implements LedgerPort {
   /** Connect, then create or migrate the schema, or refuse a database that is not a dipsettle ledger (migrate.ts). */
   static async open(url: string, opts: PgLedgerOptions = {}): Promise<PgLedger> {
     const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 4, types: TYPES })
-    // an idle connection the server dropped (restart, failover) is discarded by the pool: not a crash
+    // a connection the server drops (restart, failover, a network cut) is not a crash: idle, the pool discards it;
+    // checked out (the pool then listens no more), its queries reject and the transaction releases it as broken
     pool.on('error', () => {})
+    pool.on('connect', (client) => client.on('error', () => {}))
     try {
       const c = await pool.connect()
       try {
