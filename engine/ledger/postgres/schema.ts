@@ -13,6 +13,7 @@
 //                    'S' + the 12-digit seq drawn from settlement_seq. Unlike SQLite's MAX(seq)+1 under the file's
 //                    one write lock, a sequence never serialises writers: seqs are unique and increasing per person,
 //                    but a rolled-back transaction leaves a gap and concurrent commits may land out of seq order.
+// dipsettle_commit   the commit as one PL/pgSQL function (migration 6, commit-function.ts): one round trip per commit.
 // Money and counts are bigint (fen can pass 2^31) and read back as JS numbers (codec.ts checks they are safe).
 import { ACCUM_FIELDS, SETLINFO_COLUMNS } from '../schema.js'
 import { CROSS_REGION_MIGRATION_SQL } from './cross-region.js'
