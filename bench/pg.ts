@@ -6,7 +6,7 @@
 // Run alone after `npx tsc -p .`: `node dist/bench/pg.js [--quick] [--pg URL]` (last stdout line: one JSON object).
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import pg from 'pg'
@@ -18,6 +18,7 @@ import { loadTables } from '../engine/tables/load.js'
 import { buildTables } from '../grouper-data/build.js'
 import { CredentialStore } from '../server/auth/credentials.js'
 import { runCli, writeClaimsFile } from './cli.js'
+import { postmasterOf, sampleEvery } from './cpu.js'
 import { serveUnderLoad, type Prepared } from './http.js'
 
 export interface PgBenchResult {
@@ -39,6 +40,24 @@ export interface PgBenchResult {
   readonly pg_http_1proc_vs_sqlite: number
   readonly pg_http_non2xx: number
   readonly pg_claims: number
+  /**
+   * CPU per request during each HTTP run's load window (bench/cpu.ts, from /proc), by who spent it: the `serve`
+   * processes, the PostgreSQL cluster (postmaster and backends), the load generator (autocannon, in this process);
+   * and the rate the machine's cores would allow were they all ours: cores ÷ the sum. `busy_cores`: the whole
+   * machine's busy CPU per second of the window (ours and the neighbours'); `others`: what was not ours.
+   */
+  readonly pg_http_cpu: Readonly<Record<'sqlite_1proc' | 'pg_1proc' | 'pg_2proc', CpuPerRequest>>
+}
+
+export interface CpuPerRequest {
+  readonly server_us_per_req: number
+  readonly postgres_us_per_req: number | null
+  readonly loadgen_us_per_req: number
+  readonly total_us_per_req: number
+  readonly ceiling_rps: number
+  readonly busy_cores: number
+  readonly others_cores: number
+  readonly requests: number
 }
 
 const r2 = (x: number): number => Math.round(x * 100) / 100
@@ -64,13 +83,18 @@ async function freshLedger(server: string): Promise<{ url: string; drop: () => P
   return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
 }
 
-/** `dipsettle serve` on this ledger (file or URL) with N processes; credentials made first; autocannon for durationS. */
+/**
+ * `dipsettle serve` on this ledger (file or URL) with N processes; credentials made first; autocannon for durationS;
+ * the CPU of its load window by who spent it.
+ */
 async function serveRun(tablesFile: string, ledger: string, p: Prepared, workers: number, o: { durationS: number; connections: number }) {
   const tokens: Record<string, string> = {}
+  let postmaster: number | undefined
   if (ledger.startsWith('postgres')) {
     const l = await PgLedger.open(ledger, { maxConnections: 1 })
     const store = new CredentialStore(l.credentials)
     for (const code of p.hospitals) tokens[code] = (await store.add({ hospital: code })).token
+    postmaster = postmasterOf((await l.connections.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid)
     await l.close()
   } else {
     const l = openLedger(ledger)
@@ -78,7 +102,23 @@ async function serveRun(tablesFile: string, ledger: string, p: Prepared, workers
     for (const code of p.hospitals) tokens[code] = (await store.add({ hospital: code })).token
     l.close()
   }
-  return serveUnderLoad(tablesFile, ledger, workers, ['--batch-workers', '0'], p, tokens, o)
+  const cpu = sampleEvery(100, postmaster)
+  try {
+    const run = await serveUnderLoad(tablesFile, ledger, workers, ['--batch-workers', '0'], p, tokens, o)
+    cpu.stop()
+    const w = cpu.between(new Date(run.start).getTime(), new Date(run.finish).getTime())
+    const n = Math.max(1, run.requests.total)
+    const us = (sec: number): number => Math.round((sec * 1e6) / n)
+    const total = w.childrenS + (w.postgresS ?? 0) + w.selfS
+    const cpuPerRequest: CpuPerRequest = {
+      server_us_per_req: us(w.childrenS), postgres_us_per_req: w.postgresS === null ? null : us(w.postgresS),
+      loadgen_us_per_req: us(w.selfS), total_us_per_req: us(total), ceiling_rps: Math.round((cpus().length * n) / total),
+      busy_cores: r2(w.machineS / w.wallS), others_cores: r2((w.machineS - total) / w.wallS), requests: run.requests.total,
+    }
+    return { run, cpu: cpuPerRequest }
+  } finally {
+    cpu.stop()
+  }
 }
 
 export async function runPgBench(opts: { quick?: boolean; url?: string; tablesFile?: string; claims?: number } = {}): Promise<PgBenchResult | { pg_ledger: string }> {
@@ -120,7 +160,7 @@ export async function runPgBench(opts: { quick?: boolean; url?: string; tablesFi
       hospitals: [...new Set(inpatient.map((c) => c.fixmedins_code))],
     }
     const o = { durationS: quick ? 2 : 10, connections: 16 }
-    const sqlite1 = await serveRun(tablesFile, join(dir, 'serve.sqlite'), p, 1, o)
+    const { run: sqlite1, cpu: sqliteCpu1 } = await serveRun(tablesFile, join(dir, 'serve.sqlite'), p, 1, o)
     const onPg = async (workers: number) => {
       const db = await freshLedger(server)
       try {
@@ -129,8 +169,8 @@ export async function runPgBench(opts: { quick?: boolean; url?: string; tablesFi
         await db.drop()
       }
     }
-    const pg1 = await onPg(1)
-    const pg2 = await onPg(2)
+    const { run: pg1, cpu: pgCpu1 } = await onPg(1)
+    const { run: pg2, cpu: pgCpu2 } = await onPg(2)
     return {
       pg_pool_ledger_claims_per_s_1w: rate('pg1'),
       pg_pool_ledger_claims_per_s_2w: rate('pg2'),
@@ -146,6 +186,7 @@ export async function runPgBench(opts: { quick?: boolean; url?: string; tablesFi
       pg_http_1proc_vs_sqlite: r2(pg1.requests.average / sqlite1.requests.average),
       pg_http_non2xx: sqlite1.non2xx + sqlite1.errors + pg1.non2xx + pg1.errors + pg2.non2xx + pg2.errors,
       pg_claims: claims,
+      pg_http_cpu: { sqlite_1proc: sqliteCpu1, pg_1proc: pgCpu1, pg_2proc: pgCpu2 },
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -208,11 +208,14 @@ export interface Reversal {
  * and of its line tuples, and the answer's amounts (setlinfo, setldetail, DIP points) — under the reversal's own
  * msgid, setl_id and seq. The reversal's accumulator delta and answer lines are read back from the negated row and
  * tuples, so nothing is negated twice or elsewhere.
+ *
+ * `seq` null: the append draws the seq (PostgreSQL, commit-function.ts): seq and setl_id are left null in the row and
+ * the answer carries setl_id "" in its place, which the append fills in as a commit's (withSetlId).
  */
 export function negateSettlement(orig: StoredSettlement, ids: {
-  readonly msgid: string; readonly bodyHash: string; readonly seq: number; readonly recordedAt: string
+  readonly msgid: string; readonly bodyHash: string; readonly seq: number | null; readonly recordedAt: string
 }): Reversal {
-  const setlId = setlIdOf(ids.seq)
+  const setlId = ids.seq === null ? '' : setlIdOf(ids.seq)
   const reverses = String(orig.row['setl_id'])
   const row: Row = { ...orig.row }
   for (const c of [...SETLINFO_COLUMNS, ...ACCUM_FIELDS, 'dip_points_1e4']) {
@@ -236,7 +239,7 @@ export function negateSettlement(orig: StoredSettlement, ids: {
   }
   const resultJson = JSON.stringify(answerHead)
   Object.assign(row, {
-    setl_id: setlId, seq: ids.seq, msgid: ids.msgid, body_hash: ids.bodyHash, kind: 'reversal', reverses,
+    setl_id: ids.seq === null ? null : setlId, seq: ids.seq, msgid: ids.msgid, body_hash: ids.bodyHash, kind: 'reversal', reverses,
     recorded_at: ids.recordedAt, result_json: resultJson,
   })
   const accum = {} as Record<keyof PersonYear, number>

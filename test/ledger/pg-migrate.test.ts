@@ -7,6 +7,10 @@ import { PgLedger } from '../../engine/ledger/postgres/ledger.js'
 import { LedgerRefused } from '../../engine/ledger/postgres/migrate.js'
 import { PG_SCHEMA_VERSION } from '../../engine/ledger/postgres/schema.js'
 import { describePg, freshDatabase } from './pg-server.js'
+import { prepareRecord } from '../../engine/ledger/codec.js'
+import { mini, settlementOf } from './fixtures.js'
+
+const NOW = (): Date => new Date('2026-02-01T08:00:00Z')
 
 describePg('PostgreSQL ledger schema and migrations', (server) => {
   let db: Awaited<ReturnType<typeof freshDatabase>>
@@ -70,6 +74,7 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     await c.query('DROP TABLE account_credits, turnover_advances, clearing_runs, clearing_hospitals, per_capita_runs, per_capita_institutions')
     await c.query('DROP INDEX settlements_merged_stays') // migration 4, re-applied after 3
     await c.query('DROP TABLE person_versions, person_imports') // migration 5
+    await c.query('DROP FUNCTION dipsettle_commit') // migration 6
     await c.query('DELETE FROM dipsettle_schema WHERE version >= 3')
     await c.query(`INSERT INTO ledger_persons (psn_no, version) VALUES ('P1', 7)`)
     await (await PgLedger.open(db.url)).close()
@@ -82,12 +87,34 @@ describePg('PostgreSQL ledger schema and migrations', (server) => {
     await (await PgLedger.open(db.url)).close()
     await c.query('DROP INDEX settlements_merged_stays')
     await c.query('DROP TABLE person_versions, person_imports') // migration 5, re-applied after 4
+    await c.query('DROP FUNCTION dipsettle_commit') // migration 6
     await c.query('DELETE FROM dipsettle_schema WHERE version >= 4')
     await c.query(`INSERT INTO credentials (key_id, token_sha256, role, label, created_at) VALUES ('k', '\\x00', 'admin', '', 'now')`)
     await (await PgLedger.open(db.url)).close()
     expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
     expect((await c.query(`SELECT indexname FROM pg_indexes WHERE indexname = 'settlements_merged_stays'`)).rows).toHaveLength(1)
     expect((await c.query('SELECT key_id FROM credentials')).rows).toEqual([{ key_id: 'k' }])
+  })
+
+  it('migrates a version-5 ledger to version 6 (the commit function): its settlements kept, the next seq after them', async () => {
+    const l = await PgLedger.open(db.url, { now: NOW })
+    expect(await l.commit([prepareRecord(settlementOf(mini(1)), 'h1').record])).toEqual([{ status: 'settled', setlId: 'S000000000001' }])
+    await l.close()
+    // back to what a version-5 dipsettle made
+    await c.query('DROP FUNCTION dipsettle_commit')
+    await c.query('DELETE FROM dipsettle_schema WHERE version >= 6')
+    const again = await PgLedger.open(db.url, { now: NOW })
+    try {
+      expect((await c.query('SELECT version FROM dipsettle_schema ORDER BY version')).rows).toEqual(ALL_VERSIONS)
+      expect((await c.query(`SELECT proname FROM pg_proc WHERE proname = 'dipsettle_commit'`)).rows).toEqual([{ proname: 'dipsettle_commit' }])
+      const { history } = await again.readHistory('P0001')
+      const [o] = await again.commit([prepareRecord(settlementOf(mini(2)), 'h2', { version: history.version, absorbed: 0 }).record])
+      expect(o).toEqual({ status: 'settled', setlId: 'S000000000002' })
+      expect((await c.query('SELECT setl_id, msgid FROM settlements ORDER BY seq')).rows.map((r) => r.setl_id)).toEqual(['S000000000001', 'S000000000002'])
+      expect(await again.verify()).toEqual([])
+    } finally {
+      await again.close()
+    }
   })
 
   it('refuses TRUNCATE of the settlements', async () => {

@@ -1,35 +1,15 @@
 // 异地就医 on the PostgreSQL ledger (SPEC §13; tables: schema.ts migration 2), as sqlite/cross-region.ts does on the
 // SQLite one: a visitor's row is marked with its insuring region, and its accumulator delta goes to the totals kept
 // for that region and person instead of the local ones — inside the commit's and the reversal's transaction, under
-// the person's row lock (commit.ts).
-import type pg from 'pg'
+// the person's row lock (commit-function.ts: a record's `region`).
 import type { PersonYear } from '../../history.js'
 import { ACCUM_FIELDS } from '../schema.js'
 
-export const MARK_CROSS_REGION_SQL = 'INSERT INTO cross_region_settlements (setl_id, insuplc_admdvs) VALUES ($1, $2)'
-export const REGION_OF_SQL = 'SELECT insuplc_admdvs FROM cross_region_settlements WHERE setl_id = $1'
-/** $1 insuplc_admdvs, $2 psn_no, $3 year, then ACCUM_FIELDS in order. */
-export const ADD_REGION_ACCUM_SQL = `INSERT INTO cross_region_accumulators (insuplc_admdvs, psn_no, year, ${ACCUM_FIELDS.join(', ')})
-  VALUES ($1, $2, $3, ${ACCUM_FIELDS.map((_, i) => `$${i + 4}`).join(', ')})
-  ON CONFLICT (psn_no, insuplc_admdvs, year) DO UPDATE SET
-  ${ACCUM_FIELDS.map((c) => `${c} = cross_region_accumulators.${c} + excluded.${c}`).join(', ')}`
 /** The json column READ_HISTORY_SQL reads beside `years` ($1 psn_no): the person's accumulators per insuring region. */
 export const REGION_YEARS_COLUMN = `(SELECT COALESCE(json_agg(a), '[]') FROM (SELECT insuplc_admdvs, year, ${ACCUM_FIELDS.join(', ')}
      FROM cross_region_accumulators WHERE psn_no = $1) a) AS region_years`
 
 export type RegionYearRow = PersonYear & { readonly insuplc_admdvs: string; readonly year: number }
-
-/** Marks an appended row as a visitor's of `admdvs` and adds its delta to that region's totals for the person. */
-export async function appendVisitorRow(c: pg.ClientBase, setlId: string, admdvs: string, psnNo: string, year: unknown, accum: PersonYear): Promise<void> {
-  await c.query({ name: 'mark-cross-region', text: MARK_CROSS_REGION_SQL, values: [setlId, admdvs] })
-  await c.query({ name: 'add-region-accum', text: ADD_REGION_ACCUM_SQL, values: [admdvs, psnNo, year, ...ACCUM_FIELDS.map((f) => accum[f])] })
-}
-
-/** The insuring region of a stored row, or undefined for a local person's. */
-export async function regionOfSettlement(c: pg.ClientBase, setlId: string): Promise<string | undefined> {
-  const r = await c.query<{ insuplc_admdvs: string }>({ name: 'region-of', text: REGION_OF_SQL, values: [setlId] })
-  return r.rows[0]?.insuplc_admdvs
-}
 
 /** The rows of REGION_YEARS_COLUMN as the snapshot keeps them (admdvs → year → totals). */
 export function regionYearsOfRows(rows: readonly RegionYearRow[]): Map<string, Map<number, PersonYear>> {

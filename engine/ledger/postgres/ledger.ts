@@ -3,9 +3,10 @@
 // per-person row locks: commit.ts; schema and its migrations: schema.ts, migrate.ts; verify: verify.ts.
 //
 // A commit or reversal is one transaction on one pooled connection (pg, engine/ledger/README.md "PostgreSQL
-// driver"). A unique violation on msgid (the same msgid committed meanwhile for another person, under another lock)
-// or a deadlock rolls the transaction back and runs it again: its msgid check then answers the first answer or the
-// conflict. Any other database error rejects the promise with nothing of the transaction written.
+// driver"): one call of the commit function (commit.ts), its own transaction. A unique violation on msgid (the same
+// msgid committed meanwhile for another person, under another lock) or a deadlock rolls it back and runs it again:
+// its msgid check then answers the first answer or the conflict. Any other database error rejects the promise with
+// nothing of the transaction written.
 import { PgCrossRegionReports } from './cross-region-reports.js'
 import { strict as assert } from 'node:assert'
 import pg from 'pg'
@@ -25,6 +26,7 @@ import { migrate } from './migrate.js'
 import { answerOfRow, readClaimHistory } from './read.js'
 import { BY_SETL_ID_SQL, PERSON_YEAR_SQL } from './statements.js'
 import { verifyPg } from './verify.js'
+import { WATERMARK } from './watermark.js'
 
 export interface PgLedgerOptions {
   /** Connections this process keeps (a commit holds one from its row locks to COMMIT). */
@@ -53,13 +55,7 @@ const MSGID_INDEX = 'settlements_msgid_key'
 const MAX_RUNS = 5
 /** First key of the month-end advisory lock ('mend'); the second is hashtext(month/pool). */
 const MONTH_END_LOCK = 0x6d656e64
-/**
- * The seq watermark lock ('dips' 'seqw'): every appending transaction holds it shared from BEGIN to COMMIT; ledgerSeq
- * takes it exclusively for one read. settlement_seq hands out seqs in nextval order, not commit order, so without it
- * a reader could see seq 8 committed while seq 7 is still in flight, and a month-end run bounded by uptoSeq = 8
- * (reports-port.ts) — and the next run's carry after 8 — would never see row 7.
- */
-const WATERMARK = '1684631667, 1936028023'
+/** ledger copy's transaction holds the seq watermark (watermark.ts) shared from BEGIN, as the commit function does. */
 const BEGIN_APPEND = `BEGIN; SELECT pg_advisory_xact_lock_shared(${WATERMARK})`
 
 export function isPostgresUrl(s: string): boolean {
@@ -120,11 +116,11 @@ export class PgLedger implements LedgerPort {
 
   async commit(records: readonly PreparedRecord[]): Promise<CommitOutcome[]> {
     if (records.length === 0) return []
-    return this.transaction((c) => commitRecords(c, records, this.now), BEGIN_APPEND)
+    return this.onConnection((c) => commitRecords(c, records, this.now))
   }
 
   reverse(req: ReversalRequest): Promise<CommitOutcome> {
-    return this.transaction((c) => reverseSettlement(c, req, this.now), BEGIN_APPEND)
+    return this.onConnection((c) => reverseSettlement(c, req, this.now))
   }
 
   /**
@@ -190,6 +186,27 @@ export class PgLedger implements LedgerPort {
 
   async close(): Promise<void> {
     await this.pool.end()
+  }
+
+  /**
+   * fn on one pooled connection, outside any transaction block (each statement its own transaction: the commit
+   * function's call), run again (up to MAX_RUNS) when it lost a race (RETRIED).
+   */
+  private async onConnection<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let run = 1; ; run++) {
+      const c = await this.pool.connect()
+      let broken: Error | undefined
+      try {
+        return await fn(c)
+      } catch (e) {
+        // an error the server answered leaves the connection idle and whole; any other: destroyed, not reused
+        if (!(e instanceof pg.DatabaseError)) broken = e instanceof Error ? e : new Error(String(e))
+        if (run < MAX_RUNS && lostRace(e)) continue
+        throw e
+      } finally {
+        c.release(broken)
+      }
+    }
   }
 
   /** fn in BEGIN … COMMIT on one pooled connection, run again (up to MAX_RUNS) when it lost a race (RETRIED). */

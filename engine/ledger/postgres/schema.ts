@@ -13,12 +13,14 @@
 //                    'S' + the 12-digit seq drawn from settlement_seq. Unlike SQLite's MAX(seq)+1 under the file's
 //                    one write lock, a sequence never serialises writers: seqs are unique and increasing per person,
 //                    but a rolled-back transaction leaves a gap and concurrent commits may land out of seq order.
+// dipsettle_commit   the commit as one PL/pgSQL function (migration 6, commit-function.ts): one round trip per commit.
 // Money and counts are bigint (fen can pass 2^31) and read back as JS numbers (codec.ts checks they are safe).
 import { ACCUM_FIELDS, SETLINFO_COLUMNS } from '../schema.js'
 import { CROSS_REGION_MIGRATION_SQL } from './cross-region.js'
+import { COMMIT_FUNCTION_SQL } from './commit-function.js'
 
 /** The schema version this build writes and accepts. A new version adds a MIGRATIONS entry; none is ever edited. */
-export const PG_SCHEMA_VERSION = 5
+export const PG_SCHEMA_VERSION = 6
 
 const int0 = (c: string): string => `${c} bigint NOT NULL DEFAULT 0`
 
@@ -317,6 +319,8 @@ export const MIGRATIONS: ReadonlyMap<number, string> = new Map([
   [4, V4],
   // insured persons and their imports (SPEC §11)
   [5, V5],
+  // the commit as one server-side function: one round trip per commit (issue 15)
+  [6, COMMIT_FUNCTION_SQL],
 ])
 
 /** The table that tells a dipsettle database from any other (created by migration 0, before migration 1). */

@@ -4,13 +4,11 @@ import { SETTLEMENT_COLUMNS } from '../codec.js'
 import { ACCUM_FIELDS } from '../schema.js'
 import { REGION_YEARS_COLUMN } from './cross-region.js'
 
-/** INSERT of a whole settlements row ($1 … $n in SETTLEMENT_COLUMNS order). */
+/** INSERT of a whole settlements row ($1 … $n in SETTLEMENT_COLUMNS order): bench/pg-drivers.ts's transaction. */
 export const INSERT_SETTLEMENT_SQL = `INSERT INTO settlements (${SETTLEMENT_COLUMNS.join(', ')})
   VALUES (${SETTLEMENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`
 
-export const INSERT_LINES_SQL = 'INSERT INTO settlement_line_sets (setl_id, lines) VALUES ($1, $2)'
-
-/** Add a person-year delta: $1 psn_no, $2 year, then ACCUM_FIELDS in order. */
+/** Add a person-year delta: $1 psn_no, $2 year, then ACCUM_FIELDS in order (bench/pg-drivers.ts). */
 export const ADD_ACCUM_SQL = `INSERT INTO accumulators (psn_no, year, ${ACCUM_FIELDS.join(', ')})
   VALUES ($1, $2, ${ACCUM_FIELDS.map((_, i) => `$${i + 3}`).join(', ')})
   ON CONFLICT (psn_no, year) DO UPDATE SET ${ACCUM_FIELDS.map((c) => `${c} = accumulators.${c} + excluded.${c}`).join(', ')}`
@@ -56,18 +54,16 @@ export const BY_SETL_ID_SQL = `SELECT s.result_json, ls.lines FROM settlements s
 export const PERSON_YEAR_SQL = `SELECT ${ACCUM_FIELDS.join(', ')} FROM accumulators WHERE psn_no = $1 AND year = $2`
 
 /**
- * The persons of a commit ($1 text[]), created at version 0 when new, then locked — both in psn_no order, so two
- * commits sharing persons take their locks in one order and never deadlock.
+ * A reversal's reads ($1 the reversed setl_id, $2 the reversal's msgid), in one statement: the msgid's first answer
+ * (prior_hash, prior_json, prior_lines), the original row (its columns; setl_id null when there is none) with its line
+ * set and insuring region (orig_lines, orig_region), and the reversal that names it already (reversed_by).
  */
-export const NEW_PERSONS_SQL = `INSERT INTO ledger_persons (psn_no, version)
-  SELECT p, 0 FROM unnest($1::text[]) AS p ORDER BY p ON CONFLICT (psn_no) DO NOTHING`
-export const LOCK_PERSONS_SQL = `SELECT psn_no, version FROM ledger_persons WHERE psn_no = ANY($1::text[]) ORDER BY psn_no FOR UPDATE`
-/** $1 text[] psn_no, $2 bigint[] version: the persons' new versions after a commit. */
-export const SET_VERSIONS_SQL = `UPDATE ledger_persons p SET version = v.version
-  FROM unnest($1::text[], $2::bigint[]) AS v(psn_no, version) WHERE p.psn_no = v.psn_no`
-
-export const NEXT_SEQ_SQL = `SELECT nextval('settlement_seq') AS seq`
-export const LIVE_MDTRT_SQL = `SELECT s.setl_id FROM settlements s WHERE s.psn_no = $1 AND s.mdtrt_id = $2 AND ${LIVE}`
-export const SETTLEMENT_ROW_SQL = 'SELECT * FROM settlements WHERE setl_id = $1'
-export const REVERSAL_OF_SQL = 'SELECT setl_id FROM settlements WHERE reverses = $1'
-export const LINES_OF_SQL = 'SELECT lines FROM settlement_line_sets WHERE setl_id = $1'
+export const REVERSAL_READ_SQL = `SELECT p.body_hash AS prior_hash, p.result_json AS prior_json, p.lines AS prior_lines,
+  o.*, ls.lines AS orig_lines, cr.insuplc_admdvs AS orig_region,
+  (SELECT r.setl_id FROM settlements r WHERE r.reverses = $1) AS reversed_by
+  FROM (SELECT 1) one
+  LEFT JOIN settlements o ON o.setl_id = $1
+  LEFT JOIN settlement_line_sets ls ON ls.setl_id = o.setl_id
+  LEFT JOIN cross_region_settlements cr ON cr.setl_id = o.setl_id
+  LEFT JOIN (SELECT s.body_hash, s.result_json, l.lines FROM settlements s
+               LEFT JOIN settlement_line_sets l USING (setl_id) WHERE s.msgid = $2) p ON true`
