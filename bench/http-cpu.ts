@@ -7,10 +7,11 @@
 //   node dist/bench/http-cpu.js [--build DIR] [--kind settle|floor] [--seconds 10] [--warmup 2] [--connections 16]
 //                                [--answer-bytes N] [--profile FILE.cpuprofile]
 // --profile: the inspector's sampling profile of the server's event loop, over the measured window only.
-// Prints one JSON line: requests, CPU µs per request (user, system, total), req/s, p99, answer bytes per request.
+// Prints one JSON line: requests, CPU µs per request (user, system, total; and per thread: the event loop, the
+// ledger writer thread, V8's and libuv's), req/s, p99, answer bytes per request.
 import autocannon from 'autocannon'
 import { fork } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -35,7 +36,25 @@ interface ServeJob {
 type ToServer = { readonly t: 'start' } | { readonly t: 'stop' }
 type FromServer =
   | { readonly t: 'ready'; readonly port: number; readonly tokens: Record<string, string> }
-  | { readonly t: 'measured'; readonly userUs: number; readonly systemUs: number }
+  | { readonly t: 'measured'; readonly userUs: number; readonly systemUs: number; readonly threadsUs: Record<string, number> }
+
+/** CPU (user + system, µs) of each thread of this process by its name (Linux /proc; {} elsewhere). */
+function threadCpuUs(): Map<string, number> {
+  const out = new Map<string, number>()
+  let tids: string[]
+  try { tids = readdirSync('/proc/self/task') } catch { return out }
+  for (const tid of tids) {
+    try {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim()
+      // fields after the command's closing parenthesis: utime and stime are the 12th and 13th (clock ticks of 10 ms)
+      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      const us = (Number(f[11]) + Number(f[12])) * 10_000
+      const key = tid === String(process.pid) ? 'event loop' : `${name} ${tid}`
+      out.set(key, (out.get(key) ?? 0) + us)
+    } catch { /* the thread ended */ }
+  }
+  return out
+}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -69,6 +88,7 @@ async function serve(job: ServeJob): Promise<void> {
     port = (a.server.address() as { port: number }).port
   }
   let t0: NodeJS.CpuUsage | undefined
+  let threads0 = new Map<string, number>()
   let session: import('node:inspector').Session | undefined
   const post = (method: string, params?: object): Promise<unknown> => new Promise((res, rej) => {
     session!.post(method, params ?? {}, (err, r) => { if (err) rej(err); else res(r) })
@@ -84,20 +104,32 @@ async function serve(job: ServeJob): Promise<void> {
           await post('Profiler.setSamplingInterval', { interval: 200 })
           await post('Profiler.start')
         }
+        threads0 = threadCpuUs()
         t0 = process.cpuUsage()
       } else {
         const d = process.cpuUsage(t0)
+        const threadsUs: Record<string, number> = {}
+        for (const [k, v] of threadCpuUs()) threadsUs[k] = v - (threads0.get(k) ?? 0)
         if (session !== undefined) {
           const r = await post('Profiler.stop') as { profile: unknown }
           writeFileSync(job.profile!, JSON.stringify(r.profile))
         }
-        send({ t: 'measured', userUs: d.user, systemUs: d.system })
+        send({ t: 'measured', userUs: d.user, systemUs: d.system, threadsUs })
         await app.close()
         process.exit(0)
       }
     })()
   })
   send({ t: 'ready', port, tokens })
+}
+
+/** The event loop, the busiest other thread (the ledger writer thread, for settle) and every other one summed. */
+function threadSplit(us: Record<string, number>, per: (x: number) => number): Record<string, number> {
+  const others = Object.entries(us).filter(([k]) => k !== 'event loop').sort((a, b) => b[1] - a[1])
+  return {
+    event_loop: per(us['event loop'] ?? 0), busiest_other: per(others[0]?.[1] ?? 0),
+    rest: per(others.slice(1).reduce((a, [, v]) => a + v, 0)),
+  }
 }
 
 async function main(): Promise<void> {
@@ -150,9 +182,17 @@ async function main(): Promise<void> {
       build, kind, connections, seconds, requests: n, non2xx: r.non2xx + r.errors,
       cpu_us_per_req: per(measured.userUs + measured.systemUs), user_us: per(measured.userUs), sys_us: per(measured.systemUs),
       rps: Math.round(r.requests.average), p99_ms: r.latency.p99, bytes_per_req: Math.round(r.throughput.total / n),
+      // per thread (10 ms ticks: coarse per thread, exact enough over thousands of requests)
+      threads_us_per_req: threadSplit(measured.threadsUs, per),
     }) + '\n')
   } finally {
-    child.kill()
+    // the server exits by itself once measured (writing its --cpu-prof profiles, if any); killed if it does not
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r))
+      const timer = setTimeout(() => child.kill(), 10_000)
+      await exited
+      clearTimeout(timer)
+    }
     rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -1,8 +1,8 @@
 // What deciding a claim of the HTTP benchmark costs alone (issue #17): decide() (engine/ledger/decide.ts: validation,
 // adjudication, grouping, the prepared record and its answer) on the claims of bench/http.ts, each against an empty
 // history snapshot, in CPU time of this process (one thread, no I/O): the least the settlement route can cost beside
-// HTTP, the strict parse, the history read, the commit and the answer's bytes. Also adjudicate() alone, and the
-// answer serialised with JSON.stringify, for the split.
+// HTTP, the strict parse, the history read, the commit and the answer's bytes. Also adjudicate() alone, the answer
+// serialised with JSON.stringify, and the body hash the ledger writer thread computes from the text, for the split.
 //   node dist/bench/http-decide.js [--build DIR] [--rounds 5] [--json-parse]     (one JSON line per round, then the medians)
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -21,6 +21,7 @@ const load = (p: string) => import(pathToFileURL(join(build, p)).href)
 const { decide, claimScope } = await load('engine/ledger/decide.js')
 const { adjudicate } = await load('engine/adjudicate/index.js')
 const { HistorySnapshot } = await load('engine/history.js')
+const { bodyHashOfText } = await load('engine/ledger/hash.js')
 const { loadTables: loadBuilt } = await load('engine/tables/load.js')
 const tables = loadBuilt(DEMO_TABLES_FILE)
 const policy = tables.policy
@@ -35,15 +36,16 @@ const strictParse = (text: string) => {
   return r.value
 }
 const parse = process.argv.includes('--json-parse') ? JSON.parse : strictParse
+const texts = claims.map((c, i) => JSON.stringify({ ...c, msgid: `${c.fixmedins_code}${String(i).padStart(18, '0')}`, mdtrt_id: `B${i}` }))
 const bodies = claims.map((c, i) => parse(JSON.stringify({ ...c, msgid: `${c.fixmedins_code}${String(i).padStart(18, '0')}`, mdtrt_id: `B${i}` })) as Record<string, unknown>)
 const snapshot = (b: Record<string, unknown>) =>
   new HistorySnapshot({ psnNo: b['psn_no'], version: 0, years: new Map(), stays: [], visits: [], scope: claimScope(b, policy) })
 
-function cpuUsPer(fn: (b: Record<string, unknown>) => unknown): number {
+function cpuUsPer<T>(fn: (b: T) => unknown, xs: readonly T[] = bodies as unknown as T[]): number {
   const t0 = process.cpuUsage()
-  for (const b of bodies) fn(b)
+  for (const b of xs) fn(b)
   const d = process.cpuUsage(t0)
-  return (d.user + d.system) / bodies.length
+  return (d.user + d.system) / xs.length
 }
 
 const env = { tables, policy }
@@ -56,9 +58,11 @@ const adjudicateOne = (b: Record<string, unknown>) => adjudicate(b, { tables, po
 const answerOne = (b: Record<string, unknown>) => JSON.stringify(decideOne(b).result)
 // warm-up: the JIT settles over the first rounds
 for (let i = 0; i < 2; i++) { cpuUsPer(decideOne); cpuUsPer(adjudicateOne) }
-const runs: { decide_us: number; adjudicate_us: number; decide_and_stringify_us: number }[] = []
+const runs: { decide_us: number; adjudicate_us: number; decide_and_stringify_us: number; body_hash_of_text_us: number }[] = []
 for (let r = 0; r < rounds; r++) {
-  const x = { decide_us: cpuUsPer(decideOne), adjudicate_us: cpuUsPer(adjudicateOne), decide_and_stringify_us: cpuUsPer(answerOne) }
+  const x = { decide_us: cpuUsPer(decideOne), adjudicate_us: cpuUsPer(adjudicateOne), decide_and_stringify_us: cpuUsPer(answerOne),
+    // what the ledger writer thread does first with each claim (its body hash, from the text)
+    body_hash_of_text_us: cpuUsPer(bodyHashOfText, texts) }
   runs.push(x)
   process.stdout.write(JSON.stringify({ round: r, claims: bodies.length, ...x }) + '\n')
 }
@@ -68,4 +72,5 @@ process.stdout.write(JSON.stringify({
   decide_us: Math.round(median(runs.map((x) => x.decide_us))),
   adjudicate_us: Math.round(median(runs.map((x) => x.adjudicate_us))),
   decide_and_stringify_us: Math.round(median(runs.map((x) => x.decide_and_stringify_us))),
+  body_hash_of_text_us: Math.round(median(runs.map((x) => x.body_hash_of_text_us))),
 }) + '\n')
