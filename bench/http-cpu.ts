@@ -5,7 +5,10 @@
 // The server is loaded from a build directory (`--build var/before/dist` for a copy of another commit's dist/), so
 // before and after builds can be alternated in one sitting on the same claims:
 //   node dist/bench/http-cpu.js [--build DIR] [--kind settle|floor] [--seconds 10] [--warmup 2] [--connections 16]
-//                                [--answer-bytes N] [--profile FILE.cpuprofile]
+//                                [--answer-bytes N] [--rate R] [--profile FILE.cpuprofile]
+// --rate: at most R requests per second overall (autocannon overallRate). The CPU a request costs depends on the
+// rate (a group commit of more claims costs less per claim), so builds are compared at one fixed rate that both
+// sustain on the loaded machine; without it the load is closed-loop (as bench/http.ts).
 // --profile: the inspector's sampling profile of the server's event loop, over the measured window only.
 // Prints one JSON line: requests, CPU µs per request (user, system, total; and per thread: the event loop, the
 // ledger writer thread, V8's and libuv's), req/s, p99, answer bytes per request.
@@ -140,6 +143,7 @@ async function main(): Promise<void> {
   const warmup = Number(arg('warmup', '2'))
   const connections = Number(arg('connections', '16'))
   const profileArg = arg('profile', '')
+  const rate = Number(arg('rate', '0'))
   const tablesFile = DEMO_TABLES_FILE
   if (!existsSync(tablesFile)) buildTables({ sourcesDir: DEMO_SOURCES_DIR, outFile: tablesFile })
   const tables = loadTables(tablesFile)
@@ -165,7 +169,7 @@ async function main(): Promise<void> {
     const next = requestFactory(p, ready.tokens)
     const path = kind === 'floor' ? '/floor' : '/v1/settlements'
     const run = (duration: number) => autocannon({
-      url: `http://127.0.0.1:${ready.port}${path}`, connections, duration,
+      url: `http://127.0.0.1:${ready.port}${path}`, connections, duration, ...(rate > 0 ? { overallRate: rate } : {}),
       requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...next() }) }],
     })
     await run(warmup)
@@ -179,7 +183,7 @@ async function main(): Promise<void> {
     const n = r.requests.total
     const per = (us: number) => Math.round(us / n)
     process.stdout.write(JSON.stringify({
-      build, kind, connections, seconds, requests: n, non2xx: r.non2xx + r.errors,
+      build, kind, connections, seconds, rate: rate > 0 ? rate : null, requests: n, non2xx: r.non2xx + r.errors,
       cpu_us_per_req: per(measured.userUs + measured.systemUs), user_us: per(measured.userUs), sys_us: per(measured.systemUs),
       rps: Math.round(r.requests.average), p99_ms: r.latency.p99, bytes_per_req: Math.round(r.throughput.total / n),
       // per thread (10 ms ticks: coarse per thread, exact enough over thousands of requests)
