@@ -69,7 +69,7 @@ async function serve(job: ServeJob): Promise<void> {
   const send = (m: FromServer): void => { process.send!(m) }
   let app: { close(): Promise<unknown> }
   let port: number
-  let tokens: Record<string, string> = {}
+  const tokens: Record<string, string> = {}
   if (job.kind === 'floor') {
     const { buildFloorApp } = await import(pathToFileURL(join(job.build, 'bench', 'http-floor.js')).href)
     const floor = buildFloorApp({ file: join(job.dir, 'floor.sqlite'), answerBytes: job.answerBytes })
