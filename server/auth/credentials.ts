@@ -2,7 +2,10 @@
 // Stored in a `credentials` table of the ledger file, hashed: a token is `dps_<key id>_<secret>`; the row holds the key
 // id in clear (to find the row) and sha256 of the whole token (random 32-byte secrets need no slow hash). The presented
 // token's hash is compared with crypto.timingSafeEqual. A row read is reused for up to a second (ROW_CACHE_MS): a
-// revocation by another process (or by `dipsettle credentials`) takes effect within that second.
+// revocation by another process (or by `dipsettle credentials`) takes effect within that second. A token's sha256 is
+// kept once computed (a pure function of the token: every request of a hospital presents the same one), so a
+// request costs a Map lookup instead of a hash; it is still compared with the row as read, so revocation and a
+// replaced row work as before.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import type { CredentialRow, CredentialsPort } from '../../engine/ledger/reports-port.js'
@@ -34,11 +37,15 @@ type Row = CredentialRow
 /** How long a credential row read from the file is reused (a revocation takes effect within this time). */
 const ROW_CACHE_MS = 1000
 const ROW_CACHE_MAX = 10_000
+/** Presented tokens whose sha256 is kept (cleared when full, as the row cache). */
+const TOKEN_HASH_MAX = 10_000
 
 export class CredentialStore implements CredentialVerifier {
   /** key id → the row as read, and when: every request is authenticated, and a row lookup costs a ledger read. */
   private readonly rows = new Map<string, { readonly row: Row | undefined; readonly at: number }>()
   private readonly port: CredentialsPort
+  /** token → its sha256: the hash is what the row holds, and hashing every request's token costs the event loop. */
+  private readonly tokenHashes = new Map<string, Buffer>()
 
   /** The ledger's credentials (a SQLite handle: its `credentials` table); `now` (ms, monotonic): the row cache's clock. */
   constructor(source: CredentialsPort | Database.Database, private readonly now: () => number = () => performance.now()) {
@@ -75,12 +82,22 @@ export class CredentialStore implements CredentialVerifier {
     return row
   }
 
+  /** sha256 of a well-formed token, computed once per token. */
+  private hashOf(token: string): Buffer {
+    let h = this.tokenHashes.get(token)
+    if (h === undefined) {
+      if (this.tokenHashes.size >= TOKEN_HASH_MAX) this.tokenHashes.clear()
+      this.tokenHashes.set(token, h = sha256(token))
+    }
+    return h
+  }
+
   async verify(token: string): Promise<Principal | undefined> {
     const m = TOKEN_RE.exec(token)
     if (!m) return undefined
     const keyId = m[1] as string
     const row = await this.row(keyId)
-    const presented = sha256(token)
+    const presented = this.hashOf(token)
     // compare even when the row is missing, so a miss and a wrong secret take the same time
     const stored = row?.token_sha256 ?? Buffer.alloc(presented.length)
     const equal = stored.length === presented.length && timingSafeEqual(stored, presented)

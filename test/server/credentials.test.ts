@@ -50,4 +50,21 @@ describe('CredentialStore', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('a token whose hash is kept is still checked against its row: a tampered twin, a revocation, a flood', async () => {
+    let now = 0
+    const store = new CredentialStore(new Database(':memory:'), () => now)
+    const { token } = await store.add({ hospital: 'H15020300001' }, 'cashier 3')
+    const twin = token.slice(0, -1) + (token.at(-1) === 'A' ? 'B' : 'A')
+    // the real token first (its hash kept), then the same key id with another secret, then the real one again
+    expect(await store.verify(token)).toMatchObject({ hospital: 'H15020300001' })
+    expect(await store.verify(twin)).toBeUndefined()
+    expect(await store.verify(token)).toMatchObject({ hospital: 'H15020300001' })
+    // more well-formed tokens than the kept hashes (10,000): the cache is cleared and the real one still verifies
+    for (let i = 0; i < 10_050; i++) expect(await store.verify(`dps_${'0'.repeat(16)}_${String(i).padStart(43, 'x')}`)).toBeUndefined()
+    expect(await store.verify(token)).toMatchObject({ hospital: 'H15020300001' })
+    await store.revokeLabelled('cashier 3')
+    now = 5000
+    expect(await store.verify(token)).toBeUndefined()
+  })
 })

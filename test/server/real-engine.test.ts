@@ -76,6 +76,20 @@ describe('the service over the real engine', () => {
     expect(again.json().code).toBe('E_MONTH_CLOSED')
   })
 
+  it('a settlement answer is sent as UTF-8 JSON whose length header counts its bytes, as its lookup is', async () => {
+    const msgid = claim.msgid.slice(0, -4) + '0777'
+    const res = await app.inject({ method: 'POST', url: '/v1/settlements', headers: bearer(hospitalToken), payload: { ...claim, msgid, mdtrt_id: 'UTF8-1' } })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect(res.headers['content-length']).toBe(String(res.rawPayload.length))
+    // the line reasons' messages are Chinese: the bytes are their UTF-8, not one byte per character
+    expect(res.rawPayload.length).toBeGreaterThan(res.body.length)
+    // the lookup (GET, answered as a string) gives the same bytes as the settlement's answer
+    const got = await app.inject({ method: 'GET', url: `/v1/settlements/${res.json().setl_id}`, headers: bearer(hospitalToken) })
+    expect(got.headers['content-type']).toBe(res.headers['content-type'])
+    expect(got.rawPayload.equals(res.rawPayload)).toBe(true)
+  })
+
   it('an unknown hospital or person is a 200 rejection naming its reason; nothing written', async () => {
     const rows = () => ledger.db.prepare('SELECT COUNT(*) FROM settlements').pluck().get() as number
     const before = rows()
