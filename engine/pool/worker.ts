@@ -46,20 +46,30 @@ const encoder = new TextEncoder()
 
 
 /**
- * jsonl: answers are UTF-8-encoded as they come into this scratch buffer, kept from batch to batch (it grows, never
- * shrinks); a batch's bytes are then copied out at their exact size and moved to the main thread. Moving the scratch
- * itself (up to twice the bytes used) doubled the external memory the main thread receives, and with it the
- * main thread's full GCs (V8 collects when external memory grows): measured 18 % of its time against 7 %.
+ * Answers are UTF-8-encoded as they come straight into the batch's `out` buffer (shared with the main thread, which
+ * writes them from there: no copy on either side). A batch whose answers outgrow `out` continues in this scratch
+ * buffer, kept from batch to batch (it grows, never shrinks), and its bytes are copied out at their exact size and
+ * moved to the main thread. Moving the scratch itself (up to twice the bytes used) doubled the external memory the
+ * main thread receives, and with it the main thread's full GCs (V8 collects when external memory grows): measured
+ * 18 % of its time against 7 %.
  */
 let scratch = new Uint8Array(1024 * 1024)
 
 /** Collects a batch's answers in order, as JSON-line bytes, and counts them by status. */
 class AnswerSink {
   private used = 0
+  /** Where the next answer goes: the batch's `out` buffer until an answer does not fit it, then `scratch`. */
+  private into: Uint8Array
+  private inOut: boolean
   settled = 0
   computed = 0
   rejected = 0
   faults = 0
+
+  constructor(out: SharedArrayBuffer | null) {
+    this.inOut = out !== null
+    this.into = out !== null ? new Uint8Array(out) : scratch
+  }
 
   add(r: AdjudicationResult): void {
     if (r.status === 'settled') this.settled++
@@ -69,6 +79,19 @@ class AnswerSink {
   }
 
   private write(line: string): void {
+    if (this.inOut) {
+      // the line and its newline, if they fit what is left of `out`; else everything so far moves to scratch
+      const room = this.into.length - this.used - 1
+      if (room > 0) {
+        const r = encoder.encodeInto(line, this.into.subarray(this.used, this.used + room))
+        if (r.read === line.length) {
+          this.used += r.written
+          this.into[this.used++] = 0x0a
+          return
+        }
+      }
+      this.spill()
+    }
     // at most 3 UTF-8 bytes per UTF-16 unit, plus the newline
     const need = this.used + line.length * 3 + 1
     if (need > scratch.length) {
@@ -80,12 +103,17 @@ class AnswerSink {
     scratch[this.used++] = 0x0a
   }
 
-  answer(out: SharedArrayBuffer | null): BatchAnswer {
+  /** The answers so far, from `out` to scratch: the batch is answered in a buffer of its own. */
+  private spill(): void {
+    if (this.used > scratch.length) scratch = new Uint8Array(Math.max(this.used, scratch.length * 2))
+    scratch.set(this.into.subarray(0, this.used))
+    this.into = scratch
+    this.inOut = false
+  }
+
+  answer(): BatchAnswer {
     const counts = { settled: this.settled, computed: this.computed, rejected: this.rejected, faults: this.faults }
-    if (out !== null && this.used <= out.byteLength) {
-      new Uint8Array(out).set(scratch.subarray(0, this.used))
-      return { bytes: EMPTY, outBytes: this.used, ...counts }
-    }
+    if (this.inOut) return { bytes: EMPTY, outBytes: this.used, ...counts }
     // too big for `out`: the exact bytes, copied out
     const bytes = scratch.slice(0, this.used)
     return movable({ bytes, outBytes: -1, ...counts })
@@ -98,7 +126,7 @@ export function answerBatch(task: BatchTask): BatchAnswer {
   const view = Buffer.from(task.bytes, 0, task.byteLength)
   hooks.before?.(view)
   refreshPersons(tables)
-  const sink = new AnswerSink()
+  const sink = new AnswerSink(task.out)
   if (!recording) {
     // nothing recorded: each line is parsed, adjudicated and serialised before the next is read, so a claim's objects
     // die young (in the scavenger) instead of living as long as the batch. Measured: with the batch's objects alive,
@@ -118,7 +146,7 @@ export function answerBatch(task: BatchTask): BatchAnswer {
     for (const r of inLineOrder(fixed, answers)) sink.add(r)
   }
   hooks.after?.(view)
-  return sink.answer(task.out)
+  return sink.answer()
 }
 
 /** Piscina moves (does not copy) the answer bytes when the result names them as transferable. */

@@ -20,6 +20,12 @@ export class TablesPersons implements PersonsSource {
     if (this.empty) return []
     if (this.byPsn === undefined) {
       this.db = new Database(this.file, { readonly: true, fileMustExist: true })
+      // a tables file is never written once built (grouper-data/build.ts writes a new file and renames it over the
+      // old): keep the shared lock for the connection's life instead of taking and dropping it, and re-reading the
+      // header, on every lookup (system calls each time, and a kernel lock every worker of a pool contends for:
+      // bench/README.md, issue 17). Other readers still share the file; no mmap, so that a file overwritten in place
+      // by hand fails a lookup rather than killing the process with SIGBUS.
+      this.db.pragma('locking_mode = EXCLUSIVE')
       // a region whose persons are all in its ledger: no query per lookup here
       this.empty = this.db.prepare('SELECT NOT EXISTS (SELECT 1 FROM persons)').pluck().get() === 1
       this.byPsn = this.db.prepare<[string], string>('SELECT record FROM persons WHERE psn_no = ?').pluck()

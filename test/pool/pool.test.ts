@@ -124,6 +124,23 @@ describe('the pool gives the single-threaded answers, in input order', () => {
     expect(pooled.out).toBe(base)
     expect(Math.max(...base.split('\n').map((l) => l.length))).toBeGreaterThan(16 * 1024)
   })
+
+  it('a batch whose answers outgrow the reused buffer part-way (small answers first, then big ones) comes out the same', async () => {
+    // batches of 4: two ordinary claims, then two of ~400 lines; the worker writes the first answers into the batch's
+    // buffer (4 × 16 KB) and moves everything to a buffer of its own when a later one does not fit
+    const big = demoLines({ count: 12, seed: 23, outpatientShare: 0, linesPerClaim: [380, 420] })
+    const small = busyLines.slice(0, 24)
+    const input: string[] = []
+    for (let i = 0; i < 12; i += 2) input.push(small[2 * i]!, small[2 * i + 1]!, big[i]!, big[i + 1]!)
+    const text = input.join('\n') + '\n'
+    const base = await inThisThread(text)
+    const pooled = await viaPool(text, { workers: 2, batchSize: 4 })
+    expect(pooled.out).toBe(base)
+    // the case is real: some batch starts with an answer that fits and needs more than its buffer in all
+    const sizes = base.trim().split('\n').map((l) => Buffer.byteLength(l) + 1)
+    const spills = [0, 4, 8, 12, 16, 20].filter((i) => sizes[i]! < 16 * 1024 && sizes.slice(i, i + 4).reduce((a, b) => a + b, 0) > 4 * 16 * 1024)
+    expect(spills.length).toBeGreaterThan(0)
+  })
 })
 
 describe('bad lines are answered in place and the rest continues', () => {
