@@ -166,7 +166,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   for (const f of [ledgerFile, `${ledgerFile}-wal`, `${ledgerFile}-shm`]) rmSync(f, { force: true })
   // the insured into the ledger, as `dipsettle persons import` stores them (SPEC §11), effective from the first month
   t = process.hrtime.bigint()
-  const imported = importProvincePersons(ledgerFile, province.personsFile, `${startMonth}-01`)
+  const imported = importProvincePersons(ledgerFile, province.tablesFile, province.personsFile, `${startMonth}-01`)
   stage('import persons (ledger)', t, imported.rows, imported.cpuS)
   // the persons' share of the ledger file, left out of its bytes per settlement
   const personsBytes = fileBytes(ledgerFile)
@@ -279,8 +279,9 @@ function listedPersons(list: readonly Person[]): PersonsLookup {
  * `dipsettle persons import` in a process of its own, as an operator runs it: its memory (the import's garbage)
  * is then not counted in the main thread's RSS that the workers' share is measured from. Its CPU seconds are its own.
  */
-function importProvincePersons(ledgerFile: string, personsFile: string, effectiveFrom: string): { rows: number; cpuS: number } {
-  const p = spawnSync(process.execPath, [CLI_MAIN, 'persons', 'import', '--ledger', ledgerFile, '--effective', effectiveFrom,
+function importProvincePersons(ledgerFile: string, tablesFile: string, personsFile: string, effectiveFrom: string): { rows: number; cpuS: number } {
+  // the province's tables: its admdvs and insuring regions check the rows' insuplc_admdvs
+  const p = spawnSync(process.execPath, [CLI_MAIN, 'persons', 'import', '--ledger', ledgerFile, '--tables', tablesFile, '--effective', effectiveFrom,
     '--format', 'csv', personsFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
   if (p.status !== 0) throw new Error(`simulate: persons import failed (exit ${p.status}): ${p.stderr}`)
   const r = JSON.parse(p.stdout) as { rows: number; cpu_s: number }
