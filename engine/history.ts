@@ -3,6 +3,7 @@
 // port as a per-person snapshot (HistorySnapshot), which decide() consults and which can absorb a record decided in
 // the same batch, so that the person's next claim decides without a re-read.
 import { strict as assert } from 'node:assert'
+import type { PersonVersion } from './persons/versions.js'
 
 /** A person's accumulators for one calendar year (年度累计, national 5206). All fen. */
 export interface PersonYear {
@@ -139,6 +140,11 @@ export interface PersonHistoryData {
   readonly scope?: HistoryScope
   /** Σ of the person's personal account credits, fen (accounts-port.ts; absent: none recorded). */
   readonly accountCreditsFen?: number
+  /**
+   * The person's versions imported into the ledger, read with this history (PostgreSQL, SPEC §11; engine/persons/
+   * snapshot.ts); absent: the engine's persons lookup reads them itself (SQLite).
+   */
+  readonly personVersions?: readonly PersonVersion[]
 }
 
 /** What a record decided in this batch adds to its person's history (engine/ledger/codec.ts builds it). */

@@ -36,6 +36,7 @@ import type { AdjudicationResult } from '../engine/result.js'
 import type { StaysPort } from '../engine/ledger/stays-port.js'
 import { nationalRoutes } from './national/envelope.js'
 import { nationalEngine } from './national/settle-port.js'
+import { personAsOf as personAsOfIn } from '../engine/persons/as-of.js'
 
 export interface AppOptions {
   readonly tables: Tables
@@ -106,10 +107,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       metrics.countCommit(bodies.length, Number(process.hrtime.bigint() - t0) / 1e9)
       return out
     }
+  const personAsOf = personAsOfIn(opts.tables, backend.personVersions)
   const deps: ServerDeps = {
     // ledger: the SQLite ledger file's own reads (cross-region clearing); undefined on PostgreSQL
     tables: opts.tables, policy: opts.policy, ledger: sqlite as NonNullable<typeof sqlite>, port, env, committer, metrics, monthEnd, runBatch,
     crossRegion: backend.reports,
+    personAsOf,
     batchBodyLimit: opts.batchBodyLimit ?? 64 * 1024 * 1024,
     metricsText: opts.clusterMetrics === true ? clusterMetricsClient(metrics.registry) : () => metrics.registry.metrics(),
   }
@@ -169,7 +172,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // the national interface gateway (server/national/), beside the /v1 routes: the same on both backends
   await app.register(nationalRoutes, {
     engine: nationalEngine({ port, committer, env, reports: backend.reports }), tables: opts.tables, policy: opts.policy,
-    stays: backend.stays, ...(opts.nationalClock ? { now: opts.nationalClock } : {}),
+    stays: backend.stays, personAsOf, ...(opts.nationalClock ? { now: opts.nationalClock } : {}),
   })
   return app
 }

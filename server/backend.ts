@@ -22,6 +22,7 @@ import type { StaysPort } from '../engine/ledger/stays-port.js'
 import type { ReportsPort } from '../engine/ledger/reports-port.js'
 import { LedgerWriter } from '../engine/ledger/writer.js'
 import type { Policy } from '../engine/policy/types.js'
+import type { LedgerVersions } from '../engine/persons/as-of.js'
 import type { Tables } from '../engine/tables/types.js'
 import { CredentialStore, type CredentialVerifier } from './auth/credentials.js'
 import type { MonthEndPort } from './engine-port.js'
@@ -50,6 +51,8 @@ export interface Backend {
   readonly reports: ReportsPort & CrossRegionReportsPort
   /** The national gateway's stays between calls (SPEC §12). */
   readonly stays: StaysPort
+  /** The ledger's persons by psn_no on PostgreSQL (SPEC §11); undefined on SQLite (the tables' lookup reads them). */
+  readonly personVersions: LedgerVersions | undefined
   /** The SQLite ledger; undefined on PostgreSQL. */
   readonly sqlite: { readonly ledger: SqliteLedger } | undefined
   readonly close: () => Promise<void>
@@ -76,6 +79,7 @@ export async function openBackend(ledger: ServedLedger, o: BackendOptions): Prom
       accounts: ledger.accounts,
       reports: ports.reports,
       stays: o.stays ?? ports.stays,
+      personVersions: (psnNo) => ledger.persons.personVersions(psnNo),
       sqlite: undefined,
       close: () => ledger.close(),
     }
@@ -96,6 +100,7 @@ export async function openBackend(ledger: ServedLedger, o: BackendOptions): Prom
     accounts: sqliteAccounts(ledger.db),
     reports,
     stays: o.stays ?? new SqliteStays(ledger.db),
+    personVersions: undefined,
     sqlite: { ledger },
     close: async () => { ledger.close() },
   }

@@ -4,6 +4,7 @@ import type { SettleEnv } from '../engine/ledger/settle.js'
 import type { SqliteLedger } from '../engine/ledger/sqlite.js'
 import type { Policy } from '../engine/policy/types.js'
 import type { Tables } from '../engine/tables/types.js'
+import type { PersonAsOf } from '../engine/persons/as-of.js'
 import type { AdjudicationResult } from '../engine/result.js'
 import type { MonthEndPort } from './engine-port.js'
 import type { CrossRegionReportsPort } from '../engine/ledger/cross-region-port.js'
@@ -28,6 +29,8 @@ export interface ServerDeps {
   /** Settle a batch (inline processBatch by default; the pool may take it over). */
   readonly runBatch: (bodies: readonly unknown[]) => Promise<AdjudicationResult[]>
   readonly batchBodyLimit: number
+  /** The insured person in force on a day (SPEC §11), on either backend (engine/persons/as-of.ts). */
+  readonly personAsOf: PersonAsOf
   /** GET /metrics: this process's registry, or under node:cluster the sum over every process. */
   readonly metricsText: () => Promise<string>
 }

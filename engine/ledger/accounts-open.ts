@@ -7,6 +7,8 @@ import type { PerCapitaPort } from './percapita-port.js'
 import { sqlitePerCapita } from './sqlite/percapita.js'
 import type { OpenedLedger } from './open.js'
 import { sqliteAccounts } from './sqlite/accounts.js'
+import type { PersonsPort } from './persons-port.js'
+import { SqlitePersons } from './sqlite/persons.js'
 
 export function accountsOf(o: OpenedLedger): AccountsPort {
   return o.kind === 'sqlite' ? sqliteAccounts(o.ledger.db) : o.ledger.accounts
@@ -18,6 +20,11 @@ export function clearingOf(o: OpenedLedger): ClearingPort {
 
 export function perCapitaOf(o: OpenedLedger): PerCapitaPort {
   return o.kind === 'sqlite' ? sqlitePerCapita(o.ledger.db) : o.ledger.perCapita
+}
+
+/** The persons port (SPEC §11) of an opened ledger. */
+export function personsOf(o: OpenedLedger): PersonsPort {
+  return o.kind === 'sqlite' ? new SqlitePersons(o.ledger.db) : o.ledger.persons
 }
 
 export async function closeOpened(o: OpenedLedger): Promise<void> {

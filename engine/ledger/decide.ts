@@ -13,6 +13,7 @@ import { ZERO_YEAR, type History, type HistoryScope, type HistorySnapshot } from
 import type { Policy } from '../policy/types.js'
 import { reason } from '../reasons.js'
 import { monitoringLookbackDays } from '../monitoring/index.js'
+import { withSnapshotPersons } from '../persons/snapshot.js'
 import { rejectionToResult, settlementToResult, type AdjudicationResult } from '../result.js'
 import type { Tables } from '../tables/types.js'
 import { historyDelta, prepareRecord, type PreparedRecord } from './codec.js'
@@ -73,7 +74,7 @@ export function decide(claim: ClaimIn, history: HistorySnapshot, prior: PriorAns
   if (msgid !== '' && history.hasAbsorbed(msgid)) return { kind: 'record', record: msgidOnlyRecord(msgid, history, claim.hash ?? bodyHash(body)), result: rejectionToResult(msgid, []) }
   let outcome: Outcome
   try {
-    outcome = (env.adjudicate ?? realAdjudicate)(body, { tables: env.tables, policy: env.policy, history })
+    outcome = withSnapshotPersons(env.tables, history, () => (env.adjudicate ?? realAdjudicate)(body, { tables: env.tables, policy: env.policy, history }))
   } catch (e) {
     return { kind: 'answer', result: failedAnswer(msgid, e) }
   }
@@ -87,7 +88,7 @@ export function decide(claim: ClaimIn, history: HistorySnapshot, prior: PriorAns
 export function compute(body: unknown, history: History, env: DecideEnv): AdjudicationResult {
   if (!isObject(body)) return rejectionToResult('', [reason('E_BAD_JSON', '')])
   try {
-    const o = (env.adjudicate ?? realAdjudicate)(body, { tables: env.tables, policy: env.policy, history })
+    const o = withSnapshotPersons(env.tables, history, () => (env.adjudicate ?? realAdjudicate)(body, { tables: env.tables, policy: env.policy, history }))
     return o.status === 'ok' ? settlementToResult(o.settlement, 'computed') : rejectionToResult(o.msgid, o.reasons)
   } catch (e) {
     return failedAnswer(claimIds(body).msgid, e)

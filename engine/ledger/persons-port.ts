@@ -29,4 +29,9 @@ export interface PersonsPort {
   personVersions(psnNo: string): Promise<readonly PersonVersion[]>
   /** Distinct persons stored. */
   personsCount(): Promise<number>
+  /**
+   * Every stored person's version in force on `asOf` (YYYY-MM-DD), in psn_no order (bytewise), streamed in pages: a
+   * person whose versions all begin later is not listed (`accounts credit`, engine/persons/in-force.ts).
+   */
+  personsInForce(asOf: string): AsyncIterable<Person>
 }

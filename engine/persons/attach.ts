@@ -1,13 +1,21 @@
 // The persons a command settles against (SPEC §11): the tables file's persons.csv copy, with the ledger's imported
 // versions layered over it when the command has a SQLite ledger file. Tables built by hand (a Map of persons) are
-// returned as they are.
+// returned as they are. A PostgreSQL ledger's versions come with each person's history instead (snapshot.ts).
 import { LedgerPersons } from '../ledger/sqlite/persons.js'
 import type { Tables } from '../tables/types.js'
 import { StoredPersons } from './lookup.js'
 
 export function withLedgerPersons(tables: Tables, ledgerFile: string | null | undefined): Tables {
-  if (ledgerFile === null || ledgerFile === undefined || !(tables.persons instanceof StoredPersons)) return tables
+  if (ledgerFile === null || ledgerFile === undefined || isUrl(ledgerFile) || !(tables.persons instanceof StoredPersons)) return tables
   return { ...tables, persons: tables.persons.over(new LedgerPersons(ledgerFile)) }
+}
+
+/**
+ * A URL (postgres://…), not a ledger file. Checked here by its scheme rather than with the PostgreSQL ledger's own
+ * test so that a SQLite worker never loads the PostgreSQL driver and its modules.
+ */
+function isUrl(target: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(target)
 }
 
 /** Look again at the persons' sources (an import since the last batch drops the cache). */

@@ -31,6 +31,11 @@ export interface ImportOptions {
   readonly effectiveFrom: string
   readonly format: 'csv' | 'jsonl'
   readonly batchRows?: number
+  /**
+   * The region's own admdvs and the insuring regions its tables hold policies of (SPEC §13): a row's
+   * insuplc_admdvs must be one of them (or empty). Absent: only empty is accepted.
+   */
+  readonly regions?: { readonly own: string | null; readonly others: ReadonlySet<string> }
   /** Called after each stored batch (progress). */
   readonly progress?: (rows: number) => void
 }
@@ -99,7 +104,7 @@ function checkBatch(t: CsvTable, p: Problems, o: ImportOptions): PersonImportRow
   const out: PersonImportRow[] = []
   for (const day of dates) {
     // the reader refuses a psn_no repeated within one date (a person's two versions of one day)
-    for (const person of readPersons({ columns: t.columns, records: byDate.get(day) as CsvRecord[] }, p, o.file)) {
+    for (const person of readPersons({ columns: t.columns, records: byDate.get(day) as CsvRecord[] }, p, o.file, o.regions)) {
       out.push({ effectiveFrom: day, person })
     }
   }

@@ -4,7 +4,7 @@
 // grow with the insured count. A plain Map<string, Person> is a PersonsLookup too (hand-built tables in tests).
 import type { Person } from '../tables/types.js'
 import { BoundedCache } from './cache.js'
-import { versionAsOf, type PersonVersion } from './versions.js'
+import { layerVersions, versionAsOf, type PersonVersion } from './versions.js'
 
 export interface PersonsLookup {
   /** The person in force on `asOf` (YYYY-MM-DD, a claim's enddate); the newest version when omitted. */
@@ -43,6 +43,8 @@ export class StoredPersons implements PersonsLookup {
   private readonly cache = new BoundedCache<string, readonly PersonVersion[]>(PERSONS_CACHE_ENTRIES)
   private generations: number[]
   private sinceRefresh = 0
+  /** A person whose ledger versions came with their history (`whileDeciding`): layered over the sources' own. */
+  private deciding: { readonly psnNo: string; readonly imported: readonly PersonVersion[]; layered?: readonly PersonVersion[] } | undefined
 
   constructor(private readonly sources: readonly PersonsSource[], private readonly listing: () => Iterable<Person>) {
     this.generations = sources.map((s) => s.generation())
@@ -58,13 +60,34 @@ export class StoredPersons implements PersonsLookup {
   }
 
   get(psnNo: string, asOf?: string): Person | undefined {
+    const d = this.deciding
+    if (d !== undefined && d.psnNo === psnNo) return versionAsOf(d.layered ??= layerVersions(this.versionsOf(psnNo), d.imported), asOf)
+    return versionAsOf(this.versionsOf(psnNo), asOf)
+  }
+
+  /**
+   * Run `decide` (synchronous: nothing else runs meanwhile) with `imported` — the person's ledger versions, read with
+   * their history in the same statement (PostgreSQL) — layered over this lookup's sources for that person.
+   */
+  whileDeciding<T>(psnNo: string, imported: readonly PersonVersion[], decide: () => T): T {
+    if (this.deciding !== undefined) throw new Error(`persons: deciding ${psnNo} while deciding ${this.deciding.psnNo}`)
+    this.deciding = { psnNo, imported }
+    try {
+      return decide()
+    } finally {
+      this.deciding = undefined
+    }
+  }
+
+  /** A person's versions from every source, layered (ascending effectiveFrom; empty when unknown). */
+  versionsOf(psnNo: string): readonly PersonVersion[] {
     if (++this.sinceRefresh >= PERSONS_REFRESH_EVERY) this.refresh()
     let versions = this.cache.get(psnNo)
     if (versions === undefined) {
       versions = this.read(psnNo)
       this.cache.set(psnNo, versions)
     }
-    return versionAsOf(versions, asOf)
+    return versions
   }
 
   /** Drop the cache when a source changed since the last call (a worker calls it once per batch). */
@@ -77,14 +100,8 @@ export class StoredPersons implements PersonsLookup {
 
   private read(psnNo: string): readonly PersonVersion[] {
     // read-only from here on: a single source's array is kept as it is
-    let out: PersonVersion[] = []
-    for (const s of this.sources) {
-      const vs = s.versions(psnNo)
-      if (vs.length === 0) continue
-      if (out.length === 0) { out = vs as PersonVersion[]; continue }
-      const days = new Set(vs.map((v) => v.effectiveFrom))
-      out = [...out.filter((v) => !days.has(v.effectiveFrom)), ...vs].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1))
-    }
+    let out: readonly PersonVersion[] = []
+    for (const s of this.sources) out = layerVersions(out, s.versions(psnNo))
     return out
   }
 }

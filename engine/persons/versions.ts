@@ -24,3 +24,14 @@ export function versionAsOf(versions: readonly PersonVersion[], asOf: string | u
   }
   return found
 }
+
+/**
+ * `upper`'s versions layered over `lower`'s (both ascending): the union, `upper`'s version replacing `lower`'s of the
+ * same day (the ledger's imported versions over the tables file's). An empty side returns the other as it is.
+ */
+export function layerVersions(lower: readonly PersonVersion[], upper: readonly PersonVersion[]): readonly PersonVersion[] {
+  if (upper.length === 0) return lower
+  if (lower.length === 0) return upper
+  const days = new Set(upper.map((v) => v.effectiveFrom))
+  return [...lower.filter((v) => !days.has(v.effectiveFrom)), ...upper].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1))
+}

@@ -4,7 +4,7 @@
 // ledger's accumulators are recomputed from its rows (the same check as `dipsettle ledger verify`).
 // Every stage is timed on its own; the summary extrapolates the measured rate to SPEC §10's national scale.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import v8 from 'node:v8'
 import { fileURLToPath } from 'node:url'
 import { runInNewContext } from 'node:vm'
@@ -19,6 +19,8 @@ import type { Person, Tables } from '../tables/types.js'
 import type { PersonsLookup } from '../persons/lookup.js'
 import { extrapolate, type Extrapolation } from './extrapolate.js'
 import { buildProvince } from './province.js'
+import { isolateMemory, type IsolateMemory } from './isolate-memory.js'
+import { generateDemoClaims } from '../demo/claims.js'
 import { addMonths, DEFAULT_RATES, monthClaims, monthVolume, type WorkloadRates } from './workload.js'
 
 export interface SimulateOptions {
@@ -166,7 +168,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   for (const f of [ledgerFile, `${ledgerFile}-wal`, `${ledgerFile}-shm`]) rmSync(f, { force: true })
   // the insured into the ledger, as `dipsettle persons import` stores them (SPEC §11), effective from the first month
   t = process.hrtime.bigint()
-  const imported = importProvincePersons(ledgerFile, province.personsFile, `${startMonth}-01`)
+  const imported = importProvincePersons(ledgerFile, province.tablesFile, province.personsFile, `${startMonth}-01`)
   stage('import persons (ledger)', t, imported.rows, imported.cpuS)
   // the persons' share of the ledger file, left out of its bytes per settlement
   const personsBytes = fileBytes(ledgerFile)
@@ -179,8 +181,8 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
     stage(`start ${workers} worker(s) (load tables)`, t)
     const startedRssMb = rssMb()
     const ledger = openLedger(ledgerFile)
+    let seqOffset = 0
     try {
-      let seqOffset = 0
       for (let i = 0; i < o.months; i++) {
         const month = addMonths(startMonth, i)
         const volume = monthVolume(o.persons, rates)
@@ -216,9 +218,11 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
       ledger.db.pragma('wal_checkpoint(TRUNCATE)')
       const bytes = fileBytes(ledgerFile) + fileBytes(`${ledgerFile}-wal`) - personsBytes
       const ledgerInfo = { rows, bytes, bytes_per_row: rows > 0 ? Math.round(bytes / rows) : 0, person_years: personYears }
-      const memory = memoryOf(mainRssMb, startedRssMb, workers)
+      const worker = workerMemory(tables, province.tablesFile, ledgerFile, o.out, { month: startMonth, volume: monthVolume(o.persons, rates), seed, seqOffset })
+      const memory = memoryOf(mainRssMb, startedRssMb, workers, worker)
       log(`memory: main ${memory.main_rss_mb} MB; process after the run ${memory.process_rss_mb} MB (peak ${memory.process_peak_rss_mb} MB); ` +
-        `per worker ${memory.worker_rss_mb} MB`)
+        `a worker's process ${memory.worker_rss_mb} MB RSS (heap ${worker.heap_total_mb} MB, external ${worker.external_mb} MB, ` +
+        `node's baseline ${worker.node_baseline_rss_mb} MB)`)
       return summarise({ persons: province.persons, hospitals: province.hospitals, months: o.months, workers, out: o.out,
         ledger_file: ledgerFile, stages, per_month: perMonth, ledger: ledgerInfo, verify, memory })
     } finally {
@@ -239,9 +243,51 @@ export interface Memory {
   /** The process after the run, and its peak (VmHWM). */
   readonly process_rss_mb: number
   readonly process_peak_rss_mb: number
-  /** (process after the run − main before the pool) ÷ workers. */
+  /**
+   * A worker's RSS: a process that did only a worker's work on a sample of the month's claims (worker-memory.ts),
+   * node's own baseline included (an upper bound: a worker thread shares that baseline with the main thread).
+   */
   readonly worker_rss_mb: number
+  /** That process's figures: its isolate's heap and external memory, its RSS before (node's baseline) and after. */
+  readonly worker: WorkerMemory
+  /** The main thread's isolate after the run (its heap is its own; its RSS the whole process's). */
+  readonly main: IsolateMemory
+  /**
+   * (process after the run − main before the pool) ÷ workers: threads share one RSS, and the main thread's own growth
+   * meanwhile lands here too (it came out negative once) — kept for comparison with earlier runs, not a worker's size.
+   */
+  readonly process_growth_per_worker_mb: number
 }
+
+export interface WorkerMemory extends IsolateMemory {
+  readonly claims: number
+  /** Claims adjudicated to an answer other than a rejection (a person not found would be E_UNKNOWN_PERSON). */
+  readonly computed: number
+  readonly cpu_us_per_claim: number
+  readonly node_baseline_rss_mb: number
+  readonly rss_mb: number
+}
+
+/** Claims the worker-memory process settles (computes): enough to fill the persons cache and reach a steady heap. */
+const WORKER_SAMPLE_CLAIMS = 20_000
+
+/**
+ * Claims like the month's (another seed; ids after every settled one, so none is already recorded) written beside the
+ * ledger, and a process that does a worker's work on them (worker-memory.ts): its figures.
+ */
+function workerMemory(tables: Tables, tablesFile: string, ledgerFile: string, dir: string, m: { month: string; volume: { total: number; outpatient: number }; seed: number; seqOffset: number }): WorkerMemory {
+  const file = join(dir, 'worker-sample.jsonl')
+  const count = Math.min(WORKER_SAMPLE_CLAIMS, m.volume.total)
+  const share = m.volume.total === 0 ? 0 : m.volume.outpatient / m.volume.total
+  const lines: string[] = []
+  for (const c of generateDemoClaims(tables, { count, month: m.month, seed: m.seed + 1, outpatientShare: share, msgidOffset: m.seqOffset })) lines.push(JSON.stringify(c))
+  writeFileSync(file, lines.join('\n') + '\n')
+  const p = spawnSync(process.execPath, [WORKER_MEMORY, tablesFile, ledgerFile, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  if (p.status !== 0) throw new Error(`simulate: worker-memory failed (exit ${p.status}): ${p.stderr}`)
+  return JSON.parse(p.stdout) as WorkerMemory
+}
+
+const WORKER_MEMORY = fileURLToPath(new URL('./worker-memory.js', import.meta.url))
 
 /** The main thread's garbage collected first (the flag set at run time: the CLI is not started with --expose-gc). */
 const collect: () => void = (() => {
@@ -263,10 +309,10 @@ function peakRssMb(): number {
   return rssMb()
 }
 
-function memoryOf(mainRssMb: number, startedRssMb: number, workers: number): Memory {
+function memoryOf(mainRssMb: number, startedRssMb: number, workers: number, worker: WorkerMemory): Memory {
   const now = rssMb()
   return { main_rss_mb: mainRssMb, started_rss_mb: startedRssMb, process_rss_mb: now, process_peak_rss_mb: peakRssMb(),
-    worker_rss_mb: Math.round((now - mainRssMb) / workers) }
+    worker_rss_mb: worker.rss_mb, worker, main: isolateMemory(), process_growth_per_worker_mb: Math.round((now - mainRssMb) / workers) }
 }
 
 /** The claims' persons as a lookup (the generator lists them; nothing here adjudicates). */
@@ -279,8 +325,9 @@ function listedPersons(list: readonly Person[]): PersonsLookup {
  * `dipsettle persons import` in a process of its own, as an operator runs it: its memory (the import's garbage)
  * is then not counted in the main thread's RSS that the workers' share is measured from. Its CPU seconds are its own.
  */
-function importProvincePersons(ledgerFile: string, personsFile: string, effectiveFrom: string): { rows: number; cpuS: number } {
-  const p = spawnSync(process.execPath, [CLI_MAIN, 'persons', 'import', '--ledger', ledgerFile, '--effective', effectiveFrom,
+function importProvincePersons(ledgerFile: string, tablesFile: string, personsFile: string, effectiveFrom: string): { rows: number; cpuS: number } {
+  // the province's tables: its admdvs and insuring regions check the rows' insuplc_admdvs
+  const p = spawnSync(process.execPath, [CLI_MAIN, 'persons', 'import', '--ledger', ledgerFile, '--tables', tablesFile, '--effective', effectiveFrom,
     '--format', 'csv', personsFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
   if (p.status !== 0) throw new Error(`simulate: persons import failed (exit ${p.status}): ${p.stderr}`)
   const r = JSON.parse(p.stdout) as { rows: number; cpu_s: number }

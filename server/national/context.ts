@@ -4,6 +4,7 @@
 import type { Policy } from '../../engine/policy/types.js'
 import type { Reason } from '../../engine/reasons.js'
 import type { Tables } from '../../engine/tables/types.js'
+import type { PersonAsOf } from '../../engine/persons/as-of.js'
 import type { EnvelopeRecord, Stay, StayChange, StayRefusal, StaysPort } from '../../engine/ledger/stays-port.js'
 import { NationalRefusal, checkObject, type Fields, type Obj } from './fields.js'
 import type { NationalEngine } from './settle-port.js'
@@ -13,6 +14,8 @@ export interface NationalDeps {
   readonly policy: Policy
   readonly engine: NationalEngine
   readonly stays: StaysPort
+  /** The insured person in force on a day (SPEC §11; engine/persons/as-of.ts): 1101, and who may open a visit. */
+  readonly personAsOf: PersonAsOf
   /** The gateway's clock (answers' times, "the day after today"); tests fix it. */
   readonly now: () => Date
 }

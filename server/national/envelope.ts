@@ -8,6 +8,7 @@ import type { FastifyError, FastifyPluginAsync } from 'fastify'
 import type { StaysPort } from '../../engine/ledger/stays-port.js'
 import type { Policy } from '../../engine/policy/types.js'
 import type { Tables } from '../../engine/tables/types.js'
+import type { PersonAsOf } from '../../engine/persons/as-of.js'
 import { HttpError } from '../errors.js'
 import { principalOf } from '../plugins/auth.js'
 import { MAX_DEPTH, parseStrictJson, type StrictJson } from '../../engine/strict-json.js'
@@ -68,6 +69,8 @@ export interface NationalOptions {
   readonly engine: NationalEngine
   /** The backend's stays (SQLite: the ledger file's; PostgreSQL: its database's). */
   readonly stays: StaysPort
+  /** The insured person in force on a day (SPEC §11; engine/persons/as-of.ts). */
+  readonly personAsOf: PersonAsOf
   /** The gateway's clock (default: the system's); tests fix it so that the worked example does not drift. */
   readonly now?: () => Date
 }
@@ -75,7 +78,7 @@ export interface NationalOptions {
 export const nationalRoutes: FastifyPluginAsync<NationalOptions> = async (app, opts) => {
   const now = opts.now ?? (() => new Date())
   const deps: NationalDeps = {
-    tables: opts.tables, policy: opts.policy, engine: opts.engine, stays: opts.stays, now,
+    tables: opts.tables, policy: opts.policy, engine: opts.engine, stays: opts.stays, personAsOf: opts.personAsOf, now,
   }
   // the body is parsed here, strictly (repeated keys, nesting, UTF-8), not by fastify's parser
   app.removeContentTypeParser('application/json')

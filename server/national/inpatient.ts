@@ -25,9 +25,9 @@ export async function admit(ctx: CallContext): Promise<string> {
   const m = input['mdtrtinfo'] as Obj
   const psnNo = m['psn_no'] as string
   const insutype = m['insutype'] as string
-  checkVisitor(ctx, psnNo, insutype, 'input.mdtrtinfo')
-  const diagnoses = diagnosesOf(input['diseinfo'] as Obj[], 'input.diseinfo', ctx.deps.tables)
   const begndate = (m['begntime'] as string).slice(0, 10)
+  await checkVisitor(ctx, psnNo, insutype, begndate, 'input.mdtrtinfo')
+  const diagnoses = diagnosesOf(input['diseinfo'] as Obj[], 'input.diseinfo', ctx.deps.tables)
   const change = await ctx.deps.stays.openStay(
     { fixmedins_code: ctx.hospital, psn_no: psnNo, insutype, inpatient: true, visit: { med_type: m['med_type'] as string, begndate, diagnoses, discharge: null } },
     envelopeOf(ctx, (s) => ({ result: { mdtrt_id: s.mdtrt_id, psn_no: s.psn_no, ipt_otp_no: (m['ipt_no'] as string | undefined) ?? '' } })),

@@ -30,7 +30,7 @@ const VISIT = {
 
 export async function register(ctx: CallContext): Promise<string> {
   const d = inputOf(ctx, REGISTER)['data'] as Obj
-  checkVisitor(ctx, d['psn_no'] as string, d['insutype'] as string, 'input.data')
+  await checkVisitor(ctx, d['psn_no'] as string, d['insutype'] as string, (d['begntime'] as string).slice(0, 10), 'input.data')
   const change = await ctx.deps.stays.openStay({
     fixmedins_code: ctx.hospital, psn_no: d['psn_no'] as string, insutype: d['insutype'] as string, inpatient: false,
     visit: { med_type: '11', begndate: (d['begntime'] as string).slice(0, 10), diagnoses: [], discharge: null },

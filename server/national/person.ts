@@ -1,6 +1,7 @@
 // 1101 人员信息获取: the insured person by certificate. The demo region's persons carry no identity numbers, so the
 // certificate number (mdtrt_cert_no, or certno) is looked up as the person number psn_no (docs/national-interface.md).
 import { fenToYuan } from '../../engine/money.js'
+import { chinaDay } from '../../engine/persons/as-of.js'
 import { NationalRefusal, opt, type Obj } from './fields.js'
 import { inputOf, remember, type CallContext } from './context.js'
 
@@ -20,7 +21,9 @@ export async function personInfo(ctx: CallContext): Promise<string> {
   const d = inputOf(ctx, FIELDS)['data'] as Obj
   const no = (d['mdtrt_cert_no'] || d['certno']) as string | undefined
   if (no === undefined || no === '') throw new NationalRefusal('input.data.mdtrt_cert_no', 'input.data.mdtrt_cert_no 缺失: 须给出就诊凭证编号或证件号码 certno')
-  const p = ctx.deps.tables.persons.get(no)
+  // the person in force on the visit's begntime when given, else today (SPEC §11): not a version effective later
+  const begntime = d['begntime'] as string | undefined
+  const p = await ctx.deps.personAsOf(no, begntime !== undefined && begntime !== '' ? begntime.slice(0, 10) : chinaDay(ctx.deps.now()))
   if (p === undefined) throw new NationalRefusal('input.data.mdtrt_cert_no', `input.data.mdtrt_cert_no: ${no} 不是本统筹区参保人员`)
   const balanceFen = await ctx.deps.engine.accountBalanceFen(p)
   return remember(ctx, {

@@ -11,6 +11,7 @@ import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
 import { principalOf } from '../plugins/auth.js'
 import { errorResponses } from '../schemas/common.js'
+import { chinaDay, dayOfYear } from '../../engine/persons/as-of.js'
 
 const N = Type.Number()
 export const AccountStatementBody = Type.Object({
@@ -32,9 +33,11 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps; accoun
       response: { 200: AccountStatementBody, ...errorResponses },
     },
   }, async (req) => {
-    const person = deps.tables.persons.get(req.params.psn_no)
+    const today = chinaDay(new Date())
+    const year = req.query.year !== undefined ? Number(req.query.year) : Number(today.slice(0, 4))
+    // the person in force today, or on the asked year's last day (SPEC §11)
+    const person = await deps.personAsOf(req.params.psn_no, dayOfYear(year, today))
     if (person === undefined) throw new HttpError('E_UNKNOWN_PERSON', 'psn_no')
-    const year = req.query.year !== undefined ? Number(req.query.year) : new Date().getUTCFullYear()
     const p = principalOf(req)
     const { credits, payments } = await accounts.accountEntries(person.psnNo)
     const st = accountStatement(person, credits, payments, year)

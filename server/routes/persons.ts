@@ -9,6 +9,7 @@ import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
 import { insuringRegionOf, settlementPolicy } from '../../engine/adjudicate/visitor.js'
 import { errorResponses } from '../schemas/common.js'
+import { chinaDay, dayOfYear } from '../../engine/persons/as-of.js'
 
 const N = Type.Number()
 export const Accumulators = Type.Object({
@@ -28,9 +29,11 @@ export const personRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = asy
       response: { 200: Accumulators, ...errorResponses },
     },
   }, async (req) => {
-    const person = deps.tables.persons.get(req.params.psn_no)
+    const today = chinaDay(new Date())
+    const year = req.query.year !== undefined ? Number(req.query.year) : Number(today.slice(0, 4))
+    // the person in force today, or on the asked year's last day (SPEC §11): insutype and insuring region of that day
+    const person = await deps.personAsOf(req.params.psn_no, dayOfYear(year, today))
     if (person === undefined) throw new HttpError('E_UNKNOWN_PERSON', 'psn_no')
-    const year = req.query.year !== undefined ? Number(req.query.year) : new Date().getUTCFullYear()
     // a visitor's totals are kept per insuring region, under that region's cap (SPEC §13)
     const admdvs = insuringRegionOf(person)
     const policy = settlementPolicy(person, deps.policy, deps.tables)

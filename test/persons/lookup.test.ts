@@ -103,3 +103,26 @@ describe('StoredPersons: layered sources, cached, refreshed on a new generation'
     expect(s.reads).toBe(2)
   })
 })
+
+describe('a snapshot\'s ledger versions while deciding (PostgreSQL: engine/persons/snapshot.ts)', () => {
+  const base = source({ P1: [{ effectiveFrom: BASE_EFFECTIVE_FROM, person: A }], P2: [{ effectiveFrom: BASE_EFFECTIVE_FROM, person: { ...A, psnNo: 'P2' } }] })
+  const imported: PersonVersion[] = [{ effectiveFrom: '2026-06-01', person: B }, { effectiveFrom: '2026-09-01', person: C }]
+
+  it('layers them over the sources for that person only, as of the date asked, and only inside the call', () => {
+    const lookup = new StoredPersons([base], () => [])
+    const seen = lookup.whileDeciding('P1', imported, () => [
+      lookup.get('P1', '2026-05-31'), lookup.get('P1', '2026-06-01'), lookup.get('P1', '2026-12-31'), lookup.get('P2', '2026-12-31')?.psnNo,
+    ])
+    // before the first imported version: the tables' base one; P2 untouched
+    expect(seen).toEqual([A, B, C, 'P2'])
+    expect(lookup.get('P1', '2026-12-31')).toBe(A)
+  })
+
+  it('an imported version of the base day replaces it; a throw leaves nothing layered; no nesting', () => {
+    const lookup = new StoredPersons([base], () => [])
+    expect(lookup.whileDeciding('P1', [{ effectiveFrom: BASE_EFFECTIVE_FROM, person: C }], () => lookup.get('P1', '2026-01-01'))).toBe(C)
+    expect(() => lookup.whileDeciding('P1', imported, () => { throw new Error('adjudication failed') })).toThrow('adjudication failed')
+    expect(lookup.get('P1', '2026-12-31')).toBe(A)
+    expect(() => lookup.whileDeciding('P1', imported, () => lookup.whileDeciding('P2', [], () => 0))).toThrow(/while deciding P1/)
+  })
+})

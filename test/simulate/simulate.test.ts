@@ -42,11 +42,19 @@ describe('a month of a 2,000-insured province', () => {
     // the insured were imported into the ledger (SPEC §11), not built into the tables: the workers find every one
     expect(report.stages.find((x) => x.stage === 'import persons (ledger)')?.items).toBe(2000)
     expect(report.per_month[0]!.rejected_by_code['E_UNKNOWN_PERSON']).toBeUndefined()
-    // threads share one RSS: the figures are whole-process ones (a small province's worker is within their noise, so
-    // worker_rss_mb is a reported difference, not asserted); the peak is the peak
+    // threads share one RSS: the process figures are whole-process ones; the peak is the peak
     expect(report.memory.process_rss_mb).toBeGreaterThan(0)
     expect(report.memory.process_peak_rss_mb).toBeGreaterThanOrEqual(report.memory.process_rss_mb)
-    expect(Number.isInteger(report.memory.worker_rss_mb)).toBe(true)
+    // a worker's figure comes from a process that did a worker's work on 816 new claims of the month (min(20,000,
+    // the month's 816)), every person found in the ledger: its RSS is node's baseline plus what the work holds
+    const w = report.memory.worker
+    expect(w.claims).toBe(816)
+    expect(w.computed).toBeGreaterThan(700)
+    expect(report.memory.worker_rss_mb).toBe(w.rss_mb)
+    expect(w.rss_mb).toBeGreaterThan(w.node_baseline_rss_mb)
+    expect(w.heap_used_mb).toBeGreaterThan(0)
+    expect(w.heap_used_mb).toBeLessThanOrEqual(w.heap_total_mb)
+    expect(report.memory.main.heap_total_mb).toBeGreaterThan(0)
   })
 
   it('generates the month volume SPEC §10 implies and accounts for every claim', () => {

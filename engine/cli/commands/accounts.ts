@@ -4,7 +4,12 @@
 import type { Command } from 'commander'
 import { monthCredits } from '../../accounts/credits.js'
 import { accountStatement } from '../../accounts/statement.js'
-import { accountsOf, closeOpened } from '../../ledger/accounts-open.js'
+import { accountsOf, closeOpened, personsOf } from '../../ledger/accounts-open.js'
+import type { AccountCredit } from '../../ledger/accounts-port.js'
+import { chinaDay, dayOfYear, personAsOf } from '../../persons/as-of.js'
+import { withLedgerPersons } from '../../persons/attach.js'
+import { personsInForce } from '../../persons/in-force.js'
+import type { Person } from '../../tables/types.js'
 import { ledgerTarget, openLedger } from '../../ledger/open.js'
 import { fenToYuan } from '../../money.js'
 import { openContext } from '../context.js'
@@ -25,6 +30,8 @@ export function register(program: Command): void {
     .option('--policy <file>', 'policy file (default: the one in the tables); needs a personal_account section')
     .addHelpText('after', `
 In service: personal_account.in_service_rate × persons.csv contribution_base_yuan; retired: retired_monthly_yuan.
+The persons are those in force on the month's last day: the tables file's, with the ledger's imported versions
+(\`dipsettle persons import\`) over them.
 Prints one JSON line: { month, status: "credited" | "already_credited", credited, credited_yuan, already_credited,
 without_base }. Exit status: 0 done; 1 fault; 2 bad usage.`)
     .action(async (opts: CommonOpts & { month: string }) => {
@@ -34,9 +41,10 @@ without_base }. Exit status: 0 done; 1 fault; 2 bad usage.`)
       const ctx = openContext(opts)
       const rule = ctx.policy.personal_account
       if (rule === undefined) usageError('the policy has no personal_account section: nothing to credit')
-      const { credits, withoutBase } = monthCredits(ctx.tables.persons.values(), rule)
       const opened = await openLedger(target)
       try {
+        // the month's persons (SPEC §11, §15): the ledger's versions in force on its last day over the tables file's
+        const { credits, withoutBase } = await creditsOf(personsInForce(ctx.tables, personsOf(opened), lastDayOf(opts.month)), rule)
         const out = await accountsOf(opened).creditMonth(opts.month, credits)
         const status = out.credited === 0 && credits.length > 0 ? 'already_credited' : 'credited'
         if (status === 'already_credited') {
@@ -64,10 +72,14 @@ without_base }. Exit status: 0 done; 1 fault; 2 bad usage.`)
       const target = ledgerTarget(opts.ledger)
       if (target === undefined) usageError('--ledger is required (or set DIPSETTLE_LEDGER)')
       const ctx = openContext(opts)
-      const person = ctx.tables.persons.get(opts.psnNo)
-      if (person === undefined) usageError(`--psn-no ${opts.psnNo}: not in the tables' persons`)
       const opened = await openLedger(target)
       try {
+        // the person in force today, or on the asked year's last day (SPEC §11): the ledger's versions over the tables'
+        const asOf = personAsOf(opened.kind === 'sqlite' ? withLedgerPersons(ctx.tables, target) : ctx.tables,
+          opened.kind === 'sqlite' ? undefined : (p) => opened.ledger.persons.personVersions(p))
+        const today = chinaDay(new Date())
+        const person = await asOf(opts.psnNo, opts.year !== undefined ? dayOfYear(Number(opts.year), today) : today)
+        if (person === undefined) usageError(`--psn-no ${opts.psnNo}: not an insured person (the tables' persons or the ledger's)`)
         const { credits, payments } = await accountsOf(opened).accountEntries(person.psnNo)
         const st = accountStatement(person, credits, payments, opts.year !== undefined ? Number(opts.year) : null)
         process.stdout.write(JSON.stringify(st) + '\n')
@@ -75,4 +87,29 @@ without_base }. Exit status: 0 done; 1 fault; 2 bad usage.`)
         await closeOpened(opened)
       }
     })
+}
+
+/** YYYY-MM → its last day, YYYY-MM-DD. */
+function lastDayOf(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number]
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`
+}
+
+/** monthCredits over a stream of persons, a page at a time (only the credits are kept, not the persons). */
+async function creditsOf(persons: AsyncIterable<Person>, rule: Parameters<typeof monthCredits>[1]): Promise<{ credits: AccountCredit[]; withoutBase: string[] }> {
+  const credits: AccountCredit[] = []
+  const withoutBase: string[] = []
+  let page: Person[] = []
+  const flush = (): void => {
+    const r = monthCredits(page, rule)
+    for (const c of r.credits) credits.push(c)
+    for (const w of r.withoutBase) withoutBase.push(w)
+    page = []
+  }
+  for await (const p of persons) {
+    page.push(p)
+    if (page.length >= 10_000) flush()
+  }
+  flush()
+  return { credits, withoutBase }
 }

@@ -2,18 +2,19 @@
 // persons into the ledger's persons store (engine/persons/import.ts), from FILE or stdin. Problems are printed as
 // `file:row:column: what` (as `data build` prints them) and exit 1; a summary line goes to stderr and one JSON object
 // `{ rows, changed, unchanged, batches, problems, cpu_s }` to stdout (cpu_s: the process's CPU seconds).
-import { createReadStream } from 'node:fs'
+import { createReadStream, existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Command } from 'commander'
 import { dayNumber } from '../../claim.js'
 import { ledgerTarget, openLedger } from '../../ledger/open.js'
-import { SqlitePersons } from '../../ledger/sqlite/persons.js'
-import type { PersonsPort } from '../../ledger/persons-port.js'
+import { personsOf } from '../../ledger/accounts-open.js'
+import { openContext } from '../context.js'
+import { DEMO_TABLES_FILE } from '../../paths.js'
 import { importPersons, IMPORT_BATCH_ROWS, type ImportReport } from '../../persons/import.js'
 import { usageError } from '../usage.js'
 
-interface ImportOpts { ledger?: string; effective?: string; format?: string; batch?: string }
+interface ImportOpts { ledger?: string; effective?: string; format?: string; batch?: string; tables?: string; policy?: string }
 
 export function register(program: Command): void {
   const persons = program.command('persons').description('insured persons kept beside the ledger')
@@ -24,6 +25,8 @@ export function register(program: Command): void {
     .option('--effective <date>', 'YYYY-MM-DD the rows take effect, unless a row gives effective_from (default: today)')
     .option('--format <csv|jsonl>', 'input format (default: from FILE\'s extension, else from the first byte)')
     .option('--batch <rows>', `rows per transaction (default ${IMPORT_BATCH_ROWS})`)
+    .option('--tables <file>', 'the region\'s lookup tables: its admdvs and the insuring regions it has policies of (default: the demo region\'s)')
+    .option('--policy <file>', 'policy file naming the region\'s admdvs (default: the one in the tables)')
     .action(async (file: string | undefined, opts: ImportOpts) => {
       const target = ledgerTarget(opts.ledger)
       if (target === undefined) usageError('persons import needs --ledger FILE|URL (or DIPSETTLE_LEDGER)')
@@ -34,11 +37,14 @@ export function register(program: Command): void {
       if (opts.format !== undefined && opts.format !== 'csv' && opts.format !== 'jsonl') usageError(`--format ${opts.format}: csv or jsonl`)
       const input: Readable = file === undefined ? process.stdin : createReadStream(file)
       const { format, stream } = await sniff(input, opts.format ?? (file?.endsWith('.jsonl') ? 'jsonl' : file?.endsWith('.csv') ? 'csv' : undefined))
+      // insuplc_admdvs (SPEC §13): empty or the region's own admdvs, or a region whose policy the tables hold; without
+      // tables (none given, the demo's not built) only empty passes
+      const ctx = opts.tables !== undefined || existsSync(DEMO_TABLES_FILE) ? openContext(opts) : undefined
+      const regions = ctx === undefined ? undefined : { own: ctx.policy.admdvs ?? null, others: new Set(ctx.tables.otherPolicies?.keys() ?? []) }
       const opened = await openLedger(target)
       let report: ImportReport
       try {
-        const port: PersonsPort = opened.kind === 'sqlite' ? new SqlitePersons(opened.ledger.db) : opened.ledger.persons
-        report = await importPersons(stream, port, { file: file === undefined ? '<stdin>' : basename(file), effectiveFrom, format, batchRows })
+        report = await importPersons(stream, personsOf(opened), { file: file === undefined ? '<stdin>' : basename(file), effectiveFrom, format, batchRows, ...(regions !== undefined ? { regions } : {}) })
       } finally {
         await opened.ledger.close()
       }

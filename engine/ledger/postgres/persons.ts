@@ -5,6 +5,7 @@ import type pg from 'pg'
 import { inTransaction } from './transaction.js'
 import { decodePerson, encodePerson } from '../../persons/codec.js'
 import type { PersonVersion } from '../../persons/versions.js'
+import type { Person } from '../../tables/types.js'
 import type { PersonImportRow, PersonsBatchOutcome, PersonsPort } from '../persons-port.js'
 
 const UPSERT_SQL = `INSERT INTO person_versions (psn_no, effective_from, record)
@@ -12,6 +13,10 @@ const UPSERT_SQL = `INSERT INTO person_versions (psn_no, effective_from, record)
   ON CONFLICT (psn_no, effective_from) DO UPDATE SET record = EXCLUDED.record
   WHERE person_versions.record IS DISTINCT FROM EXCLUDED.record`
 const LOG_SQL = 'INSERT INTO person_imports (imported_at, source, rows, changed) VALUES ($1, $2, $3, $4)'
+/** $1 asOf, $2 the last psn_no of the previous page ('' first), $3 page rows: each person's version in force. */
+const IN_FORCE_SQL = `SELECT DISTINCT ON (psn_no COLLATE "C") psn_no, record FROM person_versions
+  WHERE effective_from <= $1 AND psn_no COLLATE "C" > $2 ORDER BY psn_no COLLATE "C", effective_from DESC LIMIT $3`
+const IN_FORCE_PAGE = 10_000
 const VERSIONS_SQL = 'SELECT effective_from, record FROM person_versions WHERE psn_no = $1 ORDER BY effective_from'
 
 export class PgPersons implements PersonsPort {
@@ -35,6 +40,17 @@ export class PgPersons implements PersonsPort {
   async personsCount(): Promise<number> {
     const r = await this.pool.query<{ n: number }>('SELECT COUNT(DISTINCT psn_no)::int AS n FROM person_versions')
     return r.rows[0]?.n ?? 0
+  }
+
+  async *personsInForce(asOf: string): AsyncGenerator<Person> {
+    // keyset pages in psn_no order (bytewise, as SQLite's): no cursor held open across a whole region
+    let after = ''
+    for (;;) {
+      const r = await this.pool.query<{ psn_no: string; record: string }>({ name: 'persons-in-force', text: IN_FORCE_SQL, values: [asOf, after, IN_FORCE_PAGE] })
+      for (const x of r.rows) yield decodePerson(x.record)
+      if (r.rows.length < IN_FORCE_PAGE) return
+      after = r.rows[r.rows.length - 1]!.psn_no
+    }
   }
 
   /** The persons' generation (the last import's seq; 0 when none). */

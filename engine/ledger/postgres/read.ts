@@ -4,6 +4,7 @@ import { HistorySnapshot } from '../../history.js'
 import type { HistoryScope, LiveStay, OutpatientVisit, PersonYear, StayRecord } from '../../history.js'
 import type { AdjudicationResult } from '../../result.js'
 import { storedAnswer } from '../codec.js'
+import { decodePerson } from '../../persons/codec.js'
 import type { ClaimHistory } from '../port.js'
 import type pg from 'pg'
 import { READ_HISTORY_SQL } from './statements.js'
@@ -21,6 +22,8 @@ interface HistoryRow {
   readonly prior_json: string | null
   readonly prior_lines: string | null
   readonly account_credits_fen: number
+  /** The person's imported versions (SPEC §11), [effective_from, record] ascending. */
+  readonly person_versions: readonly (readonly [string, string])[]
 }
 
 export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string, msgid: string | undefined, scope?: HistoryScope): Promise<ClaimHistory> {
@@ -36,9 +39,11 @@ export async function readClaimHistory(q: pg.Pool | pg.ClientBase, psnNo: string
     : { bodyHash: row.prior_hash, result: answerOfRow(row.prior_json, row.prior_lines) }
   // a visitor's accumulators kept per insuring region (SPEC §13)
   const regionYears = regionYearsOfRows(row.region_years)
+  // the person as imported, decided as of the claim's enddate (engine/persons/snapshot.ts)
+  const personVersions = row.person_versions.map(([effectiveFrom, record]) => ({ effectiveFrom, person: decodePerson(record) }))
   return {
     history: new HistorySnapshot({
-      psnNo, version: row.version, years, stays, visits: row.visits, accountCreditsFen: row.account_credits_fen,
+      psnNo, version: row.version, years, stays, visits: row.visits, accountCreditsFen: row.account_credits_fen, personVersions,
       ...(regionYears.size > 0 ? { regionYears } : {}), ...(scope !== undefined ? { scope } : {}),
     }),
     prior,

@@ -38,6 +38,8 @@ export const READ_HISTORY_SQL = `SELECT
        FROM settlements s WHERE s.psn_no = $1 AND s.end_day >= COALESCE($3::int, -2147483648) AND s.inpatient = 0 AND ${LIVE}) v) AS visits,
   ${REGION_YEARS_COLUMN},
   (SELECT COALESCE(SUM(amount_fen), 0) FROM account_credits WHERE psn_no = $1) AS account_credits_fen,
+  (SELECT COALESCE(json_agg(json_build_array(pv.effective_from, pv.record) ORDER BY pv.effective_from), '[]')
+     FROM person_versions pv WHERE pv.psn_no = $1) AS person_versions,
   p.body_hash AS prior_hash, p.result_json AS prior_json, p.lines AS prior_lines
   FROM (SELECT 1) one
   LEFT JOIN (SELECT s.body_hash, s.result_json, ls.lines FROM settlements s

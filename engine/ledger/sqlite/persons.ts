@@ -7,6 +7,7 @@ import type { Database as Db } from 'better-sqlite3'
 import { decodePerson, encodePerson } from '../../persons/codec.js'
 import type { PersonsSource } from '../../persons/lookup.js'
 import type { PersonVersion } from '../../persons/versions.js'
+import type { Person } from '../../tables/types.js'
 import type { PersonImportRow, PersonsBatchOutcome, PersonsPort } from '../persons-port.js'
 import { PERSONS_SCHEMA_SQL } from '../schema.js'
 
@@ -43,6 +44,22 @@ export class SqlitePersons implements PersonsPort {
 
   personsCount(): Promise<number> {
     return Promise.resolve(this.db.prepare('SELECT COUNT(DISTINCT psn_no) FROM person_versions').pluck().get() as number)
+  }
+
+  async *personsInForce(asOf: string): AsyncGenerator<Person> {
+    // the primary key's order: each person's versions ascending, the last one on or before asOf kept
+    let psn: string | undefined
+    let record: string | undefined
+    for (const [p, from, r] of this.db.prepare<[], [string, string, string]>(
+      'SELECT psn_no, effective_from, record FROM person_versions ORDER BY psn_no, effective_from').raw(true).iterate()) {
+      if (p !== psn) {
+        if (record !== undefined) yield decodePerson(record)
+        psn = p
+        record = undefined
+      }
+      if (from <= asOf) record = r
+    }
+    if (record !== undefined) yield decodePerson(record)
   }
 }
 

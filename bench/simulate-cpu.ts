@@ -1,0 +1,49 @@
+// CPU of the settle stage of `dipsettle simulate` for any build (issue 21: this build against one before persons moved,
+// whose stages carry no CPU figure): runs BUILD_ROOT/dist/engine/cli/main.js simulate at 1 M insured with the reduced
+// volume of docs/scale-out.md and reads the process's utime + stime (/proc/PID/stat: every thread) when each stage
+// line is printed; the settle stage's CPU is the reading at its line minus the one at "start N worker(s)". Linux only.
+// Prints one JSON line. Run builds alternated: CPU, not wall, is comparable on a shared machine.
+//
+//   node dist/bench/simulate-cpu.js BUILD_ROOT OUT_DIR [PERSONS]
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const [root, out, persons = '1000000'] = process.argv.slice(2)
+if (root === undefined || out === undefined) throw new Error('usage: simulate-cpu BUILD_ROOT OUT_DIR [PERSONS]')
+/** Clock ticks per second of /proc/PID/stat (USER_HZ: 100 on Linux). */
+const TICKS_PER_S = 100
+
+const child = spawn(process.execPath, [join(root, 'dist', 'engine', 'cli', 'main.js'), 'simulate', '--persons', persons, '--months', '1',
+  '--admissions-per-year', '0.04', '--outpatient-per-year', '0.4', '--workers', '1', '--out', out], { stdio: ['ignore', 'pipe', 'inherit'] })
+
+/** utime + stime of the child, in ticks (fields 14 and 15 of /proc/PID/stat, after the command name). */
+function ticks(): number {
+  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return Number(f[11]) + Number(f[12])
+}
+
+const marks: { line: string; ticks: number }[] = []
+let buf = ''
+let last = ''
+child.stdout.on('data', (b: Buffer) => {
+  buf += b.toString()
+  for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+    const line = buf.slice(0, i)
+    buf = buf.slice(i + 1)
+    marks.push({ line, ticks: ticks() })
+    last = line
+  }
+})
+child.on('exit', (code) => {
+  const start = marks.find((m) => m.line.startsWith('start 1 worker'))
+  const settle = marks.find((m) => /^\d{4}-\d\d settle/.test(m.line))
+  if (code !== 0 || start === undefined || settle === undefined) throw new Error(`simulate exited ${code} without its stage lines`)
+  const report = JSON.parse(last) as { per_month: { claims: number; settle_s: number }[]; memory?: { worker_rss_mb?: number } }
+  const cpuS = (settle.ticks - start.ticks) / TICKS_PER_S
+  const claims = report.per_month[0]!.claims
+  process.stdout.write(JSON.stringify({
+    root, settle_cpu_s: cpuS, cpu_us_per_claim: Math.round((cpuS * 1e6) / claims), settle_wall_s: report.per_month[0]!.settle_s, claims,
+    worker_rss_mb: report.memory?.worker_rss_mb ?? null, load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  }) + '\n')
+})
