@@ -17,13 +17,13 @@ const TICKS_PER_S = 100
 const child = spawn(process.execPath, [join(root, 'dist', 'engine', 'cli', 'main.js'), 'simulate', '--persons', persons, '--months', '1',
   '--admissions-per-year', '0.04', '--outpatient-per-year', '0.4', '--workers', '1', '--out', out], { stdio: ['ignore', 'pipe', 'inherit'] })
 
-/** utime + stime of the child, in ticks (fields 14 and 15 of /proc/PID/stat, after the command name). */
-function ticks(): number {
+/** utime + stime of the child, in ticks (fields 14 and 15 of /proc/PID/stat, after the command name), and stime alone. */
+function ticks(): { all: number; sys: number } {
   const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return Number(f[11]) + Number(f[12])
+  return { all: Number(f[11]) + Number(f[12]), sys: Number(f[12]) }
 }
 
-const marks: { line: string; ticks: number }[] = []
+const marks: { line: string; ticks: { all: number; sys: number } }[] = []
 let buf = ''
 let last = ''
 child.stdout.on('data', (b: Buffer) => {
@@ -40,10 +40,12 @@ child.on('exit', (code) => {
   const settle = marks.find((m) => /^\d{4}-\d\d settle/.test(m.line))
   if (code !== 0 || start === undefined || settle === undefined) throw new Error(`simulate exited ${code} without its stage lines`)
   const report = JSON.parse(last) as { per_month: { claims: number; settle_s: number }[]; memory?: { worker_rss_mb?: number } }
-  const cpuS = (settle.ticks - start.ticks) / TICKS_PER_S
+  const cpuS = (settle.ticks.all - start.ticks.all) / TICKS_PER_S
+  // the kernel's share (system calls: the SQLite files' reads, locks and writes)
+  const sysS = (settle.ticks.sys - start.ticks.sys) / TICKS_PER_S
   const claims = report.per_month[0]!.claims
   process.stdout.write(JSON.stringify({
-    root, settle_cpu_s: cpuS, cpu_us_per_claim: Math.round((cpuS * 1e6) / claims), settle_wall_s: report.per_month[0]!.settle_s, claims,
+    root, settle_cpu_s: cpuS, settle_sys_s: sysS, cpu_us_per_claim: Math.round((cpuS * 1e6) / claims), settle_wall_s: report.per_month[0]!.settle_s, claims,
     worker_rss_mb: report.memory?.worker_rss_mb ?? null, load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   }) + '\n')
 })
