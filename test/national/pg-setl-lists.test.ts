@@ -66,6 +66,8 @@ describePg('4101A lists on PostgreSQL', (server) => {
     const copy = cli(['ledger', 'copy', '--from', file, '--to', db.url])
     expect(copy.status, copy.stderr).toBe(0)
     const pool = new pg.Pool({ connectionString: db.url })
+    // pool.end() resolves before its connections have closed: a DROP … WITH (FORCE) after it may still terminate one
+    pool.on('error', () => {})
     try {
       expect(await pgSetlListGroupings(pool, '2026-10', '310', 1_000_000)).toEqual(fromFile)
       // bounded by the seq: the reversal (seq 3) not yet seen at seq 2 leaves both live

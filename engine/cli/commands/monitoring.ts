@@ -25,6 +25,8 @@ async function flaggedRows(target: string, month: string): Promise<MonitoredSett
     const l = await PgLedger.open(target, { readonly: true, maxConnections: 1 })
     await l.close()
     const pool = new pg.Pool({ connectionString: target, max: 1 })
+    // a connection the server drops is this command's failed query, not an unhandled 'error' event
+    pool.on('error', () => {})
     try {
       return await pgMonitoring(pool).monitoredSettlements(month)
     } finally {
