@@ -5,7 +5,7 @@
 // started before the import, and of a SQLite-backed app. The three give the same answers (setl_id aside); a claim
 // ending before 10-16 is paid without the assistance fund (610100), one ending on or after it with it.
 // Needs DIPSETTLE_TEST_PG (fails in CI without it).
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { ClaimInput } from '../../engine/claim.js'
 import { generateDemoClaims } from '../../engine/demo/claims.js'
@@ -19,7 +19,8 @@ import type { Person } from '../../engine/tables/types.js'
 import { buildApp, type App } from '../../server/app.js'
 import { CredentialStore } from '../../server/auth/credentials.js'
 import { freePort } from '../../bench/http.js'
-import { CLI, demoTables, requireBuilt, tablesFile } from '../pool/helpers.js'
+import { startServe } from '../server/serve-child.js'
+import { demoTables, requireBuilt, tablesFile } from '../pool/helpers.js'
 import { tempDir } from '../ledger/fixtures.js'
 import { describePg, freshDatabase } from '../ledger/pg-server.js'
 import { cli } from '../cli/helpers.js'
@@ -52,21 +53,6 @@ function csvOf(rows: readonly PersonImportRow[]): string {
 type Answer = Record<string, unknown>
 const withoutSetlId = (a: Answer): Answer => JSON.parse(JSON.stringify(a).replace(/"setl_id":"S\d+"/g, '"setl_id":""')) as Answer
 const funds = (a: Answer): string[] => ((a['setldetail'] ?? []) as { fund_pay_type: string }[]).map((d) => d.fund_pay_type)
-
-function startServe(url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--tables', tablesFile(), '--ledger', url, '--port', String(port), '--batch-workers', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  return new Promise((resolve, reject) => {
-    const onData = (b: Buffer): void => {
-      out += b.toString()
-      if (out.includes('serving')) resolve(child)
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`dipsettle serve exited (${code}) before listening: ${out}`)))
-  })
-}
 
 describePg('imported persons in serve on PostgreSQL and on SQLite', (server) => {
   let tmp: ReturnType<typeof tempDir>

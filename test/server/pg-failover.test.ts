@@ -5,7 +5,7 @@
 // process is not restarted: requests caught by the failover answer 503 E_LEDGER_UNAVAILABLE (never a 500) and are
 // resent with the same msgid. Then: every settlement answered before the crash is on the promoted standby (its resend
 // replays the same answer), each msgid is recorded exactly once, and `dipsettle ledger verify` is clean.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, connect, type Server as NetServer, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -16,7 +16,8 @@ import { generateDemoClaims } from '../../engine/demo/claims.js'
 import { PgLedger } from '../../engine/ledger/postgres/ledger.js'
 import { CredentialStore } from '../../server/auth/credentials.js'
 import { freePort } from '../../bench/http.js'
-import { CLI, demoTables, requireBuilt, tablesFile } from '../pool/helpers.js'
+import { CLI, demoTables, requireBuilt } from '../pool/helpers.js'
+import { startServe } from './serve-child.js'
 import { describePg } from '../ledger/pg-server.js'
 
 const CLUSTER = join(import.meta.dirname, '../../.ci/pg-cluster')
@@ -66,24 +67,6 @@ async function sql(url: string, text: string): Promise<Record<string, unknown>[]
   } finally {
     await c.end()
   }
-}
-
-function startServe(url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--tables', tablesFile(), '--ledger', url, '--port', String(port),
-    '--batch-workers', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  return new Promise((resolve, reject) => {
-    const onData = (b: Buffer): void => {
-      out += b.toString()
-      if (out.includes('serving')) resolve(child)
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.once('exit', (code) => {
-      process.stderr.write(`dipsettle serve exited (${code}): ${out}\n`)
-      reject(new Error(`dipsettle serve exited (${code}) before listening: ${out}`))
-    })
-  })
 }
 
 describePg('a PostgreSQL failover to a synchronous standby under load', () => {

@@ -6,7 +6,7 @@
 // same claims in the same per-person order, `dipsettle ledger verify` clean. The lookups, the reversal and
 // /v1/batches then run on the same servers, month-end runs over the same database, and a national-interface stay
 // (SPEC §12) begun on one process is finished on another.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import pg from 'pg'
 import type { ClaimInput } from '../../engine/claim.js'
@@ -16,7 +16,8 @@ import { settleClaim } from '../../engine/ledger/settle-port.js'
 import type { Tables } from '../../engine/tables/types.js'
 import { CredentialStore } from '../../server/auth/credentials.js'
 import { freePort } from '../../bench/http.js'
-import { CLI, demoTables, requireBuilt, tablesFile } from '../pool/helpers.js'
+import { CLI, demoTables, requireBuilt } from '../pool/helpers.js'
+import { startServe } from './serve-child.js'
 import { NUMERIC_TYPES } from '../ledger/backends.js'
 import { describePg, freshDatabase } from '../ledger/pg-server.js'
 import { SETLINFO_FIELDS } from '../../engine/result.js'
@@ -31,19 +32,8 @@ const CLAIMS = 120
 interface Server { readonly base: string; readonly child: ChildProcess; alive: boolean }
 interface Answer { readonly status: number; readonly body: Record<string, unknown> }
 
-function startServe(url: string, port: number, workers = 1): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--tables', tablesFile(), '--ledger', url, '--port', String(port),
-    '--batch-workers', '0', '--workers', String(workers)], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let err = ''
-  return new Promise((resolve, reject) => {
-    const onData = (b: Buffer): void => {
-      err += b.toString()
-      if (b.toString().includes('serving')) resolve({ base: `http://127.0.0.1:${port}`, child, alive: true })
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`dipsettle serve exited (${code}) before listening: ${err}`)))
-  })
+async function startServer(url: string, port: number, workers = 1): Promise<Server> {
+  return { base: `http://127.0.0.1:${port}`, child: await startServe(url, port, workers), alive: true }
 }
 
 async function send(s: Server, path: string, body: unknown, token: string, type = 'application/json'): Promise<Answer> {
@@ -98,7 +88,7 @@ describePg('4 dipsettle serve processes on one PostgreSQL ledger', (server) => {
     admin = (await store.add({ admin: true })).token
     await ledger.close()
     const ports = await Promise.all(Array.from({ length: PROCESSES }, () => freePort()))
-    servers = await Promise.all(ports.map((p) => startServe(db.url, p)))
+    servers = await Promise.all(ports.map((p) => startServer(db.url, p)))
   }, 120_000)
 
   afterAll(async () => {
@@ -280,7 +270,7 @@ describePg('dipsettle serve --workers 2 on a PostgreSQL URL', (server) => {
       const tokens: Record<string, string> = {}
       for (const h of new Set(claims.map((c) => c.fixmedins_code))) tokens[h] = (await store.add({ hospital: h })).token
       await ledger.close()
-      s = await startServe(db.url, await freePort(), 2)
+      s = await startServer(db.url, await freePort(), 2)
       // every claim twice, all at once: the OS spreads the connections over both processes
       const answers = await Promise.all([...claims, ...claims].map((c) => send(s!, '/v1/settlements', c, tokens[c.fixmedins_code]!)))
       for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(200)
