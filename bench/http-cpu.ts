@@ -19,10 +19,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { buildTables } from '../grouper-data/build.js'
-import { generateDemoClaims } from '../engine/demo/claims.js'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import { loadTables } from '../engine/tables/load.js'
-import { requestFactory, type Prepared } from './http.js'
+import { realtimeClaims, requestFactory } from './http.js'
 
 type Kind = 'settle' | 'floor'
 
@@ -146,14 +145,8 @@ async function main(): Promise<void> {
   const rate = Number(arg('rate', '0'))
   const tablesFile = DEMO_TABLES_FILE
   if (!existsSync(tablesFile)) buildTables({ sourcesDir: DEMO_SOURCES_DIR, outFile: tablesFile })
-  const tables = loadTables(tablesFile)
-  // the claims of bench/http.ts: inpatient claims of ~90 lines (~7 KB)
-  const claims = [...generateDemoClaims(tables, { count: 2000, seed: 7, linesPerClaim: [85, 95], referralShare: 0 })]
-    .filter((c) => c.med_type === '21')
-  const p: Prepared = {
-    templates: claims.map((c) => ({ hospital: c.fixmedins_code, json: JSON.stringify({ ...c, msgid: '__MSGID__', mdtrt_id: '__MDTRT__' }) })),
-    hospitals: [...new Set(claims.map((c) => c.fixmedins_code))],
-  }
+  // the claims of bench/http.ts
+  const p = realtimeClaims(loadTables(tablesFile))
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-bench-httpcpu-'))
   const job: ServeJob = {
     build, kind, tablesFile, dir, hospitals: p.hospitals, answerBytes: Number(arg('answer-bytes', '17222')),

@@ -20,6 +20,7 @@ import { buildTables } from '../grouper-data/build.js'
 import { generateDemoClaims } from '../engine/demo/claims.js'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import { loadTables } from '../engine/tables/load.js'
+import type { Tables } from '../engine/tables/types.js'
 import type { HttpServerJob } from './http-server.js'
 
 export interface HttpBenchResult {
@@ -194,19 +195,22 @@ async function echoRun(body: string, o: { durationS: number; connections: number
   }
 }
 
+/** Inpatient claims of ~90 lines: the ~7 KB claim of SPEC §10's real-time load, as request templates. */
+export function realtimeClaims(tables: Tables): Prepared {
+  const claims = [...generateDemoClaims(tables, { count: 2000, seed: 7, linesPerClaim: [85, 95], referralShare: 0 })]
+    .filter((c) => c.med_type === '21')
+  return {
+    templates: claims.map((c) => ({ hospital: c.fixmedins_code, json: JSON.stringify({ ...c, msgid: '__MSGID__', mdtrt_id: '__MDTRT__' }) })),
+    hospitals: [...new Set(claims.map((c) => c.fixmedins_code))],
+  }
+}
+
 export async function benchHttp(opts: HttpBenchOptions = {}): Promise<HttpBenchResult> {
   const durationS = opts.durationS ?? (opts.quick ? 3 : 10)
   const connections = opts.connections ?? 16
   const tablesFile = opts.tablesFile ?? DEMO_TABLES_FILE
   if (tablesFile === DEMO_TABLES_FILE && !existsSync(tablesFile)) buildTables({ sourcesDir: DEMO_SOURCES_DIR, outFile: tablesFile })
-  const tables = loadTables(tablesFile)
-  // inpatient claims of ~90 lines: the ~7 KB claim of SPEC §10's real-time load
-  const claims = [...generateDemoClaims(tables, { count: 2000, seed: 7, linesPerClaim: [85, 95], referralShare: 0 })]
-    .filter((c) => c.med_type === '21')
-  const p: Prepared = {
-    templates: claims.map((c) => ({ hospital: c.fixmedins_code, json: JSON.stringify({ ...c, msgid: '__MSGID__', mdtrt_id: '__MDTRT__' }) })),
-    hospitals: [...new Set(claims.map((c) => c.fixmedins_code))],
-  }
+  const p = realtimeClaims(loadTables(tablesFile))
   const dir = mkdtempSync(join(tmpdir(), 'dipsettle-bench-http-'))
   try {
     const o = { durationS, connections }
