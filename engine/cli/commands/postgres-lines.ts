@@ -20,9 +20,6 @@ import { openContext } from '../context.js'
 import { Worker } from 'node:worker_threads'
 import { fnv1a32 } from '../../fnv.js'
 import { workerFile } from '../../worker-file.js'
-import { StoredPersons } from '../../persons/lookup.js'
-import { PrefetchedPersons } from '../../persons/prefetched.js'
-import type { Tables } from '../../tables/types.js'
 import { runJsonLines } from './adjudicate.js'
 import type { ChunkProcessor } from './adjudicate.js'
 
@@ -33,8 +30,8 @@ export async function adjudicatePostgres(url: string, opts: { dryRun?: boolean; 
   if (opts.workers !== undefined && opts.dryRun !== true) return adjudicateWorkers(url, { ...opts, workers: opts.workers })
   const ctx = openContext(opts)
   const ledger = await PgLedger.open(url, { maxConnections: CONNECTIONS, readonly: opts.dryRun === true })
-  const persons = ledgerPersons(ctx.tables, ledger)
-  const env: DecideEnv = { tables: persons.tables, policy: ctx.policy }
+  // the ledger's persons (SPEC §11) come with each person's history (engine/persons/snapshot.ts)
+  const env: DecideEnv = { tables: ctx.tables, policy: ctx.policy }
   try {
     const dryRun = async (body: unknown): Promise<AdjudicationResult> => {
       const { psnNo } = claimIds(body)
@@ -42,33 +39,13 @@ export async function adjudicatePostgres(url: string, opts: { dryRun?: boolean; 
       return compute(body, history, env)
     }
     const each = opts.dryRun === true ? byPerson(dryRun) : (bodies: readonly unknown[]) => settleBatch(bodies, ledger, env)
-    const faults = await runJsonLines(async (bodies) => {
-      await persons.prepare(bodies)
-      return each(bodies)
-    }, { chunkLines: opts.chunk })
+    const faults = await runJsonLines(each, { chunkLines: opts.chunk })
     if (faults > 0) {
       process.stderr.write(`dipsettle: ${faults} line(s) could not be processed (E_FAILED)\n`)
       process.exitCode = 1
     }
   } finally {
     await ledger.close()
-  }
-}
-
-/**
- * The ledger's persons (SPEC §11) over the tables file's: before a chunk is decided, the persons' generation is looked
- * at (an import since drops the cache) and each of its persons is fetched.
- */
-export function ledgerPersons(tables: Tables, ledger: PgLedger): { tables: Tables; prepare: (bodies: readonly unknown[]) => Promise<void> } {
-  const fetched = new PrefetchedPersons(ledger.persons)
-  const stored = tables.persons instanceof StoredPersons ? tables.persons.over(fetched) : undefined
-  return {
-    tables: stored ? { ...tables, persons: stored } : tables,
-    prepare: async (bodies) => {
-      await fetched.refresh()
-      stored?.refresh()
-      await Promise.all([...new Set(bodies.map((b) => claimIds(b).psnNo))].map((p) => fetched.prepare(p)))
-    },
   }
 }
 

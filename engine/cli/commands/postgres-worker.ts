@@ -5,17 +5,16 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { PgLedger } from '../../ledger/postgres/ledger.js'
 import { openContext } from '../context.js'
-import { CONNECTIONS, ledgerPersons } from './postgres-lines.js'
+import { CONNECTIONS } from './postgres-lines.js'
 import { settleBatch } from '../../ledger/settle-port.js'
 
 interface Config { readonly url: string; readonly tables?: string; readonly policy?: string }
 const config = workerData as Config
 const ctx = openContext({ ...(config.tables !== undefined ? { tables: config.tables } : {}), ...(config.policy !== undefined ? { policy: config.policy } : {}) })
 const ledger = await PgLedger.open(config.url, { maxConnections: CONNECTIONS })
-// the ledger's persons (SPEC §11) over the tables file's, fetched before each share is decided
-const persons = ledgerPersons(ctx.tables, ledger)
-const env = { tables: persons.tables, policy: ctx.policy }
-const run = async (bodies: readonly unknown[]) => { await persons.prepare(bodies); return settleBatch(bodies, ledger, env) }
+// the ledger's persons (SPEC §11) come with each person's history (engine/persons/snapshot.ts)
+const env = { tables: ctx.tables, policy: ctx.policy }
+const run = (bodies: readonly unknown[]) => settleBatch(bodies, ledger, env)
 const port = parentPort!
 port.on('message', (m: { id: number; bodies: unknown[] } | 'close') => {
   if (m === 'close') {

@@ -52,10 +52,4 @@ export class PgPersons implements PersonsPort {
       after = r.rows[r.rows.length - 1]!.psn_no
     }
   }
-
-  /** The persons' generation (the last import's seq; 0 when none). */
-  async generation(): Promise<number> {
-    const r = await this.pool.query<{ g: number | null }>('SELECT max(seq)::int AS g FROM person_imports')
-    return r.rows[0]?.g ?? 0
-  }
 }
