@@ -27,6 +27,7 @@ import { answerOfRow, readClaimHistory } from './read.js'
 import { BY_SETL_ID_SQL, PERSON_YEAR_SQL } from './statements.js'
 import { verifyPg } from './verify.js'
 import { WATERMARK } from './watermark.js'
+import { inTransaction, onConnection } from './transaction.js'
 
 export interface PgLedgerOptions {
   /** Connections this process keeps (a commit holds one from its row locks to COMMIT). */
@@ -48,15 +49,10 @@ const TYPES = {
     oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC ? safeInt : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 }
 
-/** SQLSTATEs a transaction is run again for: unique_violation on msgid, deadlock_detected, serialization_failure. */
-const RETRIED = new Set(['23505', '40P01', '40001'])
-const MSGID_INDEX = 'settlements_msgid_key'
-/** Runs of one transaction before its error is let through (each rerun follows another commit that won). */
-const MAX_RUNS = 5
+/** A commit that lost the msgid to another person's commit runs again (transaction.ts): its check then answers it. */
+const MSGID_RETRY = ['settlements_msgid_key']
 /** First key of the month-end advisory lock ('mend'); the second is hashtext(month/pool). */
 const MONTH_END_LOCK = 0x6d656e64
-/** ledger copy's transaction holds the seq watermark (watermark.ts) shared from BEGIN, as the commit function does. */
-const BEGIN_APPEND = `BEGIN; SELECT pg_advisory_xact_lock_shared(${WATERMARK})`
 
 export function isPostgresUrl(s: string): boolean {
   return /^postgres(ql)?:\/\//i.test(s)
@@ -116,11 +112,11 @@ export class PgLedger implements LedgerPort {
 
   async commit(records: readonly PreparedRecord[]): Promise<CommitOutcome[]> {
     if (records.length === 0) return []
-    return this.onConnection((c) => commitRecords(c, records, this.now))
+    return onConnection(this.pool, (c) => commitRecords(c, records, this.now), MSGID_RETRY)
   }
 
   reverse(req: ReversalRequest): Promise<CommitOutcome> {
-    return this.onConnection((c) => reverseSettlement(c, req, this.now))
+    return onConnection(this.pool, (c) => reverseSettlement(c, req, this.now), MSGID_RETRY)
   }
 
   /**
@@ -128,7 +124,7 @@ export class PgLedger implements LedgerPort {
    * DischargesPort.ledgerSeq). Waits for the appending transactions open now; new ones wait for this one read.
    */
   ledgerSeq(): Promise<number> {
-    return this.transaction(async (c) => {
+    return inTransaction(this.pool, async (c) => {
       await c.query(`SELECT pg_advisory_xact_lock(${WATERMARK})`)
       const r = await c.query<{ seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM settlements')
       return r.rows[0]!.seq
@@ -161,7 +157,7 @@ export class PgLedger implements LedgerPort {
    * the guarding transaction. For the reports port's PostgreSQL implementation (reports-port.ts).
    */
   monthEndRun<T>(month: string, pool: string, fn: (c: pg.ClientBase) => Promise<T>): Promise<T> {
-    return this.transaction(async (c) => {
+    return inTransaction(this.pool, async (c) => {
       await c.query(`SELECT pg_advisory_xact_lock(${MONTH_END_LOCK}, hashtext($1))`, [`${month}/${pool}`])
       return fn(c)
     })
@@ -174,7 +170,11 @@ export class PgLedger implements LedgerPort {
 
   /** fn in one transaction of this ledger's database: `ledger copy` (copy.ts) writes a SQLite ledger's rows with it. */
   importRows<T>(fn: (c: pg.ClientBase) => Promise<T>): Promise<T> {
-    return this.transaction(fn, BEGIN_APPEND)
+    return inTransaction(this.pool, async (c) => {
+      // an appending transaction: the seq watermark (watermark.ts) held shared, as the commit function holds it
+      await c.query(`SELECT pg_advisory_xact_lock_shared(${WATERMARK})`)
+      return fn(c)
+    }, MSGID_RETRY)
   }
 
   /** Rows in the settlements and accumulators (`ledger verify`'s summary line). */
@@ -187,51 +187,5 @@ export class PgLedger implements LedgerPort {
   async close(): Promise<void> {
     await this.pool.end()
   }
-
-  /**
-   * fn on one pooled connection, outside any transaction block (each statement its own transaction: the commit
-   * function's call), run again (up to MAX_RUNS) when it lost a race (RETRIED).
-   */
-  private async onConnection<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    for (let run = 1; ; run++) {
-      const c = await this.pool.connect()
-      let broken: Error | undefined
-      try {
-        return await fn(c)
-      } catch (e) {
-        // an error the server answered leaves the connection idle and whole; any other: destroyed, not reused
-        if (!(e instanceof pg.DatabaseError)) broken = e instanceof Error ? e : new Error(String(e))
-        if (run < MAX_RUNS && lostRace(e)) continue
-        throw e
-      } finally {
-        c.release(broken)
-      }
-    }
-  }
-
-  /** fn in BEGIN … COMMIT on one pooled connection, run again (up to MAX_RUNS) when it lost a race (RETRIED). */
-  private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    for (let run = 1; ; run++) {
-      const c = await this.pool.connect()
-      let broken: Error | undefined
-      try {
-        await c.query(begin)
-        const out = await fn(c)
-        await c.query('COMMIT')
-        return out
-      } catch (e) {
-        await c.query('ROLLBACK').catch((r: Error) => { broken = r })
-        if (run < MAX_RUNS && lostRace(e)) continue
-        throw e
-      } finally {
-        // a connection whose ROLLBACK failed is in an unknown state: destroyed, not reused
-        c.release(broken)
-      }
-    }
-  }
 }
 
-function lostRace(e: unknown): boolean {
-  if (!(e instanceof pg.DatabaseError) || e.code === undefined || !RETRIED.has(e.code)) return false
-  return e.code !== '23505' || e.constraint === MSGID_INDEX
-}

@@ -1,34 +1,47 @@
-// One transaction on one pooled connection for the ports beside the settlements (reports, stays, clearing,
-// per-capita, persons): BEGIN … COMMIT, ROLLBACK on any error, and the whole function run again when it lost a race
-// to another process (a unique violation on a key the caller names, a deadlock, a serialization failure) — its own
-// checks then see the winner's row. The settlement side has its own (ledger.ts), which also holds the seq watermark.
+// Work on one pooled connection of the PostgreSQL ledger, run again when it lost a race to another process (a unique
+// violation on a key the caller names, a deadlock, a serialization failure) — its own checks then see the winner's
+// row. `onConnection`: statements that are each their own transaction (the commit function's call); `inTransaction`:
+// BEGIN … COMMIT, ROLLBACK on any error. Every port of the PostgreSQL ledger writes through these two.
 import pg from 'pg'
 
-/** Runs of one transaction before its error is let through (each rerun follows another transaction that won). */
+/** Runs of one unit of work before its error is let through (each rerun follows another transaction that won). */
 const MAX_RUNS = 5
 
 /**
- * fn in BEGIN … COMMIT. `retryOn`: the unique constraints whose violation means "another process wrote it first":
- * rolled back and run again. Deadlocks (40P01) and serialization failures (40001) are always run again.
+ * fn on one pooled connection, run again (up to MAX_RUNS) when it lost a race; `retryOn`: the unique constraints
+ * whose violation means "another process wrote it first". An error the server answered leaves the connection whole;
+ * any other (a dropped connection, a fault of fn) destroys it rather than return it to the pool in doubt.
  */
-export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, retryOn: readonly string[] = []): Promise<T> {
+export async function onConnection<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, retryOn: readonly string[] = []): Promise<T> {
   for (let run = 1; ; run++) {
     const c = await pool.connect()
     let broken: Error | undefined
     try {
-      await c.query('BEGIN')
+      return await fn(c)
+    } catch (e) {
+      if (!(e instanceof pg.DatabaseError)) broken = e instanceof Error ? e : new Error(String(e))
+      if (run < MAX_RUNS && lostRace(e, retryOn)) continue
+      throw e
+    } finally {
+      c.release(broken)
+    }
+  }
+}
+
+/** fn in BEGIN … COMMIT (rolled back on any error), run again as onConnection runs it. */
+export function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, retryOn: readonly string[] = []): Promise<T> {
+  return onConnection(pool, async (c) => {
+    await c.query('BEGIN')
+    try {
       const out = await fn(c)
       await c.query('COMMIT')
       return out
     } catch (e) {
-      await c.query('ROLLBACK').catch((r: Error) => { broken = r })
-      if (run < MAX_RUNS && lostRace(e, retryOn)) continue
+      // a failed ROLLBACK means a broken connection: fn's error (not the server's answer) then destroys it
+      await c.query('ROLLBACK').catch(() => {})
       throw e
-    } finally {
-      // a connection whose ROLLBACK failed is in an unknown state: destroyed, not reused
-      c.release(broken)
     }
-  }
+  }, retryOn)
 }
 
 function lostRace(e: unknown, retryOn: readonly string[]): boolean {
