@@ -39,3 +39,13 @@ export function dayOfYear(year: number, today: string): string {
   const last = `${String(year).padStart(4, '0')}-12-31`
   return today < last ? today : last
 }
+
+/**
+ * A person's figures for a year (`year`: YYYY as asked, else this year in China time): the year and the person in
+ * force today, or on the asked year's last day (SPEC §11) — insutype and insuring region of that day.
+ */
+export async function personOfYear(asOf: PersonAsOf, psnNo: string, year: string | undefined, now: Date): Promise<{ year: number; person: Person | undefined }> {
+  const today = chinaDay(now)
+  const y = Number(year ?? today.slice(0, 4))
+  return { year: y, person: await asOf(psnNo, dayOfYear(y, today)) }
+}

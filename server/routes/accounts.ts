@@ -11,7 +11,7 @@ import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
 import { principalOf } from '../plugins/auth.js'
 import { errorResponses } from '../schemas/common.js'
-import { chinaDay, dayOfYear } from '../../engine/persons/as-of.js'
+import { personOfYear } from '../../engine/persons/as-of.js'
 
 const N = Type.Number()
 export const AccountStatementBody = Type.Object({
@@ -33,10 +33,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps; accoun
       response: { 200: AccountStatementBody, ...errorResponses },
     },
   }, async (req) => {
-    const today = chinaDay(new Date())
-    const year = req.query.year !== undefined ? Number(req.query.year) : Number(today.slice(0, 4))
-    // the person in force today, or on the asked year's last day (SPEC §11)
-    const person = await deps.personAsOf(req.params.psn_no, dayOfYear(year, today))
+    const { year, person } = await personOfYear(deps.personAsOf, req.params.psn_no, req.query.year, new Date())
     if (person === undefined) throw new HttpError('E_UNKNOWN_PERSON', 'psn_no')
     const p = principalOf(req)
     const { credits, payments } = await accounts.accountEntries(person.psnNo)

@@ -9,7 +9,7 @@ import type { ServerDeps } from '../deps.js'
 import { HttpError } from '../errors.js'
 import { insuringRegionOf, settlementPolicy } from '../../engine/adjudicate/visitor.js'
 import { errorResponses } from '../schemas/common.js'
-import { chinaDay, dayOfYear } from '../../engine/persons/as-of.js'
+import { personOfYear } from '../../engine/persons/as-of.js'
 
 const N = Type.Number()
 export const Accumulators = Type.Object({
@@ -29,10 +29,7 @@ export const personRoutes: FastifyPluginAsyncTypebox<{ deps: ServerDeps }> = asy
       response: { 200: Accumulators, ...errorResponses },
     },
   }, async (req) => {
-    const today = chinaDay(new Date())
-    const year = req.query.year !== undefined ? Number(req.query.year) : Number(today.slice(0, 4))
-    // the person in force today, or on the asked year's last day (SPEC §11): insutype and insuring region of that day
-    const person = await deps.personAsOf(req.params.psn_no, dayOfYear(year, today))
+    const { year, person } = await personOfYear(deps.personAsOf, req.params.psn_no, req.query.year, new Date())
     if (person === undefined) throw new HttpError('E_UNKNOWN_PERSON', 'psn_no')
     // a visitor's totals are kept per insuring region, under that region's cap (SPEC §13)
     const admdvs = insuringRegionOf(person)

@@ -6,7 +6,7 @@ import { monthCredits } from '../../accounts/credits.js'
 import { accountStatement } from '../../accounts/statement.js'
 import { accountsOf, closeOpened, personsOf } from '../../ledger/accounts-open.js'
 import type { AccountCredit } from '../../ledger/accounts-port.js'
-import { chinaDay, dayOfYear, personAsOf } from '../../persons/as-of.js'
+import { personAsOf, personOfYear } from '../../persons/as-of.js'
 import { withLedgerPersons } from '../../persons/attach.js'
 import { personsInForce } from '../../persons/in-force.js'
 import type { Person } from '../../tables/types.js'
@@ -77,8 +77,7 @@ without_base }. Exit status: 0 done; 1 fault; 2 bad usage.`)
         // the person in force today, or on the asked year's last day (SPEC §11): the ledger's versions over the tables'
         const asOf = personAsOf(opened.kind === 'sqlite' ? withLedgerPersons(ctx.tables, target) : ctx.tables,
           opened.kind === 'sqlite' ? undefined : (p) => opened.ledger.persons.personVersions(p))
-        const today = chinaDay(new Date())
-        const person = await asOf(opts.psnNo, opts.year !== undefined ? dayOfYear(Number(opts.year), today) : today)
+        const { person } = await personOfYear(asOf, opts.psnNo, opts.year, new Date())
         if (person === undefined) usageError(`--psn-no ${opts.psnNo}: not an insured person (the tables' persons or the ledger's)`)
         const { credits, payments } = await accountsOf(opened).accountEntries(person.psnNo)
         const st = accountStatement(person, credits, payments, opts.year !== undefined ? Number(opts.year) : null)
