@@ -21,9 +21,8 @@ function isUrl(target: string): boolean {
 }
 
 /**
- * A pool worker's new batch: its persons are read afresh (an import since the last batch is seen), and the cache
- * holds only the batch's persons. Kept across batches, entries lived long enough to be promoted to the old generation
- * and cost the collector a full marking every few batches (perf: bench/README.md "persons on the worker's connection").
+ * A pool worker's new batch: its persons are read afresh, so an import since the last batch is seen without asking
+ * the sources' generations, and the cache holds no more than the batch's persons (whose entries then die young).
  */
 export function forgetPersons(tables: Tables): void {
   if (tables.persons instanceof StoredPersons) tables.persons.forget()
