@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer'
 import { existsSync } from 'node:fs'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { loadTables } from '../tables/load.js'
-import { refreshPersons, withLedgerPersons } from '../persons/attach.js'
+import { forgetPersons, withLedgerPersons } from '../persons/attach.js'
 import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
 import { computeClaim, isFault, settleBodies, type SettleEnv } from '../ledger/settle.js'
 import { bodyHash } from '../ledger/hash.js'
@@ -15,16 +15,16 @@ import { compactAnswer, forEachLine, inLineOrder, parseJsonLine, preAnswer, preA
 import type { BatchAnswer, BatchTask, PoolHooks, WorkerConfig } from './protocol.js'
 
 const config = workerData as WorkerConfig
-// persons are read on demand from the ledger (and the tables file), never loaded (SPEC §11)
-const tables = withLedgerPersons(loadTables(config.tablesFile), config.ledgerFile)
-// the policy validator (ajv and the schema's compile) is imported only when a --policy file is to be checked
-const policy = config.policyFile !== null ? (await import('../policy/validate.js')).loadPolicyFile(config.policyFile) : tables.policy
 let ledger: SqliteLedger | undefined
 if (config.ledgerFile !== null) {
   // as the single-threaded CLI: a dry run never creates the ledger and reads an existing one read-only
   if (!config.dryRun) ledger = openLedger(config.ledgerFile)
   else if (existsSync(config.ledgerFile)) ledger = openLedger(config.ledgerFile, { readonly: true })
 }
+// persons are read on demand from the ledger (on this worker's connection) and the tables file, never loaded (SPEC §11)
+const tables = withLedgerPersons(loadTables(config.tablesFile), config.ledgerFile, ledger?.db)
+// the policy validator (ajv and the schema's compile) is imported only when a --policy file is to be checked
+const policy = config.policyFile !== null ? (await import('../policy/validate.js')).loadPolicyFile(config.policyFile) : tables.policy
 const env: SettleEnv = { tables, policy, dryRun: config.dryRun, ...(ledger ? { ledger } : {}) }
 /** Recording runs decide outside the write lock and commit each batch in one transaction (ledger/settle.ts). */
 const recording = ledger !== undefined && !config.dryRun
@@ -125,7 +125,7 @@ const EMPTY = new Uint8Array(0)
 export function answerBatch(task: BatchTask): BatchAnswer {
   const view = Buffer.from(task.bytes, 0, task.byteLength)
   hooks.before?.(view)
-  refreshPersons(tables)
+  forgetPersons(tables)
   const sink = new AnswerSink(task.out)
   if (!recording) {
     // nothing recorded: each line is parsed, adjudicated and serialised before the next is read, so a claim's objects

@@ -107,7 +107,7 @@ export function register(program: Command): void {
         else if (existsSync(opts.ledger)) ledger = openLedger(opts.ledger, { readonly: true })
       }
       try {
-        const env: SettleEnv = { tables: withLedgerPersons(ctx.tables, opts.ledger), policy: ctx.policy, dryRun: opts.dryRun === true, ...(ledger ? { ledger } : {}) }
+        const env: SettleEnv = { tables: withLedgerPersons(ctx.tables, opts.ledger, ledger?.db), policy: ctx.policy, dryRun: opts.dryRun === true, ...(ledger ? { ledger } : {}) }
         const faults = await runJsonLines(inProcessChunks(env), { chunkLines: opts.chunk, compact: opts.compact === true })
         if (faults > 0) {
           process.stderr.write(`dipsettle: ${faults} line(s) could not be processed (E_FAILED)\n`)

@@ -64,8 +64,14 @@ export class SqlitePersons implements PersonsPort {
 }
 
 /**
- * A ledger file's persons for the engine's synchronous lookup, read-only and opened on first use. A ledger that does
- * not exist yet, or was made before the persons tables, holds no persons (until it is opened again).
+ * A ledger file's persons for the engine's synchronous lookup: on the connection of a process that has the ledger open
+ * (`shared`, a pool worker's own), else on a read-only connection opened on first use. A ledger that does not exist
+ * yet, or was made before the persons tables, holds no persons (until it is opened again).
+ *
+ * Why the worker's own connection: SQLite drops a connection's whole page cache when another connection has committed
+ * since its last read, so a second connection on a ledger being written re-read the persons' index pages from the
+ * kernel for every claim (perf: 139 of the lookup's 284 samples in the kernel, 97 on the worker's own connection;
+ * bench/README.md "persons on the worker's connection").
  */
 export class LedgerPersons implements PersonsSource {
   private db: Db | undefined
@@ -73,7 +79,7 @@ export class LedgerPersons implements PersonsSource {
   private generationOf: Database.Statement<[], number | null> | undefined
   private absent = false
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string, private readonly shared?: Db) {}
 
   versions(psnNo: string): readonly PersonVersion[] {
     if (!this.open()) return []
@@ -88,7 +94,7 @@ export class LedgerPersons implements PersonsSource {
   }
 
   close(): void {
-    this.db?.close()
+    if (this.shared === undefined) this.db?.close()
     this.db = undefined
   }
 
@@ -96,14 +102,21 @@ export class LedgerPersons implements PersonsSource {
     if (this.db !== undefined) return true
     if (this.absent) return false
     let db: Db
-    try {
-      db = new Database(this.file, { readonly: true, fileMustExist: true })
-    } catch {
+    if (this.shared !== undefined) db = this.shared
+    else {
+      try {
+        db = new Database(this.file, { readonly: true, fileMustExist: true })
+      } catch {
+        this.absent = true
+        return false
+      }
+    }
+    const has = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'person_versions'").pluck().get() as number
+    if (has === 0) {
+      if (this.shared === undefined) db.close()
       this.absent = true
       return false
     }
-    const has = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'person_versions'").pluck().get() as number
-    if (has === 0) { db.close(); this.absent = true; return false }
     this.db = db
     this.versionsOf = db.prepare<[string], [string, string]>(VERSIONS_SQL).raw(true)
     this.generationOf = db.prepare<[], number | null>('SELECT max(seq) FROM person_imports').pluck()
