@@ -5,17 +5,13 @@
 // Prints one JSON line. Run builds alternated: CPU, not wall, is comparable on a shared machine.
 //
 //   node dist/bench/simulate-cpu.js BUILD_ROOT OUT_DIR [PERSONS]
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { isSettleDone, isWorkersStarted, spawnSimulate } from './simulate-child.js'
 
 const [root, out, persons = '1000000'] = process.argv.slice(2)
 if (root === undefined || out === undefined) throw new Error('usage: simulate-cpu BUILD_ROOT OUT_DIR [PERSONS]')
 /** Clock ticks per second of /proc/PID/stat (USER_HZ: 100 on Linux). */
 const TICKS_PER_S = 100
-
-const child = spawn(process.execPath, [join(root, 'dist', 'engine', 'cli', 'main.js'), 'simulate', '--persons', persons, '--months', '1',
-  '--admissions-per-year', '0.04', '--outpatient-per-year', '0.4', '--workers', '1', '--out', out], { stdio: ['ignore', 'pipe', 'inherit'] })
 
 /** utime + stime of the child, in ticks (fields 14 and 15 of /proc/PID/stat, after the command name), and stime alone. */
 function ticks(): { all: number; sys: number } {
@@ -24,20 +20,14 @@ function ticks(): { all: number; sys: number } {
 }
 
 const marks: { line: string; ticks: { all: number; sys: number } }[] = []
-let buf = ''
 let last = ''
-child.stdout.on('data', (b: Buffer) => {
-  buf += b.toString()
-  for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-    const line = buf.slice(0, i)
-    buf = buf.slice(i + 1)
-    marks.push({ line, ticks: ticks() })
-    last = line
-  }
+const child = spawnSimulate({ root, out, persons }, (line) => {
+  marks.push({ line, ticks: ticks() })
+  last = line
 })
 child.on('exit', (code) => {
-  const start = marks.find((m) => m.line.startsWith('start 1 worker'))
-  const settle = marks.find((m) => /^\d{4}-\d\d settle/.test(m.line))
+  const start = marks.find((m) => isWorkersStarted(m.line))
+  const settle = marks.find((m) => isSettleDone(m.line))
   if (code !== 0 || start === undefined || settle === undefined) throw new Error(`simulate exited ${code} without its stage lines`)
   const report = JSON.parse(last) as { per_month: { claims: number; settle_s: number }[]; memory?: { worker_rss_mb?: number } }
   const cpuS = (settle.ticks.all - start.ticks.all) / TICKS_PER_S

@@ -7,31 +7,22 @@
 //
 //   node dist/bench/simulate-perf.js BUILD_ROOT OUT_DIR PERF_DATA [--call-graph]
 import { spawn, spawnSync } from 'node:child_process'
-import { join } from 'node:path'
+import { isSettleDone, isWorkersStarted, spawnSimulate } from './simulate-child.js'
 
 const [root, out, data, flag] = process.argv.slice(2)
 if (root === undefined || out === undefined || data === undefined) throw new Error('usage: simulate-perf BUILD_ROOT OUT_DIR PERF_DATA [--call-graph]')
 const HZ = 499
 
-const child = spawn(process.execPath, ['--perf-basic-prof-only-functions', join(root, 'dist', 'engine', 'cli', 'main.js'), 'simulate',
-  '--persons', '1000000', '--months', '1', '--admissions-per-year', '0.04', '--outpatient-per-year', '0.4', '--workers', '1', '--out', out],
-{ stdio: ['ignore', 'pipe', 'inherit'] })
 let perf: ReturnType<typeof spawn> | undefined
 let perfExited: Promise<void> | undefined
-let buf = ''
-child.stdout.on('data', (b: Buffer) => {
-  buf += b.toString()
-  for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-    const line = buf.slice(0, i)
-    buf = buf.slice(i + 1)
-    if (line.startsWith('start 1 worker')) {
-      perf = spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', String(HZ), ...(flag === '--call-graph' ? ['-g'] : []),
-        '-p', String(child.pid), '-o', data], { stdio: 'inherit' })
-      const p = perf
-      perfExited = new Promise((resolve) => p.on('exit', () => resolve()))
-    }
-    if (/^\d{4}-\d\d settle/.test(line)) perf?.kill('SIGINT')
+const child = spawnSimulate({ root, out, persons: '1000000', nodeFlags: ['--perf-basic-prof-only-functions'] }, (line) => {
+  if (isWorkersStarted(line)) {
+    perf = spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', String(HZ), ...(flag === '--call-graph' ? ['-g'] : []),
+      '-p', String(child.pid), '-o', data], { stdio: 'inherit' })
+    const p = perf
+    perfExited = new Promise((resolve) => p.on('exit', () => resolve()))
   }
+  if (isSettleDone(line)) perf?.kill('SIGINT')
 })
 child.on('exit', (code) => {
   if (code !== 0 || perf === undefined) throw new Error(`simulate exited ${code}${perf === undefined ? ' before its workers started' : ''}`)
