@@ -20,10 +20,7 @@ function isUrl(target: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(target)
 }
 
-/**
- * A pool worker's new batch: its persons are read afresh, so an import since the last batch is seen without asking
- * the sources' generations, and the cache holds no more than the batch's persons (whose entries then die young).
- */
-export function forgetPersons(tables: Tables): void {
-  if (tables.persons instanceof StoredPersons) tables.persons.forget()
+/** Look again at the persons' sources (an import since the last batch drops the cache). */
+export function refreshPersons(tables: Tables): void {
+  if (tables.persons instanceof StoredPersons) tables.persons.refresh()
 }

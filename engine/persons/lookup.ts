@@ -29,8 +29,8 @@ export interface PersonsSource {
 /** Persons a worker looks at repeatedly within a batch (one claim: validation, grouping; a person's claims). */
 export const PERSONS_CACHE_ENTRIES = 4096
 /**
- * Lookups between two looks at the sources' generations: an import becomes visible to a long-lived process (a server)
- * within this many lookups; a pool worker also forgets its cache every batch.
+ * Lookups between two looks at the sources' generations by a long-lived process that never calls refresh() itself
+ * (a server): an import becomes visible to it within this many lookups; a pool worker refreshes every batch.
  */
 export const PERSONS_REFRESH_EVERY = 256
 
@@ -90,12 +90,7 @@ export class StoredPersons implements PersonsLookup {
     return versions
   }
 
-  /** Drop the cache (a pool worker's new batch: attach.ts forgetPersons). */
-  forget(): void {
-    this.cache.clear()
-  }
-
-  /** Drop the cache when a source changed since the last call (every PERSONS_REFRESH_EVERY lookups). */
+  /** Drop the cache when a source changed since the last call (a worker calls it once per batch). */
   refresh(): void {
     this.sinceRefresh = 0
     const now = this.sources.map((s) => s.generation())

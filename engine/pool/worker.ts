@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer'
 import { existsSync } from 'node:fs'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { loadTables } from '../tables/load.js'
-import { forgetPersons, withLedgerPersons } from '../persons/attach.js'
+import { refreshPersons, withLedgerPersons } from '../persons/attach.js'
 import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
 import { computeClaim, isFault, settleBodies, type SettleEnv } from '../ledger/settle.js'
 import { bodyHash } from '../ledger/hash.js'
@@ -125,7 +125,7 @@ const EMPTY = new Uint8Array(0)
 export function answerBatch(task: BatchTask): BatchAnswer {
   const view = Buffer.from(task.bytes, 0, task.byteLength)
   hooks.before?.(view)
-  forgetPersons(tables)
+  refreshPersons(tables)
   const sink = new AnswerSink(task.out)
   if (!recording) {
     // nothing recorded: each line is parsed, adjudicated and serialised before the next is read, so a claim's objects

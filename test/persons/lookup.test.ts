@@ -102,18 +102,6 @@ describe('StoredPersons: layered sources, cached, refreshed on a new generation'
     expect(p.get('P1', '2026-02-01')).toBe(C)
     expect(s.reads).toBe(2)
   })
-
-  it('forget() drops the cache whatever the generation (a pool worker\'s new batch)', () => {
-    const data: Record<string, PersonVersion[]> = { P1: [{ effectiveFrom: '2026-01-01', person: A }] }
-    const s = source(data)
-    const p = new StoredPersons([s], () => [])
-    expect(p.get('P1', '2026-02-01')).toBe(A)
-    data['P1'] = [{ effectiveFrom: '2026-01-01', person: C }]
-    expect(p.get('P1', '2026-02-01')).toBe(A)
-    p.forget()
-    expect(p.get('P1', '2026-02-01')).toBe(C)
-    expect(s.reads).toBe(2)
-  })
 })
 
 describe('a snapshot\'s ledger versions while deciding (PostgreSQL: engine/persons/snapshot.ts)', () => {

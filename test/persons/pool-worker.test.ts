@@ -1,4 +1,4 @@
-// A pool worker reads persons on its own ledger connection and forgets them at each batch (SPEC §11 persons;
+// A pool worker reads persons on its own ledger connection and refreshes them at each batch (SPEC §11 persons;
 // engine/pool/worker.ts, engine/ledger/sqlite/persons.ts): what it settles must be what a fresh process would.
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
