@@ -6,15 +6,13 @@
 //
 //   node dist/bench/adjudicate-cpu.js BUILD_ROOT TABLES CLAIMS_JSONL [BASE_LEDGER]
 import { spawn } from 'node:child_process'
-import { copyFileSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, openSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { procStat, TICKS_PER_S } from './proc-stat.js'
 
 const [root, tables, claims, base] = process.argv.slice(2)
 if (root === undefined || tables === undefined || claims === undefined) throw new Error('usage: adjudicate-cpu BUILD_ROOT TABLES CLAIMS_JSONL [BASE_LEDGER]')
-/** Clock ticks per second of /proc/PID/stat (USER_HZ: 100 on Linux). */
-const TICKS_PER_S = 100
-
 const dir = mkdtempSync(join(tmpdir(), 'dipsettle-adjudicate-cpu-'))
 const ledger = join(dir, 'ledger.sqlite')
 if (base !== undefined) copyFileSync(base, ledger)
@@ -22,8 +20,8 @@ const child = spawn(process.execPath, [join(root, 'dist', 'engine', 'cli', 'main
   '--workers', '1'], { stdio: [openSync(claims, 'r'), 'pipe', 'inherit'] })
 
 function ticks(): { all: number; sys: number } {
-  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return { all: Number(f[11]) + Number(f[12]), sys: Number(f[12]) }
+  const s = procStat(`/proc/${child.pid}/stat`)
+  return { all: s.utime + s.stime, sys: s.stime }
 }
 
 let first: { all: number; sys: number } | undefined

@@ -5,7 +5,7 @@
 // with `--compact` answers, and each side's CPU seconds (the figure a loaded box disturbs least). Run alone after
 // `npx tsc -p .`: `node dist/bench/cli.js [--quick] [claims]`.
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -13,6 +13,7 @@ import { generateDemoClaims } from '../engine/demo/claims.js'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import { loadTables } from '../engine/tables/load.js'
 import { buildTables } from '../grouper-data/build.js'
+import { procStat, TICKS_PER_S } from './proc-stat.js'
 
 export interface CliBenchResult {
   readonly cli_workers_scaling_2w_vs_1w: number
@@ -58,10 +59,8 @@ export function writeClaimsFile(file: string, tablesFile: string, count: number,
 /** utime + stime of a live process (every thread, exited ones included), in seconds; NaN without /proc. */
 function procCpuS(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    // fields 14 and 15 of proc(5), in clock ticks (USER_HZ, 100 on Linux)
-    return (Number(f[11]) + Number(f[12])) / 100
+    const s = procStat(`/proc/${pid}/stat`)
+    return (s.utime + s.stime) / TICKS_PER_S
   } catch {
     return NaN
   }

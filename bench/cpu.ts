@@ -3,12 +3,9 @@
 // backends, and the whole machine — read from /proc (Linux) every few tens of ms, so that a window known only
 // afterwards (autocannon's start and finish) can be cut out of the series. A tree's CPU includes its children that
 // have exited (cutime, cstime: counted to the parent when reaped), so backends that come and go are not lost.
-import { execSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { procStat, TICKS_PER_S } from './proc-stat.js'
 
-const TICKS_PER_S = (() => {
-  try { return Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100 } catch { return 100 }
-})()
 
 /** CPU seconds at one instant (cumulative counters). */
 export interface CpuSample {
@@ -27,11 +24,8 @@ interface Stat { readonly ownS: number; readonly reapedS: number }
 
 function stat(pid: number): Stat | undefined {
   try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // fields after the command (which may hold spaces) in its parentheses: state is field 3, utime 14 … cstime 17
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
-    const n = (i: number): number => Number(f[i - 3])
-    return { ownS: (n(14) + n(15)) / TICKS_PER_S, reapedS: (n(16) + n(17)) / TICKS_PER_S }
+    const s = procStat(`/proc/${pid}/stat`)
+    return { ownS: (s.utime + s.stime) / TICKS_PER_S, reapedS: (s.cutime + s.cstime) / TICKS_PER_S }
   } catch {
     return undefined
   }
@@ -75,8 +69,7 @@ export function sample(postmasterPid?: number): CpuSample {
 /** The postmaster of the server a connection is on, if that server runs on this machine (its backend's parent). */
 export function postmasterOf(backendPid: number): number | undefined {
   try {
-    const s = readFileSync(`/proc/${backendPid}/stat`, 'utf8')
-    const ppid = Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1])
+    const ppid = procStat(`/proc/${backendPid}/stat`).ppid
     return readFileSync(`/proc/${ppid}/comm`, 'utf8').trim() === 'postgres' ? ppid : undefined
   } catch {
     return undefined

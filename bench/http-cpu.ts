@@ -22,6 +22,7 @@ import { buildTables } from '../grouper-data/build.js'
 import { DEMO_SOURCES_DIR, DEMO_TABLES_FILE } from '../engine/paths.js'
 import { loadTables } from '../engine/tables/load.js'
 import { realtimeClaims, requestFactory } from './http.js'
+import { procStat, TICKS_PER_S } from './proc-stat.js'
 
 type Kind = 'settle' | 'floor'
 
@@ -48,9 +49,8 @@ function threadCpuUs(): Map<string, number> {
   for (const tid of tids) {
     try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim()
-      // fields after the command's closing parenthesis: utime and stime are the 12th and 13th (clock ticks of 10 ms)
-      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-      const us = (Number(f[11]) + Number(f[12])) * 10_000
+      const s = procStat(`/proc/self/task/${tid}/stat`)
+      const us = ((s.utime + s.stime) * 1e6) / TICKS_PER_S
       const key = tid === String(process.pid) ? 'event loop' : `${name} ${tid}`
       out.set(key, (out.get(key) ?? 0) + us)
     } catch { /* the thread ended */ }

@@ -7,16 +7,14 @@
 //   node dist/bench/simulate-cpu.js BUILD_ROOT OUT_DIR [PERSONS]
 import { readFileSync } from 'node:fs'
 import { isSettleDone, isWorkersStarted, spawnSimulate } from './simulate-child.js'
+import { procStat, TICKS_PER_S } from './proc-stat.js'
 
 const [root, out, persons = '1000000'] = process.argv.slice(2)
 if (root === undefined || out === undefined) throw new Error('usage: simulate-cpu BUILD_ROOT OUT_DIR [PERSONS]')
-/** Clock ticks per second of /proc/PID/stat (USER_HZ: 100 on Linux). */
-const TICKS_PER_S = 100
-
 /** utime + stime of the child, in ticks (fields 14 and 15 of /proc/PID/stat, after the command name), and stime alone. */
 function ticks(): { all: number; sys: number } {
-  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return { all: Number(f[11]) + Number(f[12]), sys: Number(f[12]) }
+  const s = procStat(`/proc/${child.pid}/stat`)
+  return { all: s.utime + s.stime, sys: s.stime }
 }
 
 const marks: { line: string; ticks: { all: number; sys: number } }[] = []
