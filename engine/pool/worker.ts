@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { loadTables } from '../tables/load.js'
 import { refreshPersons, withLedgerPersons } from '../persons/attach.js'
-import { openLedger, type SqliteLedger } from '../ledger/sqlite.js'
+import { BULK_CHECKPOINT_PAGES, openLedger, type SqliteLedger } from '../ledger/sqlite.js'
 import { computeClaim, isFault, settleBodies, type SettleEnv } from '../ledger/settle.js'
 import { bodyHash } from '../ledger/hash.js'
 import { isObject } from '../claim.js'
@@ -18,7 +18,7 @@ const config = workerData as WorkerConfig
 let ledger: SqliteLedger | undefined
 if (config.ledgerFile !== null) {
   // as the single-threaded CLI: a dry run never creates the ledger and reads an existing one read-only
-  if (!config.dryRun) ledger = openLedger(config.ledgerFile)
+  if (!config.dryRun) ledger = openLedger(config.ledgerFile, { checkpointPages: BULK_CHECKPOINT_PAGES })
   else if (existsSync(config.ledgerFile)) ledger = openLedger(config.ledgerFile, { readonly: true })
 }
 // persons are read on demand from the ledger (on this worker's connection) and the tables file, never loaded (SPEC §11)

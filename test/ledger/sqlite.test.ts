@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openLedger } from '../../engine/ledger/sqlite.js'
+import { BULK_CHECKPOINT_PAGES, openLedger } from '../../engine/ledger/sqlite.js'
 import type { SqliteLedger } from '../../engine/ledger/sqlite.js'
 import { mini, settlementOf, tempDir } from './fixtures.js'
 
@@ -19,6 +19,17 @@ describe('SqliteLedger', () => {
     expect(ledger.db.pragma('journal_mode', { simple: true })).toBe('wal')
     // FULL = 2
     expect(ledger.db.pragma('synchronous', { simple: true })).toBe(2)
+  })
+
+  it("checkpoints at SQLite's 1,000 WAL pages, or at a bulk run's interval on a connection opened for one", () => {
+    expect(ledger.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
+    const bulk = openLedger(tmp.file('ledger.sqlite'), { checkpointPages: BULK_CHECKPOINT_PAGES })
+    try {
+      expect(bulk.db.pragma('wal_autocheckpoint', { simple: true })).toBe(BULK_CHECKPOINT_PAGES)
+      expect(BULK_CHECKPOINT_PAGES).toBeGreaterThan(1000)
+    } finally {
+      bulk.close()
+    }
   })
 
   it('records a settlement with setl_id S + 12-digit seq and adds its delta to the person-year', () => {

@@ -97,13 +97,13 @@ export function register(program: Command): void {
         if (summary.faults > 0 || summary.interrupted) process.exitCode = 1
         return
       }
-      const [{ openContext }, { openLedger }, { withLedgerPersons }] = await Promise.all([
+      const [{ openContext }, { BULK_CHECKPOINT_PAGES, openLedger }, { withLedgerPersons }] = await Promise.all([
         import('../context.js'), import('../../ledger/sqlite.js'), import('../../persons/attach.js')])
       const ctx = openContext(opts)
       let ledger: SqliteLedger | undefined
       if (opts.ledger !== undefined) {
         // a dry run records nothing: it never creates the file, and reads an existing one read-only
-        if (opts.dryRun !== true) ledger = openLedger(opts.ledger)
+        if (opts.dryRun !== true) ledger = openLedger(opts.ledger, { checkpointPages: BULK_CHECKPOINT_PAGES })
         else if (existsSync(opts.ledger)) ledger = openLedger(opts.ledger, { readonly: true })
       }
       try {
