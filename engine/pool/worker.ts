@@ -2,11 +2,10 @@
 // own connection; then answers batches of raw JSON-line bytes. Every claim gets an answer line, rejections included
 // (errors thrown here would reach the main thread without their class): a bad line is E_BAD_JSON in place.
 import { Buffer } from 'node:buffer'
-import { existsSync } from 'node:fs'
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { loadTables } from '../tables/load.js'
 import { refreshPersons, withLedgerPersons } from '../persons/attach.js'
-import { BULK_CHECKPOINT_PAGES, openLedger, type SqliteLedger } from '../ledger/sqlite.js'
+import { openBulkLedger } from '../ledger/sqlite.js'
 import { computeClaim, isFault, settleBodies, type SettleEnv } from '../ledger/settle.js'
 import { bodyHash } from '../ledger/hash.js'
 import { isObject } from '../claim.js'
@@ -15,12 +14,8 @@ import { compactAnswer, forEachLine, inLineOrder, parseJsonLine, preAnswer, preA
 import type { BatchAnswer, BatchTask, PoolHooks, WorkerConfig } from './protocol.js'
 
 const config = workerData as WorkerConfig
-let ledger: SqliteLedger | undefined
-if (config.ledgerFile !== null) {
-  // as the single-threaded CLI: a dry run never creates the ledger and reads an existing one read-only
-  if (!config.dryRun) ledger = openLedger(config.ledgerFile, { checkpointPages: BULK_CHECKPOINT_PAGES })
-  else if (existsSync(config.ledgerFile)) ledger = openLedger(config.ledgerFile, { readonly: true })
-}
+// as the single-threaded CLI opens it (a dry run never creates it)
+const ledger = config.ledgerFile !== null ? openBulkLedger(config.ledgerFile, { dryRun: config.dryRun }) : undefined
 // persons are read on demand from the ledger (on this worker's connection) and the tables file, never loaded (SPEC §11)
 const tables = withLedgerPersons(loadTables(config.tablesFile), config.ledgerFile, ledger?.db)
 // the policy validator (ajv and the schema's compile) is imported only when a --policy file is to be checked

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BULK_CHECKPOINT_PAGES, openLedger } from '../../engine/ledger/sqlite.js'
+import { openBulkLedger, openLedger } from '../../engine/ledger/sqlite.js'
+import { BULK_CHECKPOINT_PAGES } from '../../engine/ledger/sqlite/connection.js'
 import type { SqliteLedger } from '../../engine/ledger/sqlite.js'
 import { mini, settlementOf, tempDir } from './fixtures.js'
 
@@ -23,7 +24,7 @@ describe('SqliteLedger', () => {
 
   it("checkpoints at SQLite's 1,000 WAL pages, or at a bulk run's interval on a connection opened for one", () => {
     expect(ledger.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
-    const bulk = openLedger(tmp.file('ledger.sqlite'), { checkpointPages: BULK_CHECKPOINT_PAGES })
+    const bulk = openBulkLedger(tmp.file('ledger.sqlite'), { dryRun: false })!
     try {
       expect(bulk.db.pragma('wal_autocheckpoint', { simple: true })).toBe(BULK_CHECKPOINT_PAGES)
       expect(BULK_CHECKPOINT_PAGES).toBeGreaterThan(1000)

@@ -1,10 +1,8 @@
 // `dipsettle adjudicate [--ledger FILE [--dry-run]] [--tables FILE] [--policy FILE]` (SPEC §8): one claim per input
 // line → one answer per line, in order. With --ledger, lines are group-committed in chunks (one transaction and one
 // fsync per chunk); a chunk's answers are written only after its transaction committed.
-import { existsSync } from 'node:fs'
 import type { Readable, Writable } from 'node:stream'
 import type { Command } from 'commander'
-import type { SqliteLedger } from '../../ledger/sqlite.js'
 import type { SettleEnv } from '../../ledger/settle.js'
 import { isFault, type AdjudicationResult } from '../../result.js'
 import { JsonLineWriter, readLineChunks } from '../jsonl.js'
@@ -97,15 +95,11 @@ export function register(program: Command): void {
         if (summary.faults > 0 || summary.interrupted) process.exitCode = 1
         return
       }
-      const [{ openContext }, { BULK_CHECKPOINT_PAGES, openLedger }, { withLedgerPersons }] = await Promise.all([
+      const [{ openContext }, { openBulkLedger }, { withLedgerPersons }] = await Promise.all([
         import('../context.js'), import('../../ledger/sqlite.js'), import('../../persons/attach.js')])
       const ctx = openContext(opts)
-      let ledger: SqliteLedger | undefined
-      if (opts.ledger !== undefined) {
-        // a dry run records nothing: it never creates the file, and reads an existing one read-only
-        if (opts.dryRun !== true) ledger = openLedger(opts.ledger, { checkpointPages: BULK_CHECKPOINT_PAGES })
-        else if (existsSync(opts.ledger)) ledger = openLedger(opts.ledger, { readonly: true })
-      }
+      // a dry run records nothing: it never creates the file, and reads an existing one read-only
+      const ledger = opts.ledger !== undefined ? openBulkLedger(opts.ledger, { dryRun: opts.dryRun === true }) : undefined
       try {
         const env: SettleEnv = { tables: withLedgerPersons(ctx.tables, opts.ledger, ledger?.db), policy: ctx.policy, dryRun: opts.dryRun === true, ...(ledger ? { ledger } : {}) }
         const faults = await runJsonLines(inProcessChunks(env), { chunkLines: opts.chunk, compact: opts.compact === true })

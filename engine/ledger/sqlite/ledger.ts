@@ -3,12 +3,13 @@
 // settle flow codes against. The synchronous methods serve what runs inside one SQLite transaction on this thread
 // (the CLI's chunks, the pool's batches, the ledger writer thread) and the single lookups.
 import type { Database as Db } from 'better-sqlite3'
+import { existsSync } from 'node:fs'
 import type { History, HistoryScope, OutpatientVisit, PersonYear, StayRecord } from '../../history.js'
 import type { AdjudicationResult, Settlement } from '../../result.js'
 import { prepareRecord, type PreparedRecord } from '../codec.js'
 import type { CommitOutcome, PriorAnswer } from '../outcome.js'
 import type { ClaimHistory, LedgerDifference, LedgerPort, ReversalRequest } from '../port.js'
-import { openLedgerDb, type OpenLedgerOptions } from './connection.js'
+import { BULK_CHECKPOINT_PAGES, openLedgerDb, type OpenLedgerOptions } from './connection.js'
 import { commitRecords, inTransaction, reverseSettlement, type WriteContext } from './append.js'
 import { answerOfMsgid, personYear, readClaimHistory, settlementAnswer } from './history.js'
 import { prepareStatements, type Statements } from './statements.js'
@@ -164,4 +165,13 @@ class SqlitePort implements LedgerPort {
 
 export function openLedger(file: string, opts?: OpenLedgerOptions): SqliteLedger {
   return new SqliteLedger(file, opts)
+}
+
+/**
+ * The ledger of a bulk run (`adjudicate --ledger`, in this thread or on the pool's workers): read-write, checkpointing
+ * every BULK_CHECKPOINT_PAGES. A dry run never creates the file and reads an existing one read-only (none: undefined).
+ */
+export function openBulkLedger(file: string, o: { readonly dryRun: boolean }): SqliteLedger | undefined {
+  if (!o.dryRun) return openLedger(file, { checkpointPages: BULK_CHECKPOINT_PAGES })
+  return existsSync(file) ? openLedger(file, { readonly: true }) : undefined
 }
