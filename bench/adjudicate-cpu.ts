@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import { copyFileSync, mkdtempSync, openSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { procStat, TICKS_PER_S } from './proc-stat.js'
+import { cpuTicks, TICKS_PER_S } from './proc-stat.js'
 
 const [root, tables, claims, base] = process.argv.slice(2)
 if (root === undefined || tables === undefined || claims === undefined) throw new Error('usage: adjudicate-cpu BUILD_ROOT TABLES CLAIMS_JSONL [BASE_LEDGER]')
@@ -19,10 +19,7 @@ if (base !== undefined) copyFileSync(base, ledger)
 const child = spawn(process.execPath, [join(root, 'dist', 'engine', 'cli', 'main.js'), 'adjudicate', '--tables', tables, '--ledger', ledger,
   '--workers', '1'], { stdio: [openSync(claims, 'r'), 'pipe', 'inherit'] })
 
-function ticks(): { all: number; sys: number } {
-  const s = procStat(`/proc/${child.pid}/stat`)
-  return { all: s.utime + s.stime, sys: s.stime }
-}
+const ticks = (): { all: number; sys: number } => cpuTicks(child.pid!)
 
 let first: { all: number; sys: number } | undefined
 let last = { all: 0, sys: 0 }

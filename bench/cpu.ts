@@ -6,7 +6,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { procStat, TICKS_PER_S } from './proc-stat.js'
 
-
 /** CPU seconds at one instant (cumulative counters). */
 export interface CpuSample {
   readonly atMs: number

@@ -27,3 +27,9 @@ export function procStat(path: string): ProcStat {
   const n = (i: number): number => Number(f[i - 3])
   return { ppid: n(4), utime: n(14), stime: n(15), cutime: n(16), cstime: n(17) }
 }
+
+/** A live process's CPU in ticks: utime + stime (`all`) and stime alone (`sys`, the kernel's share). */
+export function cpuTicks(pid: number): { all: number; sys: number } {
+  const s = procStat(`/proc/${pid}/stat`)
+  return { all: s.utime + s.stime, sys: s.stime }
+}

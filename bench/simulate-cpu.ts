@@ -7,15 +7,11 @@
 //   node dist/bench/simulate-cpu.js BUILD_ROOT OUT_DIR [PERSONS]
 import { readFileSync } from 'node:fs'
 import { isSettleDone, isWorkersStarted, spawnSimulate } from './simulate-child.js'
-import { procStat, TICKS_PER_S } from './proc-stat.js'
+import { cpuTicks, TICKS_PER_S } from './proc-stat.js'
 
 const [root, out, persons = '1000000'] = process.argv.slice(2)
 if (root === undefined || out === undefined) throw new Error('usage: simulate-cpu BUILD_ROOT OUT_DIR [PERSONS]')
-/** utime + stime of the child, in ticks (fields 14 and 15 of /proc/PID/stat, after the command name), and stime alone. */
-function ticks(): { all: number; sys: number } {
-  const s = procStat(`/proc/${child.pid}/stat`)
-  return { all: s.utime + s.stime, sys: s.stime }
-}
+const ticks = (): { all: number; sys: number } => cpuTicks(child.pid!)
 
 const marks: { line: string; ticks: { all: number; sys: number } }[] = []
 let last = ''
